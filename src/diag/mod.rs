@@ -1,0 +1,137 @@
+//! Diagnostics as values: every problem pipec finds is a [`Diagnostic`] with a
+//! stable [`Code`], a severity, a primary span, labelled secondary spans and a
+//! help line. They are rendered in one place (`render`) for terminals (miette),
+//! and as JSON for machines.
+
+mod codes;
+pub mod render;
+
+pub use codes::Code;
+
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is; `None` only for problems with no source position
+    /// (a file that is not UTF-8 has no text to point into).
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: Some(Label { span, message: String::new() }),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, span, message) }
+    }
+    /// The text under the primary caret.
+    pub fn label(mut self, text: impl Into<String>) -> Diagnostic {
+        if let Some(p) = &mut self.primary {
+            p.message = text.into();
+        }
+        self
+    }
+    pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label { span, message: text.into() });
+        self
+    }
+    pub fn help(mut self, text: impl Into<String>) -> Diagnostic {
+        self.help = Some(text.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Where diagnostics are collected during one compilation.
+#[derive(Default, Debug)]
+pub struct Diagnostics {
+    pub list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.list.push(d);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(Diagnostic::is_error)
+    }
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.list.extend(other);
+    }
+}
+
+/// "did you mean" — the closest candidate by edit distance, if it is close enough
+/// to be a plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            let c_lower = c.to_ascii_lowercase();
+            // Same letters, different case/punctuation (`backoffLimit` vs `backoff-limit`) count as distance 0.
+            let squash = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
+            let d = if squash(&c_lower) == squash(&lower) { 0 } else { strsim::damerau_levenshtein(&lower, &c_lower) };
+            (d, c)
+        })
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos_and_rejects_strangers() {
+        let keys = ["completions", "parallelism", "retries", "deadline"];
+        assert_eq!(closest("completion", keys), Some("completions"));
+        assert_eq!(closest("paralelism", keys), Some("parallelism"));
+        assert_eq!(closest("image", keys), None);
+        assert_eq!(closest("Dead-line", keys), Some("deadline"));
+    }
+
+    #[test]
+    fn codes_round_trip_through_text() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+        }
+        assert_eq!(Code::parse("p0001"), Some(Code::Syntax));
+        assert_eq!(Code::parse("P9999"), None);
+    }
+}

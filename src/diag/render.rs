@@ -1,0 +1,105 @@
+//! The one place diagnostics become text: miette's graphical report for
+//! terminals, one JSON object per line for machines.
+
+use super::{Diagnostic, Label, Severity};
+use crate::source::SourceMap;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+
+/// Terminal width used for wrapping; fixed so snapshots do not depend on the terminal.
+const WIDTH: usize = 100;
+
+/// Renders one diagnostic the way a user sees it on a terminal.
+pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let mut report = MietteDiagnostic::new(diag.message.clone())
+        .with_code(diag.code.as_str())
+        .with_severity(match diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        });
+    let file = diag.primary.as_ref().map(|p| p.span.file);
+    let mut labels = Vec::new();
+    // Labels in another file than the primary one cannot be drawn in the same
+    // snippet; they become notes under the help line instead.
+    let mut notes = Vec::new();
+    if let Some(p) = &diag.primary {
+        let text = (!p.message.is_empty()).then(|| p.message.clone());
+        labels.push(LabeledSpan::new_primary_with_span(text, span_range(p)));
+    }
+    for l in &diag.secondary {
+        if Some(l.span.file) == file {
+            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), span_range(l)));
+        } else {
+            let f = sources.get(l.span.file);
+            let (line, col) = f.line_col(l.span.start);
+            notes.push(format!("{}: {}:{line}:{col}", l.message, f.name));
+        }
+    }
+    report = report.with_labels(labels);
+    let mut help = diag.help.clone().unwrap_or_default();
+    for n in notes {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&n);
+    }
+    if !help.is_empty() {
+        report = report.with_help(help);
+    }
+    let mut report = Report::new(report);
+    if let Some(file) = file {
+        let f = sources.get(file);
+        report = report.with_source_code(NamedSource::new(f.name.clone(), f.text.clone()));
+    }
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        // Rendering into a String cannot fail in practice; fall back to one line.
+        out = format!("{}[{}]: {}\n", diag.severity.as_str(), diag.code.as_str(), diag.message);
+    }
+    out
+}
+
+fn span_range(l: &Label) -> std::ops::Range<usize> {
+    l.span.start as usize..l.span.end as usize
+}
+
+/// One JSON object (a single line) per diagnostic:
+/// `{code, severity, message, file, line, column, end: {line, column}, help, labels}`.
+pub fn json(diag: &Diagnostic, sources: &SourceMap) -> String {
+    let position = |l: &Label| {
+        let f = sources.get(l.span.file);
+        let (line, column) = f.line_col(l.span.start);
+        let (end_line, end_column) = f.line_col(l.span.end);
+        (f.name.clone(), line, column, end_line, end_column)
+    };
+    let mut obj = serde_json::json!({
+        "code": diag.code.as_str(),
+        "severity": diag.severity.as_str(),
+        "message": diag.message,
+        "help": diag.help,
+    });
+    if let Some(p) = &diag.primary {
+        let (file, line, column, end_line, end_column) = position(p);
+        obj["file"] = file.into();
+        obj["line"] = line.into();
+        obj["column"] = column.into();
+        obj["end"] = serde_json::json!({ "line": end_line, "column": end_column });
+        if !p.message.is_empty() {
+            obj["label"] = p.message.clone().into();
+        }
+    }
+    let labels: Vec<_> = diag
+        .secondary
+        .iter()
+        .map(|l| {
+            let (file, line, column, end_line, end_column) = position(l);
+            serde_json::json!({
+                "message": l.message, "file": file, "line": line, "column": column,
+                "end": { "line": end_line, "column": end_column },
+            })
+        })
+        .collect();
+    obj["labels"] = labels.into();
+    obj.to_string()
+}

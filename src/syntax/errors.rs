@@ -1,0 +1,142 @@
+//! pest errors → diagnostics in the user's words. Rule names never leak: every
+//! rule that pest can report is described as what a user would type.
+
+use super::Rule;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+pub(super) fn to_diagnostic(file: FileId, src: &str, base: usize, err: &Error<Rule>) -> Diagnostic {
+    let pos = base
+        + match err.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+    let positives: Vec<Rule> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+
+    if positives.contains(&Rule::close_quote) {
+        return unterminated_string(file, src, pos);
+    }
+
+    let found = found_token(src, pos);
+    let expected = describe(&positives);
+    let span = Span::new(file, pos, pos + found.len().max(usize::from(pos < src.len())).min(src.len() - pos));
+    let message = match previous_token(src, pos) {
+        Some(prev) => format!("expected {expected} after `{prev}`"),
+        None => format!("expected {expected}"),
+    };
+    let found_text = if found.is_empty() { "end of file".to_string() } else { format!("`{}`", found.escape_debug()) };
+    Diagnostic::error(Code::Syntax, span, message).label(format!("found {found_text}")).help(help_for(&positives, &found))
+}
+
+fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
+    // The string starts at the last quote before the error on the same line.
+    let line_start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let start = src[line_start..pos].rfind('"').map_or(pos, |i| line_start + i);
+    Diagnostic::error(Code::UnterminatedString, Span::new(file, start, pos), "string is not closed before the end of the line")
+        .label("this string has no closing `\"`")
+        .help("add a `\"` at the end of the string; strings cannot span lines (read long text with `file(\"…\")`)")
+}
+
+/// The words for what was expected, e.g. "`=` or `{`".
+fn describe(positives: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let item_keywords = [Rule::kw_namespace, Rule::kw_let, Rule::kw_config, Rule::kw_secret, Rule::workload_kw, Rule::kw_job];
+    let expects_value = positives.iter().any(|r| is_value_rule(*r));
+    let expects_assign = positives.contains(&Rule::assign);
+    for r in positives {
+        let w = match r {
+            _ if item_keywords.contains(r) => "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let` or `namespace`)",
+            Rule::assign => "`=`",
+            Rule::colon => "`:`",
+            Rule::comma => "`,`",
+            Rule::lbrace | Rule::block => "`{`",
+            Rule::rbrace => "`}`",
+            Rule::lbracket => "`[`",
+            Rule::rbracket => "`]`",
+            Rule::lparen => "`(`",
+            Rule::rparen => "`)`",
+            Rule::kw_at => "`at`",
+            Rule::kw_readonly | Rule::subpath | Rule::kw_subpath => "`readonly` or `subpath`",
+            Rule::kw_mount | Rule::field | Rule::nested | Rule::labeled | Rule::key | Rule::map_entry => "a key",
+            // After a key, `name` is the rare labelled form (`container sidecar { … }`);
+            // when `=` is possible it only adds noise.
+            Rule::name | Rule::ident | Rule::call_name if expects_assign => continue,
+            Rule::name | Rule::ident | Rule::call_name => "a name",
+            Rule::string | Rule::quote => {
+                if expects_value {
+                    "a value"
+                } else {
+                    "a string"
+                }
+            }
+            Rule::EOI => "end of file",
+            r if is_value_rule(*r) => "a value",
+            _ => "something else",
+        };
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    if words.is_empty() {
+        return "something else".to_string();
+    }
+    match words.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => unreachable!(),
+    }
+}
+
+fn is_value_rule(r: Rule) -> bool {
+    matches!(r, Rule::expr | Rule::list | Rule::map | Rule::number | Rule::boolean | Rule::call | Rule::arg)
+}
+
+fn help_for(positives: &[Rule], found: &str) -> String {
+    if ["job", "cron", "daemon", "config", "secret", "let", "namespace"].contains(&found) && positives.contains(&Rule::rbrace) {
+        return "a block is not closed: add `}` before this item".to_string();
+    }
+    if positives.contains(&Rule::assign) {
+        return "write `key = value`, or `key { … }` for a nested block".to_string();
+    }
+    if positives.iter().any(|r| is_value_rule(*r)) {
+        return "a value is a string (\"…\"), a number such as `5`, `30s` or `512Mi`, `true`/`false`, a word, a list `[…]` or a map `{…}`".to_string();
+    }
+    if positives.contains(&Rule::rbrace) || positives.contains(&Rule::rbracket) || positives.contains(&Rule::rparen) {
+        return "check that every bracket is closed and that entries are separated by new lines or `,`".to_string();
+    }
+    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron` and `daemon`".to_string()
+}
+
+/// The token at `pos`: a word, a number, or one character.
+fn found_token(src: &str, pos: usize) -> &str {
+    let rest = &src[pos.min(src.len())..];
+    let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.')).unwrap_or(rest.len());
+    if word_len > 0 {
+        return &rest[..word_len.min(40)];
+    }
+    rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
+}
+
+/// The token just before `pos` (skipping whitespace and comments is not needed:
+/// errors are reported at the first significant character).
+fn previous_token(src: &str, pos: usize) -> Option<&str> {
+    let before = src[..pos.min(src.len())].trim_end();
+    let last = before.chars().next_back()?;
+    if last.is_alphanumeric() || last == '_' || last == '-' || last == '.' {
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+            .last()
+            .map_or(0, |(i, _)| i);
+        Some(&before[start..])
+    } else if last == '"' {
+        None
+    } else {
+        Some(&before[before.len() - last.len_utf8()..])
+    }
+}

@@ -1,0 +1,99 @@
+//! Source text → syntax tree. Never panics, whatever the input.
+//!
+//! pest stops at the first error, so the file is parsed one top-level item at a
+//! time: after an error the parser skips to the next line that starts with an
+//! item keyword and goes on, so one run reports the errors of every item.
+
+mod build;
+mod errors;
+mod prescan;
+
+pub use prescan::MAX_NESTING;
+
+use crate::ast::File;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/pipe.pest"]
+struct PipeParser;
+
+/// The largest source file pipec reads. Bigger files are refused with a diagnostic
+/// rather than parsed slowly into a tree that would not fit in memory.
+pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Keywords that start a top-level item: where the parser resynchronises.
+const ITEM_KEYWORDS: &[&str] = &["namespace", "let", "config", "secret", "job", "cron", "daemon"];
+
+pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut ast = File { items: Vec::new(), comments: Vec::new() };
+    if src.len() > MAX_SOURCE_BYTES {
+        diags.push(
+            Diagnostic::error(Code::TooLarge, Span::new(file, 0, 0), format!("source file is {} bytes, more than pipec reads", src.len()))
+                .label("the file starts here")
+                .help(format!("split the program into files of at most {} MiB", MAX_SOURCE_BYTES >> 20)),
+        );
+        return (ast, diags);
+    }
+    let scan = prescan::prescan(file, src);
+    ast.comments = scan.comments;
+    if let Some(span) = scan.too_deep {
+        diags.push(
+            Diagnostic::error(Code::TooDeep, span, format!("brackets nested more than {MAX_NESTING} levels deep"))
+                .label("this one is too deep")
+                .help("flatten the value: name inner parts with `let` bindings"),
+        );
+        return (ast, diags);
+    }
+
+    let mut offset = skip_trivia(src, 0);
+    while offset < src.len() {
+        match PipeParser::parse(Rule::item_here, &src[offset..]) {
+            Ok(mut pairs) => {
+                let Some(pair) = pairs.next() else { break };
+                let end = offset + pair.as_span().end();
+                let mut builder = build::Builder { file, base: offset, diags: &mut diags };
+                ast.items.push(builder.item(pair));
+                offset = skip_trivia(src, end);
+            }
+            Err(err) => {
+                diags.push(errors::to_diagnostic(file, src, offset, &err));
+                offset = next_item_start(src, offset);
+            }
+        }
+    }
+    (ast, diags)
+}
+
+/// Skips whitespace and comments.
+fn skip_trivia(src: &str, mut i: usize) -> usize {
+    let bytes = src.as_bytes();
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => i = src[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            _ => break,
+        }
+    }
+    i
+}
+
+/// The start of the first line after `from` that begins (at column 0) with an
+/// item keyword, or the end of the file.
+fn next_item_start(src: &str, from: usize) -> usize {
+    let mut i = from;
+    while let Some(nl) = src[i..].find('\n') {
+        i += nl + 1;
+        let rest = &src[i..];
+        let starts_item = ITEM_KEYWORDS.iter().any(|kw| {
+            rest.starts_with(kw)
+                && !rest[kw.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+        if starts_item {
+            return i;
+        }
+    }
+    src.len()
+}

@@ -1,0 +1,99 @@
+//! A linear lexical pass that runs before pest. It finds what pest must not see
+//! (nesting so deep that a recursive-descent parser would overflow its stack)
+//! and collects comments, which the grammar skips.
+
+use crate::ast::Comment;
+use crate::source::{FileId, Span};
+
+/// The deepest nesting of `{ [ ( ${` a program may use. Real programs stay under
+/// ten; the limit exists so that hostile input cannot overflow the parser's stack.
+pub const MAX_NESTING: usize = 64;
+
+pub struct Prescan {
+    pub comments: Vec<Comment>,
+    /// The first opening bracket that goes past [`MAX_NESTING`].
+    pub too_deep: Option<Span>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Frame {
+    Bracket,
+    /// `${` inside a string: its `}` returns to the string.
+    Interp,
+    Str,
+}
+
+pub fn prescan(file: FileId, src: &str) -> Prescan {
+    let bytes = src.as_bytes();
+    let mut comments = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut too_deep = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let in_string = stack.last() == Some(&Frame::Str);
+        if in_string {
+            match b {
+                b'"' | b'\n' => {
+                    stack.pop();
+                }
+                b'\\' => i += 1,
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    stack.push(Frame::Interp);
+                    i += 1;
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'#' => {
+                    let end = src[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                    comments.push(Comment { text: src[i + 1..end].to_string(), span: Span::new(file, i, end) });
+                    i = end;
+                    continue;
+                }
+                b'"' => stack.push(Frame::Str),
+                b'{' | b'[' | b'(' => stack.push(Frame::Bracket),
+                b'}' | b']' | b')' => {
+                    if matches!(stack.last(), Some(Frame::Bracket | Frame::Interp)) {
+                        stack.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        if stack.len() > MAX_NESTING && too_deep.is_none() {
+            too_deep = Some(Span::new(file, i, i + 1));
+        }
+        i += 1;
+    }
+    Prescan { comments, too_deep }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_skip_strings() {
+        let p = prescan(FileId(0), "let a = \"x # not a comment\" # real\n# second");
+        let texts: Vec<_> = p.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, [" real", " second"]);
+        assert!(p.too_deep.is_none());
+    }
+
+    #[test]
+    fn deep_nesting_is_found_at_the_first_offending_bracket() {
+        let src = "[".repeat(MAX_NESTING + 10);
+        let p = prescan(FileId(0), &src);
+        assert_eq!(p.too_deep.map(|s| s.start), Some(MAX_NESTING as u32));
+        let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(prescan(FileId(0), &ok).too_deep.is_none());
+    }
+
+    #[test]
+    fn interpolation_nests_inside_strings() {
+        let p = prescan(FileId(0), r#"let a = "${ {"k": "}"} }" # c"#);
+        assert_eq!(p.comments.len(), 1);
+    }
+}
