@@ -6,7 +6,106 @@
 //! through the [`Loader`] the caller passes in.
 
 pub mod ast;
+pub mod check;
 pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod schema;
 pub mod source;
 pub mod syntax;
 pub mod values;
+
+use diag::{Code, Diagnostic};
+use lower::K8sObject;
+use source::SourceMap;
+use std::collections::HashMap;
+
+/// Reads the files a program names with `file("…")`.
+pub trait Loader {
+    /// `path` as written in `program` (the program's name as given to [`compile`]).
+    /// The error is a short reason ("no such file", "not UTF-8").
+    fn load(&self, program: &str, path: &str) -> Result<String, String>;
+}
+
+/// Reads from the file system, relative to the program's directory.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load(&self, program: &str, path: &str) -> Result<String, String> {
+        let base = std::path::Path::new(program).parent().unwrap_or(std::path::Path::new(""));
+        let full = base.join(path);
+        let bytes = std::fs::read(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ if full.is_dir() => "it is a directory".to_string(),
+            _ => e.to_string(),
+        })?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text (binary data is not supported in a config)".to_string())
+    }
+}
+
+/// The result of compiling one or more programs.
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Empty when there are errors: pipec never emits a partial result.
+    pub objects: Vec<K8sObject>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Compiles programs given as `(name, text)`. Each file is its own program (own
+/// namespace and `let`s); objects from all of them form one output.
+pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader) -> Compilation {
+    let mut sources = SourceMap::new();
+    let ids: Vec<_> = inputs.into_iter().map(|(name, text)| sources.add(name, text)).collect();
+    let mut diagnostics = Vec::new();
+    let mut programs = Vec::new();
+    for id in ids {
+        let text = sources.get(id).text.clone();
+        let (ast, syntax_diags) = syntax::parse(id, &text);
+        diagnostics.extend(syntax_diags);
+        let (program, check_diags) = check::check(&sources, id, &ast, loader);
+        diagnostics.extend(check_diags);
+        programs.push(program);
+    }
+    diagnostics.extend(clashes_across_files(&programs));
+    // In reading order: by file, then by position (stable, so related ones stay together).
+    diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| (p.span.file, p.span.start)));
+    let objects = if diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { programs.iter().flat_map(lower::lower).collect() };
+    Compilation { sources, diagnostics, objects }
+}
+
+/// Two files that define the same object (kind, namespace, name).
+fn clashes_across_files(programs: &[ir::Program]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(&str, Option<&str>, &str), source::Span> = HashMap::new();
+    let mut out = Vec::new();
+    for p in programs {
+        for o in &p.objects {
+            let (kind, meta) = match o {
+                ir::Object::Config(c) => ("ConfigMap", &c.meta),
+                ir::Object::Job(j) => ("Job", &j.meta),
+                ir::Object::Cron(c) => ("CronJob", &c.meta),
+                ir::Object::Daemon(d) => ("DaemonSet", &d.meta),
+            };
+            let key = (kind, p.namespace.as_deref(), meta.name.as_str());
+            match seen.get(&key) {
+                Some(first) if first.file != meta.span.file => out.push(
+                    Diagnostic::error(Code::DuplicateObject, meta.span, format!("another file also defines {kind} `{}`", meta.name))
+                        .label("second definition")
+                        .secondary(*first, "first defined")
+                        .help("the files are applied together, so one object would overwrite the other: rename one"),
+                ),
+                _ => {
+                    seen.insert(key, meta.span);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,3 +1,200 @@
-fn main() {
-    println!("Hello, world!");
+//! The `pipec` command line: reads files, calls the IO-free core, renders
+//! diagnostics, writes output. Exit codes: 0 ok, 1 diagnostics with errors,
+//! 2 usage or I/O error.
+
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pipec::diag::{Code, Diagnostic, Severity, render};
+use pipec::{Compilation, FsLoader};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "pipec", version, about = "Compile .pipe programs to Kubernetes Job, CronJob, DaemonSet and ConfigMap YAML")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// How diagnostics are printed (on stderr).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Colour in human diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print errors only: no warnings, no summary.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile programs to YAML: a stream on stdout, or one file per object with -o.
+    Build {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write `<kind>-<name>.yaml` files into DIR (replaced as a whole, atomically).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Check programs and print diagnostics only.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The core recurses over the syntax tree; nesting is capped (syntax::MAX_NESTING),
+    // and a roomy stack keeps that cap far from the edge on every platform.
+    let worker = std::thread::Builder::new().stack_size(64 << 20).spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("pipec: internal error (this is a bug; please report it with the input that caused it)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    let files = match &cli.command {
+        Command::Build { files, .. } | Command::Check { files } => files,
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let printer = Printer { format: cli.message_format, color, quiet: cli.quiet };
+
+    let mut inputs = Vec::new();
+    for path in files {
+        match read_source(path) {
+            Ok(text) => inputs.push((path.display().to_string(), text)),
+            Err(ReadError::Io(message)) => {
+                eprintln!("pipec: cannot read `{}`: {message}", path.display());
+                return 2;
+            }
+            Err(ReadError::NotUtf8 { line, column }) => {
+                printer.not_utf8(&path.display().to_string(), line, column);
+                return 2;
+            }
+        }
+    }
+    let compilation = pipec::compile(inputs, &FsLoader);
+    printer.diagnostics(&compilation);
+    if compilation.has_errors() {
+        return 1;
+    }
+    match &cli.command {
+        Command::Check { .. } => 0,
+        Command::Build { output: None, .. } => {
+            let text = pipec::emit::stream(&compilation.objects);
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+                Ok(()) => 0,
+                // A closed pipe (`pipec build … | head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(e) => {
+                    eprintln!("pipec: cannot write to stdout: {e}");
+                    2
+                }
+            }
+        }
+        Command::Build { output: Some(dir), .. } => match output::replace_dir(dir, &pipec::emit::files(&compilation.objects)) {
+            Ok(()) => 0,
+            Err(message) => {
+                eprintln!("pipec: cannot write `{}`: {message}", dir.display());
+                2
+            }
+        },
+    }
+}
+
+enum ReadError {
+    Io(String),
+    NotUtf8 { line: usize, column: usize },
+}
+
+fn read_source(path: &PathBuf) -> Result<String, ReadError> {
+    if path.is_dir() {
+        return Err(ReadError::Io("it is a directory".into()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        ReadError::Io(match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        })
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        ReadError::NotUtf8 { line, column }
+    })
+}
+
+struct Printer {
+    format: MessageFormat,
+    color: bool,
+    quiet: bool,
+}
+
+impl Printer {
+    fn diagnostics(&self, c: &Compilation) {
+        let mut err = std::io::stderr().lock();
+        let shown = c.diagnostics.iter().filter(|d| !self.quiet || d.is_error());
+        for d in shown {
+            let text = match self.format {
+                MessageFormat::Human => render::human(d, &c.sources, self.color),
+                MessageFormat::Json => render::json(d, &c.sources) + "\n",
+            };
+            let _ = err.write_all(text.as_bytes());
+        }
+        if matches!(self.format, MessageFormat::Human) && !self.quiet {
+            let errors = c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = c.diagnostics.len() - errors;
+            if errors + warnings > 0 {
+                let _ = writeln!(err, "pipec: {} and {}", plural(errors, "error"), plural(warnings, "warning"));
+            }
+        }
+    }
+
+    fn not_utf8(&self, file: &str, line: usize, column: usize) {
+        let d = Diagnostic {
+            code: Code::NotUtf8,
+            severity: Severity::Error,
+            message: format!("`{file}` is not UTF-8 text: invalid byte at line {line}, column {column}"),
+            primary: None,
+            secondary: Vec::new(),
+            help: Some("pipec reads UTF-8 source; is this the right file? Re-save it as UTF-8 if it is".into()),
+        };
+        let sources = pipec::source::SourceMap::new();
+        let text = match self.format {
+            MessageFormat::Human => render::human(&d, &sources, self.color),
+            MessageFormat::Json => render::json(&d, &sources) + "\n",
+        };
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }

@@ -121,10 +121,22 @@ fn found_token(src: &str, pos: usize) -> &str {
     rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
 }
 
-/// The token just before `pos` (skipping whitespace and comments is not needed:
-/// errors are reported at the first significant character).
+/// The token just before `pos`, skipping whitespace and comments.
 fn previous_token(src: &str, pos: usize) -> Option<&str> {
-    let before = src[..pos.min(src.len())].trim_end();
+    let mut before = &src[..pos.min(src.len())];
+    // Walk back line by line until a line has code outside its comment.
+    loop {
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let code = strip_comment(&before[line_start..]).trim_end();
+        if !code.is_empty() {
+            before = &before[..line_start + code.len()];
+            break;
+        }
+        if line_start == 0 {
+            return None;
+        }
+        before = &before[..line_start - 1];
+    }
     let last = before.chars().next_back()?;
     if last.is_alphanumeric() || last == '_' || last == '-' || last == '.' {
         let start = before
@@ -139,4 +151,20 @@ fn previous_token(src: &str, pos: usize) -> Option<&str> {
     } else {
         Some(&before[before.len() - last.len_utf8()..])
     }
+}
+
+/// A line without its `#` comment (a `#` inside a string is not a comment).
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return &line[..i],
+            _ => {}
+        }
+    }
+    line
 }

@@ -1,0 +1,450 @@
+//! Typed evaluation of expressions. Each function takes the type the key expects,
+//! follows `let` names, and reports a mismatch at the value (with the use site as
+//! a second label when the value came through a `let`).
+
+use super::Checker;
+use crate::ast::{Expr, ExprKind, Key, StrPart, StringLit};
+use crate::diag::{Code, Diagnostic, closest};
+use crate::values::{self, Duration, Quantity};
+
+use super::fields::Value;
+
+/// A choice written as a bare word, and the value Kubernetes wants for it.
+pub type Choices = &'static [(&'static str, &'static str)];
+
+impl<'a> Checker<'a> {
+    /// Follows `let` names to the expression they stand for. Returns the
+    /// expression and, when it came through a `let`, the span where it was used.
+    pub(super) fn resolve(&mut self, expr: &'a Expr) -> Option<(&'a Expr, Option<crate::source::Span>)> {
+        let mut current = expr;
+        let mut via = None;
+        let mut hops = 0;
+        while let ExprKind::Word(word) = &current.kind {
+            let Some(target) = self.lets.get(word.as_str()).map(|l| l.1) else { break };
+            via.get_or_insert(expr.span);
+            hops += 1;
+            if hops > self.lets.len() {
+                self.report(
+                    Diagnostic::error(Code::UnknownName, expr.span, format!("`{word}` is defined in terms of itself"))
+                        .label("this name never reaches a value")
+                        .help("give one of the `let` bindings in the cycle a literal value"),
+                );
+                return None;
+            }
+            current = target;
+        }
+        Some((current, via))
+    }
+
+    /// Reports a value of the wrong kind for `what`.
+    fn mismatch(&mut self, expr: &Expr, via: Option<crate::source::Span>, what: &str, expected: &str, help: String) {
+        let found = describe(expr);
+        let mut d = Diagnostic::error(Code::TypeMismatch, expr.span, format!("{what} takes {expected}, found {found}"))
+            .label(format!("this is {found}"))
+            .help(help);
+        if let Some(use_span) = via {
+            d = d.secondary(use_span, format!("used here for {what}"));
+        }
+        self.report(d);
+    }
+
+    fn unknown_word(&mut self, expr: &Expr, word: &str, what: &str, choices: Option<Choices>) {
+        let mut candidates: Vec<&str> = self.lets.keys().copied().collect();
+        if let Some(c) = choices {
+            candidates.extend(c.iter().map(|(w, _)| *w));
+        }
+        let help = match closest(word, candidates.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => match choices {
+                Some(c) => format!("{what} is one of: {}", list_words(c)),
+                None => format!("define it with `let {word} = …`, or quote it if it is text: \"{word}\""),
+            },
+        };
+        let (code, message) = match choices {
+            Some(_) => (Code::UnknownVariant, format!("`{word}` is not a choice for {what}")),
+            None => (Code::UnknownName, format!("unknown name `{word}`")),
+        };
+        self.report(Diagnostic::error(code, expr.span, message).label("not defined").help(help));
+    }
+
+    pub fn string(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
+        let (e, via) = self.resolve(expr)?;
+        match &e.kind {
+            ExprKind::Str(s) => self.interpolate(s),
+            ExprKind::Word(w) => {
+                self.unknown_word(e, w, what, None);
+                None
+            }
+            _ => {
+                self.mismatch(e, via, what, "a string", format!("write it in quotes: \"{}\"", self.sources_text(e)));
+                None
+            }
+        }
+    }
+
+    /// A string, or a number/bool written for it (env values, labels): `4` → "4".
+    pub fn text(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
+        let (e, _) = self.resolve(expr)?;
+        match &e.kind {
+            ExprKind::Number(n) => Some(n.clone()),
+            ExprKind::Bool(b) => Some(b.to_string()),
+            _ => self.string(expr, what),
+        }
+    }
+
+    pub fn interpolate(&mut self, s: &'a StringLit) -> Option<String> {
+        let mut out = String::new();
+        let mut ok = true;
+        for part in &s.parts {
+            match part {
+                StrPart::Text(t) => out.push_str(t),
+                StrPart::Interp(inner) => {
+                    let Some((e, _)) = self.resolve(inner) else {
+                        ok = false;
+                        continue;
+                    };
+                    match &e.kind {
+                        ExprKind::Str(s) => match self.interpolate(s) {
+                            Some(t) => out.push_str(&t),
+                            None => ok = false,
+                        },
+                        ExprKind::Number(n) => out.push_str(n),
+                        ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                        ExprKind::Word(w) => {
+                            self.unknown_word(e, w, "an interpolation", None);
+                            ok = false;
+                        }
+                        _ => {
+                            let found = describe(e);
+                            self.report(
+                                Diagnostic::error(Code::BadInterpolation, inner.span, format!("cannot insert {found} into a string"))
+                                    .label("not text")
+                                    .help("only strings, numbers and `true`/`false` can be inserted with `${…}`"),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub fn bool(&mut self, expr: &'a Expr, what: &str) -> Option<bool> {
+        let (e, via) = self.resolve(expr)?;
+        match &e.kind {
+            ExprKind::Bool(b) => Some(*b),
+            ExprKind::Word(w) => {
+                self.unknown_word(e, w, what, Some(&[("true", ""), ("false", "")]));
+                None
+            }
+            _ => {
+                self.mismatch(e, via, what, "`true` or `false`", "write `true` or `false`, without quotes".into());
+                None
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn int(&mut self, expr: &'a Expr, what: &str, min: i64, max: i64) -> Option<i64> {
+        let (e, via) = self.resolve(expr)?;
+        let n = match &e.kind {
+            ExprKind::Number(text) => match values::parse_int(text) {
+                Ok(n) => n,
+                Err(err) => {
+                    let (_, unit) = values::split_number(text);
+                    let code = if unit.is_empty() { Code::TypeMismatch } else { Code::UnitMismatch };
+                    self.report(
+                        Diagnostic::error(code, e.span, format!("{what} takes a whole number, found `{text}`"))
+                            .label(err.message)
+                            .help(if unit.is_empty() { err.help } else { format!("{what} counts; it has no unit: drop `{unit}`") }),
+                    );
+                    return None;
+                }
+            },
+            ExprKind::Str(s) if s.as_plain().is_some_and(|t| values::parse_int(&t).is_ok()) => {
+                self.mismatch(e, via, what, "a number", format!("remove the quotes: {}", s.as_plain().unwrap_or_default()));
+                return None;
+            }
+            ExprKind::Word(w) => {
+                self.unknown_word(e, w, what, None);
+                return None;
+            }
+            _ => {
+                self.mismatch(e, via, what, "a whole number", format!("write a number such as `{}`", min.max(1)));
+                return None;
+            }
+        };
+        if n < min || n > max {
+            let range = if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
+            self.report(
+                Diagnostic::error(Code::OutOfRange, e.span, format!("{what} must be {range}, found {n}"))
+                    .label("out of range")
+                    .help(format!("Kubernetes rejects {what} outside this range")),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    pub fn duration(&mut self, expr: &'a Expr, what: &str) -> Option<Duration> {
+        let (e, via) = self.resolve(expr)?;
+        match &e.kind {
+            ExprKind::Number(text) => match Duration::parse(text) {
+                Ok(d) => Some(d),
+                Err(err) => {
+                    let is_quantity = Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
+                    let (code, message) = if is_quantity {
+                        (Code::UnitMismatch, format!("{what} takes a duration, found the quantity `{text}`"))
+                    } else {
+                        (Code::BadNumber, format!("{what} takes a duration: {}", err.message))
+                    };
+                    let help = if is_quantity { "durations are written `30s`, `5m`, `2h`, `7d`, `1w`".to_string() } else { err.help };
+                    self.report(Diagnostic::error(code, e.span, message).label("not a duration").help(help));
+                    None
+                }
+            },
+            ExprKind::Str(s) if s.as_plain().is_some_and(|t| Duration::parse(&t).is_ok()) => {
+                self.mismatch(e, via, what, "a duration", format!("remove the quotes: {}", s.as_plain().unwrap_or_default()));
+                None
+            }
+            ExprKind::Word(w) => {
+                self.unknown_word(e, w, what, None);
+                None
+            }
+            _ => {
+                self.mismatch(e, via, what, "a duration", "write a duration such as `30s`, `5m`, `2h` or `7d`".into());
+                None
+            }
+        }
+    }
+
+    /// Seconds of a duration, as Kubernetes' int fields want them.
+    pub fn seconds(&mut self, expr: &'a Expr, what: &str, min: u64) -> Option<i64> {
+        let d = self.duration(expr, what)?;
+        if d.seconds() < min {
+            self.report(
+                Diagnostic::error(Code::OutOfRange, expr.span, format!("{what} must be at least {}", Duration(min)))
+                    .label("too short")
+                    .help(format!("Kubernetes rejects a {what} of {d}")),
+            );
+            return None;
+        }
+        i64::try_from(d.seconds()).ok().filter(|s| *s <= i64::from(i32::MAX)).or_else(|| {
+            self.report(
+                Diagnostic::error(Code::OutOfRange, expr.span, format!("{what} is longer than Kubernetes can hold"))
+                    .label("too long")
+                    .help("Kubernetes stores this field as 32-bit seconds (about 68 years)"),
+            );
+            None
+        })
+    }
+
+    pub fn quantity(&mut self, expr: &'a Expr, what: &str) -> Option<Quantity> {
+        let (e, via) = self.resolve(expr)?;
+        match &e.kind {
+            ExprKind::Number(text) => match Quantity::parse(text) {
+                Ok(q) if q.is_negative() => {
+                    self.report(
+                        Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
+                            .label("negative")
+                            .help("resource quantities are zero or more"),
+                    );
+                    None
+                }
+                Ok(q) => Some(q),
+                Err(err) => {
+                    let is_duration = Duration::parse(text).is_ok();
+                    let (code, message) = if is_duration {
+                        (Code::UnitMismatch, format!("{what} takes a quantity, found the duration `{text}`"))
+                    } else {
+                        (Code::BadNumber, format!("{what} takes a quantity: {}", err.message))
+                    };
+                    self.report(Diagnostic::error(code, e.span, message).label("not a quantity").help(err.help));
+                    None
+                }
+            },
+            ExprKind::Str(s) if s.as_plain().is_some_and(|t| Quantity::parse(&t).is_ok()) => {
+                self.mismatch(e, via, what, "a quantity", format!("remove the quotes: {}", s.as_plain().unwrap_or_default()));
+                None
+            }
+            ExprKind::Word(w) => {
+                self.unknown_word(e, w, what, None);
+                None
+            }
+            _ => {
+                self.mismatch(e, via, what, "a quantity", "write a quantity such as `500m`, `2`, `512Mi` or `1.5Gi`".into());
+                None
+            }
+        }
+    }
+
+    /// A bare-word choice such as `never` or `forbid`; returns Kubernetes' spelling.
+    pub fn choice(&mut self, expr: &'a Expr, what: &str, choices: Choices) -> Option<&'static str> {
+        let (e, via) = match &expr.kind {
+            // A choice word wins over a `let` of the same name.
+            ExprKind::Word(w) if choices.iter().any(|(c, _)| c == w) => (expr, None),
+            _ => self.resolve(expr)?,
+        };
+        match &e.kind {
+            ExprKind::Word(w) => match choices.iter().find(|(c, _)| c == w) {
+                Some((_, k8s)) => Some(k8s),
+                None => {
+                    let by_k8s = choices.iter().find(|(_, k)| k.eq_ignore_ascii_case(w));
+                    match by_k8s {
+                        Some((word, _)) => self.report(
+                            Diagnostic::error(Code::UnknownVariant, e.span, format!("`{w}` is not a choice for {what}"))
+                                .label("Kubernetes' spelling")
+                                .help(format!("pipec writes `{word}`")),
+                        ),
+                        None => self.unknown_word(e, w, what, Some(choices)),
+                    }
+                    None
+                }
+            },
+            ExprKind::Str(s) => {
+                let text = s.as_plain().unwrap_or_default();
+                let hint = choices
+                    .iter()
+                    .find(|(c, k)| *c == text || k.eq_ignore_ascii_case(&text))
+                    .map(|(c, _)| format!("write the bare word, without quotes: `{c}`"))
+                    .unwrap_or_else(|| format!("{what} is one of: {}", list_words(choices)));
+                self.mismatch(e, via, what, &format!("one of {}", list_words(choices)), hint);
+                None
+            }
+            _ => {
+                self.mismatch(e, via, what, &format!("one of {}", list_words(choices)), format!("{what} is one of: {}", list_words(choices)));
+                None
+            }
+        }
+    }
+
+    pub fn list(&mut self, expr: &'a Expr, what: &str) -> Option<&'a [Expr]> {
+        let (e, via) = self.resolve(expr)?;
+        match &e.kind {
+            ExprKind::List(items) => Some(items),
+            ExprKind::Word(w) => {
+                self.unknown_word(e, w, what, None);
+                None
+            }
+            _ => {
+                self.mismatch(e, via, what, "a list", "write a list in brackets: `[\"a\", \"b\"]`".into());
+                None
+            }
+        }
+    }
+
+    pub fn string_list(&mut self, expr: &'a Expr, what: &str) -> Option<Vec<String>> {
+        let items = self.list(expr, what)?;
+        let out: Vec<Option<String>> = items.iter().map(|i| self.text(i, what)).collect();
+        out.into_iter().collect()
+    }
+
+    /// The entries of a map, written `key = { k: v }` or as a block `key { k = v }`.
+    pub fn map_entries(&mut self, value: Value<'a>, what: &str) -> Option<Vec<(&'a Key, &'a Expr)>> {
+        let entries: Vec<(&Key, &Expr)> = match value {
+            Value::Block(b) => {
+                let mut out = Vec::new();
+                for entry in &b.entries {
+                    match &entry.kind {
+                        crate::ast::EntryKind::Field { key, value } => out.push((key, value)),
+                        _ => self.report(
+                            Diagnostic::error(Code::TypeMismatch, entry.span, format!("{what} holds `key = value` entries only"))
+                                .label("not a `key = value` entry")
+                                .help("write each entry as `name = value`"),
+                        ),
+                    }
+                }
+                out
+            }
+            Value::Expr(expr) => {
+                let (e, via) = self.resolve(expr)?;
+                match &e.kind {
+                    ExprKind::Map(m) => m.iter().map(|me| (&me.key, &me.value)).collect(),
+                    _ => {
+                        self.mismatch(e, via, what, "a map", "write a map in braces: `{ \"key\": \"value\" }`".into());
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut seen: Vec<&Key> = Vec::new();
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            if let Some(first) = seen.iter().find(|s| s.text == k.text) {
+                self.report(
+                    Diagnostic::error(Code::DuplicateKey, k.span, format!("`{}` is given twice in {what}", k.text))
+                        .label("given again here")
+                        .secondary(first.span, "first given here")
+                        .help("remove one of them"),
+                );
+                continue;
+            }
+            seen.push(k);
+            out.push((k, v));
+        }
+        Some(out)
+    }
+
+    pub fn string_map(&mut self, value: Value<'a>, what: &str) -> Option<Vec<(&'a Key, String)>> {
+        let entries = self.map_entries(value, what)?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, v) in entries {
+            match self.text(v, &format!("`{}`", k.text)) {
+                Some(s) => out.push((k, s)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A value that must be an expression (not a `key { … }` block).
+    pub fn expr_of(&mut self, key: &Key, value: Value<'a>) -> Option<&'a Expr> {
+        match value {
+            Value::Expr(e) => Some(e),
+            Value::Block(b) => {
+                self.report(
+                    Diagnostic::error(Code::TypeMismatch, b.span, format!("`{}` takes a value, not a block", key.text))
+                        .label("a block")
+                        .help(format!("write `{} = value`", key.text)),
+                );
+                None
+            }
+        }
+    }
+
+    fn sources_text(&self, e: &Expr) -> String {
+        self.sources.text(e.span).to_string()
+    }
+}
+
+/// How a value is called in messages: "a string", "the quantity `5Gi`".
+pub fn describe(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Str(_) => "a string".into(),
+        ExprKind::Bool(b) => format!("`{b}`"),
+        ExprKind::Word(w) => format!("the word `{w}`"),
+        ExprKind::List(_) => "a list".into(),
+        ExprKind::Map(_) => "a map".into(),
+        ExprKind::Call { name, .. } => format!("`{}(…)`", name.node),
+        ExprKind::Number(text) => {
+            let (_, unit) = values::split_number(text);
+            if unit.is_empty() {
+                format!("the number `{text}`")
+            } else if unit == "m" {
+                format!("`{text}` (minutes or milli-units)")
+            } else if Duration::parse(text).is_ok() {
+                format!("the duration `{text}`")
+            } else if Quantity::parse(text).is_ok() {
+                format!("the quantity `{text}`")
+            } else {
+                format!("`{text}`")
+            }
+        }
+    }
+}
+
+fn list_words(choices: Choices) -> String {
+    choices.iter().map(|(w, _)| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+}

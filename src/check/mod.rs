@@ -1,0 +1,252 @@
+//! Syntax tree → checked program ([`ir::Program`]). Resolves names, types every
+//! value against the key it is written for, applies the Kubernetes rules that
+//! decide what pipec emits, and reports every problem it finds (it does not stop
+//! at the first).
+
+mod calls;
+mod eval;
+mod fields;
+mod names;
+mod pod;
+
+use crate::Loader;
+use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
+use crate::diag::{Code, Diagnostic, closest};
+use crate::ir;
+use crate::source::{FileId, SourceMap, Span};
+use std::collections::{BTreeSet, HashMap};
+
+pub struct Checker<'a> {
+    sources: &'a SourceMap,
+    file: FileId,
+    loader: &'a dyn Loader,
+    diags: Vec<Diagnostic>,
+    lets: HashMap<&'a str, (Span, &'a ast::Expr)>,
+    configs: HashMap<String, ConfigInfo>,
+    secrets: HashMap<String, SecretInfo>,
+}
+
+struct ConfigInfo {
+    /// The data keys, for checking `config(name, key)`.
+    keys: BTreeSet<String>,
+}
+
+struct SecretInfo {
+    span: Span,
+    /// Declared with `keys = […]`; `None` when the program did not say.
+    keys: Option<Vec<String>>,
+}
+
+/// Checks one program file. Returns the program (possibly partial when there
+/// were errors) and every diagnostic.
+pub fn check(sources: &SourceMap, file: FileId, ast: &File, loader: &dyn Loader) -> (ir::Program, Vec<Diagnostic>) {
+    let mut ck = Checker {
+        sources,
+        file,
+        loader,
+        diags: Vec::new(),
+        lets: HashMap::new(),
+        configs: HashMap::new(),
+        secrets: HashMap::new(),
+    };
+    let program = ck.program(ast);
+    (program, ck.diags)
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn program(&mut self, file: &'a File) -> ir::Program {
+        let name = names::program_label(&self.sources.get(self.file).name);
+        let mut program = ir::Program { name, namespace: None, objects: Vec::new() };
+
+        // Declarations first, so that order in the file does not matter.
+        let mut namespace_span: Option<Span> = None;
+        for item in &file.items {
+            match &item.kind {
+                ItemKind::Namespace(s) => {
+                    if let Some(first) = namespace_span {
+                        self.report(
+                            Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
+                                .label("second declaration")
+                                .secondary(first, "first declared here")
+                                .help("a program has one namespace; keep one `namespace` line"),
+                        );
+                        continue;
+                    }
+                    namespace_span = Some(s.span);
+                    if let Some(ns) = self.interpolate(s) {
+                        names::check_dns_label(self, &ns, s.span, "a namespace", 63);
+                        program.namespace = Some(ns);
+                    }
+                }
+                ItemKind::Let { name, value } => {
+                    if let Some((first, _)) = self.lets.get(name.node.as_str()) {
+                        let first = *first;
+                        self.report(
+                            Diagnostic::error(Code::DuplicateLet, name.span, format!("`{}` is defined twice", name.node))
+                                .label("defined again here")
+                                .secondary(first, "first defined here")
+                                .help("rename one of them; `let` names are defined once"),
+                        );
+                        continue;
+                    }
+                    self.lets.insert(&name.node, (name.span, value));
+                }
+                _ => {}
+            }
+        }
+
+        // Object names, checked for clashes before the bodies (a clash shows both places).
+        let mut named: Vec<(usize, String, Span)> = Vec::new();
+        let mut seen: HashMap<(&'static str, String), Span> = HashMap::new();
+        for (index, item) in file.items.iter().enumerate() {
+            let (family, name) = match &item.kind {
+                ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
+                ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
+                _ => continue,
+            };
+            let Some(text) = self.name(name) else { continue };
+            let span = name.span();
+            if let Some(first) = seen.get(&(family, text.clone())) {
+                self.report(
+                    Diagnostic::error(Code::DuplicateObject, span, format!("two objects named `{text}`"))
+                        .label("second one")
+                        .secondary(*first, "first one")
+                        .help(match family {
+                            "config or secret" => "configs and secrets are mounted by name, so their names must differ: rename one",
+                            _ => "Kubernetes keeps one object per kind and name: rename one",
+                        }),
+                );
+                continue;
+            }
+            seen.insert((family, text.clone()), span);
+            named.push((index, text, span));
+        }
+
+        // Configs and secrets before workloads, which refer to them; then all in source order.
+        let mut objects: Vec<(usize, ir::Object)> = Vec::new();
+        for (index, name, span) in &named {
+            match &file.items[*index].kind {
+                ItemKind::Config { body, .. } => {
+                    if let Some(c) = self.config(name, *span, body) {
+                        objects.push((*index, ir::Object::Config(c)));
+                    }
+                }
+                ItemKind::Secret { body, .. } => self.secret(name, *span, body.as_ref()),
+                _ => {}
+            }
+        }
+        for (index, name, span) in &named {
+            if let ItemKind::Workload { kind, body, .. } = &file.items[*index].kind
+                && let Some(obj) = self.workload(kind.node, name, *span, body)
+            {
+                objects.push((*index, obj));
+            }
+        }
+        objects.sort_by_key(|(i, _)| *i);
+        program.objects = objects.into_iter().map(|(_, o)| o).collect();
+
+        if file.items.is_empty() {
+            let f = self.sources.get(self.file);
+            self.report(
+                Diagnostic::warning(Code::EmptyProgram, Span::new(self.file, 0, 0), "the program declares nothing")
+                    .label(if f.text.trim().is_empty() { "the file is empty" } else { "only comments here" })
+                    .help("add an item, e.g. `job hello { image = \"busybox:1.36\" }`"),
+            );
+        }
+        program
+    }
+
+    /// The text of an object name, interpolated and checked to be non-empty.
+    fn name(&mut self, name: &'a Name) -> Option<String> {
+        match name {
+            Name::Word(w) => Some(w.node.clone()),
+            Name::Str(s) => self.interpolate(s),
+        }
+    }
+
+    fn word_suggestion<'n>(&self, word: &str, names: impl Iterator<Item = &'n str>) -> String {
+        match closest(word, names) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => String::new(),
+        }
+    }
+
+    fn secret(&mut self, name: &str, span: Span, body: Option<&'a ast::Block>) {
+        let mut keys = None;
+        if let Some(body) = body {
+            let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
+            if let Some((k, v)) = f.take("data").or_else(|| f.take("string-data")).or_else(|| f.take("stringData")) {
+                self.report(
+                    Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
+                        .label("secret data here would end up in Git")
+                        .help("create the Secret outside pipec (kubectl, sealed-secrets, an external secret store) and declare only its keys: `keys = [\"password\"]`"),
+                );
+            }
+            if let Some((k, v)) = f.take("keys")
+                && let Some(e) = self.expr_of(k, v)
+            {
+                keys = self.string_list(e, "`keys`");
+            }
+            f.finish(self);
+        }
+        names::check_object_name(self, name, span, "Secret", 253);
+        self.secrets.insert(name.to_string(), SecretInfo { span, keys });
+    }
+
+    fn config(&mut self, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
+        let mut f = fields::Fields::from_block(self, body, crate::schema::CONFIG, "a `config`");
+        let meta = self.meta(&mut f, name, span, "ConfigMap", 253);
+        let mut data = ir::StringMap::new();
+        if let Some((_, v)) = f.take("data")
+            && let Some(entries) = self.map_entries(v, "`data`")
+        {
+            for (key, value) in entries {
+                names::check_config_key(self, &key.text, key.span);
+                let text = match &value.kind {
+                    ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
+                    _ => self.text(value, &format!("`{}`", key.text)),
+                };
+                if let Some(text) = text {
+                    data.insert(key.text.clone(), text);
+                }
+            }
+        }
+        let immutable = match f.take("immutable") {
+            Some((k, v)) => self.expr_of(k, v).and_then(|e| self.bool(e, "`immutable`")),
+            None => None,
+        };
+        f.finish(self);
+        self.configs.insert(name.to_string(), ConfigInfo { keys: data.keys().cloned().collect() });
+        Some(ir::Config { meta: meta?, data, immutable })
+    }
+
+    /// `labels` and `annotations`, and the object name's rules.
+    fn meta(&mut self, f: &mut fields::Fields<'a>, name: &str, span: Span, kind: &str, max_len: usize) -> Option<ir::Meta> {
+        let name_ok = names::check_object_name(self, name, span, kind, max_len);
+        let mut labels = ir::StringMap::new();
+        if let Some((_, v)) = f.take("labels")
+            && let Some(entries) = self.string_map(v, "`labels`")
+        {
+            for (k, value) in entries {
+                labels.insert(k.text.clone(), value);
+            }
+        }
+        let mut annotations = ir::StringMap::new();
+        if let Some((_, v)) = f.take("annotations")
+            && let Some(entries) = self.string_map(v, "`annotations`")
+        {
+            for (k, value) in entries {
+                annotations.insert(k.text.clone(), value);
+            }
+        }
+        name_ok.then(|| ir::Meta { name: name.to_string(), span, labels, annotations })
+    }
+
+    fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
+        pod::workload(self, kind, name, span, body)
+    }
+}

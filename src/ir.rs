@@ -1,0 +1,189 @@
+//! The checked program: every value typed, every name resolved, defaults that
+//! pipec decides (restart policy, pull policy) filled in. `lower` turns this into
+//! Kubernetes objects without having to report anything.
+
+use crate::values::Quantity;
+use std::collections::BTreeMap;
+
+pub type StringMap = BTreeMap<String, String>;
+
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// Value of the `pipec.dev/program` label: the file name without `.pipe`.
+    pub name: String,
+    pub namespace: Option<String>,
+    /// In source order.
+    pub objects: Vec<Object>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub name: String,
+    /// Where the name was written (for clashes across files).
+    pub span: crate::source::Span,
+    pub labels: StringMap,
+    pub annotations: StringMap,
+}
+
+#[derive(Debug, Clone)]
+pub enum Object {
+    Config(Config),
+    Job(Job),
+    Cron(Cron),
+    Daemon(Daemon),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub meta: Meta,
+    pub data: StringMap,
+    pub immutable: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub meta: Meta,
+    pub spec: JobSpec,
+    pub pod: Pod,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct JobSpec {
+    pub completions: Option<i32>,
+    pub parallelism: Option<i32>,
+    pub backoff_limit: Option<i32>,
+    pub active_deadline_seconds: Option<i64>,
+    pub ttl_seconds_after_finished: Option<i32>,
+    pub completion_mode: Option<&'static str>,
+    pub suspend: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cron {
+    pub meta: Meta,
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    pub concurrency_policy: Option<&'static str>,
+    pub starting_deadline_seconds: Option<i64>,
+    pub successful_jobs_history_limit: Option<i32>,
+    pub failed_jobs_history_limit: Option<i32>,
+    pub suspend: Option<bool>,
+    pub job: JobSpec,
+    pub pod: Pod,
+}
+
+#[derive(Debug, Clone)]
+pub struct Daemon {
+    pub meta: Meta,
+    pub update: UpdateStrategy,
+    pub min_ready_seconds: Option<i32>,
+    pub pod: Pod,
+}
+
+#[derive(Debug, Clone)]
+pub enum UpdateStrategy {
+    /// Kubernetes' default (`RollingUpdate`, `maxUnavailable: 1`): emit nothing.
+    Default,
+    Rolling { max_unavailable: Option<IntOrPercent>, max_surge: Option<IntOrPercent> },
+    OnDelete,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntOrPercent {
+    Int(i32),
+    Percent(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Pod {
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub volumes: Vec<Volume>,
+    pub restart_policy: &'static str,
+    pub node_selector: StringMap,
+    pub tolerations: Vec<Toleration>,
+    pub affinity: Option<NodeAffinity>,
+    pub service_account: Option<String>,
+    pub priority_class: Option<String>,
+    pub termination_grace_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub pull_policy: &'static str,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub working_dir: Option<String>,
+    pub env: Vec<EnvVar>,
+    pub resources: Resources,
+    pub mounts: Vec<Mount>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: EnvValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum EnvValue {
+    Literal(String),
+    ConfigKey { config: String, key: String },
+    SecretKey { secret: String, key: String },
+    Field(String),
+    Resource(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    pub requests: BTreeMap<String, Quantity>,
+    pub limits: BTreeMap<String, Quantity>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mount {
+    pub volume: String,
+    pub path: String,
+    pub read_only: bool,
+    pub sub_path: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolumeSource {
+    Config(String),
+    Secret(String),
+    EmptyDir { medium: Option<&'static str>, size_limit: Option<Quantity> },
+    HostPath { path: String, kind: Option<&'static str> },
+    Pvc { claim: String, read_only: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct Toleration {
+    pub key: Option<String>,
+    pub operator: Option<&'static str>,
+    pub value: Option<String>,
+    pub effect: Option<&'static str>,
+    pub seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NodeAffinity {
+    /// All must hold (one node selector term).
+    pub required: Vec<NodeRequirement>,
+    pub preferred: Vec<(i32, NodeRequirement)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeRequirement {
+    pub key: String,
+    pub operator: &'static str,
+    pub values: Vec<String>,
+}

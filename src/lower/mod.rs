@@ -1,0 +1,285 @@
+//! Checked program → typed Kubernetes objects (k8s-openapi). Nothing here can
+//! fail: every decision that needs a diagnostic was made in `check`.
+
+use crate::ir::{self, IntOrPercent, Program, UpdateStrategy, VolumeSource};
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::batch::v1 as batch;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+/// The label every emitted object carries, so that a cluster shows what pipec manages.
+pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "pipec");
+/// The label naming the program an object came from (used by prune, later).
+pub const PROGRAM_LABEL: &str = "pipec.dev/program";
+/// The label a DaemonSet's selector matches on.
+pub const NAME_LABEL: &str = "app.kubernetes.io/name";
+
+/// One emitted object.
+pub enum K8sObject {
+    ConfigMap(core::ConfigMap),
+    Job(batch::Job),
+    CronJob(batch::CronJob),
+    DaemonSet(apps::DaemonSet),
+}
+
+impl K8sObject {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            K8sObject::ConfigMap(_) => "ConfigMap",
+            K8sObject::Job(_) => "Job",
+            K8sObject::CronJob(_) => "CronJob",
+            K8sObject::DaemonSet(_) => "DaemonSet",
+        }
+    }
+    pub fn name(&self) -> &str {
+        let meta = match self {
+            K8sObject::ConfigMap(o) => &o.metadata,
+            K8sObject::Job(o) => &o.metadata,
+            K8sObject::CronJob(o) => &o.metadata,
+            K8sObject::DaemonSet(o) => &o.metadata,
+        };
+        meta.name.as_deref().unwrap_or("")
+    }
+}
+
+pub fn lower(program: &Program) -> Vec<K8sObject> {
+    program.objects.iter().map(|o| lower_object(program, o)).collect()
+}
+
+fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
+    match object {
+        ir::Object::Config(c) => K8sObject::ConfigMap(core::ConfigMap {
+            metadata: object_meta(program, &c.meta),
+            data: Some(c.data.clone()),
+            immutable: c.immutable,
+            ..Default::default()
+        }),
+        ir::Object::Job(j) => K8sObject::Job(batch::Job {
+            metadata: object_meta(program, &j.meta),
+            spec: Some(job_spec(&j.spec, pod_template(&j.pod, template_labels(&j.meta, None)))),
+            ..Default::default()
+        }),
+        ir::Object::Cron(c) => K8sObject::CronJob(batch::CronJob {
+            metadata: object_meta(program, &c.meta),
+            spec: batch::CronJobSpec {
+                schedule: c.schedule.clone(),
+                time_zone: c.time_zone.clone(),
+                concurrency_policy: c.concurrency_policy.map(String::from),
+                starting_deadline_seconds: c.starting_deadline_seconds,
+                successful_jobs_history_limit: c.successful_jobs_history_limit,
+                failed_jobs_history_limit: c.failed_jobs_history_limit,
+                suspend: c.suspend,
+                job_template: batch::JobTemplateSpec {
+                    metadata: None,
+                    spec: Some(job_spec(&c.job, pod_template(&c.pod, template_labels(&c.meta, None)))),
+                },
+            },
+            ..Default::default()
+        }),
+        ir::Object::Daemon(d) => {
+            let selector = BTreeMap::from([(NAME_LABEL.to_string(), d.meta.name.clone())]);
+            K8sObject::DaemonSet(apps::DaemonSet {
+                metadata: object_meta(program, &d.meta),
+                spec: apps::DaemonSetSpec {
+                    selector: LabelSelector { match_labels: Some(selector.clone()), match_expressions: None },
+                    template: pod_template(&d.pod, template_labels(&d.meta, Some(selector))),
+                    update_strategy: update_strategy(&d.update),
+                    min_ready_seconds: d.min_ready_seconds,
+                    revision_history_limit: None,
+                },
+                ..Default::default()
+            })
+        }
+    }
+}
+
+fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {
+    let mut labels = meta.labels.clone();
+    labels.insert(MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string());
+    labels.insert(PROGRAM_LABEL.to_string(), program.name.clone());
+    ObjectMeta {
+        name: Some(meta.name.clone()),
+        namespace: program.namespace.clone(),
+        labels: Some(labels),
+        annotations: (!meta.annotations.is_empty()).then(|| meta.annotations.clone()),
+        ..Default::default()
+    }
+}
+
+/// The pod template's labels: the user's, plus the selector's for a DaemonSet.
+fn template_labels(meta: &ir::Meta, selector: Option<BTreeMap<String, String>>) -> Option<BTreeMap<String, String>> {
+    let mut labels = meta.labels.clone();
+    labels.extend(selector.unwrap_or_default());
+    (!labels.is_empty()).then_some(labels)
+}
+
+fn job_spec(spec: &ir::JobSpec, template: core::PodTemplateSpec) -> batch::JobSpec {
+    batch::JobSpec {
+        completions: spec.completions,
+        parallelism: spec.parallelism,
+        backoff_limit: spec.backoff_limit,
+        active_deadline_seconds: spec.active_deadline_seconds,
+        ttl_seconds_after_finished: spec.ttl_seconds_after_finished,
+        completion_mode: spec.completion_mode.map(String::from),
+        suspend: spec.suspend,
+        template,
+        ..Default::default()
+    }
+}
+
+fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> {
+    let int_or_string = |v: &IntOrPercent| match v {
+        IntOrPercent::Int(n) => IntOrString::Int(*n),
+        IntOrPercent::Percent(p) => IntOrString::String(p.clone()),
+    };
+    match u {
+        UpdateStrategy::Default => None,
+        UpdateStrategy::OnDelete => Some(apps::DaemonSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None }),
+        UpdateStrategy::Rolling { max_unavailable, max_surge } => Some(apps::DaemonSetUpdateStrategy {
+            type_: Some("RollingUpdate".into()),
+            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| apps::RollingUpdateDaemonSet {
+                max_unavailable: max_unavailable.as_ref().map(int_or_string),
+                max_surge: max_surge.as_ref().map(int_or_string),
+            }),
+        }),
+    }
+}
+
+fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
+    core::PodTemplateSpec {
+        metadata: labels.map(|labels| ObjectMeta { labels: Some(labels), ..Default::default() }),
+        spec: Some(core::PodSpec {
+            containers: pod.containers.iter().map(container).collect(),
+            init_containers: (!pod.init_containers.is_empty()).then(|| pod.init_containers.iter().map(container).collect()),
+            volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(volume).collect()),
+            restart_policy: Some(pod.restart_policy.to_string()),
+            node_selector: (!pod.node_selector.is_empty()).then(|| pod.node_selector.clone()),
+            tolerations: (!pod.tolerations.is_empty()).then(|| pod.tolerations.iter().map(toleration).collect()),
+            affinity: pod.affinity.as_ref().map(affinity),
+            service_account_name: pod.service_account.clone(),
+            priority_class_name: pod.priority_class.clone(),
+            termination_grace_period_seconds: pod.termination_grace_seconds,
+            ..Default::default()
+        }),
+    }
+}
+
+fn container(c: &ir::Container) -> core::Container {
+    let quantities =
+        |m: &BTreeMap<String, crate::values::Quantity>| (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect());
+    let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
+    core::Container {
+        name: c.name.clone(),
+        image: Some(c.image.clone()),
+        image_pull_policy: Some(c.pull_policy.to_string()),
+        command: (!c.command.is_empty()).then(|| c.command.clone()),
+        args: (!c.args.is_empty()).then(|| c.args.clone()),
+        working_dir: c.working_dir.clone(),
+        env: (!c.env.is_empty()).then(|| c.env.iter().map(env_var).collect()),
+        resources: has_resources.then(|| core::ResourceRequirements {
+            requests: quantities(&c.resources.requests),
+            limits: quantities(&c.resources.limits),
+            ..Default::default()
+        }),
+        volume_mounts: (!c.mounts.is_empty()).then(|| {
+            c.mounts
+                .iter()
+                .map(|m| core::VolumeMount {
+                    name: m.volume.clone(),
+                    mount_path: m.path.clone(),
+                    read_only: m.read_only.then_some(true),
+                    sub_path: m.sub_path.clone(),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        ..Default::default()
+    }
+}
+
+fn env_var(e: &ir::EnvVar) -> core::EnvVar {
+    let from = |source: core::EnvVarSource| core::EnvVar { name: e.name.clone(), value: None, value_from: Some(source) };
+    match &e.value {
+        ir::EnvValue::Literal(v) => core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None },
+        ir::EnvValue::ConfigKey { config, key } => from(core::EnvVarSource {
+            config_map_key_ref: Some(core::ConfigMapKeySelector { name: config.clone(), key: key.clone(), optional: None }),
+            ..Default::default()
+        }),
+        ir::EnvValue::SecretKey { secret, key } => from(core::EnvVarSource {
+            secret_key_ref: Some(core::SecretKeySelector { name: secret.clone(), key: key.clone(), optional: None }),
+            ..Default::default()
+        }),
+        ir::EnvValue::Field(path) => from(core::EnvVarSource {
+            field_ref: Some(core::ObjectFieldSelector { field_path: path.clone(), api_version: None }),
+            ..Default::default()
+        }),
+        ir::EnvValue::Resource(resource) => from(core::EnvVarSource {
+            resource_field_ref: Some(core::ResourceFieldSelector { resource: resource.clone(), container_name: None, divisor: None }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn volume(v: &ir::Volume) -> core::Volume {
+    let mut out = core::Volume { name: v.name.clone(), ..Default::default() };
+    match &v.source {
+        VolumeSource::Config(name) => out.config_map = Some(core::ConfigMapVolumeSource { name: name.clone(), ..Default::default() }),
+        VolumeSource::Secret(name) => out.secret = Some(core::SecretVolumeSource { secret_name: Some(name.clone()), ..Default::default() }),
+        VolumeSource::EmptyDir { medium, size_limit } => {
+            out.empty_dir = Some(core::EmptyDirVolumeSource {
+                medium: medium.map(String::from),
+                size_limit: size_limit.map(|q| Quantity(q.to_string())),
+                ..Default::default()
+            })
+        }
+        VolumeSource::HostPath { path, kind } => {
+            out.host_path = Some(core::HostPathVolumeSource { path: path.clone(), type_: kind.map(String::from) })
+        }
+        VolumeSource::Pvc { claim, read_only } => {
+            out.persistent_volume_claim =
+                Some(core::PersistentVolumeClaimVolumeSource { claim_name: claim.clone(), read_only: read_only.then_some(true) })
+        }
+    }
+    out
+}
+
+fn toleration(t: &ir::Toleration) -> core::Toleration {
+    core::Toleration {
+        key: t.key.clone(),
+        operator: t.operator.map(String::from),
+        value: t.value.clone(),
+        effect: t.effect.map(String::from),
+        toleration_seconds: t.seconds,
+    }
+}
+
+fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
+    let requirement = |r: &ir::NodeRequirement| core::NodeSelectorRequirement {
+        key: r.key.clone(),
+        operator: r.operator.to_string(),
+        values: (!r.values.is_empty()).then(|| r.values.clone()),
+    };
+    core::Affinity {
+        node_affinity: Some(core::NodeAffinity {
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(|| core::NodeSelector {
+                node_selector_terms: vec![core::NodeSelectorTerm {
+                    match_expressions: Some(a.required.iter().map(requirement).collect()),
+                    match_fields: None,
+                }],
+            }),
+            preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(|| {
+                a.preferred
+                    .iter()
+                    .map(|(weight, r)| core::PreferredSchedulingTerm {
+                        weight: *weight,
+                        preference: core::NodeSelectorTerm { match_expressions: Some(vec![requirement(r)]), match_fields: None },
+                    })
+                    .collect()
+            }),
+        }),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,54 @@
+//! The compile-test harness: every `.pipe` file under `tests/cases/` and
+//! `examples/` is compiled, and what a user would see is snapshotted — the YAML
+//! exactly as `pipec build` prints it, or the rendered diagnostics (the text on
+//! the terminal, with source lines). Adding a test is adding a file.
+//!
+//! Review changed snapshots with `cargo insta review` (or `INSTA_UPDATE=always`).
+
+use pipec::diag::render;
+use std::path::Path;
+
+/// What `pipec build` shows for a file: diagnostics (if any), then the YAML (if no errors).
+fn outcome(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let text = std::fs::read_to_string(path).expect("test files are UTF-8");
+    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader);
+    let mut out = String::new();
+    for d in &c.diagnostics {
+        out.push_str(&render::human(d, &c.sources, false));
+        out.push('\n');
+    }
+    if !c.has_errors() {
+        out.push_str(&format!("# pipec build {rel}\n"));
+        out.push_str(&pipec::emit::stream(&c.objects));
+    }
+    out
+}
+
+#[test]
+fn cases_that_compile() {
+    insta::glob!("cases/ok", "**/*.pipe", |path| {
+        let out = outcome(path);
+        assert!(!out.contains("× "), "{} should compile without errors:\n{out}", path.display());
+        insta::assert_snapshot!(out);
+    });
+}
+
+#[test]
+fn cases_with_errors() {
+    insta::glob!("cases/errors", "**/*.pipe", |path| {
+        let out = outcome(path);
+        assert!(out.contains("× "), "{} should report an error:\n{out}", path.display());
+        insta::assert_snapshot!(out);
+    });
+}
+
+#[test]
+fn examples() {
+    insta::glob!("../examples", "*.pipe", |path| {
+        let out = outcome(path);
+        assert!(!out.contains("× "), "{} should compile:\n{out}", path.display());
+        insta::assert_snapshot!(out);
+    });
+}
