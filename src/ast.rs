@@ -29,10 +29,23 @@ pub struct Item {
 #[derive(Debug, Clone)]
 pub enum ItemKind {
     Namespace(StringLit),
-    Let { name: Ident, value: Expr },
-    Config { name: Name, body: Block },
-    Secret { name: Name, body: Option<Block> },
-    Workload { kind: Spanned<WorkloadKind>, name: Name, body: Block },
+    Let {
+        name: Ident,
+        value: Expr,
+    },
+    Config {
+        name: Name,
+        body: Block,
+    },
+    Secret {
+        name: Name,
+        body: Option<Block>,
+    },
+    Workload {
+        kind: Spanned<WorkloadKind>,
+        name: Name,
+        body: Block,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +100,11 @@ pub enum EntryKind {
     /// `key { … }`
     Nested { key: Key, body: Block },
     /// `container sidecar { … }` or `volume scratch = empty-dir()`
-    Labeled { key: Key, label: Name, value: LabeledValue },
+    Labeled {
+        key: Key,
+        label: Name,
+        value: LabeledValue,
+    },
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`
     Mount(Mount),
 }
@@ -130,7 +147,10 @@ pub enum ExprKind {
     Word(String),
     List(Vec<Expr>),
     Map(Vec<MapEntry>),
-    Call { name: Ident, args: Vec<Arg> },
+    Call {
+        name: Ident,
+        args: Vec<Arg>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -84,7 +84,10 @@ pub struct Daemon {
 pub enum UpdateStrategy {
     /// Kubernetes' default (`RollingUpdate`, `maxUnavailable: 1`): emit nothing.
     Default,
-    Rolling { max_unavailable: Option<IntOrPercent>, max_surge: Option<IntOrPercent> },
+    Rolling {
+        max_unavailable: Option<IntOrPercent>,
+        max_surge: Option<IntOrPercent>,
+    },
     OnDelete,
 }
 
@@ -160,9 +163,18 @@ pub struct Volume {
 pub enum VolumeSource {
     Config(String),
     Secret(String),
-    EmptyDir { medium: Option<&'static str>, size_limit: Option<Quantity> },
-    HostPath { path: String, kind: Option<&'static str> },
-    Pvc { claim: String, read_only: bool },
+    EmptyDir {
+        medium: Option<&'static str>,
+        size_limit: Option<Quantity>,
+    },
+    HostPath {
+        path: String,
+        kind: Option<&'static str>,
+    },
+    Pvc {
+        claim: String,
+        read_only: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -33,7 +33,9 @@ pub struct FsLoader;
 
 impl Loader for FsLoader {
     fn load(&self, program: &str, path: &str) -> Result<String, String> {
-        let base = std::path::Path::new(program).parent().unwrap_or(std::path::Path::new(""));
+        let base = std::path::Path::new(program)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
         let full = base.join(path);
         let bytes = std::fs::read(&full).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -41,7 +43,9 @@ impl Loader for FsLoader {
             _ if full.is_dir() => "it is a directory".to_string(),
             _ => e.to_string(),
         })?;
-        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text (binary data is not supported in a config)".to_string())
+        String::from_utf8(bytes).map_err(|_| {
+            "it is not UTF-8 text (binary data is not supported in a config)".to_string()
+        })
     }
 }
 
@@ -63,7 +67,10 @@ impl Compilation {
 /// namespace and `let`s); objects from all of them form one output.
 pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader) -> Compilation {
     let mut sources = SourceMap::new();
-    let ids: Vec<_> = inputs.into_iter().map(|(name, text)| sources.add(name, text)).collect();
+    let ids: Vec<_> = inputs
+        .into_iter()
+        .map(|(name, text)| sources.add(name, text))
+        .collect();
     let mut diagnostics = Vec::new();
     let mut programs = Vec::new();
     for id in ids {
@@ -77,8 +84,16 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader) -> Compilatio
     diagnostics.extend(clashes_across_files(&programs));
     // In reading order: by file, then by position (stable, so related ones stay together).
     diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| (p.span.file, p.span.start)));
-    let objects = if diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { programs.iter().flat_map(lower::lower).collect() };
-    Compilation { sources, diagnostics, objects }
+    let objects = if diagnostics.iter().any(Diagnostic::is_error) {
+        Vec::new()
+    } else {
+        programs.iter().flat_map(lower::lower).collect()
+    };
+    Compilation {
+        sources,
+        diagnostics,
+        objects,
+    }
 }
 
 /// Two files that define the same object (kind, namespace, name).

@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "pipec", version, about = "Compile .pipe programs to Kubernetes Job, CronJob, DaemonSet and ConfigMap YAML")]
+#[command(
+    name = "pipec",
+    version,
+    about = "Compile .pipe programs to Kubernetes Job, CronJob, DaemonSet and ConfigMap YAML"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,11 +65,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The core recurses over the syntax tree; nesting is capped (syntax::MAX_NESTING),
     // and a roomy stack keeps that cap far from the edge on every platform.
-    let worker = std::thread::Builder::new().stack_size(64 << 20).spawn(move || run(cli));
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            eprintln!("pipec: internal error (this is a bug; please report it with the input that caused it)");
+            eprintln!(
+                "pipec: internal error (this is a bug; please report it with the input that caused it)"
+            );
             ExitCode::from(2)
         }
     }
@@ -80,7 +88,11 @@ fn run(cli: Cli) -> u8 {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let printer = Printer { format: cli.message_format, color, quiet: cli.quiet };
+    let printer = Printer {
+        format: cli.message_format,
+        color,
+        quiet: cli.quiet,
+    };
 
     let mut inputs = Vec::new();
     for path in files {
@@ -106,7 +118,10 @@ fn run(cli: Cli) -> u8 {
         Command::Build { output: None, .. } => {
             let text = pipec::emit::stream(&compilation.objects);
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 Ok(()) => 0,
                 // A closed pipe (`pipec build … | head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
@@ -116,7 +131,9 @@ fn run(cli: Cli) -> u8 {
                 }
             }
         }
-        Command::Build { output: Some(dir), .. } => match output::replace_dir(dir, &pipec::emit::files(&compilation.objects)) {
+        Command::Build {
+            output: Some(dir), ..
+        } => match output::replace_dir(dir, &pipec::emit::files(&compilation.objects)) {
             Ok(()) => 0,
             Err(message) => {
                 eprintln!("pipec: cannot write `{}`: {message}", dir.display());
@@ -146,7 +163,10 @@ fn read_source(path: &PathBuf) -> Result<String, ReadError> {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         ReadError::NotUtf8 { line, column }
     })
 }
@@ -169,10 +189,19 @@ impl Printer {
             let _ = err.write_all(text.as_bytes());
         }
         if matches!(self.format, MessageFormat::Human) && !self.quiet {
-            let errors = c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = c
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             let warnings = c.diagnostics.len() - errors;
             if errors + warnings > 0 {
-                let _ = writeln!(err, "pipec: {} and {}", plural(errors, "error"), plural(warnings, "warning"));
+                let _ = writeln!(
+                    err,
+                    "pipec: {} and {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                );
             }
         }
     }
@@ -181,10 +210,15 @@ impl Printer {
         let d = Diagnostic {
             code: Code::NotUtf8,
             severity: Severity::Error,
-            message: format!("`{file}` is not UTF-8 text: invalid byte at line {line}, column {column}"),
+            message: format!(
+                "`{file}` is not UTF-8 text: invalid byte at line {line}, column {column}"
+            ),
             primary: None,
             secondary: Vec::new(),
-            help: Some("pipec reads UTF-8 source; is this the right file? Re-save it as UTF-8 if it is".into()),
+            help: Some(
+                "pipec reads UTF-8 source; is this the right file? Re-save it as UTF-8 if it is"
+                    .into(),
+            ),
         };
         let sources = pipec::source::SourceMap::new();
         let text = match self.format {
@@ -196,5 +230,9 @@ impl Printer {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

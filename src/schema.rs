@@ -103,15 +103,25 @@ keys! {
 
 /// Keys allowed in a context, for "did you mean".
 pub fn keys_in(ctx: Contexts) -> impl Iterator<Item = &'static str> {
-    KEYS.iter().filter(move |k| k.contexts & ctx != 0).map(|k| k.key)
+    KEYS.iter()
+        .filter(move |k| k.contexts & ctx != 0)
+        .map(|k| k.key)
 }
 
 /// A pipec key whose Kubernetes field is named `word` (`backoffLimit` → `retries`).
 pub fn by_kubernetes_name(word: &str, ctx: Contexts) -> Option<&'static KeyDoc> {
-    let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
     let word = norm(word);
     KEYS.iter().filter(|k| k.contexts & ctx != 0).find(|k| {
-        k.k8s.split(['.', ' ', '[', '(', ',', '{', '}']).filter(|s| !s.is_empty()).any(|seg| norm(seg) == word)
+        k.k8s
+            .split(['.', ' ', '[', '(', ',', '{', '}'])
+            .filter(|s| !s.is_empty())
+            .any(|seg| norm(seg) == word)
             && !word.is_empty()
             && norm(k.key) != word
     })
@@ -124,22 +134,42 @@ pub fn reference_markdown() -> String {
          Each key lists where it may be written, what it takes, and the Kubernetes field it becomes.\n",
     );
     let sections: &[(&str, Contexts)] = &[
-        ("Containers (in `job`, `cron`, `daemon`, `container`, `init`)", ANY_CONTAINER),
+        (
+            "Containers (in `job`, `cron`, `daemon`, `container`, `init`)",
+            ANY_CONTAINER,
+        ),
         ("Pods (in `job`, `cron`, `daemon`)", WORKLOAD),
         ("Jobs (in `job` and `cron`)", JOB),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
         ("ConfigMaps (in `config`)", CONFIG),
         ("Secrets (in `secret`)", SECRET),
-        ("Resources (in `resources`, `requests`, `limits`)", RESOURCES),
+        (
+            "Resources (in `resources`, `requests`, `limits`)",
+            RESOURCES,
+        ),
         ("Tolerations (items of `tolerations`)", TOLERATION),
-        ("Affinity (in `affinity`, and its node terms)", AFFINITY | NODE_TERM),
+        (
+            "Affinity (in `affinity`, and its node terms)",
+            AFFINITY | NODE_TERM,
+        ),
     ];
     let mut seen = std::collections::HashSet::new();
     for (title, ctx) in sections {
-        out.push_str(&format!("\n## {title}\n\n| key | takes | Kubernetes field | meaning |\n|---|---|---|---|\n"));
-        for k in KEYS.iter().filter(|k| k.contexts & ctx != 0 && seen.insert(k.key)) {
-            out.push_str(&format!("| `{}` | {} | `{}` | {} |\n", k.key, k.takes.replace('|', "\\|"), k.k8s, k.doc));
+        out.push_str(&format!(
+            "\n## {title}\n\n| key | takes | Kubernetes field | meaning |\n|---|---|---|---|\n"
+        ));
+        for k in KEYS
+            .iter()
+            .filter(|k| k.contexts & ctx != 0 && seen.insert(k.key))
+        {
+            out.push_str(&format!(
+                "| `{}` | {} | `{}` | {} |\n",
+                k.key,
+                k.takes.replace('|', "\\|"),
+                k.k8s,
+                k.doc
+            ));
         }
     }
     out

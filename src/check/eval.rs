@@ -15,19 +15,28 @@ pub type Choices = &'static [(&'static str, &'static str)];
 impl<'a> Checker<'a> {
     /// Follows `let` names to the expression they stand for. Returns the
     /// expression and, when it came through a `let`, the span where it was used.
-    pub(super) fn resolve(&mut self, expr: &'a Expr) -> Option<(&'a Expr, Option<crate::source::Span>)> {
+    pub(super) fn resolve(
+        &mut self,
+        expr: &'a Expr,
+    ) -> Option<(&'a Expr, Option<crate::source::Span>)> {
         let mut current = expr;
         let mut via = None;
         let mut hops = 0;
         while let ExprKind::Word(word) = &current.kind {
-            let Some(target) = self.lets.get(word.as_str()).map(|l| l.1) else { break };
+            let Some(target) = self.lets.get(word.as_str()).map(|l| l.1) else {
+                break;
+            };
             via.get_or_insert(expr.span);
             hops += 1;
             if hops > self.lets.len() {
                 self.report(
-                    Diagnostic::error(Code::UnknownName, expr.span, format!("`{word}` is defined in terms of itself"))
-                        .label("this name never reaches a value")
-                        .help("give one of the `let` bindings in the cycle a literal value"),
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        expr.span,
+                        format!("`{word}` is defined in terms of itself"),
+                    )
+                    .label("this name never reaches a value")
+                    .help("give one of the `let` bindings in the cycle a literal value"),
                 );
                 return None;
             }
@@ -37,11 +46,22 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a value of the wrong kind for `what`.
-    fn mismatch(&mut self, expr: &Expr, via: Option<crate::source::Span>, what: &str, expected: &str, help: String) {
+    fn mismatch(
+        &mut self,
+        expr: &Expr,
+        via: Option<crate::source::Span>,
+        what: &str,
+        expected: &str,
+        help: String,
+    ) {
         let found = describe(expr);
-        let mut d = Diagnostic::error(Code::TypeMismatch, expr.span, format!("{what} takes {expected}, found {found}"))
-            .label(format!("this is {found}"))
-            .help(help);
+        let mut d = Diagnostic::error(
+            Code::TypeMismatch,
+            expr.span,
+            format!("{what} takes {expected}, found {found}"),
+        )
+        .label(format!("this is {found}"))
+        .help(help);
         if let Some(use_span) = via {
             d = d.secondary(use_span, format!("used here for {what}"));
         }
@@ -57,14 +77,28 @@ impl<'a> Checker<'a> {
             Some(best) => format!("did you mean `{best}`?"),
             None => match choices {
                 Some(c) => format!("{what} is one of: {}", list_words(c)),
-                None => format!("define it with `let {word} = …`, or quote it if it is text: \"{word}\""),
+                None => format!(
+                    "define it with `let {word} = …`, or quote it if it is text: \"{word}\""
+                ),
             },
         };
         let (code, message) = match choices {
-            Some(_) => (Code::UnknownVariant, format!("`{word}` is not a choice for {what}")),
+            Some(_) => (
+                Code::UnknownVariant,
+                format!("`{word}` is not a choice for {what}"),
+            ),
             None => (Code::UnknownName, format!("unknown name `{word}`")),
         };
-        self.report(Diagnostic::error(code, expr.span, message).label("not defined").help(help));
+        let label = if choices.is_some() {
+            "not a choice"
+        } else {
+            "not defined"
+        };
+        self.report(
+            Diagnostic::error(code, expr.span, message)
+                .label(label)
+                .help(help),
+        );
     }
 
     pub fn string(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
@@ -76,7 +110,13 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(e, via, what, "a string", format!("write it in quotes: \"{}\"", self.sources_text(e)));
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a string",
+                    format!("write it in quotes: \"{}\"", self.sources_text(e)),
+                );
                 None
             }
         }
@@ -139,7 +179,13 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(e, via, what, "`true` or `false`", "write `true` or `false`, without quotes".into());
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "`true` or `false`",
+                    "write `true` or `false`, without quotes".into(),
+                );
                 None
             }
         }
@@ -153,17 +199,35 @@ impl<'a> Checker<'a> {
                 Ok(n) => n,
                 Err(err) => {
                     let (_, unit) = values::split_number(text);
-                    let code = if unit.is_empty() { Code::TypeMismatch } else { Code::UnitMismatch };
+                    let code = if unit.is_empty() {
+                        Code::TypeMismatch
+                    } else {
+                        Code::UnitMismatch
+                    };
                     self.report(
-                        Diagnostic::error(code, e.span, format!("{what} takes a whole number, found `{text}`"))
-                            .label(err.message)
-                            .help(if unit.is_empty() { err.help } else { format!("{what} counts; it has no unit: drop `{unit}`") }),
+                        Diagnostic::error(
+                            code,
+                            e.span,
+                            format!("{what} takes a whole number, found `{text}`"),
+                        )
+                        .label(err.message)
+                        .help(if unit.is_empty() {
+                            err.help
+                        } else {
+                            format!("{what} counts; it has no unit: drop `{unit}`")
+                        }),
                     );
                     return None;
                 }
             },
             ExprKind::Str(s) if s.as_plain().is_some_and(|t| values::parse_int(&t).is_ok()) => {
-                self.mismatch(e, via, what, "a number", format!("remove the quotes: {}", s.as_plain().unwrap_or_default()));
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a number",
+                    format!("remove the quotes: {}", s.as_plain().unwrap_or_default()),
+                );
                 return None;
             }
             ExprKind::Word(w) => {
@@ -171,16 +235,30 @@ impl<'a> Checker<'a> {
                 return None;
             }
             _ => {
-                self.mismatch(e, via, what, "a whole number", format!("write a number such as `{}`", min.max(1)));
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a whole number",
+                    format!("write a number such as `{}`", min.max(1)),
+                );
                 return None;
             }
         };
         if n < min || n > max {
-            let range = if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
+            let range = if max == i64::from(i32::MAX) {
+                format!("at least {min}")
+            } else {
+                format!("between {min} and {max}")
+            };
             self.report(
-                Diagnostic::error(Code::OutOfRange, e.span, format!("{what} must be {range}, found {n}"))
-                    .label("out of range")
-                    .help(format!("Kubernetes rejects {what} outside this range")),
+                Diagnostic::error(
+                    Code::OutOfRange,
+                    e.span,
+                    format!("{what} must be {range}, found {n}"),
+                )
+                .label("out of range")
+                .help(format!("Kubernetes rejects {what} outside this range")),
             );
             return None;
         }
@@ -193,19 +271,40 @@ impl<'a> Checker<'a> {
             ExprKind::Number(text) => match Duration::parse(text) {
                 Ok(d) => Some(d),
                 Err(err) => {
-                    let is_quantity = Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
+                    let is_quantity =
+                        Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
                     let (code, message) = if is_quantity {
-                        (Code::UnitMismatch, format!("{what} takes a duration, found the quantity `{text}`"))
+                        (
+                            Code::UnitMismatch,
+                            format!("{what} takes a duration, found the quantity `{text}`"),
+                        )
                     } else {
-                        (Code::BadNumber, format!("{what} takes a duration: {}", err.message))
+                        (
+                            Code::BadNumber,
+                            format!("{what} takes a duration: {}", err.message),
+                        )
                     };
-                    let help = if is_quantity { "durations are written `30s`, `5m`, `2h`, `7d`, `1w`".to_string() } else { err.help };
-                    self.report(Diagnostic::error(code, e.span, message).label("not a duration").help(help));
+                    let help = if is_quantity {
+                        "durations are written `30s`, `5m`, `2h`, `7d`, `1w`".to_string()
+                    } else {
+                        err.help
+                    };
+                    self.report(
+                        Diagnostic::error(code, e.span, message)
+                            .label("not a duration")
+                            .help(help),
+                    );
                     None
                 }
             },
             ExprKind::Str(s) if s.as_plain().is_some_and(|t| Duration::parse(&t).is_ok()) => {
-                self.mismatch(e, via, what, "a duration", format!("remove the quotes: {}", s.as_plain().unwrap_or_default()));
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a duration",
+                    format!("remove the quotes: {}", s.as_plain().unwrap_or_default()),
+                );
                 None
             }
             ExprKind::Word(w) => {
@@ -213,7 +312,13 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(e, via, what, "a duration", "write a duration such as `30s`, `5m`, `2h` or `7d`".into());
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a duration",
+                    "write a duration such as `30s`, `5m`, `2h` or `7d`".into(),
+                );
                 None
             }
         }
@@ -224,20 +329,31 @@ impl<'a> Checker<'a> {
         let d = self.duration(expr, what)?;
         if d.seconds() < min {
             self.report(
-                Diagnostic::error(Code::OutOfRange, expr.span, format!("{what} must be at least {}", Duration(min)))
-                    .label("too short")
-                    .help(format!("Kubernetes rejects a {what} of {d}")),
+                Diagnostic::error(
+                    Code::OutOfRange,
+                    expr.span,
+                    format!("{what} must be at least {}", Duration(min)),
+                )
+                .label("too short")
+                .help(format!("Kubernetes rejects a {what} of {d}")),
             );
             return None;
         }
-        i64::try_from(d.seconds()).ok().filter(|s| *s <= i64::from(i32::MAX)).or_else(|| {
-            self.report(
-                Diagnostic::error(Code::OutOfRange, expr.span, format!("{what} is longer than Kubernetes can hold"))
+        i64::try_from(d.seconds())
+            .ok()
+            .filter(|s| *s <= i64::from(i32::MAX))
+            .or_else(|| {
+                self.report(
+                    Diagnostic::error(
+                        Code::OutOfRange,
+                        expr.span,
+                        format!("{what} is longer than Kubernetes can hold"),
+                    )
                     .label("too long")
                     .help("Kubernetes stores this field as 32-bit seconds (about 68 years)"),
-            );
-            None
-        })
+                );
+                None
+            })
     }
 
     pub fn quantity(&mut self, expr: &'a Expr, what: &str) -> Option<Quantity> {
@@ -246,9 +362,13 @@ impl<'a> Checker<'a> {
             ExprKind::Number(text) => match Quantity::parse(text) {
                 Ok(q) if q.is_negative() => {
                     self.report(
-                        Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
-                            .label("negative")
-                            .help("resource quantities are zero or more"),
+                        Diagnostic::error(
+                            Code::OutOfRange,
+                            e.span,
+                            format!("{what} cannot be negative"),
+                        )
+                        .label("negative")
+                        .help("resource quantities are zero or more"),
                     );
                     None
                 }
@@ -256,16 +376,32 @@ impl<'a> Checker<'a> {
                 Err(err) => {
                     let is_duration = Duration::parse(text).is_ok();
                     let (code, message) = if is_duration {
-                        (Code::UnitMismatch, format!("{what} takes a quantity, found the duration `{text}`"))
+                        (
+                            Code::UnitMismatch,
+                            format!("{what} takes a quantity, found the duration `{text}`"),
+                        )
                     } else {
-                        (Code::BadNumber, format!("{what} takes a quantity: {}", err.message))
+                        (
+                            Code::BadNumber,
+                            format!("{what} takes a quantity: {}", err.message),
+                        )
                     };
-                    self.report(Diagnostic::error(code, e.span, message).label("not a quantity").help(err.help));
+                    self.report(
+                        Diagnostic::error(code, e.span, message)
+                            .label("not a quantity")
+                            .help(err.help),
+                    );
                     None
                 }
             },
             ExprKind::Str(s) if s.as_plain().is_some_and(|t| Quantity::parse(&t).is_ok()) => {
-                self.mismatch(e, via, what, "a quantity", format!("remove the quotes: {}", s.as_plain().unwrap_or_default()));
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a quantity",
+                    format!("remove the quotes: {}", s.as_plain().unwrap_or_default()),
+                );
                 None
             }
             ExprKind::Word(w) => {
@@ -273,7 +409,13 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(e, via, what, "a quantity", "write a quantity such as `500m`, `2`, `512Mi` or `1.5Gi`".into());
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a quantity",
+                    "write a quantity such as `500m`, `2`, `512Mi` or `1.5Gi`".into(),
+                );
                 None
             }
         }
@@ -293,9 +435,13 @@ impl<'a> Checker<'a> {
                     let by_k8s = choices.iter().find(|(_, k)| k.eq_ignore_ascii_case(w));
                     match by_k8s {
                         Some((word, _)) => self.report(
-                            Diagnostic::error(Code::UnknownVariant, e.span, format!("`{w}` is not a choice for {what}"))
-                                .label("Kubernetes' spelling")
-                                .help(format!("pipec writes `{word}`")),
+                            Diagnostic::error(
+                                Code::UnknownVariant,
+                                e.span,
+                                format!("`{w}` is not a choice for {what}"),
+                            )
+                            .label("Kubernetes' spelling")
+                            .help(format!("pipec writes `{word}`")),
                         ),
                         None => self.unknown_word(e, w, what, Some(choices)),
                     }
@@ -309,11 +455,23 @@ impl<'a> Checker<'a> {
                     .find(|(c, k)| *c == text || k.eq_ignore_ascii_case(&text))
                     .map(|(c, _)| format!("write the bare word, without quotes: `{c}`"))
                     .unwrap_or_else(|| format!("{what} is one of: {}", list_words(choices)));
-                self.mismatch(e, via, what, &format!("one of {}", list_words(choices)), hint);
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    &format!("one of {}", list_words(choices)),
+                    hint,
+                );
                 None
             }
             _ => {
-                self.mismatch(e, via, what, &format!("one of {}", list_words(choices)), format!("{what} is one of: {}", list_words(choices)));
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    &format!("one of {}", list_words(choices)),
+                    format!("{what} is one of: {}", list_words(choices)),
+                );
                 None
             }
         }
@@ -328,7 +486,13 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(e, via, what, "a list", "write a list in brackets: `[\"a\", \"b\"]`".into());
+                self.mismatch(
+                    e,
+                    via,
+                    what,
+                    "a list",
+                    "write a list in brackets: `[\"a\", \"b\"]`".into(),
+                );
                 None
             }
         }
@@ -341,7 +505,11 @@ impl<'a> Checker<'a> {
     }
 
     /// The entries of a map, written `key = { k: v }` or as a block `key { k = v }`.
-    pub fn map_entries(&mut self, value: Value<'a>, what: &str) -> Option<Vec<(&'a Key, &'a Expr)>> {
+    pub fn map_entries(
+        &mut self,
+        value: Value<'a>,
+        what: &str,
+    ) -> Option<Vec<(&'a Key, &'a Expr)>> {
         let entries: Vec<(&Key, &Expr)> = match value {
             Value::Block(b) => {
                 let mut out = Vec::new();
@@ -349,9 +517,13 @@ impl<'a> Checker<'a> {
                     match &entry.kind {
                         crate::ast::EntryKind::Field { key, value } => out.push((key, value)),
                         _ => self.report(
-                            Diagnostic::error(Code::TypeMismatch, entry.span, format!("{what} holds `key = value` entries only"))
-                                .label("not a `key = value` entry")
-                                .help("write each entry as `name = value`"),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                entry.span,
+                                format!("{what} holds `key = value` entries only"),
+                            )
+                            .label("not a `key = value` entry")
+                            .help("write each entry as `name = value`"),
                         ),
                     }
                 }
@@ -362,7 +534,13 @@ impl<'a> Checker<'a> {
                 match &e.kind {
                     ExprKind::Map(m) => m.iter().map(|me| (&me.key, &me.value)).collect(),
                     _ => {
-                        self.mismatch(e, via, what, "a map", "write a map in braces: `{ \"key\": \"value\" }`".into());
+                        self.mismatch(
+                            e,
+                            via,
+                            what,
+                            "a map",
+                            "write a map in braces: `{ \"key\": \"value\" }`".into(),
+                        );
                         return None;
                     }
                 }
@@ -373,10 +551,14 @@ impl<'a> Checker<'a> {
         for (k, v) in entries {
             if let Some(first) = seen.iter().find(|s| s.text == k.text) {
                 self.report(
-                    Diagnostic::error(Code::DuplicateKey, k.span, format!("`{}` is given twice in {what}", k.text))
-                        .label("given again here")
-                        .secondary(first.span, "first given here")
-                        .help("remove one of them"),
+                    Diagnostic::error(
+                        Code::DuplicateKey,
+                        k.span,
+                        format!("`{}` is given twice in {what}", k.text),
+                    )
+                    .label("given again here")
+                    .secondary(first.span, "first given here")
+                    .help("remove one of them"),
                 );
                 continue;
             }
@@ -405,9 +587,13 @@ impl<'a> Checker<'a> {
             Value::Expr(e) => Some(e),
             Value::Block(b) => {
                 self.report(
-                    Diagnostic::error(Code::TypeMismatch, b.span, format!("`{}` takes a value, not a block", key.text))
-                        .label("a block")
-                        .help(format!("write `{} = value`", key.text)),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        b.span,
+                        format!("`{}` takes a value, not a block", key.text),
+                    )
+                    .label("a block")
+                    .help(format!("write `{} = value`", key.text)),
                 );
                 None
             }
@@ -446,5 +632,9 @@ pub fn describe(e: &Expr) -> String {
 }
 
 fn list_words(choices: Choices) -> String {
-    choices.iter().map(|(w, _)| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+    choices
+        .iter()
+        .map(|(w, _)| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

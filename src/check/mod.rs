@@ -39,7 +39,12 @@ struct SecretInfo {
 
 /// Checks one program file. Returns the program (possibly partial when there
 /// were errors) and every diagnostic.
-pub fn check(sources: &SourceMap, file: FileId, ast: &File, loader: &dyn Loader) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(
+    sources: &SourceMap,
+    file: FileId,
+    ast: &File,
+    loader: &dyn Loader,
+) -> (ir::Program, Vec<Diagnostic>) {
     let mut ck = Checker {
         sources,
         file,
@@ -60,7 +65,11 @@ impl<'a> Checker<'a> {
 
     fn program(&mut self, file: &'a File) -> ir::Program {
         let name = names::program_label(&self.sources.get(self.file).name);
-        let mut program = ir::Program { name, namespace: None, objects: Vec::new() };
+        let mut program = ir::Program {
+            name,
+            namespace: None,
+            objects: Vec::new(),
+        };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;
@@ -69,10 +78,14 @@ impl<'a> Checker<'a> {
                 ItemKind::Namespace(s) => {
                     if let Some(first) = namespace_span {
                         self.report(
-                            Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
-                                .label("second declaration")
-                                .secondary(first, "first declared here")
-                                .help("a program has one namespace; keep one `namespace` line"),
+                            Diagnostic::error(
+                                Code::DuplicateNamespace,
+                                s.span,
+                                "the namespace is declared twice",
+                            )
+                            .label("second declaration")
+                            .secondary(first, "first declared here")
+                            .help("a program has one namespace; keep one `namespace` line"),
                         );
                         continue;
                     }
@@ -86,10 +99,14 @@ impl<'a> Checker<'a> {
                     if let Some((first, _)) = self.lets.get(name.node.as_str()) {
                         let first = *first;
                         self.report(
-                            Diagnostic::error(Code::DuplicateLet, name.span, format!("`{}` is defined twice", name.node))
-                                .label("defined again here")
-                                .secondary(first, "first defined here")
-                                .help("rename one of them; `let` names are defined once"),
+                            Diagnostic::error(
+                                Code::DuplicateLet,
+                                name.span,
+                                format!("`{}` is defined twice", name.node),
+                            )
+                            .label("defined again here")
+                            .secondary(first, "first defined here")
+                            .help("rename one of them; `let` names are defined once"),
                         );
                         continue;
                     }
@@ -104,11 +121,15 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<(&'static str, String), Span> = HashMap::new();
         for (index, item) in file.items.iter().enumerate() {
             let (family, name) = match &item.kind {
-                ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
+                ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => {
+                    ("config or secret", name)
+                }
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
                 _ => continue,
             };
-            let Some(text) = self.name(name) else { continue };
+            let Some(text) = self.name(name) else {
+                continue;
+            };
             let span = name.span();
             if let Some(first) = seen.get(&(family, text.clone())) {
                 self.report(
@@ -149,14 +170,6 @@ impl<'a> Checker<'a> {
         objects.sort_by_key(|(i, _)| *i);
         program.objects = objects.into_iter().map(|(_, o)| o).collect();
 
-        if file.items.is_empty() {
-            let f = self.sources.get(self.file);
-            self.report(
-                Diagnostic::warning(Code::EmptyProgram, Span::new(self.file, 0, 0), "the program declares nothing")
-                    .label(if f.text.trim().is_empty() { "the file is empty" } else { "only comments here" })
-                    .help("add an item, e.g. `job hello { image = \"busybox:1.36\" }`"),
-            );
-        }
         program
     }
 
@@ -179,7 +192,11 @@ impl<'a> Checker<'a> {
         let mut keys = None;
         if let Some(body) = body {
             let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
-            if let Some((k, v)) = f.take("data").or_else(|| f.take("string-data")).or_else(|| f.take("stringData")) {
+            if let Some((k, v)) = f
+                .take("data")
+                .or_else(|| f.take("string-data"))
+                .or_else(|| f.take("stringData"))
+            {
                 self.report(
                     Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
                         .label("secret data here would end up in Git")
@@ -194,7 +211,8 @@ impl<'a> Checker<'a> {
             f.finish(self);
         }
         names::check_object_name(self, name, span, "Secret", 253);
-        self.secrets.insert(name.to_string(), SecretInfo { span, keys });
+        self.secrets
+            .insert(name.to_string(), SecretInfo { span, keys });
     }
 
     fn config(&mut self, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
@@ -207,7 +225,9 @@ impl<'a> Checker<'a> {
             for (key, value) in entries {
                 names::check_config_key(self, &key.text, key.span);
                 let text = match &value.kind {
-                    ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
+                    ExprKind::Call { name, args } if name.node == "file" => {
+                        self.file_call(value, args)
+                    }
                     _ => self.text(value, &format!("`{}`", key.text)),
                 };
                 if let Some(text) = text {
@@ -220,12 +240,28 @@ impl<'a> Checker<'a> {
             None => None,
         };
         f.finish(self);
-        self.configs.insert(name.to_string(), ConfigInfo { keys: data.keys().cloned().collect() });
-        Some(ir::Config { meta: meta?, data, immutable })
+        self.configs.insert(
+            name.to_string(),
+            ConfigInfo {
+                keys: data.keys().cloned().collect(),
+            },
+        );
+        Some(ir::Config {
+            meta: meta?,
+            data,
+            immutable,
+        })
     }
 
     /// `labels` and `annotations`, and the object name's rules.
-    fn meta(&mut self, f: &mut fields::Fields<'a>, name: &str, span: Span, kind: &str, max_len: usize) -> Option<ir::Meta> {
+    fn meta(
+        &mut self,
+        f: &mut fields::Fields<'a>,
+        name: &str,
+        span: Span,
+        kind: &str,
+        max_len: usize,
+    ) -> Option<ir::Meta> {
         let name_ok = names::check_object_name(self, name, span, kind, max_len);
         let mut labels = ir::StringMap::new();
         if let Some((_, v)) = f.take("labels")
@@ -243,10 +279,21 @@ impl<'a> Checker<'a> {
                 annotations.insert(k.text.clone(), value);
             }
         }
-        name_ok.then(|| ir::Meta { name: name.to_string(), span, labels, annotations })
+        name_ok.then(|| ir::Meta {
+            name: name.to_string(),
+            span,
+            labels,
+            annotations,
+        })
     }
 
-    fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
+    fn workload(
+        &mut self,
+        kind: WorkloadKind,
+        name: &str,
+        span: Span,
+        body: &'a ast::Block,
+    ) -> Option<ir::Object> {
         pod::workload(self, kind, name, span, body)
     }
 }

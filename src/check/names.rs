@@ -11,21 +11,35 @@ use crate::source::Span;
 pub fn program_label(file_name: &str) -> String {
     let stem = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     let stem = stem.strip_suffix(".pipe").unwrap_or(stem);
-    let mut label: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).take(63).collect();
+    let mut label: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(63)
+        .collect();
     while label.ends_with(|c: char| !c.is_ascii_alphanumeric()) {
         label.pop();
     }
     while label.starts_with(|c: char| !c.is_ascii_alphanumeric()) {
         label.remove(0);
     }
-    if label.is_empty() { "program".to_string() } else { label }
+    if label.is_empty() {
+        "program".to_string()
+    } else {
+        label
+    }
 }
 
 /// DNS-1123 subdomain: lowercase alphanumerics, `-` and `.`, alphanumeric at both ends.
 fn is_dns_subdomain(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -45,11 +59,19 @@ fn suggest(s: &str, allow_dot: bool) -> String {
             _ => '-',
         })
         .collect();
-    mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string()
+    mapped
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_string()
 }
 
 /// Object names. `max_len` is the kind's practical limit (Job 63, CronJob 52).
-pub fn check_object_name(ck: &mut Checker, name: &str, span: Span, kind: &str, max_len: usize) -> bool {
+pub fn check_object_name(
+    ck: &mut Checker,
+    name: &str,
+    span: Span,
+    kind: &str,
+    max_len: usize,
+) -> bool {
     if !is_dns_subdomain(name) {
         let fix = suggest(name, true);
         ck.report(
@@ -78,7 +100,13 @@ pub fn check_object_name(ck: &mut Checker, name: &str, span: Span, kind: &str, m
 }
 
 /// Names that must be DNS labels (namespace, container, volume).
-pub fn check_dns_label(ck: &mut Checker, name: &str, span: Span, what: &str, max_len: usize) -> bool {
+pub fn check_dns_label(
+    ck: &mut Checker,
+    name: &str,
+    span: Span,
+    what: &str,
+    max_len: usize,
+) -> bool {
     if is_dns_label(name) && name.len() <= max_len {
         return true;
     }
@@ -96,12 +124,22 @@ pub fn check_dns_label(ck: &mut Checker, name: &str, span: Span, what: &str, max
 
 /// ConfigMap keys: `[-._a-zA-Z0-9]+`.
 pub fn check_config_key(ck: &mut Checker, key: &str, span: Span) {
-    let ok = !key.is_empty() && key.len() <= 253 && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let ok = !key.is_empty()
+        && key.len() <= 253
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !ok || key == "." || key == ".." {
         ck.report(
-            Diagnostic::error(Code::InvalidName, span, format!("`{key}` is not a valid ConfigMap key"))
-                .label("invalid key")
-                .help("keys use letters, digits, `-`, `_` and `.` (it becomes a file name when mounted)"),
+            Diagnostic::error(
+                Code::InvalidName,
+                span,
+                format!("`{key}` is not a valid ConfigMap key"),
+            )
+            .label("invalid key")
+            .help(
+                "keys use letters, digits, `-`, `_` and `.` (it becomes a file name when mounted)",
+            ),
         );
     }
 }

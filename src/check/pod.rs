@@ -7,22 +7,53 @@ use super::fields::{Fields, Labeled, Value};
 use super::names;
 use crate::ast::{self, Block, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{self, Container, EnvVar, Mount, NodeAffinity, NodeRequirement, Pod, Resources, Toleration, Volume};
+use crate::ir::{
+    self, Container, EnvVar, Mount, NodeAffinity, NodeRequirement, Pod, Resources, Toleration,
+    Volume,
+};
 use crate::schema::{self, Contexts};
 use crate::source::Span;
 use crate::values::Suffix;
 
-const PULL: Choices = &[("always", "Always"), ("if-not-present", "IfNotPresent"), ("never", "Never")];
-const RESTART: Choices = &[("never", "Never"), ("on-failure", "OnFailure"), ("always", "Always")];
-const CONCURRENCY: Choices = &[("allow", "Allow"), ("forbid", "Forbid"), ("replace", "Replace")];
+const PULL: Choices = &[
+    ("always", "Always"),
+    ("if-not-present", "IfNotPresent"),
+    ("never", "Never"),
+];
+const RESTART: Choices = &[
+    ("never", "Never"),
+    ("on-failure", "OnFailure"),
+    ("always", "Always"),
+];
+const CONCURRENCY: Choices = &[
+    ("allow", "Allow"),
+    ("forbid", "Forbid"),
+    ("replace", "Replace"),
+];
 const COMPLETION_MODE: Choices = &[("non-indexed", "NonIndexed"), ("indexed", "Indexed")];
 const TOLERATION_OPERATOR: Choices = &[("exists", "Exists"), ("equal", "Equal")];
-const EFFECT: Choices = &[("no-schedule", "NoSchedule"), ("prefer-no-schedule", "PreferNoSchedule"), ("no-execute", "NoExecute")];
-const NODE_OPERATOR: Choices =
-    &[("in", "In"), ("not-in", "NotIn"), ("exists", "Exists"), ("does-not-exist", "DoesNotExist"), ("gt", "Gt"), ("lt", "Lt")];
+const EFFECT: Choices = &[
+    ("no-schedule", "NoSchedule"),
+    ("prefer-no-schedule", "PreferNoSchedule"),
+    ("no-execute", "NoExecute"),
+];
+const NODE_OPERATOR: Choices = &[
+    ("in", "In"),
+    ("not-in", "NotIn"),
+    ("exists", "Exists"),
+    ("does-not-exist", "DoesNotExist"),
+    ("gt", "Gt"),
+    ("lt", "Lt"),
+];
 const I32_MAX: i64 = i32::MAX as i64;
 
-pub(super) fn workload<'a>(ck: &mut Checker<'a>, kind: WorkloadKind, name: &str, span: Span, body: &'a Block) -> Option<ir::Object> {
+pub(super) fn workload<'a>(
+    ck: &mut Checker<'a>,
+    kind: WorkloadKind,
+    name: &str,
+    span: Span,
+    body: &'a Block,
+) -> Option<ir::Object> {
     let (ctx, place, k8s_kind, max_len) = match kind {
         WorkloadKind::Job => (schema::JOB, "a `job`", "Job", 63),
         WorkloadKind::Cron => (schema::CRON, "a `cron`", "CronJob", 52),
@@ -35,7 +66,8 @@ pub(super) fn workload<'a>(ck: &mut Checker<'a>, kind: WorkloadKind, name: &str,
     let object = match kind {
         WorkloadKind::Job => {
             let spec = job_spec(ck, &mut f, true);
-            meta.zip(pod).map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
+            meta.zip(pod)
+                .map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
         }
         WorkloadKind::Cron => cron(ck, &mut f, meta, pod, span),
         WorkloadKind::Daemon => {
@@ -45,7 +77,12 @@ pub(super) fn workload<'a>(ck: &mut Checker<'a>, kind: WorkloadKind, name: &str,
             };
             let min_ready_seconds = seconds(ck, &mut f, "min-ready", 0).map(|s| s as i32);
             match (meta, pod, update) {
-                (Some(meta), Some(pod), Some(update)) => Some(ir::Object::Daemon(ir::Daemon { meta, update, min_ready_seconds, pod })),
+                (Some(meta), Some(pod), Some(update)) => Some(ir::Object::Daemon(ir::Daemon {
+                    meta,
+                    update,
+                    min_ready_seconds,
+                    pod,
+                })),
                 _ => None,
             }
         }
@@ -54,7 +91,13 @@ pub(super) fn workload<'a>(ck: &mut Checker<'a>, kind: WorkloadKind, name: &str,
     object
 }
 
-fn cron<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, meta: Option<ir::Meta>, pod: Option<Pod>, span: Span) -> Option<ir::Object> {
+fn cron<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    meta: Option<ir::Meta>,
+    pod: Option<Pod>,
+    span: Span,
+) -> Option<ir::Object> {
     let schedule = match f.take("schedule") {
         Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
             let s = ck.string(e, "`schedule`")?;
@@ -94,7 +137,17 @@ fn cron<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, meta: Option<ir::Meta>, po
 fn check_schedule_shape(ck: &mut Checker, s: &str, span: Span) -> bool {
     let trimmed = s.trim();
     let ok = if trimmed.starts_with('@') {
-        ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].contains(&trimmed) || trimmed.starts_with("@every ")
+        [
+            "@yearly",
+            "@annually",
+            "@monthly",
+            "@weekly",
+            "@daily",
+            "@midnight",
+            "@hourly",
+        ]
+        .contains(&trimmed)
+            || trimmed.starts_with("@every ")
     } else {
         trimmed.split_whitespace().count() == 5
     };
@@ -133,7 +186,13 @@ fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, with_suspend: bool) ->
     spec
 }
 
-fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind, name: &str, span: Span) -> Option<Pod> {
+fn pod<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    kind: WorkloadKind,
+    name: &str,
+    span: Span,
+) -> Option<Pod> {
     let mut ok = true;
     let mut pod = Pod::default();
 
@@ -141,13 +200,19 @@ fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind, name: &
     let labeled = std::mem::take(&mut f.labeled);
     let mut volume_spans: Vec<(String, Span)> = Vec::new();
     for l in labeled.iter().filter(|l| l.key.text == "volume") {
-        let Some(vname) = ck.name(l.label) else { continue };
+        let Some(vname) = ck.name(l.label) else {
+            continue;
+        };
         if let Some((_, first)) = volume_spans.iter().find(|(n, _)| *n == vname) {
             ck.report(
-                Diagnostic::error(Code::DuplicateObject, l.label.span(), format!("two volumes named `{vname}`"))
-                    .label("second one")
-                    .secondary(*first, "first one")
-                    .help("volume names are unique within a workload: rename one"),
+                Diagnostic::error(
+                    Code::DuplicateObject,
+                    l.label.span(),
+                    format!("two volumes named `{vname}`"),
+                )
+                .label("second one")
+                .secondary(*first, "first one")
+                .help("volume names are unique within a workload: rename one"),
             );
             ok = false;
             continue;
@@ -166,19 +231,34 @@ fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind, name: &
             }
         };
         match source {
-            Some(source) => pod.volumes.push(Volume { name: vname, source }),
+            Some(source) => pod.volumes.push(Volume {
+                name: vname,
+                source,
+            }),
             None => ok = false,
         }
     }
 
     // The main container is written directly in the workload.
-    let main_name = name.replace('.', "-");
+    // The main container is named after the workload (as a DNS label; the object
+    // name's own rules were checked with the object).
+    let mut main_name: String = name.replace('.', "-").chars().take(63).collect();
+    while main_name.ends_with('-') {
+        main_name.pop();
+    }
     let has_image = f.take("image");
     let has_containers = labeled.iter().any(|l| l.key.text == "container");
     let mut container_mounts: Vec<(bool, usize, Vec<(&'a ast::Mount, Span)>)> = Vec::new();
     if has_image.is_some() || !has_containers {
         let mounts = std::mem::take(&mut f.mounts);
-        match container_fields(ck, f, main_name.clone(), has_image, span, &format!("`{} {name}`", kind.keyword())) {
+        match container_fields(
+            ck,
+            f,
+            main_name.clone(),
+            has_image,
+            span,
+            &format!("`{} {name}`", kind.keyword()),
+        ) {
             Some(c) => {
                 container_mounts.push((false, pod.containers.len(), mounts));
                 pod.containers.push(c);
@@ -192,14 +272,22 @@ fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind, name: &
             "init" => true,
             "volume" => continue,
             _ => {
-                ck.report(super::fields::unknown_key(l.key, f_ctx(kind), kind_place(kind)));
+                ck.report(super::fields::unknown_key(
+                    l.key,
+                    f_ctx(kind),
+                    kind_place(kind),
+                ));
                 ok = false;
                 continue;
             }
         };
         match extra_container(ck, l, init) {
             Some((c, mounts)) => {
-                let list = if init { &mut pod.init_containers } else { &mut pod.containers };
+                let list = if init {
+                    &mut pod.init_containers
+                } else {
+                    &mut pod.containers
+                };
                 container_mounts.push((init, list.len(), mounts));
                 list.push(c);
             }
@@ -218,11 +306,19 @@ fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind, name: &
                 None => ok = false,
             }
         }
-        let list = if init { &mut pod.init_containers } else { &mut pod.containers };
+        let list = if init {
+            &mut pod.init_containers
+        } else {
+            &mut pod.containers
+        };
         list[index].mounts = resolved;
     }
 
-    let restart_default = if kind == WorkloadKind::Daemon { "Always" } else { "Never" };
+    let restart_default = if kind == WorkloadKind::Daemon {
+        "Always"
+    } else {
+        "Never"
+    };
     pod.restart_policy = match f.take("restart") {
         Some((k, v)) => {
             let value = ck.expr_of(k, v);
@@ -241,7 +337,12 @@ fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind, name: &
     };
     if let Some((_, v)) = f.take("node-selector") {
         match ck.string_map(v, "`node-selector`") {
-            Some(entries) => pod.node_selector = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect(),
+            Some(entries) => {
+                pod.node_selector = entries
+                    .into_iter()
+                    .map(|(k, v)| (k.text.clone(), v))
+                    .collect()
+            }
             None => ok = false,
         }
     }
@@ -292,52 +393,103 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
             policy != "Always",
             "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` (restarted in place)",
         ),
-        WorkloadKind::Daemon => (policy == "Always", "a DaemonSet keeps its pods running: remove `restart` or write `restart = always`"),
+        WorkloadKind::Daemon => (
+            policy == "Always",
+            "a DaemonSet keeps its pods running: remove `restart` or write `restart = always`",
+        ),
     };
     if !allowed {
         ck.report(
-            Diagnostic::error(Code::RestartPolicy, span, format!("a `{}` cannot use `restart = {}`", kind.keyword(), ck.sources.text(span)))
-                .label("not allowed for this kind")
-                .help(help),
+            Diagnostic::error(
+                Code::RestartPolicy,
+                span,
+                format!(
+                    "a `{}` cannot use `restart = {}`",
+                    kind.keyword(),
+                    ck.sources.text(span)
+                ),
+            )
+            .label("not allowed for this kind")
+            .help(help),
         );
     }
     allowed
 }
 
-fn extra_container<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, init: bool) -> Option<(Container, Vec<(&'a ast::Mount, Span)>)> {
+fn extra_container<'a>(
+    ck: &mut Checker<'a>,
+    l: &Labeled<'a>,
+    init: bool,
+) -> Option<(Container, Vec<(&'a ast::Mount, Span)>)> {
     let name = ck.name(l.label)?;
     let LabeledValue::Block(body) = l.value else {
         ck.report(
-            Diagnostic::error(Code::TypeMismatch, l.span, format!("`{}` takes a block", l.key.text))
-                .label("not a block")
-                .help(format!("write `{} {name} {{ image = \"…\" }}`", l.key.text)),
+            Diagnostic::error(
+                Code::TypeMismatch,
+                l.span,
+                format!("`{}` takes a block", l.key.text),
+            )
+            .label("not a block")
+            .help(format!("write `{} {name} {{ image = \"…\" }}`", l.key.text)),
         );
         return None;
     };
-    let place = if init { "an `init` container" } else { "a `container`" };
+    let place = if init {
+        "an `init` container"
+    } else {
+        "a `container`"
+    };
+    let name_ok = names::check_dns_label(ck, &name, l.label.span(), "a container", 63);
     let mut f = Fields::from_block(ck, body, schema::CONTAINER, place);
     let mounts = std::mem::take(&mut f.mounts);
     let image = f.take("image");
     for l in std::mem::take(&mut f.labeled) {
         ck.report(super::fields::unknown_key(l.key, schema::CONTAINER, place));
     }
-    let c = container_fields(ck, &mut f, name, image, l.label.span(), &format!("`{} {}`", l.key.text, ck.sources.text(l.label.span())));
+    let c = container_fields(
+        ck,
+        &mut f,
+        name,
+        image,
+        l.label.span(),
+        &format!("`{} {}`", l.key.text, ck.sources.text(l.label.span())),
+    );
     f.finish(ck);
-    Some((c?, mounts))
+    Some((c.filter(|_| name_ok)?, mounts))
 }
 
-fn unique_container_names(ck: &mut Checker, pod: &Pod, labeled: &[Labeled], main: &str, span: Span) -> bool {
+fn unique_container_names(
+    ck: &mut Checker,
+    pod: &Pod,
+    labeled: &[Labeled],
+    main: &str,
+    span: Span,
+) -> bool {
     let mut ok = true;
     let mut seen: Vec<(&str, Span)> = Vec::new();
-    let spans = std::iter::once(span).chain(labeled.iter().filter(|l| l.key.text != "volume").map(|l| l.label.span()));
+    let spans = std::iter::once(span).chain(
+        labeled
+            .iter()
+            .filter(|l| l.key.text != "volume")
+            .map(|l| l.label.span()),
+    );
     let _ = main;
     for (c, s) in pod.containers.iter().chain(&pod.init_containers).zip(spans) {
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == c.name) {
             ck.report(
-                Diagnostic::error(Code::DuplicateObject, s, format!("two containers named `{}` in one pod", c.name))
-                    .label("second one")
-                    .secondary(*first, "first one (the main container is named after the workload)")
-                    .help("container names are unique within a pod, init containers included: rename one"),
+                Diagnostic::error(
+                    Code::DuplicateObject,
+                    s,
+                    format!("two containers named `{}` in one pod", c.name),
+                )
+                .label("second one")
+                .secondary(
+                    *first,
+                    "first one (the main container is named after the workload)",
+                )
+                .help(
+                    "container names are unique within a pod, init containers included: rename one",
+                ),
             );
             ok = false;
         }
@@ -354,15 +506,19 @@ fn container_fields<'a>(
     span: Span,
     owner: &str,
 ) -> Option<Container> {
-    let mut ok = names::check_dns_label(ck, &name, span, "a container", 63);
+    let mut ok = true;
     let image = match image {
         Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
             let s = ck.string(e, "`image`")?;
             if s.trim().is_empty() || s.contains(char::is_whitespace) {
                 ck.report(
-                    Diagnostic::error(Code::InvalidName, e.span, "an image reference cannot be empty or contain spaces")
-                        .label("not an image")
-                        .help("write `registry/name:tag`, e.g. \"busybox:1.36\""),
+                    Diagnostic::error(
+                        Code::InvalidName,
+                        e.span,
+                        "an image reference cannot be empty or contain spaces",
+                    )
+                    .label("not an image")
+                    .help("write `registry/name:tag`, e.g. \"busybox:1.36\""),
                 );
                 return None;
             }
@@ -386,17 +542,27 @@ fn container_fields<'a>(
         match ck.map_entries(v, "`env`") {
             Some(entries) => {
                 for (k, e) in entries {
-                    if k.text.is_empty() || k.text.contains('=') || !k.text.chars().all(|c| c.is_ascii_graphic()) {
+                    if k.text.is_empty()
+                        || k.text.contains('=')
+                        || !k.text.chars().all(|c| c.is_ascii_graphic())
+                    {
                         ck.report(
-                            Diagnostic::error(Code::InvalidName, k.span, format!("`{}` is not a valid environment variable name", k.text))
-                                .label("invalid name")
-                                .help("use printable ASCII without `=` or spaces, e.g. `LOG_LEVEL`"),
+                            Diagnostic::error(
+                                Code::InvalidName,
+                                k.span,
+                                format!("`{}` is not a valid environment variable name", k.text),
+                            )
+                            .label("invalid name")
+                            .help("use printable ASCII without `=` or spaces, e.g. `LOG_LEVEL`"),
                         );
                         ok = false;
                         continue;
                     }
                     match ck.env_value(e, &format!("`{}`", k.text)) {
-                        Some(value) => env.push(EnvVar { name: k.text.clone(), value }),
+                        Some(value) => env.push(EnvVar {
+                            name: k.text.clone(),
+                            value,
+                        }),
                         None => ok = false,
                     }
                 }
@@ -411,7 +577,17 @@ fn container_fields<'a>(
     let (image, image_span) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
     let _ = image_span;
-    ok.then_some(Container { name, image, pull_policy, command, args, working_dir, env, resources: resources?, mounts: Vec::new() })
+    ok.then_some(Container {
+        name,
+        image,
+        pull_policy,
+        command,
+        args,
+        working_dir,
+        env,
+        resources: resources?,
+        mounts: Vec::new(),
+    })
 }
 
 /// Kubernetes' default: `Always` for `:latest` or no tag, else `IfNotPresent`.
@@ -432,7 +608,9 @@ fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
     let mut f = match v {
         Value::Block(b) => Fields::from_block(ck, b, schema::RESOURCES, "`resources`"),
         Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::RESOURCES, "`resources`"),
+            ast::ExprKind::Map(entries) => {
+                Fields::from_map(ck, entries, schema::RESOURCES, "`resources`")
+            }
             _ => {
                 ck.report(
                     Diagnostic::error(Code::TypeMismatch, e.span, "`resources` takes a block")
@@ -451,14 +629,29 @@ fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
     for (name, target) in [("requests", &mut out.requests), ("limits", &mut out.limits)] {
         if let Some((_, v)) = f.take(name) {
             let mut inner = match v {
-                Value::Block(b) => Fields::from_block(ck, b, schema::REQUESTS, if name == "requests" { "`requests`" } else { "`limits`" }),
+                Value::Block(b) => Fields::from_block(
+                    ck,
+                    b,
+                    schema::REQUESTS,
+                    if name == "requests" {
+                        "`requests`"
+                    } else {
+                        "`limits`"
+                    },
+                ),
                 Value::Expr(e) => match &e.kind {
-                    ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::REQUESTS, "`requests`"),
+                    ast::ExprKind::Map(entries) => {
+                        Fields::from_map(ck, entries, schema::REQUESTS, "`requests`")
+                    }
                     _ => {
                         ck.report(
-                            Diagnostic::error(Code::TypeMismatch, e.span, format!("`{name}` takes a block"))
-                                .label("not a block")
-                                .help(format!("write `{name} {{ cpu = 1, memory = 512Mi }}`")),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                e.span,
+                                format!("`{name}` takes a block"),
+                            )
+                            .label("not a block")
+                            .help(format!("write `{name} {{ cpu = 1, memory = 512Mi }}`")),
                         );
                         ok = false;
                         continue;
@@ -476,7 +669,11 @@ fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
 }
 
 /// `cpu`, `memory`, `ephemeral-storage` and extended resources (`"nvidia.com/gpu"`).
-fn resource_amounts<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, ok: &mut bool) -> Vec<(String, crate::values::Quantity)> {
+fn resource_amounts<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    ok: &mut bool,
+) -> Vec<(String, crate::values::Quantity)> {
     let mut out = Vec::new();
     let mut keys: Vec<(&ast::Key, Value)> = Vec::new();
     for k in ["cpu", "memory", "ephemeral-storage"] {
@@ -499,16 +696,24 @@ fn resource_amounts<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, ok: &mut bool)
             if q.suffix == Suffix::Milli {
                 let n = text.trim_end_matches('m');
                 ck.report(
-                    Diagnostic::warning(Code::SuspiciousUnit, e.span, format!("`{text}` of {} is {n} thousandths of a byte", key.text))
-                        .label("`m` means milli here")
-                        .help(format!("did you mean `{n}Mi` (mebibytes)?")),
+                    Diagnostic::warning(
+                        Code::SuspiciousUnit,
+                        e.span,
+                        format!("`{text}` of {} is {n} thousandths of a byte", key.text),
+                    )
+                    .label("`m` means milli here")
+                    .help(format!("did you mean `{n}Mi` (mebibytes)?")),
                 );
             }
         } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {
             ck.report(
-                Diagnostic::warning(Code::SuspiciousUnit, e.span, format!("`{text}` of CPU is counted in cores"))
-                    .label("a byte unit on CPU")
-                    .help("CPU is written in cores (`2`) or millicores (`500m`)"),
+                Diagnostic::warning(
+                    Code::SuspiciousUnit,
+                    e.span,
+                    format!("`{text}` of CPU is counted in cores"),
+                )
+                .label("a byte unit on CPU")
+                .help("CPU is written in cores (`2`) or millicores (`500m`)"),
             );
         }
         out.push((key.text.clone(), q));
@@ -530,34 +735,52 @@ fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<Toleratio
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", TOLERATION_OPERATOR);
     let value_span = f.take("value");
-    let value = value_span.and_then(|(k, v)| ck.expr_of(k, v)).and_then(|e| ck.text(e, "`value`"));
+    let value = value_span
+        .and_then(|(k, v)| ck.expr_of(k, v))
+        .and_then(|e| ck.text(e, "`value`"));
     let effect = choice(ck, &mut f, "effect", EFFECT);
     let seconds = seconds(ck, &mut f, "duration", 0);
     f.finish(ck);
     if operator == Some("Exists") && value.is_some() {
         ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a toleration with `operator: exists` cannot have a `value`")
-                .label("value with exists")
-                .help("drop the `value`, or use `operator: equal`"),
+            Diagnostic::error(
+                Code::TypeMismatch,
+                e.span,
+                "a toleration with `operator: exists` cannot have a `value`",
+            )
+            .label("value with exists")
+            .help("drop the `value`, or use `operator: equal`"),
         );
         return None;
     }
     if seconds.is_some() && effect != Some("NoExecute") {
         ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "`duration` only applies to `effect: no-execute`")
-                .label("duration without no-execute")
-                .help("add `effect: no-execute`, or drop `duration`"),
+            Diagnostic::error(
+                Code::TypeMismatch,
+                e.span,
+                "`duration` only applies to `effect: no-execute`",
+            )
+            .label("duration without no-execute")
+            .help("add `effect: no-execute`, or drop `duration`"),
         );
         return None;
     }
-    Some(Toleration { key, operator, value, effect, seconds })
+    Some(Toleration {
+        key,
+        operator,
+        value,
+        effect,
+        seconds,
+    })
 }
 
 fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
     let mut f = match v {
         Value::Block(b) => Fields::from_block(ck, b, schema::AFFINITY, "`affinity`"),
         Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::AFFINITY, "`affinity`"),
+            ast::ExprKind::Map(entries) => {
+                Fields::from_map(ck, entries, schema::AFFINITY, "`affinity`")
+            }
             _ => {
                 ck.report(
                     Diagnostic::error(Code::TypeMismatch, e.span, "`affinity` takes a block")
@@ -571,8 +794,13 @@ fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
     let mut out = NodeAffinity::default();
     let mut ok = true;
     for (which, preferred) in [("required", false), ("preferred", true)] {
-        let Some((k, v)) = f.take(which) else { continue };
-        let Some(items) = ck.expr_of(k, v).and_then(|e| ck.list(e, &format!("`{which}`"))) else {
+        let Some((k, v)) = f.take(which) else {
+            continue;
+        };
+        let Some(items) = ck
+            .expr_of(k, v)
+            .and_then(|e| ck.list(e, &format!("`{which}`")))
+        else {
             ok = false;
             continue;
         };
@@ -588,13 +816,21 @@ fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
     ok.then_some(out)
 }
 
-fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> Option<(i32, NodeRequirement)> {
+fn node_term<'a>(
+    ck: &mut Checker<'a>,
+    item: &'a ast::Expr,
+    preferred: bool,
+) -> Option<(i32, NodeRequirement)> {
     let (e, _) = ck.resolve(item)?;
     let ast::ExprKind::Map(entries) = &e.kind else {
         ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a node term is written as a map")
-                .label("not a map")
-                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
+            Diagnostic::error(
+                Code::TypeMismatch,
+                e.span,
+                "a node term is written as a map",
+            )
+            .label("not a map")
+            .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
         );
         return None;
     };
@@ -602,25 +838,44 @@ fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> 
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", NODE_OPERATOR);
     let values = string_list(ck, &mut f, "values");
-    let weight = if preferred { int(ck, &mut f, "weight", 1).filter(|w| *w <= 100) } else { None };
+    let weight = if preferred {
+        int(ck, &mut f, "weight", 1).filter(|w| *w <= 100)
+    } else {
+        None
+    };
     f.finish(ck);
     let (Some(key), Some(operator)) = (key, operator) else {
         ck.report(
-            Diagnostic::error(Code::MissingKey, e.span, "a node term needs `key` and `operator`")
-                .label("incomplete term")
-                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
+            Diagnostic::error(
+                Code::MissingKey,
+                e.span,
+                "a node term needs `key` and `operator`",
+            )
+            .label("incomplete term")
+            .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
         );
         return None;
     };
     if preferred && weight.is_none() {
         ck.report(
-            Diagnostic::error(Code::MissingKey, e.span, "a preferred node term needs a `weight` from 1 to 100")
-                .label("no weight")
-                .help("add `weight: 50`"),
+            Diagnostic::error(
+                Code::MissingKey,
+                e.span,
+                "a preferred node term needs a `weight` from 1 to 100",
+            )
+            .label("no weight")
+            .help("add `weight: 50`"),
         );
         return None;
     }
-    Some((weight.unwrap_or(0) as i32, NodeRequirement { key, operator, values }))
+    Some((
+        weight.unwrap_or(0) as i32,
+        NodeRequirement {
+            key,
+            operator,
+            values,
+        },
+    ))
 }
 
 fn mount<'a>(
@@ -634,18 +889,26 @@ fn mount<'a>(
     let path = ck.interpolate(&m.path)?;
     if !path.starts_with('/') {
         ck.report(
-            Diagnostic::error(Code::MountPath, m.path.span, format!("mount path `{path}` is not absolute"))
-                .label("relative path")
-                .help(format!("mount paths start with `/`: \"/{path}\"")),
+            Diagnostic::error(
+                Code::MountPath,
+                m.path.span,
+                format!("mount path `{path}` is not absolute"),
+            )
+            .label("relative path")
+            .help(format!("mount paths start with `/`: \"/{path}\"")),
         );
         return None;
     }
     if let Some((_, first)) = paths.iter().find(|(p, _)| *p == path) {
         ck.report(
-            Diagnostic::error(Code::DuplicateMountPath, m.path.span, format!("two mounts at `{path}`"))
-                .label("second mount here")
-                .secondary(*first, "first mount here")
-                .help("a container can mount one volume at a path: change one path"),
+            Diagnostic::error(
+                Code::DuplicateMountPath,
+                m.path.span,
+                format!("two mounts at `{path}`"),
+            )
+            .label("second mount here")
+            .secondary(*first, "first mount here")
+            .help("a container can mount one volume at a path: change one path"),
         );
         return None;
     }
@@ -655,9 +918,15 @@ fn mount<'a>(
             let sp = ck.interpolate(s)?;
             if sp.starts_with('/') || sp.split('/').any(|seg| seg == "..") {
                 ck.report(
-                    Diagnostic::error(Code::MountPath, s.span, format!("subpath `{sp}` must be relative, without `..`"))
-                        .label("not a relative path")
-                        .help("a subpath names a file or directory inside the volume, e.g. \"app.yaml\""),
+                    Diagnostic::error(
+                        Code::MountPath,
+                        s.span,
+                        format!("subpath `{sp}` must be relative, without `..`"),
+                    )
+                    .label("not a relative path")
+                    .help(
+                        "a subpath names a file or directory inside the volume, e.g. \"app.yaml\"",
+                    ),
                 );
                 return None;
             }
@@ -668,30 +937,50 @@ fn mount<'a>(
     if !declared.iter().any(|(n, _)| *n == name) && !volumes.iter().any(|v| v.name == name) {
         match ck.mount_source(&name) {
             Some(source) => {
-                if !names::check_dns_label(ck, &name, m.source.span(), "a volume (the config or secret's name)", 63) {
+                if !names::check_dns_label(
+                    ck,
+                    &name,
+                    m.source.span(),
+                    "a volume (the config or secret's name)",
+                    63,
+                ) {
                     return None;
                 }
-                volumes.push(Volume { name: name.clone(), source });
+                volumes.push(Volume {
+                    name: name.clone(),
+                    source,
+                });
             }
             None => {
                 let mut candidates: Vec<&str> = declared.iter().map(|(n, _)| n.as_str()).collect();
                 candidates.extend(ck.mountable_names());
                 let help = ck.word_suggestion(&name, candidates.into_iter());
                 let help = if help.is_empty() {
-                    format!("declare `volume {name} = empty-dir()` in the workload, or a `config {name}` / `secret {name}` in the program")
+                    format!(
+                        "declare `volume {name} = empty-dir()` in the workload, or a `config {name}` / `secret {name}` in the program"
+                    )
                 } else {
                     help
                 };
                 ck.report(
-                    Diagnostic::error(Code::UnknownName, m.source.span(), format!("nothing named `{name}` to mount"))
-                        .label("not a volume, config or secret")
-                        .help(help),
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        m.source.span(),
+                        format!("nothing named `{name}` to mount"),
+                    )
+                    .label("not a volume, config or secret")
+                    .help(help),
                 );
                 return None;
             }
         }
     }
-    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path })
+    Some(Mount {
+        volume: name,
+        path,
+        read_only: m.read_only.is_some(),
+        sub_path,
+    })
 }
 
 // ---- small typed getters over Fields ---------------------------------------
@@ -717,7 +1006,9 @@ fn string<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<Str
 }
 
 fn string_list<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Vec<String> {
-    expr(ck, f, key).and_then(|e| ck.string_list(e, &format!("`{key}`"))).unwrap_or_default()
+    expr(ck, f, key)
+        .and_then(|e| ck.string_list(e, &format!("`{key}`")))
+        .unwrap_or_default()
 }
 
 fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bool> {
@@ -725,7 +1016,12 @@ fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bo
     ck.bool(e, &format!("`{key}`"))
 }
 
-fn choice<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, choices: Choices) -> Option<&'static str> {
+fn choice<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    key: &str,
+    choices: Choices,
+) -> Option<&'static str> {
     let e = expr(ck, f, key)?;
     ck.choice(e, &format!("`{key}`"), choices)
 }

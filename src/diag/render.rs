@@ -3,7 +3,9 @@
 
 use super::{Diagnostic, Label, Severity};
 use crate::source::SourceMap;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 /// Terminal width used for wrapping; fixed so snapshots do not depend on the terminal.
 const WIDTH: usize = 100;
@@ -27,7 +29,10 @@ pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     }
     for l in &diag.secondary {
         if Some(l.span.file) == file {
-            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), span_range(l)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                span_range(l),
+            ));
         } else {
             let f = sources.get(l.span.file);
             let (line, col) = f.line_col(l.span.start);
@@ -50,12 +55,21 @@ pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         let f = sources.get(file);
         report = report.with_source_code(NamedSource::new(f.name.clone(), f.text.clone()));
     }
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         // Rendering into a String cannot fail in practice; fall back to one line.
-        out = format!("{}[{}]: {}\n", diag.severity.as_str(), diag.code.as_str(), diag.message);
+        out = format!(
+            "{}[{}]: {}\n",
+            diag.severity.as_str(),
+            diag.code.as_str(),
+            diag.message
+        );
     }
     out
 }

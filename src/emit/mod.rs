@@ -2,7 +2,6 @@
 //! object. Object order is the program's; key order is k8s-openapi's (fixed),
 //! and maps are sorted, so the same program always gives the same bytes.
 
-#[path = "yaml_tmp.rs"]
 pub mod yaml;
 
 use crate::lower::K8sObject;
@@ -36,7 +35,11 @@ pub fn stream(objects: &[K8sObject]) -> String {
 
 /// The file name of an object under `-o DIR`: `<kind>-<name>.yaml`, lower-case.
 pub fn file_name(object: &K8sObject) -> String {
-    format!("{}-{}.yaml", object.kind().to_ascii_lowercase(), object.name())
+    format!(
+        "{}-{}.yaml",
+        object.kind().to_ascii_lowercase(),
+        object.name()
+    )
 }
 
 /// One `(file name, YAML)` per object.

@@ -48,9 +48,22 @@ impl ser::Error for YamlError {
 /// On error `out` is left as it was.
 pub fn write_document<T: Serialize + ?Sized>(value: &T, out: &mut String) -> Result<(), YamlError> {
     let start = out.len();
-    let result = value.serialize(&mut Writer { out: &mut *out, ctx: Ctx::Top });
+    let mut w = Writer {
+        out,
+        ctx: Ctx::Top,
+        keep_at: None,
+        avoid_keep_at: None,
+    };
+    let mut result = value.serialize(&mut w);
+    // yamllint allows no blank line at the end of a file, so a `|+` block whose kept blank
+    // lines would end the document is written again double-quoted (rare: one extra pass).
+    if result.is_ok() && w.out.ends_with("\n\n") {
+        w.out.truncate(start);
+        (w.ctx, w.avoid_keep_at) = (Ctx::Top, w.keep_at);
+        result = value.serialize(&mut w);
+    }
     if result.is_err() {
-        out.truncate(start);
+        w.out.truncate(start);
     }
     result
 }
@@ -77,6 +90,10 @@ struct Block {
 struct Writer<'o> {
     out: &'o mut String,
     ctx: Ctx,
+    /// Where the last `|+` block scalar was written.
+    keep_at: Option<usize>,
+    /// Where a `|+` block scalar must not be written (see [`write_document`]).
+    avoid_keep_at: Option<usize>,
 }
 
 const SPACES: &str = "                                                                ";
@@ -113,7 +130,12 @@ impl Writer<'_> {
             Ctx::Value(c) if seq => c,
             Ctx::Value(c) | Ctx::Item(c) => c + 2,
         };
-        Block { col, outer: self.ctx, len: 0, seq }
+        Block {
+            col,
+            outer: self.ctx,
+            len: 0,
+            seq,
+        }
     }
 
     /// Moves to the next entry of `b`: for a sequence after its `- `, for a mapping where the key goes.
@@ -179,10 +201,16 @@ impl Writer<'_> {
             Ctx::Top => 2,
             Ctx::Value(c) | Ctx::Item(c) => c + 2,
         };
+        let trailing = s.len() - s.trim_end_matches('\n').len();
+        if trailing > 1 {
+            if self.avoid_keep_at == Some(self.out.len()) {
+                return false;
+            }
+            self.keep_at = Some(self.out.len());
+        }
         self.lead(self.ctx);
         self.out.push_str(if needs_indicator { "|2" } else { "|" });
-        let body = s.trim_end_matches('\n');
-        self.out.push_str(match s.len() - body.len() {
+        self.out.push_str(match trailing {
             0 => "-\n",
             1 => "\n",
             _ => "+\n",
@@ -207,11 +235,73 @@ enum Style {
     Literal,
 }
 
+/// Byte classes for the quoting decision.
+const SCAN: u8 = 1; // needs a closer look in `style`
+const INDICATOR: u8 = 2; // can't start a plain scalar
+const NUMERIC: u8 = 4; // can appear in a YAML 1.1/1.2 number or timestamp
+
+static CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c < 0x20 || matches!(c, 0x7f | b':' | b'#' | 0xc2 | 0xe2 | 0xef) {
+            t[i] |= SCAN;
+        }
+        if matches!(
+            c,
+            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*'
+        ) || matches!(
+            c,
+            b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' '
+        ) {
+            t[i] |= INDICATOR;
+        }
+        if c.is_ascii_hexdigit()
+            || matches!(c, b'x' | b'X' | b'o' | b'O' | b'_' | b'.' | b':')
+            || matches!(c, b'+' | b'-' | b't' | b'T' | b'z' | b'Z')
+        {
+            t[i] |= NUMERIC;
+        }
+        i += 1;
+    }
+    t
+};
+
+fn class(c: u8, bit: u8) -> bool {
+    CLASS[c as usize] & bit != 0
+}
+
+/// Length of a prefix of 8-byte words with no byte in `SCAN` (a bit-trick fast path).
+fn boring_prefix(b: &[u8]) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut n = 0;
+    for chunk in b.chunks_exact(8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Non-ASCII, control characters, `:`, `#` or DEL.
+        let special = (x & HIGH)
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | has_zero(x ^ (ONES * u64::from(b':')))
+            | has_zero(x ^ (ONES * u64::from(b'#')))
+            | has_zero(x ^ (ONES * 0x7f));
+        if special != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n
+}
+
 /// Decides how `s` is written, in one scan over its bytes.
 fn style(s: &str) -> Style {
     let b = s.as_bytes();
     let (mut newline, mut tab, mut trailing_ws, mut plain) = (false, false, false, true);
-    for (i, &c) in b.iter().enumerate() {
+    for (i, &c) in b.iter().enumerate().skip(boring_prefix(b)) {
+        if !class(c, SCAN) {
+            continue;
+        }
         let next = b.get(i + 1).copied();
         match c {
             b'\n' => {
@@ -238,15 +328,22 @@ fn style(s: &str) -> Style {
         }
     }
     if newline {
+        // yamllint also rejects more than two blank lines in a row, even inside a block scalar.
         let fits = !trailing_ws
             && !s.ends_with([' ', '\t'])
-            && b.iter().any(|&c| c != b'\n');
+            && b.iter().any(|&c| c != b'\n')
+            && !s.starts_with("\n\n\n")
+            && !s.contains("\n\n\n\n");
         return if fits { Style::Literal } else { Style::Double };
     }
     if tab {
         return Style::Double;
     }
-    if plain && plain_ok(b) { Style::Plain } else { Style::Single }
+    if plain && plain_ok(b) {
+        Style::Plain
+    } else {
+        Style::Single
+    }
 }
 
 /// Whether a one-line, printable string without `: `, ` #` or a final `:` can stay plain.
@@ -254,13 +351,13 @@ fn plain_ok(b: &[u8]) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
-    if b"-?:,[]{}#&*!|>'\"%@` ".contains(&first) || last == b' ' {
+    if class(first, INDICATOR) || last == b' ' {
         return false;
     }
     const WORDS: &[&[u8]] = &[
         b"y", b"n", b"yes", b"no", b"true", b"false", b"on", b"off", b"null", b"~", b"<<", b"=",
     ];
-    if WORDS.iter().any(|w| w.eq_ignore_ascii_case(b)) {
+    if b.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(b)) {
         return false;
     }
     !looks_numeric(b)
@@ -280,8 +377,8 @@ fn looks_numeric(b: &[u8]) -> bool {
     }
     t.eq_ignore_ascii_case(b".inf")
         || t.eq_ignore_ascii_case(b".nan")
-        || t.contains(&b' ')
-        || t.iter().all(|c| c.is_ascii_hexdigit() || b"xXoO_.:+-tTzZ".contains(c))
+        || t.iter().any(|&c| c == b' ')
+        || t.iter().all(|&c| class(c, NUMERIC))
 }
 
 fn single_quoted(out: &mut String, s: &str) {
@@ -427,13 +524,22 @@ macro_rules! scalars {
         fn serialize_unit_struct(self, _: &'static str) -> Result<(), YamlError> {
             self.serialize_none()
         }
-        fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), YamlError> {
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            v: &'static str,
+        ) -> Result<(), YamlError> {
             self.serialize_str(v)
         }
         fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), YamlError> {
             v.serialize(self)
         }
-        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), YamlError> {
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), YamlError> {
             v.serialize(self)
         }
     };
@@ -457,7 +563,8 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), YamlError> {
         let mut seq = self.serialize_seq(Some(v.len()))?;
-        v.iter().try_for_each(|b| ser::SerializeSeq::serialize_element(&mut seq, b))?;
+        v.iter()
+            .try_for_each(|b| ser::SerializeSeq::serialize_element(&mut seq, b))?;
         ser::SerializeSeq::end(seq)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -479,7 +586,11 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'o>, YamlError> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 'o>, YamlError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 'o>, YamlError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -560,7 +671,10 @@ impl ser::SerializeMap for Compound<'_, '_> {
     type Error = YamlError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), YamlError> {
         self.w.entry(&mut self.block);
-        key.serialize(KeyWriter { w: &mut *self.w, col: self.block.col })
+        key.serialize(KeyWriter {
+            w: &mut *self.w,
+            col: self.block.col,
+        })
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), YamlError> {
         v.serialize(&mut *self.w)
@@ -573,7 +687,11 @@ impl ser::SerializeMap for Compound<'_, '_> {
 impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = YamlError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), YamlError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), YamlError> {
         self.field(key, v)
     }
     fn end(self) -> Result<(), YamlError> {
@@ -584,7 +702,11 @@ impl ser::SerializeStruct for Compound<'_, '_> {
 impl ser::SerializeStructVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = YamlError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), YamlError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), YamlError> {
         self.field(key, v)
     }
     fn end(self) -> Result<(), YamlError> {
@@ -646,7 +768,11 @@ impl ser::Serializer for KeyWriter<'_, '_> {
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, YamlError> {
         Err(complex_key())
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, YamlError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, YamlError> {
         Err(complex_key())
     }
     fn serialize_tuple_variant(
@@ -661,7 +787,11 @@ impl ser::Serializer for KeyWriter<'_, '_> {
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, YamlError> {
         Err(complex_key())
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, YamlError> {
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, YamlError> {
         Err(complex_key())
     }
     fn serialize_struct_variant(
@@ -672,5 +802,423 @@ impl ser::Serializer for KeyWriter<'_, '_> {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, YamlError> {
         Err(complex_key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::batch::v1::{Job, JobSpec};
+    use k8s_openapi::api::core::v1::{
+        ConfigMapVolumeSource, Container, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements,
+        Volume, VolumeMount,
+    };
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use serde_json::{Map, Value, json};
+
+    fn yaml<T: Serialize + ?Sized>(v: &T) -> String {
+        let mut out = String::new();
+        write_document(v, &mut out).unwrap();
+        out
+    }
+
+    fn round_trip(v: &Value) -> String {
+        let text = yaml(v);
+        let back: Value = serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(&back, v, "\n{text}");
+        text
+    }
+
+    const TRICKY: &[&str] = &[
+        "",
+        " ",
+        "  lead",
+        "trail ",
+        "a  b",
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "null",
+        "Null",
+        "NULL",
+        "~",
+        "0123",
+        "012",
+        "0o17",
+        "0x1F",
+        "1e3",
+        "1E3",
+        ".5",
+        "-1",
+        "+1",
+        "1_000",
+        "1.5",
+        "1.",
+        "0",
+        "16",
+        ".inf",
+        "-.Inf",
+        "+.INF",
+        ".nan",
+        ".NaN",
+        "60:30",
+        "0b101",
+        "1.0e+3",
+        "2001-12-14",
+        "2001-12-14t21:59:43.10-05:00",
+        "2001-12-14 21:59:43.10 -5",
+        "-",
+        "---",
+        "...",
+        "<<",
+        "=",
+        "- a",
+        "? x",
+        ": y",
+        ",",
+        "[a]",
+        "]",
+        "{a}",
+        "}",
+        "#c",
+        "&a",
+        "*a",
+        "!t",
+        "|",
+        ">",
+        "'",
+        "\"",
+        "%x",
+        "@x",
+        "`x",
+        "a: b",
+        "a #b",
+        "a:",
+        "a#b",
+        "a:b",
+        "http://x:80/p?q=1#frag",
+        "500m",
+        "32Gi",
+        "registry.gaofei.com/stable_test",
+        "0 * */1 * *",
+        "pipec",
+        "--verbose",
+        "it's",
+        "say \"hi\"",
+        "back\\slash",
+        "tab\there",
+        "\ttab",
+        "cr\r\nlf",
+        "nul\0",
+        "bell\x07",
+        "del\x7f",
+        "\u{85}next",
+        "line\u{2028}sep",
+        "para\u{2029}",
+        "\u{feff}bom",
+        "\u{fffe}",
+        "é ü 日本語 🚀",
+        "\u{a0}nbsp\u{a0}",
+        "a,b",
+        "a[0]",
+        "{{ .Values }}",
+        "50%",
+        // Multi-line strings.
+        "a\nb",
+        "a\nb\n",
+        "a\nb\n\n",
+        "a\nb\n\n\n",
+        "\na",
+        "\n\na\n",
+        "  lead\nb\n",
+        "\n  lead\nb",
+        "\tlead\nb",
+        "a\n  b\n    c\n",
+        "a\n\nb",
+        "a \nb",
+        "a\n   \nb",
+        "# comment\nkey: value\n- item\n",
+        "---\n...\n",
+        "\n",
+        "\n\n",
+        "a\r\nb\r\n",
+        "a\tb\nc\n",
+        "x\n\u{85}y",
+        "'quoted'\n\"dq\"\n",
+        "|\n>\n",
+        "spaces  \n",
+        "last  ",
+        "key: |\n  nested\n",
+        " \n",
+        "a\n\n",
+        "#!/bin/sh\nset -e\necho \"$X\" # hi\n",
+    ];
+
+    fn positions(s: &str) -> Vec<Value> {
+        let mut keyed = Map::new();
+        keyed.insert(s.to_string(), json!(s));
+        keyed.insert(format!("{s}!"), json!([s, {s: [s]}]));
+        vec![
+            json!(s),
+            json!({ "k": s }),
+            Value::Object(keyed),
+            json!([s, [s, [s]], { "a": [s, { "b": s }] }]),
+            json!({ "outer": { "list": [s, { "x": s, "y": [s, [s]] }], "z": s } }),
+            json!([[[s]]]),
+        ]
+    }
+
+    #[test]
+    fn tricky_strings_round_trip() {
+        for s in TRICKY {
+            for v in positions(s) {
+                round_trip(&v);
+            }
+        }
+    }
+
+    #[test]
+    fn structures_round_trip() {
+        round_trip(&json!({
+            "a": {}, "b": [], "c": [[]], "d": [{}], "e": [[1, 2], [3, [4, 5]]],
+            "f": [[{ "x": 1, "y": [] }]], "g": null, "h": true, "i": 1.5, "j": -3,
+            "k": 1e300, "l": 1e-7, "m": 0.1, "n": u64::MAX, "o": i64::MIN, "p": 1.0, "q": -0.0,
+            "r": [{ "s": { "t": [{ "u": [[{}], []] }] } }], "v": [null, false, "x"],
+        }));
+        for v in [
+            json!(1),
+            json!("x"),
+            json!(null),
+            json!([]),
+            json!({}),
+            json!("a\nb"),
+        ] {
+            round_trip(&v);
+        }
+        round_trip(&json!(" a\nb"));
+        round_trip(&json!([[1, [2]], [[3]]]));
+        let long = "k".repeat(2000);
+        round_trip(&json!({ &long: [1, { &long: 2 }], "x": { &long: { "y": "z\n" } } }));
+    }
+
+    #[test]
+    fn yaml_1_1_words_are_quoted() {
+        for w in [
+            "yes",
+            "on",
+            "off",
+            "y",
+            "n",
+            "0123",
+            "1_000",
+            "60:30",
+            "0b101",
+            "2001-12-14",
+        ] {
+            assert_eq!(yaml(&json!({ "k": w })), format!("k: '{w}'\n"));
+            assert_eq!(yaml(&json!({ w: 1 })), format!("'{w}': 1\n"));
+        }
+        for w in [
+            "500m",
+            "32Gi",
+            "pipec",
+            "http://x",
+            "registry.gaofei.com/stable_test",
+            "1h",
+        ] {
+            assert_eq!(yaml(&json!({ "k": w })), format!("k: {w}\n"));
+        }
+    }
+
+    #[test]
+    fn scalars_and_quoting_styles() {
+        let v = json!([
+            "it's",
+            "'q'",
+            "tab\t",
+            "nul\0\u{85}\u{2028}",
+            "",
+            1.0,
+            -2.5,
+            1e300,
+            0.1
+        ]);
+        let expected = "- it's\n- '''q'''\n- \"tab\\t\"\n- \"nul\\0\\x85\\u2028\"\n- ''\n- 1.0\n- -2.5\n\
+                        - 1.0e+300\n- 0.1\n";
+        assert_eq!(round_trip(&v), expected);
+        assert_eq!(yaml(&f64::NAN), ".nan\n");
+        assert_eq!(yaml(&f64::NEG_INFINITY), "-.inf\n");
+        assert_eq!(yaml(&()), "null\n");
+        assert_eq!(yaml(&Some('x')), "x\n");
+    }
+
+    #[test]
+    fn block_scalars() {
+        let v = json!({ "a": "x\ny", "b": "x\n", "c": "x\n\n", "d": [" x\n y\n"], "e": "x \ny" });
+        let expected =
+            "a: |-\n  x\n  y\nb: |\n  x\nc: |+\n  x\n\nd:\n- |2\n   x\n   y\ne: \"x \\ny\"\n";
+        assert_eq!(round_trip(&v), expected);
+        assert_eq!(
+            round_trip(&json!({ "k": "a\n\nb\n" })),
+            "k: |\n  a\n\n  b\n"
+        );
+    }
+
+    #[derive(Serialize)]
+    enum E {
+        Unit,
+        New(u8),
+        Tuple(u8, &'static str),
+        Struct { a: Vec<u8> },
+    }
+
+    #[test]
+    fn enums_and_errors() {
+        let v = [
+            E::Unit,
+            E::New(1),
+            E::Tuple(2, "on"),
+            E::Struct { a: vec![] },
+        ];
+        let expected = "- Unit\n- New: 1\n- Tuple:\n  - 2\n  - 'on'\n- Struct:\n    a: []\n";
+        assert_eq!(yaml(&v), expected);
+        let mut out = String::from("x");
+        let bad = std::collections::BTreeMap::from([(vec![1], 2)]);
+        assert!(write_document(&bad, &mut out).is_err());
+        assert_eq!(out, "x");
+    }
+
+    fn job() -> Job {
+        let container = Container {
+            name: "main".into(),
+            image: Some("registry.gaofei.com/stable_test:1.0".into()),
+            args: Some(vec![
+                "0123".into(),
+                "1e3".into(),
+                "".into(),
+                "--verbose".into(),
+            ]),
+            env: Some(vec![
+                EnvVar {
+                    name: "ENABLED".into(),
+                    value: Some("yes".into()),
+                    ..Default::default()
+                },
+                EnvVar {
+                    name: "SCRIPT".into(),
+                    value: Some("echo hi\nexit 0\n".into()),
+                    ..Default::default()
+                },
+            ]),
+            resources: Some(ResourceRequirements {
+                limits: Some([("cpu".to_string(), Quantity("500m".into()))].into()),
+                requests: Some([("memory".to_string(), Quantity("32Gi".into()))].into()),
+                ..Default::default()
+            }),
+            volume_mounts: Some(vec![VolumeMount {
+                name: "cfg".into(),
+                mount_path: "/etc/cfg".into(),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        Job {
+            metadata: ObjectMeta {
+                name: Some("demo".into()),
+                labels: Some([("on".to_string(), "pipec".to_string())].into()),
+                ..Default::default()
+            },
+            spec: Some(JobSpec {
+                backoff_limit: Some(0),
+                template: PodTemplateSpec {
+                    metadata: None,
+                    spec: Some(PodSpec {
+                        containers: vec![container],
+                        restart_policy: Some("Never".into()),
+                        volumes: Some(vec![Volume {
+                            name: "cfg".into(),
+                            config_map: Some(ConfigMapVolumeSource {
+                                name: "cfg".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }),
+                },
+                ..Default::default()
+            }),
+            status: None,
+        }
+    }
+
+    #[test]
+    fn job_exact_text_and_round_trip() {
+        let job = job();
+        let text = yaml(&job);
+        let expected = "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  labels:
+    'on': pipec
+  name: demo
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      containers:
+      - args:
+        - '0123'
+        - '1e3'
+        - ''
+        - '--verbose'
+        env:
+        - name: ENABLED
+          value: 'yes'
+        - name: SCRIPT
+          value: |
+            echo hi
+            exit 0
+        image: registry.gaofei.com/stable_test:1.0
+        name: main
+        resources:
+          limits:
+            cpu: 500m
+          requests:
+            memory: 32Gi
+        volumeMounts:
+        - mountPath: /etc/cfg
+          name: cfg
+      restartPolicy: Never
+      volumes:
+      - configMap:
+          name: cfg
+        name: cfg
+";
+        assert_eq!(text, expected);
+        let back: Value = serde_norway::from_str(&text).unwrap();
+        assert_eq!(back, serde_json::to_value(&job).unwrap());
+        assert_eq!(serde_norway::from_str::<Job>(&text).unwrap(), job);
     }
 }

@@ -46,7 +46,11 @@ impl K8sObject {
 }
 
 pub fn lower(program: &Program) -> Vec<K8sObject> {
-    program.objects.iter().map(|o| lower_object(program, o)).collect()
+    program
+        .objects
+        .iter()
+        .map(|o| lower_object(program, o))
+        .collect()
 }
 
 fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
@@ -59,7 +63,10 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
         }),
         ir::Object::Job(j) => K8sObject::Job(batch::Job {
             metadata: object_meta(program, &j.meta),
-            spec: Some(job_spec(&j.spec, pod_template(&j.pod, template_labels(&j.meta, None)))),
+            spec: Some(job_spec(
+                &j.spec,
+                pod_template(&j.pod, template_labels(&j.meta, None)),
+            )),
             ..Default::default()
         }),
         ir::Object::Cron(c) => K8sObject::CronJob(batch::CronJob {
@@ -74,7 +81,10 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
                 suspend: c.suspend,
                 job_template: batch::JobTemplateSpec {
                     metadata: None,
-                    spec: Some(job_spec(&c.job, pod_template(&c.pod, template_labels(&c.meta, None)))),
+                    spec: Some(job_spec(
+                        &c.job,
+                        pod_template(&c.pod, template_labels(&c.meta, None)),
+                    )),
                 },
             },
             ..Default::default()
@@ -84,7 +94,10 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
             K8sObject::DaemonSet(apps::DaemonSet {
                 metadata: object_meta(program, &d.meta),
                 spec: apps::DaemonSetSpec {
-                    selector: LabelSelector { match_labels: Some(selector.clone()), match_expressions: None },
+                    selector: LabelSelector {
+                        match_labels: Some(selector.clone()),
+                        match_expressions: None,
+                    },
                     template: pod_template(&d.pod, template_labels(&d.meta, Some(selector))),
                     update_strategy: update_strategy(&d.update),
                     min_ready_seconds: d.min_ready_seconds,
@@ -110,7 +123,10 @@ fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {
 }
 
 /// The pod template's labels: the user's, plus the selector's for a DaemonSet.
-fn template_labels(meta: &ir::Meta, selector: Option<BTreeMap<String, String>>) -> Option<BTreeMap<String, String>> {
+fn template_labels(
+    meta: &ir::Meta,
+    selector: Option<BTreeMap<String, String>>,
+) -> Option<BTreeMap<String, String>> {
     let mut labels = meta.labels.clone();
     labels.extend(selector.unwrap_or_default());
     (!labels.is_empty()).then_some(labels)
@@ -137,12 +153,20 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
     };
     match u {
         UpdateStrategy::Default => None,
-        UpdateStrategy::OnDelete => Some(apps::DaemonSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None }),
-        UpdateStrategy::Rolling { max_unavailable, max_surge } => Some(apps::DaemonSetUpdateStrategy {
+        UpdateStrategy::OnDelete => Some(apps::DaemonSetUpdateStrategy {
+            type_: Some("OnDelete".into()),
+            rolling_update: None,
+        }),
+        UpdateStrategy::Rolling {
+            max_unavailable,
+            max_surge,
+        } => Some(apps::DaemonSetUpdateStrategy {
             type_: Some("RollingUpdate".into()),
-            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| apps::RollingUpdateDaemonSet {
-                max_unavailable: max_unavailable.as_ref().map(int_or_string),
-                max_surge: max_surge.as_ref().map(int_or_string),
+            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| {
+                apps::RollingUpdateDaemonSet {
+                    max_unavailable: max_unavailable.as_ref().map(int_or_string),
+                    max_surge: max_surge.as_ref().map(int_or_string),
+                }
             }),
         }),
     }
@@ -150,14 +174,19 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
 
 fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
     core::PodTemplateSpec {
-        metadata: labels.map(|labels| ObjectMeta { labels: Some(labels), ..Default::default() }),
+        metadata: labels.map(|labels| ObjectMeta {
+            labels: Some(labels),
+            ..Default::default()
+        }),
         spec: Some(core::PodSpec {
             containers: pod.containers.iter().map(container).collect(),
-            init_containers: (!pod.init_containers.is_empty()).then(|| pod.init_containers.iter().map(container).collect()),
+            init_containers: (!pod.init_containers.is_empty())
+                .then(|| pod.init_containers.iter().map(container).collect()),
             volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(volume).collect()),
             restart_policy: Some(pod.restart_policy.to_string()),
             node_selector: (!pod.node_selector.is_empty()).then(|| pod.node_selector.clone()),
-            tolerations: (!pod.tolerations.is_empty()).then(|| pod.tolerations.iter().map(toleration).collect()),
+            tolerations: (!pod.tolerations.is_empty())
+                .then(|| pod.tolerations.iter().map(toleration).collect()),
             affinity: pod.affinity.as_ref().map(affinity),
             service_account_name: pod.service_account.clone(),
             priority_class_name: pod.priority_class.clone(),
@@ -168,8 +197,13 @@ fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core
 }
 
 fn container(c: &ir::Container) -> core::Container {
-    let quantities =
-        |m: &BTreeMap<String, crate::values::Quantity>| (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect());
+    let quantities = |m: &BTreeMap<String, crate::values::Quantity>| {
+        (!m.is_empty()).then(|| {
+            m.iter()
+                .map(|(k, q)| (k.clone(), Quantity(q.to_string())))
+                .collect()
+        })
+    };
     let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
     core::Container {
         name: c.name.clone(),
@@ -201,33 +235,69 @@ fn container(c: &ir::Container) -> core::Container {
 }
 
 fn env_var(e: &ir::EnvVar) -> core::EnvVar {
-    let from = |source: core::EnvVarSource| core::EnvVar { name: e.name.clone(), value: None, value_from: Some(source) };
+    let from = |source: core::EnvVarSource| core::EnvVar {
+        name: e.name.clone(),
+        value: None,
+        value_from: Some(source),
+    };
     match &e.value {
-        ir::EnvValue::Literal(v) => core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None },
+        ir::EnvValue::Literal(v) => core::EnvVar {
+            name: e.name.clone(),
+            value: Some(v.clone()),
+            value_from: None,
+        },
         ir::EnvValue::ConfigKey { config, key } => from(core::EnvVarSource {
-            config_map_key_ref: Some(core::ConfigMapKeySelector { name: config.clone(), key: key.clone(), optional: None }),
+            config_map_key_ref: Some(core::ConfigMapKeySelector {
+                name: config.clone(),
+                key: key.clone(),
+                optional: None,
+            }),
             ..Default::default()
         }),
         ir::EnvValue::SecretKey { secret, key } => from(core::EnvVarSource {
-            secret_key_ref: Some(core::SecretKeySelector { name: secret.clone(), key: key.clone(), optional: None }),
+            secret_key_ref: Some(core::SecretKeySelector {
+                name: secret.clone(),
+                key: key.clone(),
+                optional: None,
+            }),
             ..Default::default()
         }),
         ir::EnvValue::Field(path) => from(core::EnvVarSource {
-            field_ref: Some(core::ObjectFieldSelector { field_path: path.clone(), api_version: None }),
+            field_ref: Some(core::ObjectFieldSelector {
+                field_path: path.clone(),
+                api_version: None,
+            }),
             ..Default::default()
         }),
         ir::EnvValue::Resource(resource) => from(core::EnvVarSource {
-            resource_field_ref: Some(core::ResourceFieldSelector { resource: resource.clone(), container_name: None, divisor: None }),
+            resource_field_ref: Some(core::ResourceFieldSelector {
+                resource: resource.clone(),
+                container_name: None,
+                divisor: None,
+            }),
             ..Default::default()
         }),
     }
 }
 
 fn volume(v: &ir::Volume) -> core::Volume {
-    let mut out = core::Volume { name: v.name.clone(), ..Default::default() };
+    let mut out = core::Volume {
+        name: v.name.clone(),
+        ..Default::default()
+    };
     match &v.source {
-        VolumeSource::Config(name) => out.config_map = Some(core::ConfigMapVolumeSource { name: name.clone(), ..Default::default() }),
-        VolumeSource::Secret(name) => out.secret = Some(core::SecretVolumeSource { secret_name: Some(name.clone()), ..Default::default() }),
+        VolumeSource::Config(name) => {
+            out.config_map = Some(core::ConfigMapVolumeSource {
+                name: name.clone(),
+                ..Default::default()
+            })
+        }
+        VolumeSource::Secret(name) => {
+            out.secret = Some(core::SecretVolumeSource {
+                secret_name: Some(name.clone()),
+                ..Default::default()
+            })
+        }
         VolumeSource::EmptyDir { medium, size_limit } => {
             out.empty_dir = Some(core::EmptyDirVolumeSource {
                 medium: medium.map(String::from),
@@ -236,11 +306,16 @@ fn volume(v: &ir::Volume) -> core::Volume {
             })
         }
         VolumeSource::HostPath { path, kind } => {
-            out.host_path = Some(core::HostPathVolumeSource { path: path.clone(), type_: kind.map(String::from) })
+            out.host_path = Some(core::HostPathVolumeSource {
+                path: path.clone(),
+                type_: kind.map(String::from),
+            })
         }
         VolumeSource::Pvc { claim, read_only } => {
-            out.persistent_volume_claim =
-                Some(core::PersistentVolumeClaimVolumeSource { claim_name: claim.clone(), read_only: read_only.then_some(true) })
+            out.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
+                claim_name: claim.clone(),
+                read_only: read_only.then_some(true),
+            })
         }
     }
     out
@@ -264,21 +339,28 @@ fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
     };
     core::Affinity {
         node_affinity: Some(core::NodeAffinity {
-            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(|| core::NodeSelector {
-                node_selector_terms: vec![core::NodeSelectorTerm {
-                    match_expressions: Some(a.required.iter().map(requirement).collect()),
-                    match_fields: None,
-                }],
-            }),
-            preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(|| {
-                a.preferred
-                    .iter()
-                    .map(|(weight, r)| core::PreferredSchedulingTerm {
-                        weight: *weight,
-                        preference: core::NodeSelectorTerm { match_expressions: Some(vec![requirement(r)]), match_fields: None },
-                    })
-                    .collect()
-            }),
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(
+                || core::NodeSelector {
+                    node_selector_terms: vec![core::NodeSelectorTerm {
+                        match_expressions: Some(a.required.iter().map(requirement).collect()),
+                        match_fields: None,
+                    }],
+                },
+            ),
+            preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(
+                || {
+                    a.preferred
+                        .iter()
+                        .map(|(weight, r)| core::PreferredSchedulingTerm {
+                            weight: *weight,
+                            preference: core::NodeSelectorTerm {
+                                match_expressions: Some(vec![requirement(r)]),
+                                match_fields: None,
+                            },
+                        })
+                        .collect()
+                },
+            ),
         }),
         ..Default::default()
     }

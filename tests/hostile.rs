@@ -1,0 +1,127 @@
+//! Garbage in: every input ends in diagnostics with codes, never a panic, a stack
+//! overflow, or YAML.
+
+fn compile(text: &str) -> pipec::Compilation {
+    pipec::compile(
+        vec![("hostile.pipe".to_string(), text.to_string())],
+        &pipec::FsLoader,
+    )
+}
+
+fn assert_rejected(text: &str, code: &str) {
+    let c = compile(text);
+    assert!(c.has_errors(), "expected an error");
+    assert!(c.objects.is_empty());
+    let codes: Vec<_> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&code), "expected {code}, got {codes:?}");
+    for d in &c.diagnostics {
+        assert!(d.primary.is_some(), "every diagnostic here has a span");
+        assert!(
+            d.help.is_some(),
+            "every diagnostic has a help line: {}",
+            d.message
+        );
+    }
+}
+
+#[test]
+fn ten_megabytes_of_nested_braces() {
+    let text = "{".repeat(10 << 20);
+    assert_rejected(&text, "P0004");
+    let job = format!("job a {{ image = {} }}", "[".repeat(10 << 20));
+    assert_rejected(&job, "P0004");
+}
+
+#[test]
+fn nesting_just_under_the_limit_is_fine() {
+    let depth = pipec::syntax::MAX_NESTING - 4;
+    let value = format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth));
+    let c = compile(&format!(
+        "let deep = {value}\njob a {{ image = \"busybox:1.36\" }}"
+    ));
+    assert!(
+        !c.has_errors(),
+        "{:?}",
+        c.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn binary_bytes_and_nul() {
+    let bytes: String = (0u8..=127).map(char::from).cycle().take(100_000).collect();
+    assert_rejected(&bytes, "P0001");
+    assert_rejected("\0\0\0", "P0001");
+    assert_rejected("job \0 {}", "P0001");
+}
+
+#[test]
+fn many_errors_in_one_file_are_all_reported() {
+    let text: String = (0..500)
+        .map(|i| format!("job j{i} {{ completions 5 }}\n"))
+        .collect();
+    let c = compile(&text);
+    assert_eq!(c.diagnostics.len(), 500);
+}
+
+#[test]
+fn empty_and_whitespace_files_warn() {
+    for text in ["", "   \n\t\n", "# just a comment"] {
+        let c = compile(text);
+        assert!(!c.has_errors());
+        assert_eq!(c.diagnostics.len(), 1);
+        assert_eq!(c.diagnostics[0].code.as_str(), "P0006");
+    }
+}
+
+#[test]
+fn long_strings_and_lists() {
+    let long = "x".repeat(10 << 20);
+    let c = compile(&format!(
+        "job a {{ image = \"busybox:1.36\", args = [\"{long}\"] }}"
+    ));
+    assert!(!c.has_errors());
+    let list = vec!["\"a\""; 100_000].join(", ");
+    let c = compile(&format!(
+        "job a {{ image = \"busybox:1.36\", args = [{list}] }}"
+    ));
+    assert!(!c.has_errors());
+    let yaml = pipec::emit::stream(&c.objects);
+    assert_eq!(yaml.lines().filter(|l| l.trim() == "- a").count(), 100_000);
+}
+
+#[test]
+fn truncated_programs_at_every_byte() {
+    // Every prefix of a real program parses to diagnostics or objects, never a panic.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/ok/every-key.pipe"
+    ))
+    .unwrap();
+    for end in (0..text.len()).filter(|i| text.is_char_boundary(*i)) {
+        let _ = pipec::compile(
+            vec![(
+                "tests/cases/ok/every-key.pipe".into(),
+                text[..end].to_string(),
+            )],
+            &pipec::FsLoader,
+        );
+    }
+}
+
+#[test]
+fn huge_numbers() {
+    assert_rejected(
+        "job a { image = \"x\", completions = 99999999999999999999999999 }",
+        "P0201",
+    );
+    assert_rejected("job a { image = \"x\", completions = 3000000000 }", "P0204");
+    assert_rejected("job a { image = \"x\", deadline = 99999999999w }", "P0204");
+    assert_rejected(
+        "job a { image = \"x\", deadline = 99999999999999999w }",
+        "P0007",
+    );
+    assert_rejected(
+        "job a { image = \"x\", resources { cpu = 99999999999999999999999 } }",
+        "P0007",
+    );
+}
