@@ -133,12 +133,13 @@ pub fn reference_markdown() -> String {
         "# Keys\n\nGenerated from `src/schema.rs` (a test keeps this page equal to it). \
          Each key lists where it may be written, what it takes, and the Kubernetes field it becomes.\n",
     );
+    // Each key is listed once, in the first section whose context it has.
     let sections: &[(&str, Contexts)] = &[
         (
             "Containers (in `job`, `cron`, `daemon`, `container`, `init`)",
-            ANY_CONTAINER,
+            CONTAINER,
         ),
-        ("Pods (in `job`, `cron`, `daemon`)", WORKLOAD),
+        ("Pods (in `job`, `cron`, `daemon`)", DAEMON),
         ("Jobs (in `job` and `cron`)", JOB),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),

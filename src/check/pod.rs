@@ -47,6 +47,9 @@ const NODE_OPERATOR: Choices = &[
 ];
 const I32_MAX: i64 = i32::MAX as i64;
 
+/// The `mount` entries of one container: (is init container, index in its list, mounts).
+type ContainerMounts<'a> = (bool, usize, Vec<(&'a ast::Mount, Span)>);
+
 pub(super) fn workload<'a>(
     ck: &mut Checker<'a>,
     kind: WorkloadKind,
@@ -248,7 +251,7 @@ fn pod<'a>(
     }
     let has_image = f.take("image");
     let has_containers = labeled.iter().any(|l| l.key.text == "container");
-    let mut container_mounts: Vec<(bool, usize, Vec<(&'a ast::Mount, Span)>)> = Vec::new();
+    let mut container_mounts: Vec<ContainerMounts<'a>> = Vec::new();
     if has_image.is_some() || !has_containers {
         let mounts = std::mem::take(&mut f.mounts);
         match container_fields(

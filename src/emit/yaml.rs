@@ -23,10 +23,10 @@
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
-use serde::ser::{self, Impossible};
+use serde::ser;
 
-/// Error raised while writing YAML (only for values YAML block style can't express here,
-/// such as non-scalar map keys, or errors raised by a `Serialize` impl).
+/// Error raised while writing YAML: a map key that isn't a scalar, or an error raised by a
+/// `Serialize` impl.
 #[derive(Debug)]
 pub struct YamlError(pub String);
 
@@ -44,9 +44,11 @@ impl ser::Error for YamlError {
     }
 }
 
+type Res<T = ()> = Result<T, YamlError>;
+
 /// Appends `value` as one YAML document (no leading `---`, ends with a newline) to `out`.
 /// On error `out` is left as it was.
-pub fn write_document<T: Serialize + ?Sized>(value: &T, out: &mut String) -> Result<(), YamlError> {
+pub fn write_document<T: Serialize + ?Sized>(value: &T, out: &mut String) -> Res {
     let start = out.len();
     let mut w = Writer {
         out,
@@ -77,6 +79,8 @@ enum Ctx {
     Value(usize),
     /// Just after `- `, the dash at this column.
     Item(usize),
+    /// A map key, at this column: a scalar followed by `:`.
+    Key(usize),
 }
 
 /// An open mapping or sequence: `col` is the column of its keys or dashes.
@@ -117,28 +121,41 @@ impl Writer<'_> {
     }
 
     /// Writes a one-line scalar produced by `f` in the current context.
-    fn scalar(&mut self, f: impl FnOnce(&mut String)) -> Result<(), YamlError> {
-        self.lead(self.ctx);
-        f(self.out);
-        self.out.push('\n');
+    fn scalar(&mut self, f: impl FnOnce(&mut String)) -> Res {
+        if let Ctx::Key(col) = self.ctx {
+            let start = self.out.len();
+            f(self.out);
+            if self.out.len() - start > MAX_IMPLICIT_KEY {
+                self.out.insert_str(start, "? ");
+                self.out.push('\n');
+                self.indent(col);
+            }
+            self.out.push(':');
+            self.ctx = Ctx::Value(col);
+        } else {
+            self.lead(self.ctx);
+            f(self.out);
+            self.out.push('\n');
+        }
         Ok(())
     }
 
-    fn begin(&mut self, seq: bool) -> Block {
+    fn begin(&mut self, seq: bool) -> Res<Block> {
         let col = match self.ctx {
             Ctx::Top => 0,
             Ctx::Value(c) if seq => c,
             Ctx::Value(c) | Ctx::Item(c) => c + 2,
+            Ctx::Key(_) => return Err(YamlError("YAML map keys must be scalars".into())),
         };
-        Block {
+        Ok(Block {
             col,
             outer: self.ctx,
             len: 0,
             seq,
-        }
+        })
     }
 
-    /// Moves to the next entry of `b`: for a sequence after its `- `, for a mapping where the key goes.
+    /// Moves to the next entry of `b`: a sequence's after its `- `, a mapping's where the key goes.
     fn entry(&mut self, b: &mut Block) {
         if b.len > 0 {
             self.indent(b.col);
@@ -147,13 +164,15 @@ impl Writer<'_> {
             self.indent(b.col);
         }
         b.len += 1;
-        if b.seq {
+        self.ctx = if b.seq {
             self.out.push_str("- ");
-            self.ctx = Ctx::Item(b.col);
-        }
+            Ctx::Item(b.col)
+        } else {
+            Ctx::Key(b.col)
+        };
     }
 
-    fn end(&mut self, b: &Block) -> Result<(), YamlError> {
+    fn end(&mut self, b: &Block) -> Res {
         if b.len == 0 {
             self.lead(b.outer);
             self.out.push_str(if b.seq { "[]\n" } else { "{}\n" });
@@ -161,28 +180,14 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Ends a key written from `start` on: adds the `:` and sets the context for its value.
-    fn finish_key(&mut self, start: usize, col: usize) {
-        if self.out.len() - start > MAX_IMPLICIT_KEY {
-            self.out.insert_str(start, "? ");
-            self.out.push('\n');
-            self.indent(col);
-        }
-        self.out.push(':');
-        self.ctx = Ctx::Value(col);
+    /// Opens the one-key mapping `variant:` wrapping an enum variant's data.
+    fn variant(&mut self, variant: &str) -> Res {
+        let mut outer = self.begin(false)?;
+        self.entry(&mut outer);
+        self.str_value(variant)
     }
 
-    fn key_str(&mut self, s: &str, col: usize) {
-        let start = self.out.len();
-        match style(s) {
-            Style::Plain => self.out.push_str(s),
-            Style::Single => single_quoted(self.out, s),
-            Style::Double | Style::Literal => double_quoted(self.out, s),
-        }
-        self.finish_key(start, col);
-    }
-
-    fn str_value(&mut self, s: &str) -> Result<(), YamlError> {
+    fn str_value(&mut self, s: &str) -> Res {
         match style(s) {
             Style::Plain => self.scalar(|out| out.push_str(s)),
             Style::Single => self.scalar(|out| single_quoted(out, s)),
@@ -198,6 +203,7 @@ impl Writer<'_> {
         let col = match self.ctx {
             // At the top level, parsers disagree on what an indentation indicator is relative to.
             Ctx::Top if needs_indicator => return false,
+            Ctx::Key(_) => return false,
             Ctx::Top => 2,
             Ctx::Value(c) | Ctx::Item(c) => c + 2,
         };
@@ -210,13 +216,8 @@ impl Writer<'_> {
         }
         self.lead(self.ctx);
         self.out.push_str(if needs_indicator { "|2" } else { "|" });
-        self.out.push_str(match trailing {
-            0 => "-\n",
-            1 => "\n",
-            _ => "+\n",
-        });
-        let body = s.strip_suffix('\n').unwrap_or(s);
-        for line in body.split('\n') {
+        self.out.push_str(["-\n", "\n", "+\n"][trailing.min(2)]);
+        for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
             if !line.is_empty() {
                 self.indent(col);
                 self.out.push_str(line);
@@ -241,29 +242,26 @@ const INDICATOR: u8 = 2; // can't start a plain scalar
 const NUMERIC: u8 = 4; // can appear in a YAML 1.1/1.2 number or timestamp
 
 static CLASS: [u8; 256] = {
+    let sets: [(&[u8], u8); 3] = [
+        (b":#\x7f\xc2\xe2\xef", SCAN),
+        (b"-?:,[]{}#&*!|>'\"%@` ", INDICATOR),
+        (b"0123456789abcdefABCDEFxXoO_.:+-tTzZ", NUMERIC),
+    ];
     let mut t = [0; 256];
     let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        if c < 0x20 || matches!(c, 0x7f | b':' | b'#' | 0xc2 | 0xe2 | 0xef) {
-            t[i] |= SCAN;
-        }
-        if matches!(
-            c,
-            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*'
-        ) || matches!(
-            c,
-            b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' '
-        ) {
-            t[i] |= INDICATOR;
-        }
-        if c.is_ascii_hexdigit()
-            || matches!(c, b'x' | b'X' | b'o' | b'O' | b'_' | b'.' | b':')
-            || matches!(c, b'+' | b'-' | b't' | b'T' | b'z' | b'Z')
-        {
-            t[i] |= NUMERIC;
-        }
+    while i < 0x20 {
+        t[i] = SCAN;
         i += 1;
+    }
+    let mut s = 0;
+    while s < sets.len() {
+        let (bytes, bit) = sets[s];
+        let mut j = 0;
+        while j < bytes.len() {
+            t[bytes[j] as usize] |= bit;
+            j += 1;
+        }
+        s += 1;
     }
     t
 };
@@ -313,13 +311,12 @@ fn style(s: &str) -> Style {
             b':' if matches!(next, None | Some(b' ')) => plain = false,
             b'#' if i > 0 && b[i - 1] == b' ' => plain = false,
             // U+0080..U+009F (incl. NEL), U+2028/U+2029, U+FEFF, U+FFFE/U+FFFF.
-            0xc2 if matches!(next, Some(0x80..=0x9f)) => return Style::Double,
-            0xe2 if next == Some(0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)) => {
-                return Style::Double;
-            }
-            0xef if matches!(
-                (next, b.get(i + 2)),
-                (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
+            _ if matches!(
+                b[i..],
+                [0xc2, 0x80..=0x9f, ..]
+                    | [0xe2, 0x80, 0xa8 | 0xa9, ..]
+                    | [0xef, 0xbb, 0xbf, ..]
+                    | [0xef, 0xbf, 0xbe | 0xbf, ..]
             ) =>
             {
                 return Style::Double;
@@ -377,16 +374,16 @@ fn looks_numeric(b: &[u8]) -> bool {
     }
     t.eq_ignore_ascii_case(b".inf")
         || t.eq_ignore_ascii_case(b".nan")
-        || t.iter().any(|&c| c == b' ')
+        || t.contains(&b' ')
         || t.iter().all(|&c| class(c, NUMERIC))
 }
 
 fn single_quoted(out: &mut String, s: &str) {
     out.push('\'');
-    let mut parts = s.split('\'');
-    out.push_str(parts.next().unwrap_or(""));
-    for part in parts {
-        out.push_str("''");
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str("''");
+        }
         out.push_str(part);
     }
     out.push('\'');
@@ -421,27 +418,6 @@ fn double_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf[i..].iter().for_each(|&d| out.push(d as char));
-}
-
-fn push_i64(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    push_u64(out, n.unsigned_abs());
-}
-
 /// Writes a float so that both YAML 1.1 and 1.2 read it as a float: always a `.`, and a
 /// signed exponent (`1.0e+300`) when there is one.
 fn push_float<F: fmt::Debug + Into<f64> + Copy>(out: &mut String, v: F) {
@@ -467,82 +443,15 @@ fn push_float<F: fmt::Debug + Into<f64> + Copy>(out: &mut String, v: F) {
     }
 }
 
-macro_rules! scalars {
-    ($emit:ident) => {
-        fn serialize_bool(self, v: bool) -> Result<(), YamlError> {
-            self.$emit(|o| o.push_str(if v { "true" } else { "false" }))
-        }
-        fn serialize_i8(self, v: i8) -> Result<(), YamlError> {
-            self.$emit(|o| push_i64(o, v.into()))
-        }
-        fn serialize_i16(self, v: i16) -> Result<(), YamlError> {
-            self.$emit(|o| push_i64(o, v.into()))
-        }
-        fn serialize_i32(self, v: i32) -> Result<(), YamlError> {
-            self.$emit(|o| push_i64(o, v.into()))
-        }
-        fn serialize_i64(self, v: i64) -> Result<(), YamlError> {
-            self.$emit(|o| push_i64(o, v))
-        }
-        fn serialize_i128(self, v: i128) -> Result<(), YamlError> {
-            self.$emit(|o| {
+/// Scalars written with their `Display` text.
+macro_rules! display_scalars {
+    ($($name:ident($t:ty)),*) => {$(
+        fn $name(self, v: $t) -> Res {
+            self.scalar(|o| {
                 let _ = write!(o, "{v}");
             })
         }
-        fn serialize_u8(self, v: u8) -> Result<(), YamlError> {
-            self.$emit(|o| push_u64(o, v.into()))
-        }
-        fn serialize_u16(self, v: u16) -> Result<(), YamlError> {
-            self.$emit(|o| push_u64(o, v.into()))
-        }
-        fn serialize_u32(self, v: u32) -> Result<(), YamlError> {
-            self.$emit(|o| push_u64(o, v.into()))
-        }
-        fn serialize_u64(self, v: u64) -> Result<(), YamlError> {
-            self.$emit(|o| push_u64(o, v))
-        }
-        fn serialize_u128(self, v: u128) -> Result<(), YamlError> {
-            self.$emit(|o| {
-                let _ = write!(o, "{v}");
-            })
-        }
-        fn serialize_f32(self, v: f32) -> Result<(), YamlError> {
-            self.$emit(|o| push_float(o, v))
-        }
-        fn serialize_f64(self, v: f64) -> Result<(), YamlError> {
-            self.$emit(|o| push_float(o, v))
-        }
-        fn serialize_char(self, v: char) -> Result<(), YamlError> {
-            self.serialize_str(v.encode_utf8(&mut [0; 4]))
-        }
-        fn serialize_none(self) -> Result<(), YamlError> {
-            self.$emit(|o| o.push_str("null"))
-        }
-        fn serialize_unit(self) -> Result<(), YamlError> {
-            self.serialize_none()
-        }
-        fn serialize_unit_struct(self, _: &'static str) -> Result<(), YamlError> {
-            self.serialize_none()
-        }
-        fn serialize_unit_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            v: &'static str,
-        ) -> Result<(), YamlError> {
-            self.serialize_str(v)
-        }
-        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), YamlError> {
-            v.serialize(self)
-        }
-        fn serialize_newtype_struct<T: Serialize + ?Sized>(
-            self,
-            _: &'static str,
-            v: &T,
-        ) -> Result<(), YamlError> {
-            v.serialize(self)
-        }
-    };
+    )*};
 }
 
 impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
@@ -556,266 +465,162 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     type SerializeStruct = Compound<'a, 'o>;
     type SerializeStructVariant = Compound<'a, 'o>;
 
-    scalars!(scalar);
+    display_scalars! {
+        serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32),
+        serialize_i64(i64), serialize_i128(i128), serialize_u8(u8), serialize_u16(u16),
+        serialize_u32(u32), serialize_u64(u64), serialize_u128(u128)
+    }
 
-    fn serialize_str(self, v: &str) -> Result<(), YamlError> {
+    fn serialize_f32(self, v: f32) -> Res {
+        self.scalar(|o| push_float(o, v))
+    }
+    fn serialize_f64(self, v: f64) -> Res {
+        self.scalar(|o| push_float(o, v))
+    }
+    fn serialize_char(self, v: char) -> Res {
+        self.str_value(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Res {
         self.str_value(v)
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<(), YamlError> {
+    fn serialize_bytes(self, v: &[u8]) -> Res {
         let mut seq = self.serialize_seq(Some(v.len()))?;
         v.iter()
             .try_for_each(|b| ser::SerializeSeq::serialize_element(&mut seq, b))?;
         ser::SerializeSeq::end(seq)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        v: &T,
-    ) -> Result<(), YamlError> {
-        let mut outer = self.begin(false);
-        self.entry(&mut outer);
-        self.key_str(variant, outer.col);
+    fn serialize_none(self) -> Res {
+        self.scalar(|o| o.push_str("null"))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Res {
         v.serialize(self)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'o>, YamlError> {
-        let block = self.begin(true);
+    fn serialize_unit(self) -> Res {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Res {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Res {
+        self.str_value(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Res {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T>(self, _: &str, _: u32, variant: &str, v: &T) -> Res
+    where
+        T: Serialize + ?Sized,
+    {
+        self.variant(variant)?;
+        v.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Res<Compound<'a, 'o>> {
+        let block = self.begin(true)?;
         Ok(Compound { w: self, block })
     }
-    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'o>, YamlError> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple(self, _: usize) -> Res<Compound<'a, 'o>> {
+        self.serialize_seq(None)
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        len: usize,
-    ) -> Result<Compound<'a, 'o>, YamlError> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Res<Compound<'a, 'o>> {
+        self.serialize_seq(None)
     }
     fn serialize_tuple_variant(
         self,
-        _: &'static str,
+        _: &str,
         _: u32,
-        variant: &'static str,
+        variant: &str,
         _: usize,
-    ) -> Result<Compound<'a, 'o>, YamlError> {
-        let mut outer = self.begin(false);
-        self.entry(&mut outer);
-        self.key_str(variant, outer.col);
+    ) -> Res<Compound<'a, 'o>> {
+        self.variant(variant)?;
         self.serialize_seq(None)
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'o>, YamlError> {
-        let block = self.begin(false);
+    fn serialize_map(self, _: Option<usize>) -> Res<Compound<'a, 'o>> {
+        let block = self.begin(false)?;
         Ok(Compound { w: self, block })
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'o>, YamlError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Res<Compound<'a, 'o>> {
         self.serialize_map(None)
     }
     fn serialize_struct_variant(
         self,
-        _: &'static str,
+        _: &str,
         _: u32,
-        variant: &'static str,
+        variant: &str,
         _: usize,
-    ) -> Result<Compound<'a, 'o>, YamlError> {
-        let mut outer = self.begin(false);
-        self.entry(&mut outer);
-        self.key_str(variant, outer.col);
+    ) -> Res<Compound<'a, 'o>> {
+        self.variant(variant)?;
         self.serialize_map(None)
     }
 }
 
-/// An open mapping or sequence (a data-carrying variant's one-key wrapper needs no state:
-/// it has exactly one entry, so nothing is written when it ends).
+/// An open mapping or sequence. (A variant's one-key wrapper needs no state: it has exactly
+/// one entry, so nothing is written when it ends.)
 struct Compound<'a, 'o> {
     w: &'a mut Writer<'o>,
     block: Block,
 }
 
 impl Compound<'_, '_> {
-    fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), YamlError> {
+    fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Res {
         self.w.entry(&mut self.block);
-        v.serialize(&mut *self.w)
-    }
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), YamlError> {
-        self.w.entry(&mut self.block);
-        self.w.key_str(key, self.block.col);
         v.serialize(&mut *self.w)
     }
 }
 
 macro_rules! compound {
-    ($($trait:ident :: $method:ident),*) => {$(
-        impl ser::$trait for Compound<'_, '_> {
+    ($($trait:ident::$method:ident),*; $($keyed:ident),*) => {
+        $(impl ser::$trait for Compound<'_, '_> {
             type Ok = ();
             type Error = YamlError;
-            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), YamlError> {
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Res {
                 self.element(v)
             }
-            fn end(self) -> Result<(), YamlError> {
+            fn end(self) -> Res {
                 self.w.end(&self.block)
             }
-        }
-    )*};
+        })*
+        $(impl ser::$keyed for Compound<'_, '_> {
+            type Ok = ();
+            type Error = YamlError;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Res {
+                self.element(key)?;
+                v.serialize(&mut *self.w)
+            }
+            fn end(self) -> Res {
+                self.w.end(&self.block)
+            }
+        })*
+    };
 }
 compound!(
     SerializeSeq::serialize_element,
     SerializeTuple::serialize_element,
     SerializeTupleStruct::serialize_field,
-    SerializeTupleVariant::serialize_field
+    SerializeTupleVariant::serialize_field;
+    SerializeStruct,
+    SerializeStructVariant
 );
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = YamlError;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), YamlError> {
-        self.w.entry(&mut self.block);
-        key.serialize(KeyWriter {
-            w: &mut *self.w,
-            col: self.block.col,
-        })
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Res {
+        self.element(key)
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), YamlError> {
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Res {
         v.serialize(&mut *self.w)
     }
-    fn end(self) -> Result<(), YamlError> {
+    fn end(self) -> Res {
         self.w.end(&self.block)
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), YamlError> {
-        self.field(key, v)
-    }
-    fn end(self) -> Result<(), YamlError> {
-        self.w.end(&self.block)
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), YamlError> {
-        self.field(key, v)
-    }
-    fn end(self) -> Result<(), YamlError> {
-        self.w.end(&self.block)
-    }
-}
-
-/// Writes a scalar map key followed by `:`.
-struct KeyWriter<'a, 'o> {
-    w: &'a mut Writer<'o>,
-    col: usize,
-}
-
-impl KeyWriter<'_, '_> {
-    fn key(self, f: impl FnOnce(&mut String)) -> Result<(), YamlError> {
-        let start = self.w.out.len();
-        f(self.w.out);
-        self.w.finish_key(start, self.col);
-        Ok(())
-    }
-}
-
-fn complex_key() -> YamlError {
-    YamlError("YAML map keys must be scalars".into())
-}
-
-impl ser::Serializer for KeyWriter<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
-    type SerializeSeq = Impossible<(), YamlError>;
-    type SerializeTuple = Impossible<(), YamlError>;
-    type SerializeTupleStruct = Impossible<(), YamlError>;
-    type SerializeTupleVariant = Impossible<(), YamlError>;
-    type SerializeMap = Impossible<(), YamlError>;
-    type SerializeStruct = Impossible<(), YamlError>;
-    type SerializeStructVariant = Impossible<(), YamlError>;
-
-    scalars!(key);
-
-    fn serialize_str(self, v: &str) -> Result<(), YamlError> {
-        self.w.key_str(v, self.col);
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, YamlError> {
-        Err(complex_key())
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, YamlError> {
-        Err(complex_key())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::batch::v1::{Job, JobSpec};
-    use k8s_openapi::api::core::v1::{
-        ConfigMapVolumeSource, Container, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements,
-        Volume, VolumeMount,
-    };
-    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use k8s_openapi::api::batch::v1::Job;
     use serde_json::{Map, Value, json};
+    use std::collections::BTreeMap;
 
     fn yaml<T: Serialize + ?Sized>(v: &T) -> String {
         let mut out = String::new();
@@ -823,6 +628,7 @@ mod tests {
         out
     }
 
+    /// Writes `v`, checks serde_norway reads it back equal, returns the text.
     fn round_trip(v: &Value) -> String {
         let text = yaml(v);
         let back: Value = serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -830,168 +636,43 @@ mod tests {
         text
     }
 
+    #[rustfmt::skip]
     const TRICKY: &[&str] = &[
-        "",
-        " ",
-        "  lead",
-        "trail ",
-        "a  b",
-        "y",
-        "Y",
-        "yes",
-        "Yes",
-        "YES",
-        "n",
-        "N",
-        "no",
-        "No",
-        "NO",
-        "true",
-        "True",
-        "TRUE",
-        "false",
-        "False",
-        "FALSE",
-        "on",
-        "On",
-        "ON",
-        "off",
-        "Off",
-        "OFF",
-        "null",
-        "Null",
-        "NULL",
-        "~",
-        "0123",
-        "012",
-        "0o17",
-        "0x1F",
-        "1e3",
-        "1E3",
-        ".5",
-        "-1",
-        "+1",
-        "1_000",
-        "1.5",
-        "1.",
-        "0",
-        "16",
-        ".inf",
-        "-.Inf",
-        "+.INF",
-        ".nan",
-        ".NaN",
-        "60:30",
-        "0b101",
-        "1.0e+3",
-        "2001-12-14",
-        "2001-12-14t21:59:43.10-05:00",
-        "2001-12-14 21:59:43.10 -5",
-        "-",
-        "---",
-        "...",
-        "<<",
-        "=",
-        "- a",
-        "? x",
-        ": y",
-        ",",
-        "[a]",
-        "]",
-        "{a}",
-        "}",
-        "#c",
-        "&a",
-        "*a",
-        "!t",
-        "|",
-        ">",
-        "'",
-        "\"",
-        "%x",
-        "@x",
-        "`x",
-        "a: b",
-        "a #b",
-        "a:",
-        "a#b",
-        "a:b",
-        "http://x:80/p?q=1#frag",
-        "500m",
-        "32Gi",
-        "registry.gaofei.com/stable_test",
-        "0 * */1 * *",
-        "pipec",
-        "--verbose",
-        "it's",
-        "say \"hi\"",
-        "back\\slash",
-        "tab\there",
-        "\ttab",
-        "cr\r\nlf",
-        "nul\0",
-        "bell\x07",
-        "del\x7f",
-        "\u{85}next",
-        "line\u{2028}sep",
-        "para\u{2029}",
-        "\u{feff}bom",
-        "\u{fffe}",
-        "é ü 日本語 🚀",
-        "\u{a0}nbsp\u{a0}",
-        "a,b",
-        "a[0]",
-        "{{ .Values }}",
-        "50%",
+        "", " ", "  lead", "trail ", "a  b", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
+        "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off",
+        "OFF", "null", "Null", "NULL", "~", "0123", "012", "0o17", "0x1F", "1e3", "1E3", ".5",
+        "-1", "+1", "1_000", "1.5", "1.", "0", "16", ".inf", "-.Inf", "+.INF", ".nan", ".NaN",
+        "60:30", "0b101", "1.0e+3", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
+        "2001-12-14 21:59:43.10 -5", "-", "---", "...", "<<", "=", "- a", "? x", ": y", ",",
+        "[a]", "]", "{a}", "}", "#c", "&a", "*a", "!t", "|", ">", "'", "\"", "%x", "@x", "`x",
+        "a: b", "a #b", "a:", "a#b", "a:b", "http://x:80/p?q=1#frag", "500m", "32Gi",
+        "registry.gaofei.com/stable_test", "0 * */1 * *", "pipec", "--verbose", "it's",
+        "say \"hi\"", "back\\slash", "tab\there", "\ttab", "cr\r\nlf", "nul\0", "bell\x07",
+        "del\x7f", "\u{85}next", "line\u{2028}sep", "para\u{2029}", "\u{feff}bom", "\u{fffe}",
+        "é ü 日本語 🚀", "\u{a0}nbsp\u{a0}", "a,b", "a[0]", "{{ .Values }}", "50%",
+        "long-enough-for-the-word-at-a-time-scan: yes", "0123456789abcdef#x", "0123456789abcde #x",
         // Multi-line strings.
-        "a\nb",
-        "a\nb\n",
-        "a\nb\n\n",
-        "a\nb\n\n\n",
-        "\na",
-        "\n\na\n",
-        "  lead\nb\n",
-        "\n  lead\nb",
-        "\tlead\nb",
-        "a\n  b\n    c\n",
-        "a\n\nb",
-        "a \nb",
-        "a\n   \nb",
-        "# comment\nkey: value\n- item\n",
-        "---\n...\n",
-        "\n",
-        "\n\n",
-        "a\r\nb\r\n",
-        "a\tb\nc\n",
-        "x\n\u{85}y",
-        "'quoted'\n\"dq\"\n",
-        "|\n>\n",
-        "spaces  \n",
-        "last  ",
-        "key: |\n  nested\n",
-        " \n",
-        "a\n\n",
-        "#!/bin/sh\nset -e\necho \"$X\" # hi\n",
+        "a\nb", "a\nb\n", "a\nb\n\n", "a\nb\n\n\n", "a\nb\n\n\n\n", "\na", "\n\na\n", "\n\n\na",
+        "  lead\nb\n", "\n  lead\nb", "\tlead\nb", "a\n  b\n    c\n", "a\n\nb", "a\n\n\n\nb",
+        "a \nb", "a\n   \nb", "# comment\nkey: value\n- item\n", "---\n...\n", "\n", "\n\n",
+        "a\r\nb\r\n", "a\tb\nc\n", "x\n\u{85}y", "'quoted'\n\"dq\"\n", "|\n>\n", "spaces  \n",
+        "key: |\n  nested\n", " \n", "a\n\n", "#!/bin/sh\nset -e\necho \"$X\" # hi\n",
     ];
-
-    fn positions(s: &str) -> Vec<Value> {
-        let mut keyed = Map::new();
-        keyed.insert(s.to_string(), json!(s));
-        keyed.insert(format!("{s}!"), json!([s, {s: [s]}]));
-        vec![
-            json!(s),
-            json!({ "k": s }),
-            Value::Object(keyed),
-            json!([s, [s, [s]], { "a": [s, { "b": s }] }]),
-            json!({ "outer": { "list": [s, { "x": s, "y": [s, [s]] }], "z": s } }),
-            json!([[[s]]]),
-        ]
-    }
 
     #[test]
     fn tricky_strings_round_trip() {
-        for s in TRICKY {
-            for v in positions(s) {
+        for &s in TRICKY {
+            let mut keyed = Map::new();
+            keyed.insert(s.to_string(), json!(s));
+            keyed.insert(format!("{s}!"), json!([s, { s: [s] }]));
+            for v in [
+                json!(s),
+                json!({ "k": s }),
+                Value::Object(keyed),
+                json!([s, [s, [s]], { "a": [s, { "b": s }] }]),
+                json!({ "outer": { "list": [s, { "x": s, "y": [s, [s]] }], "z": s } }),
+                json!([[[s]]]),
+            ] {
                 round_trip(&v);
             }
         }
@@ -1015,10 +696,24 @@ mod tests {
         ] {
             round_trip(&v);
         }
-        round_trip(&json!(" a\nb"));
-        round_trip(&json!([[1, [2]], [[3]]]));
+        assert_eq!(round_trip(&json!(" a\nb")), "\" a\\nb\"\n");
+        assert_eq!(
+            round_trip(&json!([[1, [2]], [[3]]])),
+            "- - 1\n  - - 2\n- - - 3\n"
+        );
+        // Keys over 1024 characters must be explicit (`? key`).
         let long = "k".repeat(2000);
-        round_trip(&json!({ &long: [1, { &long: 2 }], "x": { &long: { "y": "z\n" } } }));
+        let text = round_trip(&json!({ &long: [1, { &long: 2 }], "x": { &long: { "y": "z\n" } } }));
+        assert!(
+            text.starts_with(&format!("? {long}\n:\n- 1\n- ? {long}\n  : 2\n")),
+            "{text}"
+        );
+        // Non-string keys.
+        assert_eq!(
+            yaml(&BTreeMap::from([(1, true), (-2, false)])),
+            "-2: false\n1: true\n"
+        );
+        assert_eq!(yaml(&BTreeMap::from([(true, ())])), "true: null\n");
     }
 
     #[test]
@@ -1063,25 +758,29 @@ mod tests {
             1e300,
             0.1
         ]);
-        let expected = "- it's\n- '''q'''\n- \"tab\\t\"\n- \"nul\\0\\x85\\u2028\"\n- ''\n- 1.0\n- -2.5\n\
-                        - 1.0e+300\n- 0.1\n";
+        let expected = "- it's\n- '''q'''\n- \"tab\\t\"\n- \"nul\\0\\x85\\u2028\"\n- ''\n- 1.0\n\
+                        - -2.5\n- 1.0e+300\n- 0.1\n";
         assert_eq!(round_trip(&v), expected);
-        assert_eq!(yaml(&f64::NAN), ".nan\n");
-        assert_eq!(yaml(&f64::NEG_INFINITY), "-.inf\n");
-        assert_eq!(yaml(&()), "null\n");
-        assert_eq!(yaml(&Some('x')), "x\n");
+        let floats = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+        assert_eq!(yaml(&floats), "- .nan\n- .inf\n- -.inf\n");
+        assert_eq!(yaml(&[1e-7f32, 2.5f32]), "- 1.0e-7\n- 2.5\n");
+        let misc = (Some('x'), None::<u8>, (), 'y', 7u128);
+        assert_eq!(yaml(&misc), "- x\n- null\n- null\n- 'y'\n- 7\n");
     }
 
     #[test]
     fn block_scalars() {
         let v = json!({ "a": "x\ny", "b": "x\n", "c": "x\n\n", "d": [" x\n y\n"], "e": "x \ny" });
-        let expected =
-            "a: |-\n  x\n  y\nb: |\n  x\nc: |+\n  x\n\nd:\n- |2\n   x\n   y\ne: \"x \\ny\"\n";
+        let expected = "a: |-\n  x\n  y\nb: |\n  x\nc: |+\n  x\n\nd:\n- |2\n   x\n   y\n\
+                        e: \"x \\ny\"\n";
         assert_eq!(round_trip(&v), expected);
         assert_eq!(
             round_trip(&json!({ "k": "a\n\nb\n" })),
             "k: |\n  a\n\n  b\n"
         );
+        // No blank line may end the document, nor more than two follow each other (yamllint).
+        assert_eq!(round_trip(&json!({ "k": "x\n\n" })), "k: \"x\\n\\n\"\n");
+        assert_eq!(round_trip(&json!(["a\n\n\n\nb"])), "- \"a\\n\\n\\n\\nb\"\n");
     }
 
     #[derive(Serialize)]
@@ -1102,85 +801,43 @@ mod tests {
         ];
         let expected = "- Unit\n- New: 1\n- Tuple:\n  - 2\n  - 'on'\n- Struct:\n    a: []\n";
         assert_eq!(yaml(&v), expected);
+        assert_eq!(yaml(&BTreeMap::from([("k", E::New(3))])), "k:\n  New: 3\n");
         let mut out = String::from("x");
-        let bad = std::collections::BTreeMap::from([(vec![1], 2)]);
-        assert!(write_document(&bad, &mut out).is_err());
-        assert_eq!(out, "x");
-    }
-
-    fn job() -> Job {
-        let container = Container {
-            name: "main".into(),
-            image: Some("registry.gaofei.com/stable_test:1.0".into()),
-            args: Some(vec![
-                "0123".into(),
-                "1e3".into(),
-                "".into(),
-                "--verbose".into(),
-            ]),
-            env: Some(vec![
-                EnvVar {
-                    name: "ENABLED".into(),
-                    value: Some("yes".into()),
-                    ..Default::default()
-                },
-                EnvVar {
-                    name: "SCRIPT".into(),
-                    value: Some("echo hi\nexit 0\n".into()),
-                    ..Default::default()
-                },
-            ]),
-            resources: Some(ResourceRequirements {
-                limits: Some([("cpu".to_string(), Quantity("500m".into()))].into()),
-                requests: Some([("memory".to_string(), Quantity("32Gi".into()))].into()),
-                ..Default::default()
-            }),
-            volume_mounts: Some(vec![VolumeMount {
-                name: "cfg".into(),
-                mount_path: "/etc/cfg".into(),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        };
-        Job {
-            metadata: ObjectMeta {
-                name: Some("demo".into()),
-                labels: Some([("on".to_string(), "pipec".to_string())].into()),
-                ..Default::default()
-            },
-            spec: Some(JobSpec {
-                backoff_limit: Some(0),
-                template: PodTemplateSpec {
-                    metadata: None,
-                    spec: Some(PodSpec {
-                        containers: vec![container],
-                        restart_policy: Some("Never".into()),
-                        volumes: Some(vec![Volume {
-                            name: "cfg".into(),
-                            config_map: Some(ConfigMapVolumeSource {
-                                name: "cfg".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }]),
-                        ..Default::default()
-                    }),
-                },
-                ..Default::default()
-            }),
-            status: None,
-        }
+        let err = write_document(&BTreeMap::from([(vec![1], 2)]), &mut out).unwrap_err();
+        assert_eq!(
+            (err.to_string(), out),
+            ("YAML map keys must be scalars".into(), "x".into())
+        );
     }
 
     #[test]
     fn job_exact_text_and_round_trip() {
-        let job = job();
+        let job: Job = serde_json::from_value(json!({
+            "metadata": { "name": "demo", "labels": { "on": "pipec", "app.kubernetes.io/name": "x" } },
+            "spec": { "backoffLimit": 0, "template": { "spec": {
+                "restartPolicy": "Never",
+                "containers": [{
+                    "name": "main",
+                    "image": "registry.gaofei.com/stable_test:1.0",
+                    "args": ["0123", "1e3", "", "--verbose", "0 * */1 * *"],
+                    "env": [
+                        { "name": "ENABLED", "value": "yes" },
+                        { "name": "SCRIPT", "value": "echo hi\nexit 0\n" },
+                    ],
+                    "resources": { "limits": { "cpu": "500m" }, "requests": { "memory": "32Gi" } },
+                    "volumeMounts": [{ "name": "cfg", "mountPath": "/etc/cfg" }],
+                }],
+                "volumes": [{ "name": "cfg", "configMap": { "name": "cfg" } }, { "name": "tmp", "emptyDir": {} }],
+            } } },
+        }))
+        .unwrap();
         let text = yaml(&job);
         let expected = "\
 apiVersion: batch/v1
 kind: Job
 metadata:
   labels:
+    app.kubernetes.io/name: x
     'on': pipec
   name: demo
 spec:
@@ -1193,6 +850,7 @@ spec:
         - '1e3'
         - ''
         - '--verbose'
+        - '0 * */1 * *'
         env:
         - name: ENABLED
           value: 'yes'
@@ -1215,6 +873,8 @@ spec:
       - configMap:
           name: cfg
         name: cfg
+      - emptyDir: {}
+        name: tmp
 ";
         assert_eq!(text, expected);
         let back: Value = serde_norway::from_str(&text).unwrap();

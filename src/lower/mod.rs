@@ -17,12 +17,12 @@ pub const PROGRAM_LABEL: &str = "pipec.dev/program";
 /// The label a DaemonSet's selector matches on.
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
 
-/// One emitted object.
+/// One emitted object (boxed: the k8s-openapi structs are large and differ in size).
 pub enum K8sObject {
-    ConfigMap(core::ConfigMap),
-    Job(batch::Job),
-    CronJob(batch::CronJob),
-    DaemonSet(apps::DaemonSet),
+    ConfigMap(Box<core::ConfigMap>),
+    Job(Box<batch::Job>),
+    CronJob(Box<batch::CronJob>),
+    DaemonSet(Box<apps::DaemonSet>),
 }
 
 impl K8sObject {
@@ -55,21 +55,21 @@ pub fn lower(program: &Program) -> Vec<K8sObject> {
 
 fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
     match object {
-        ir::Object::Config(c) => K8sObject::ConfigMap(core::ConfigMap {
+        ir::Object::Config(c) => K8sObject::ConfigMap(Box::new(core::ConfigMap {
             metadata: object_meta(program, &c.meta),
             data: Some(c.data.clone()),
             immutable: c.immutable,
             ..Default::default()
-        }),
-        ir::Object::Job(j) => K8sObject::Job(batch::Job {
+        })),
+        ir::Object::Job(j) => K8sObject::Job(Box::new(batch::Job {
             metadata: object_meta(program, &j.meta),
             spec: Some(job_spec(
                 &j.spec,
                 pod_template(&j.pod, template_labels(&j.meta, None)),
             )),
             ..Default::default()
-        }),
-        ir::Object::Cron(c) => K8sObject::CronJob(batch::CronJob {
+        })),
+        ir::Object::Cron(c) => K8sObject::CronJob(Box::new(batch::CronJob {
             metadata: object_meta(program, &c.meta),
             spec: batch::CronJobSpec {
                 schedule: c.schedule.clone(),
@@ -88,10 +88,10 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
                 },
             },
             ..Default::default()
-        }),
+        })),
         ir::Object::Daemon(d) => {
             let selector = BTreeMap::from([(NAME_LABEL.to_string(), d.meta.name.clone())]);
-            K8sObject::DaemonSet(apps::DaemonSet {
+            K8sObject::DaemonSet(Box::new(apps::DaemonSet {
                 metadata: object_meta(program, &d.meta),
                 spec: apps::DaemonSetSpec {
                     selector: LabelSelector {
@@ -104,7 +104,7 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
                     revision_history_limit: None,
                 },
                 ..Default::default()
-            })
+            }))
         }
     }
 }

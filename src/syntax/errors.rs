@@ -42,7 +42,7 @@ pub(super) fn to_diagnostic(file: FileId, src: &str, base: usize, err: &Error<Ru
     };
     Diagnostic::error(Code::Syntax, span, message)
         .label(format!("found {found_text}"))
-        .help(help_for(&positives, &found))
+        .help(help_for(&positives, found))
 }
 
 fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {

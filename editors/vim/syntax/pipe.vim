@@ -1,0 +1,26 @@
+" Vim syntax for .pipe files (pipec). Install: copy editors/vim/* into ~/.vim/.
+if exists("b:current_syntax") | finish | endif
+
+syn keyword pipeItem namespace let config secret job cron daemon
+syn keyword pipeStatement mount at readonly subpath container init volume
+syn keyword pipeBoolean true false
+syn match pipeComment "#.*$" contains=@Spell
+syn match pipeNumber "\<-\=\d[0-9_]*\(\.\d\+\)\=\([a-zA-Z]\+\d*\)\=\>"
+syn region pipeInterp matchgroup=pipeDelimiter start="\${" end="}" contained contains=pipeNumber,pipeString
+syn match pipeEscape "\\." contained
+syn region pipeString start=+"+ skip=+\\"+ end=+"+ oneline contains=pipeInterp,pipeEscape
+syn match pipeKey "\<[A-Za-z_][A-Za-z0-9_-]*\>\ze\s*[={]"
+syn match pipeCall "\<[A-Za-z_][A-Za-z0-9_-]*\>\ze("
+
+hi def link pipeItem Keyword
+hi def link pipeStatement Statement
+hi def link pipeBoolean Boolean
+hi def link pipeComment Comment
+hi def link pipeNumber Number
+hi def link pipeString String
+hi def link pipeEscape SpecialChar
+hi def link pipeDelimiter Delimiter
+hi def link pipeKey Identifier
+hi def link pipeCall Function
+
+let b:current_syntax = "pipe"

@@ -1,0 +1,22 @@
+//! Documentation generated from the code stays equal to it.
+//! Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
+
+use std::path::Path;
+
+#[test]
+fn keys_reference_matches_the_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference/keys.md");
+    let expected = pipec::schema::reference_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(actual == expected, "docs/reference/keys.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`");
+}
+
+#[test]
+fn every_key_names_its_kubernetes_field() {
+    for k in pipec::schema::KEYS {
+        assert!(!k.k8s.is_empty() && !k.doc.is_empty(), "{} lacks docs", k.key);
+    }
+}
