@@ -178,7 +178,7 @@ impl StringLit {
         for p in &self.parts {
             match p {
                 StrPart::Text(t) => out.push_str(t),
-                StrPart::Interp(_) => return None,
+                StrPart::Interp(_) | StrPart::Invalid => return None,
             }
         }
         Some(out)
@@ -190,4 +190,7 @@ pub enum StrPart {
     /// Text with escapes already decoded.
     Text(String),
     Interp(Box<Expr>),
+    /// A part the parser already reported (a bad escape, an empty `${}`): the
+    /// string has no value, and nothing more is said about it.
+    Invalid,
 }

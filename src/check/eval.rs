@@ -138,16 +138,32 @@ impl<'a> Checker<'a> {
         for part in &s.parts {
             match part {
                 StrPart::Text(t) => out.push_str(t),
+                StrPart::Invalid => ok = false,
                 StrPart::Interp(inner) => {
                     let Some((e, _)) = self.resolve(inner) else {
                         ok = false;
                         continue;
                     };
                     match &e.kind {
-                        ExprKind::Str(s) => match self.interpolate(s) {
-                            Some(t) => out.push_str(&t),
-                            None => ok = false,
-                        },
+                        ExprKind::Str(s) => {
+                            // A string that inserts itself (through `let`s) never ends.
+                            let key = s.span;
+                            if self.expanding.contains(&key) {
+                                self.report(
+                                    Diagnostic::error(Code::UnknownName, inner.span, "this string inserts itself")
+                                        .label("inserting this leads back here")
+                                        .help("give one of the `let` bindings in the cycle a literal value"),
+                                );
+                                ok = false;
+                                continue;
+                            }
+                            self.expanding.push(key);
+                            match self.interpolate(s) {
+                                Some(t) => out.push_str(&t),
+                                None => ok = false,
+                            }
+                            self.expanding.pop();
+                        }
                         ExprKind::Number(n) => out.push_str(n),
                         ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
                         ExprKind::Word(w) => {

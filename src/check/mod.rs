@@ -24,6 +24,8 @@ pub struct Checker<'a> {
     lets: HashMap<&'a str, (Span, &'a ast::Expr)>,
     configs: HashMap<String, ConfigInfo>,
     secrets: HashMap<String, SecretInfo>,
+    /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
+    expanding: Vec<Span>,
 }
 
 struct ConfigInfo {
@@ -53,6 +55,7 @@ pub fn check(
         lets: HashMap::new(),
         configs: HashMap::new(),
         secrets: HashMap::new(),
+        expanding: Vec::new(),
     };
     let program = ck.program(ast);
     (program, ck.diags)
@@ -295,5 +298,111 @@ impl<'a> Checker<'a> {
         body: &'a ast::Block,
     ) -> Option<ir::Object> {
         pod::workload(self, kind, name, span, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Loader, compile, ir};
+
+    struct NoFiles;
+    impl Loader for NoFiles {
+        fn load(&self, _: &str, path: &str) -> Result<String, String> {
+            if path == "hello.txt" {
+                Ok("hello\n".into())
+            } else {
+                Err("no such file".into())
+            }
+        }
+    }
+
+    /// The image of the only job in `src`, or the codes of the diagnostics.
+    fn image_of(src: &str) -> Result<String, Vec<&'static str>> {
+        let mut sources = crate::source::SourceMap::new();
+        let id = sources.add("t.pipe", src);
+        let (ast, mut diags) = crate::syntax::parse(id, src);
+        let (program, check_diags) = super::check(&sources, id, &ast, &NoFiles);
+        diags.extend(check_diags);
+        if !diags.is_empty() {
+            return Err(diags.iter().map(|d| d.code.as_str()).collect());
+        }
+        match program.objects.first() {
+            Some(ir::Object::Job(j)) => Ok(j.pod.containers[0].image.clone()),
+            _ => Err(vec![]),
+        }
+    }
+
+    #[test]
+    fn interpolation_inserts_strings_numbers_and_bools_through_lets() {
+        let src = r#"
+            let registry = "reg.example.com"
+            let repo = "${registry}/team"
+            let major = 1
+            let debug = true
+            job j { image = "${repo}/app:${major}.2-${debug}" }
+        "#;
+        assert_eq!(
+            image_of(src),
+            Ok("reg.example.com/team/app:1.2-true".into())
+        );
+    }
+
+    #[test]
+    fn escapes_and_dollar_signs() {
+        assert_eq!(
+            image_of(r#"job j { image = "a\$b\"c\\d" }"#),
+            Ok("a$b\"c\\d".into())
+        );
+        assert_eq!(
+            image_of(r#"job j { image = "cost$5" }"#),
+            Ok("cost$5".into())
+        );
+    }
+
+    #[test]
+    fn interpolation_errors_have_codes() {
+        assert_eq!(
+            image_of(r#"job j { image = "${nope}" }"#),
+            Err(vec!["P0104"])
+        );
+        assert_eq!(image_of(r#"job j { image = "${}" }"#), Err(vec!["P0008"]));
+        assert_eq!(
+            image_of(r#"let l = [1] job j { image = "${l}" }"#),
+            Err(vec!["P0008"])
+        );
+        assert_eq!(
+            image_of("let a = \"${b}\"\nlet b = \"${a}\"\njob j { image = a }"),
+            Err(vec!["P0104"])
+        );
+    }
+
+    #[test]
+    fn lets_may_be_used_before_they_are_defined() {
+        assert_eq!(
+            image_of("job j { image = img }\nlet img = \"busybox:1.36\""),
+            Ok("busybox:1.36".into())
+        );
+    }
+
+    #[test]
+    fn compile_emits_nothing_when_there_is_an_error() {
+        let c = compile(
+            vec![(
+                "a.pipe".into(),
+                "job a { image = \"x\" }\njob b { imag = \"x\" }".into(),
+            )],
+            &NoFiles,
+        );
+        assert!(c.has_errors());
+        assert!(c.objects.is_empty());
+        let c = compile(
+            vec![(
+                "a.pipe".into(),
+                "config c { data = { k: file(\"hello.txt\") } }".into(),
+            )],
+            &NoFiles,
+        );
+        assert!(!c.has_errors());
+        assert_eq!(c.objects.len(), 1);
     }
 }

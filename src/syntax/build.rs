@@ -236,26 +236,34 @@ impl Builder<'_> {
                     let esc_span = self.span(&part);
                     match decode_escape(part.as_str()) {
                         Some(c) => push_text(&mut parts, c.encode_utf8(&mut [0; 4])),
-                        None => self.diags.push(
-                            Diagnostic::error(
-                                Code::BadEscape,
-                                esc_span,
-                                format!("unknown escape `{}`", part.as_str()),
+                        None => {
+                            parts.push(StrPart::Invalid);
+                            self.diags.push(
+                                Diagnostic::error(
+                                    Code::BadEscape,
+                                    esc_span,
+                                    format!("unknown escape `{}`", part.as_str()),
+                                )
+                                .label("not an escape pipec knows")
+                                .help(
+                                    r#"use one of \" \\ \n \t \r \$, or write a backslash as \\"#,
+                                ),
                             )
-                            .label("not an escape pipec knows")
-                            .help(r#"use one of \" \\ \n \t \r \$, or write a backslash as \\"#),
-                        ),
+                        }
                     }
                 }
                 Rule::interp => {
                     let interp_span = self.span(&part);
                     match part.into_inner().find(|p| p.as_rule() == Rule::expr) {
                         Some(e) => parts.push(StrPart::Interp(Box::new(self.expr(e)))),
-                        None => self.diags.push(
-                            Diagnostic::error(Code::BadInterpolation, interp_span, "empty interpolation `${}`")
-                                .label("nothing to insert")
-                                .help("put a name inside, as in `${registry}`, or write a literal `$` as `\\$`"),
-                        ),
+                        None => {
+                            parts.push(StrPart::Invalid);
+                            self.diags.push(
+                                Diagnostic::error(Code::BadInterpolation, interp_span, "empty interpolation `${}`")
+                                    .label("nothing to insert")
+                                    .help("put a name inside, as in `${registry}`, or write a literal `$` as `\\$`"),
+                            )
+                        }
                     }
                 }
                 _ => {}

@@ -128,6 +128,14 @@ fn is_value_rule(r: Rule) -> bool {
 }
 
 fn help_for(positives: &[Rule], found: &str) -> String {
+    let expects_item = positives
+        .iter()
+        .any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace));
+    if expects_item
+        && let Some(kw) = crate::diag::closest(found, super::ITEM_KEYWORDS.iter().copied())
+    {
+        return format!("did you mean `{kw}`?");
+    }
     if [
         "job",
         "cron",
