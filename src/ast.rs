@@ -29,23 +29,10 @@ pub struct Item {
 #[derive(Debug, Clone)]
 pub enum ItemKind {
     Namespace(StringLit),
-    Let {
-        name: Ident,
-        value: Expr,
-    },
-    Config {
-        name: Name,
-        body: Block,
-    },
-    Secret {
-        name: Name,
-        body: Option<Block>,
-    },
-    Workload {
-        kind: Spanned<WorkloadKind>,
-        name: Name,
-        body: Block,
-    },
+    Let { name: Ident, value: Expr },
+    Config { name: Name, body: Block },
+    Secret { name: Name, body: Option<Block> },
+    Workload { kind: Spanned<WorkloadKind>, name: Name, body: Block },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,11 +87,7 @@ pub enum EntryKind {
     /// `key { … }`
     Nested { key: Key, body: Block },
     /// `container sidecar { … }` or `volume scratch = empty-dir()`
-    Labeled {
-        key: Key,
-        label: Name,
-        value: LabeledValue,
-    },
+    Labeled { key: Key, label: Name, value: LabeledValue },
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`
     Mount(Mount),
 }

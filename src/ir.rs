@@ -56,6 +56,34 @@ pub struct JobSpec {
     pub ttl_seconds_after_finished: Option<i32>,
     pub completion_mode: Option<&'static str>,
     pub suspend: Option<bool>,
+    pub backoff_limit_per_index: Option<i32>,
+    pub max_failed_indexes: Option<i32>,
+    pub pod_failure_policy: Option<Vec<FailureRule>>,
+    pub success_policy: Option<Vec<SuccessRule>>,
+    pub pod_replacement_policy: Option<&'static str>,
+    pub managed_by: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FailureRule {
+    pub action: &'static str,
+    pub on_exit_codes: Option<ExitCodes>,
+    /// (condition type, status)
+    pub on_pod_conditions: Vec<(String, &'static str)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExitCodes {
+    pub container: Option<String>,
+    pub operator: &'static str,
+    /// Sorted, without duplicates (as Kubernetes requires).
+    pub values: Vec<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SuccessRule {
+    pub indexes: Option<String>,
+    pub count: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +142,9 @@ pub struct Pod {
 #[derive(Debug, Clone, Default)]
 pub struct Container {
     pub name: String,
+    /// Where the container is declared, and where its `resources` are (for QoS messages).
+    pub span: Option<crate::source::Span>,
+    pub resources_span: Option<crate::source::Span>,
     pub image: String,
     pub pull_policy: &'static str,
     pub command: Vec<String>,
@@ -163,18 +194,9 @@ pub struct Volume {
 pub enum VolumeSource {
     Config(String),
     Secret(String),
-    EmptyDir {
-        medium: Option<&'static str>,
-        size_limit: Option<Quantity>,
-    },
-    HostPath {
-        path: String,
-        kind: Option<&'static str>,
-    },
-    Pvc {
-        claim: String,
-        read_only: bool,
-    },
+    EmptyDir { medium: Option<&'static str>, size_limit: Option<Quantity> },
+    HostPath { path: String, kind: Option<&'static str> },
+    Pvc { claim: String, read_only: bool },
 }
 
 #[derive(Debug, Clone)]

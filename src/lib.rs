@@ -11,10 +11,12 @@ pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod qos;
 pub mod schema;
 pub mod source;
 pub mod syntax;
 pub mod values;
+pub mod version;
 
 use diag::{Code, Diagnostic};
 use lower::K8sObject;
@@ -33,9 +35,7 @@ pub struct FsLoader;
 
 impl Loader for FsLoader {
     fn load(&self, program: &str, path: &str) -> Result<String, String> {
-        let base = std::path::Path::new(program)
-            .parent()
-            .unwrap_or(std::path::Path::new(""));
+        let base = std::path::Path::new(program).parent().unwrap_or(std::path::Path::new(""));
         let full = base.join(path);
         let bytes = std::fs::read(&full).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -43,10 +43,16 @@ impl Loader for FsLoader {
             _ if full.is_dir() => "it is a directory".to_string(),
             _ => e.to_string(),
         })?;
-        String::from_utf8(bytes).map_err(|_| {
-            "it is not UTF-8 text (binary data is not supported in a config)".to_string()
-        })
+        String::from_utf8(bytes)
+            .map_err(|_| "it is not UTF-8 text (binary data is not supported in a config)".to_string())
     }
+}
+
+/// What a compilation is for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Fields newer than this are errors; beta ones warnings.
+    pub kube_version: version::KubeVersion,
 }
 
 /// The result of compiling one or more programs.
@@ -55,6 +61,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// Empty when there are errors: pipec never emits a partial result.
     pub objects: Vec<K8sObject>,
+    /// The checked programs (also when there are errors), for reports such as QoS.
+    pub programs: Vec<ir::Program>,
 }
 
 impl Compilation {
@@ -65,19 +73,16 @@ impl Compilation {
 
 /// Compiles programs given as `(name, text)`. Each file is its own program (own
 /// namespace and `let`s); objects from all of them form one output.
-pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader) -> Compilation {
+pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Options) -> Compilation {
     let mut sources = SourceMap::new();
-    let ids: Vec<_> = inputs
-        .into_iter()
-        .map(|(name, text)| sources.add(name, text))
-        .collect();
+    let ids: Vec<_> = inputs.into_iter().map(|(name, text)| sources.add(name, text)).collect();
     let mut diagnostics = Vec::new();
     let mut programs = Vec::new();
     for id in ids {
         let text = sources.get(id).text.clone();
         let (ast, syntax_diags) = syntax::parse(id, &text);
         diagnostics.extend(syntax_diags);
-        let (program, check_diags) = check::check(&sources, id, &ast, loader);
+        let (program, check_diags) = check::check(&sources, id, &ast, loader, options);
         diagnostics.extend(check_diags);
         programs.push(program);
     }
@@ -89,11 +94,7 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader) -> Compilatio
     } else {
         programs.iter().flat_map(lower::lower).collect()
     };
-    Compilation {
-        sources,
-        diagnostics,
-        objects,
-    }
+    Compilation { sources, diagnostics, objects, programs }
 }
 
 /// Two files that define the same object (kind, namespace, name).
@@ -111,10 +112,14 @@ fn clashes_across_files(programs: &[ir::Program]) -> Vec<Diagnostic> {
             let key = (kind, p.namespace.as_deref(), meta.name.as_str());
             match seen.get(&key) {
                 Some(first) if first.file != meta.span.file => out.push(
-                    Diagnostic::error(Code::DuplicateObject, meta.span, format!("another file also defines {kind} `{}`", meta.name))
-                        .label("second definition")
-                        .secondary(*first, "first defined")
-                        .help("the files are applied together, so one object would overwrite the other: rename one"),
+                    Diagnostic::error(
+                        Code::DuplicateObject,
+                        meta.span,
+                        format!("another file also defines {kind} `{}`", meta.name),
+                    )
+                    .label("second definition")
+                    .secondary(*first, "first defined")
+                    .help("the files are applied together, so one object would overwrite the other: rename one"),
                 ),
                 _ => {
                     seen.insert(key, meta.span);

@@ -6,7 +6,8 @@ mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pipec::diag::{Code, Diagnostic, Severity, render};
-use pipec::{Compilation, FsLoader};
+use pipec::version::KubeVersion;
+use pipec::{Compilation, FsLoader, Options};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,16 @@ struct Cli {
     /// Print errors only: no warnings, no summary.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// The Kubernetes version to emit for (1.27 … 1.37): newer fields are errors, beta ones warnings.
+    #[arg(long, global = true, value_name = "VERSION", default_value = "1.37", value_parser = parse_kube_version)]
+    kube_version: KubeVersion,
+    /// Print the QoS class of each workload (on stderr), and why it is not Guaranteed.
+    #[arg(long, global = true)]
+    explain_qos: bool,
+}
+
+fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {
+    KubeVersion::parse(text)
 }
 
 #[derive(Subcommand)]
@@ -52,6 +63,8 @@ enum Command {
 enum MessageFormat {
     Human,
     Json,
+    /// One SARIF 2.1.0 log, for CI code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,15 +78,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The core recurses over the syntax tree; nesting is capped (syntax::MAX_NESTING),
     // and a roomy stack keeps that cap far from the edge on every platform.
-    let worker = std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || run(cli));
+    let worker = std::thread::Builder::new().stack_size(64 << 20).spawn(move || run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            eprintln!(
-                "pipec: internal error (this is a bug; please report it with the input that caused it)"
-            );
+            eprintln!("pipec: internal error (this is a bug; please report it with the input that caused it)");
             ExitCode::from(2)
         }
     }
@@ -88,11 +97,7 @@ fn run(cli: Cli) -> u8 {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let printer = Printer {
-        format: cli.message_format,
-        color,
-        quiet: cli.quiet,
-    };
+    let printer = Printer { format: cli.message_format, color, quiet: cli.quiet };
 
     let mut inputs = Vec::new();
     for path in files {
@@ -108,8 +113,12 @@ fn run(cli: Cli) -> u8 {
             }
         }
     }
-    let compilation = pipec::compile(inputs, &FsLoader);
+    let options = Options { kube_version: cli.kube_version };
+    let compilation = pipec::compile(inputs, &FsLoader, &options);
     printer.diagnostics(&compilation);
+    if cli.explain_qos {
+        print_qos(&compilation);
+    }
     if compilation.has_errors() {
         return 1;
     }
@@ -118,10 +127,7 @@ fn run(cli: Cli) -> u8 {
         Command::Build { output: None, .. } => {
             let text = pipec::emit::stream(&compilation.objects);
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
+            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
                 Ok(()) => 0,
                 // A closed pipe (`pipec build … | head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
@@ -131,15 +137,15 @@ fn run(cli: Cli) -> u8 {
                 }
             }
         }
-        Command::Build {
-            output: Some(dir), ..
-        } => match output::replace_dir(dir, &pipec::emit::files(&compilation.objects)) {
-            Ok(()) => 0,
-            Err(message) => {
-                eprintln!("pipec: cannot write `{}`: {message}", dir.display());
-                2
+        Command::Build { output: Some(dir), .. } => {
+            match output::replace_dir(dir, &pipec::emit::files(&compilation.objects)) {
+                Ok(()) => 0,
+                Err(message) => {
+                    eprintln!("pipec: cannot write `{}`: {message}", dir.display());
+                    2
+                }
             }
-        },
+        }
     }
 }
 
@@ -163,10 +169,7 @@ fn read_source(path: &PathBuf) -> Result<String, ReadError> {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
         ReadError::NotUtf8 { line, column }
     })
 }
@@ -180,28 +183,23 @@ struct Printer {
 impl Printer {
     fn diagnostics(&self, c: &Compilation) {
         let mut err = std::io::stderr().lock();
-        let shown = c.diagnostics.iter().filter(|d| !self.quiet || d.is_error());
-        for d in shown {
+        let shown: Vec<Diagnostic> = c.diagnostics.iter().filter(|d| !self.quiet || d.is_error()).cloned().collect();
+        if let MessageFormat::Sarif = self.format {
+            let _ = err.write_all(render::sarif(&shown, &c.sources).as_bytes());
+            return;
+        }
+        for d in &shown {
             let text = match self.format {
-                MessageFormat::Human => render::human(d, &c.sources, self.color),
                 MessageFormat::Json => render::json(d, &c.sources) + "\n",
+                _ => render::human(d, &c.sources, self.color),
             };
             let _ = err.write_all(text.as_bytes());
         }
         if matches!(self.format, MessageFormat::Human) && !self.quiet {
-            let errors = c
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
+            let errors = c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
             let warnings = c.diagnostics.len() - errors;
             if errors + warnings > 0 {
-                let _ = writeln!(
-                    err,
-                    "pipec: {} and {}",
-                    plural(errors, "error"),
-                    plural(warnings, "warning")
-                );
+                let _ = writeln!(err, "pipec: {} and {}", plural(errors, "error"), plural(warnings, "warning"));
             }
         }
     }
@@ -210,29 +208,39 @@ impl Printer {
         let d = Diagnostic {
             code: Code::NotUtf8,
             severity: Severity::Error,
-            message: format!(
-                "`{file}` is not UTF-8 text: invalid byte at line {line}, column {column}"
-            ),
+            message: format!("`{file}` is not UTF-8 text: invalid byte at line {line}, column {column}"),
             primary: None,
             secondary: Vec::new(),
-            help: Some(
-                "pipec reads UTF-8 source; is this the right file? Re-save it as UTF-8 if it is"
-                    .into(),
-            ),
+            help: Some("pipec reads UTF-8 source; is this the right file? Re-save it as UTF-8 if it is".into()),
         };
         let sources = pipec::source::SourceMap::new();
         let text = match self.format {
             MessageFormat::Human => render::human(&d, &sources, self.color),
             MessageFormat::Json => render::json(&d, &sources) + "\n",
+            MessageFormat::Sarif => render::sarif(std::slice::from_ref(&d), &sources),
         };
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
+/// `qos: job/stable-test: BestEffort (no container sets cpu or memory)`, one line per workload.
+fn print_qos(c: &Compilation) {
+    let mut err = std::io::stderr().lock();
+    for program in &c.programs {
+        for object in &program.objects {
+            let (kind, meta, pod) = match object {
+                pipec::ir::Object::Job(j) => ("job", &j.meta, &j.pod),
+                pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
+                pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
+                pipec::ir::Object::Config(_) => continue,
+            };
+            let (class, why) = pipec::qos::classify(pod);
+            let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();
+            let _ = writeln!(err, "qos: {kind}/{}: {}{why}", meta.name, class.as_str());
+        }
     }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }

@@ -27,10 +27,7 @@ pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String>
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let base = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
+    let base = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let pid = std::process::id();
     let staging = parent.join(format!(".{base}.pipec-new-{pid}"));
     let old = parent.join(format!(".{base}.pipec-old-{pid}"));

@@ -16,6 +16,8 @@ pub const REQUESTS: Contexts = 128;
 pub const TOLERATION: Contexts = 256;
 pub const AFFINITY: Contexts = 512;
 pub const NODE_TERM: Contexts = 1024;
+pub const FAILURE_RULE: Contexts = 2048;
+pub const SUCCESS_RULE: Contexts = 4096;
 
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
@@ -68,6 +70,13 @@ keys! {
     "ttl" in JOB | CRON, "duration" => "spec.ttlSecondsAfterFinished", "Delete the finished Job after this long.";
     "completion-mode" in JOB | CRON, "`non-indexed` | `indexed`" => "spec.completionMode", "`indexed` gives each pod an index (`JOB_COMPLETION_INDEX`).";
     "suspend" in JOB | CRON, "bool" => "spec.suspend", "Create suspended (a cron: stop scheduling).";
+    "retries-per-index" in JOB | CRON, "int ≥ 0" => "spec.backoffLimitPerIndex", "Indexed Jobs: failures tolerated per index (1.29+, GA 1.33).";
+    "max-failed-indexes" in JOB | CRON, "int ≥ 0" => "spec.maxFailedIndexes", "Indexed Jobs with `retries-per-index`: failed indexes tolerated before the Job fails.";
+    "failure-policy" in JOB | CRON, "list of `{ action, exit-codes | exit-codes-except | condition, … }`" => "spec.podFailurePolicy.rules", "What a pod failure means: fail the Job or index, ignore it, or count it (1.26+, GA 1.31).";
+    "success-policy" in JOB | CRON, "list of `{ indexes, count }`" => "spec.successPolicy.rules", "Indexed Jobs: when the Job counts as succeeded early (1.31+, GA 1.33).";
+    "pod-replacement" in JOB | CRON, "`terminating-or-failed` | `failed`" => "spec.podReplacementPolicy", "When a replacement pod is created (1.29+, GA 1.34).";
+    "managed-by" in JOB | CRON, "string" => "spec.managedBy", "A controller other than the built-in one reconciles the Job (1.32+, GA 1.35).";
+    "qos" in WORKLOAD, "`guaranteed` | `burstable` | `best-effort`" => "(checked only: status.qosClass)", "Asserts the QoS class the pods get; a contradiction is an error pointing at the resources.";
     // ---- cron
     "schedule" in CRON, "string, cron syntax" => "spec.schedule", "When to run, five cron fields or a macro such as `@daily`.";
     "timezone" in CRON, "string, IANA name" => "spec.timeZone", "Time zone the schedule is read in (default: the controller's).";
@@ -75,6 +84,7 @@ keys! {
     "starting-deadline" in CRON, "duration" => "spec.startingDeadlineSeconds", "How late a missed run may still start.";
     "keep-succeeded" in CRON, "int ≥ 0" => "spec.successfulJobsHistoryLimit", "Finished Jobs kept (default 3).";
     "keep-failed" in CRON, "int ≥ 0" => "spec.failedJobsHistoryLimit", "Failed Jobs kept (default 1).";
+    "api-version" in CRON, "string" => "apiVersion", "Only `batch/v1`; `batch/v1beta1` was removed in Kubernetes 1.25.";
     // ---- daemon
     "update" in DAEMON, "`rolling(max-unavailable = …, max-surge = …)` | `on-delete`" => "spec.updateStrategy", "How pods are replaced on change (default: rolling, one node at a time).";
     "min-ready" in DAEMON, "duration" => "spec.minReadySeconds", "How long a new pod must be ready to count as available.";
@@ -97,31 +107,29 @@ keys! {
     "duration" in TOLERATION, "duration" => "tolerationSeconds", "With `no-execute`: how long the pod stays after the taint appears.";
     "values" in NODE_TERM, "list of strings" => "values", "Label values to match.";
     "weight" in NODE_TERM, "int 1–100" => "weight", "Weight of a preferred term.";
+    "action" in FAILURE_RULE, "`fail-job` | `fail-index` | `ignore` | `count`" => "action", "What the matching failure does.";
+    "container" in FAILURE_RULE, "string" => "onExitCodes.containerName", "Only exit codes of this container.";
+    "exit-codes" in FAILURE_RULE, "list of ints 1–255" => "onExitCodes (operator In)", "Matches these exit codes.";
+    "exit-codes-except" in FAILURE_RULE, "list of ints 1–255" => "onExitCodes (operator NotIn)", "Matches any exit code but these (and 0).";
+    "condition" in FAILURE_RULE, "`disruption-target` or a condition type string" => "onPodConditions[].type", "Matches pods with this condition.";
+    "status" in FAILURE_RULE, "`true` | `false` | `unknown`" => "onPodConditions[].status", "The condition's status (default true).";
+    "indexes" in SUCCESS_RULE, "string, e.g. \"0-2,5\"" => "succeededIndexes", "These indexes must succeed.";
+    "count" in SUCCESS_RULE, "int ≥ 1" => "succeededCount", "This many (of `indexes`, if given) must succeed.";
     "required" in AFFINITY, "list of node terms" => "requiredDuringSchedulingIgnoredDuringExecution", "Every term must match.";
     "preferred" in AFFINITY, "list of node terms with `weight`" => "preferredDuringSchedulingIgnoredDuringExecution", "Terms the scheduler tries to match.";
 }
 
 /// Keys allowed in a context, for "did you mean".
 pub fn keys_in(ctx: Contexts) -> impl Iterator<Item = &'static str> {
-    KEYS.iter()
-        .filter(move |k| k.contexts & ctx != 0)
-        .map(|k| k.key)
+    KEYS.iter().filter(move |k| k.contexts & ctx != 0).map(|k| k.key)
 }
 
 /// A pipec key whose Kubernetes field is named `word` (`backoffLimit` → `retries`).
 pub fn by_kubernetes_name(word: &str, ctx: Contexts) -> Option<&'static KeyDoc> {
-    let norm = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
+    let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
     let word = norm(word);
     KEYS.iter().filter(|k| k.contexts & ctx != 0).find(|k| {
-        k.k8s
-            .split(['.', ' ', '[', '(', ',', '{', '}'])
-            .filter(|s| !s.is_empty())
-            .any(|seg| norm(seg) == word)
+        k.k8s.split(['.', ' ', '[', '(', ',', '{', '}']).filter(|s| !s.is_empty()).any(|seg| norm(seg) == word)
             && !word.is_empty()
             && norm(k.key) != word
     })
@@ -135,42 +143,24 @@ pub fn reference_markdown() -> String {
     );
     // Each key is listed once, in the first section whose context it has.
     let sections: &[(&str, Contexts)] = &[
-        (
-            "Containers (in `job`, `cron`, `daemon`, `container`, `init`)",
-            CONTAINER,
-        ),
+        ("Containers (in `job`, `cron`, `daemon`, `container`, `init`)", CONTAINER),
         ("Pods (in `job`, `cron`, `daemon`)", DAEMON),
         ("Jobs (in `job` and `cron`)", JOB),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
         ("ConfigMaps (in `config`)", CONFIG),
         ("Secrets (in `secret`)", SECRET),
-        (
-            "Resources (in `resources`, `requests`, `limits`)",
-            RESOURCES,
-        ),
+        ("Resources (in `resources`, `requests`, `limits`)", RESOURCES),
         ("Tolerations (items of `tolerations`)", TOLERATION),
-        (
-            "Affinity (in `affinity`, and its node terms)",
-            AFFINITY | NODE_TERM,
-        ),
+        ("Affinity (in `affinity`, and its node terms)", AFFINITY | NODE_TERM),
+        ("Failure policy rules (items of `failure-policy`)", FAILURE_RULE),
+        ("Success policy rules (items of `success-policy`)", SUCCESS_RULE),
     ];
     let mut seen = std::collections::HashSet::new();
     for (title, ctx) in sections {
-        out.push_str(&format!(
-            "\n## {title}\n\n| key | takes | Kubernetes field | meaning |\n|---|---|---|---|\n"
-        ));
-        for k in KEYS
-            .iter()
-            .filter(|k| k.contexts & ctx != 0 && seen.insert(k.key))
-        {
-            out.push_str(&format!(
-                "| `{}` | {} | `{}` | {} |\n",
-                k.key,
-                k.takes.replace('|', "\\|"),
-                k.k8s,
-                k.doc
-            ));
+        out.push_str(&format!("\n## {title}\n\n| key | takes | Kubernetes field | meaning |\n|---|---|---|---|\n"));
+        for k in KEYS.iter().filter(|k| k.contexts & ctx != 0 && seen.insert(k.key)) {
+            out.push_str(&format!("| `{}` | {} | `{}` | {} |\n", k.key, k.takes.replace('|', "\\|"), k.k8s, k.doc));
         }
     }
     out

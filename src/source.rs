@@ -18,11 +18,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span {
-            file,
-            start: start as u32,
-            end: end as u32,
-        }
+        Span { file, start: start as u32, end: end as u32 }
     }
     pub fn len(&self) -> usize {
         (self.end - self.start) as usize
@@ -32,11 +28,7 @@ impl Span {
     }
     /// The smallest span covering both (same file assumed).
     pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 }
 
@@ -65,17 +57,8 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
-        SourceFile {
-            name: name.into(),
-            text,
-            line_starts,
-        }
+        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+        SourceFile { name: name.into(), text, line_starts }
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
@@ -83,11 +66,7 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end - start);
+        let col = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start);
         (line + 1, col + 1)
     }
 }
@@ -112,9 +91,7 @@ impl SourceMap {
     }
     pub fn text(&self, span: Span) -> &str {
         let f = self.get(span.file);
-        f.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        f.text.get(span.start as usize..span.end as usize).unwrap_or("")
     }
 }
 

@@ -13,19 +13,14 @@ pub struct LiteralError {
 }
 
 fn err(message: impl Into<String>, help: impl Into<String>) -> LiteralError {
-    LiteralError {
-        message: message.into(),
-        help: help.into(),
-    }
+    LiteralError { message: message.into(), help: help.into() }
 }
 
 /// Splits `1.5Gi` into (`1.5`, `Gi`): the number is digits, `_` and one `.`.
 pub fn split_number(text: &str) -> (&str, &str) {
     let body = text.strip_prefix('-').unwrap_or(text);
     let sign = text.len() - body.len();
-    let end = body
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
-        .unwrap_or(body.len());
+    let end = body.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_')).unwrap_or(body.len());
     (&text[..sign + end], &text[sign + end..])
 }
 
@@ -33,17 +28,12 @@ pub fn split_number(text: &str) -> (&str, &str) {
 pub fn parse_int(text: &str) -> Result<i64, LiteralError> {
     let (number, unit) = split_number(text);
     if !unit.is_empty() || number.contains('.') {
-        return Err(err(
-            format!("`{text}` is not a whole number"),
-            "write a whole number such as `5`",
-        ));
+        return Err(err(format!("`{text}` is not a whole number"), "write a whole number such as `5`"));
     }
-    number.replace('_', "").parse::<i64>().map_err(|_| {
-        err(
-            format!("`{text}` is not a whole number pipec can hold"),
-            "numbers must fit in 64 bits",
-        )
-    })
+    number
+        .replace('_', "")
+        .parse::<i64>()
+        .map_err(|_| err(format!("`{text}` is not a whole number pipec can hold"), "numbers must fit in 64 bits"))
 }
 
 // ---- durations ------------------------------------------------------------
@@ -52,31 +42,21 @@ pub fn parse_int(text: &str) -> Result<i64, LiteralError> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(pub u64);
 
-const DURATION_UNITS: &[(&str, u64)] = &[
-    ("w", 604_800),
-    ("d", 86_400),
-    ("h", 3_600),
-    ("m", 60),
-    ("s", 1),
-];
+const DURATION_UNITS: &[(&str, u64)] = &[("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)];
 
 impl Duration {
     /// Parses `30s`, `5m`, `2h`, `7d`, `1w` and sums such as `1h30m`.
     pub fn parse(text: &str) -> Result<Duration, LiteralError> {
-        const UNITS_HELP: &str = "durations are whole numbers with a unit: `30s`, `5m`, `2h`, `7d`, `1w`, or sums such as `1h30m`";
+        const UNITS_HELP: &str =
+            "durations are whole numbers with a unit: `30s`, `5m`, `2h`, `7d`, `1w`, or sums such as `1h30m`";
         if text.starts_with('-') {
-            return Err(err(
-                format!("`{text}` is negative"),
-                "durations cannot be negative",
-            ));
+            return Err(err(format!("`{text}` is negative"), "durations cannot be negative"));
         }
         let mut rest = text;
         let mut total: u64 = 0;
         let mut last_unit = usize::MAX; // index into DURATION_UNITS; units must go from large to small
         while !rest.is_empty() {
-            let digits = rest
-                .find(|c: char| !(c.is_ascii_digit() || c == '_'))
-                .unwrap_or(rest.len());
+            let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '_')).unwrap_or(rest.len());
             if digits == 0 {
                 return Err(err(format!("`{text}` is not a duration"), UNITS_HELP));
             }
@@ -91,23 +71,17 @@ impl Duration {
                     "write the smaller unit instead: `90m` rather than `1.5h`",
                 ));
             }
-            let unit_len = rest
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .unwrap_or(rest.len());
+            let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
             let unit = &rest[..unit_len];
             if unit.is_empty() {
                 return Err(err(
                     format!("`{text}` has no unit"),
-                    format!(
-                        "say which unit is meant, e.g. `{number}s` for seconds or `{number}m` for minutes"
-                    ),
+                    format!("say which unit is meant, e.g. `{number}s` for seconds or `{number}m` for minutes"),
                 ));
             }
             let Some(index) = DURATION_UNITS.iter().position(|(u, _)| *u == unit) else {
                 let help = match unit {
-                    "ms" | "us" | "ns" => {
-                        "Kubernetes counts these fields in whole seconds".to_string()
-                    }
+                    "ms" | "us" | "ns" => "Kubernetes counts these fields in whole seconds".to_string(),
                     "min" | "mins" => format!("minutes are written `{number}m`"),
                     "sec" | "secs" => format!("seconds are written `{number}s`"),
                     "hr" | "hrs" | "hour" | "hours" => format!("hours are written `{number}h`"),
@@ -181,39 +155,18 @@ pub enum Suffix {
     Binary,
 }
 
-const BINARY: &[(&str, u32)] = &[
-    ("Ki", 1),
-    ("Mi", 2),
-    ("Gi", 3),
-    ("Ti", 4),
-    ("Pi", 5),
-    ("Ei", 6),
-];
-const DECIMAL: &[(&str, i32)] = &[
-    ("n", -9),
-    ("u", -6),
-    ("m", -3),
-    ("", 0),
-    ("k", 3),
-    ("M", 6),
-    ("G", 9),
-    ("T", 12),
-    ("P", 15),
-    ("E", 18),
-];
+const BINARY: &[(&str, u32)] = &[("Ki", 1), ("Mi", 2), ("Gi", 3), ("Ti", 4), ("Pi", 5), ("Ei", 6)];
+const DECIMAL: &[(&str, i32)] =
+    &[("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18)];
 
 impl Quantity {
     pub fn parse(text: &str) -> Result<Quantity, LiteralError> {
-        const HELP: &str =
-            "a quantity is a number with an optional suffix: `500m`, `2`, `300Mi`, `1.5Gi`, `1e3`";
+        const HELP: &str = "a quantity is a number with an optional suffix: `500m`, `2`, `300Mi`, `1.5Gi`, `1e3`";
         let (number, suffix) = split_number(text);
         let negative = number.starts_with('-');
         let digits = number.trim_start_matches('-').replace('_', "");
         let (int_part, frac_part) = digits.split_once('.').unwrap_or((&digits, ""));
-        if int_part.is_empty()
-            || frac_part.contains('.')
-            || (digits.contains('.') && frac_part.is_empty())
-        {
+        if int_part.is_empty() || frac_part.contains('.') || (digits.contains('.') && frac_part.is_empty()) {
             return Err(err(format!("`{text}` is not a number"), HELP));
         }
         if int_part.len() > 19 || frac_part.len() > 9 {
@@ -223,73 +176,48 @@ impl Quantity {
             ));
         }
         // mantissa * 10^-frac_len is the number as written.
-        let mantissa: i128 = format!("{int_part}{frac_part}")
-            .parse()
-            .map_err(|_| err(format!("`{text}` is not a number"), HELP))?;
+        let mantissa: i128 =
+            format!("{int_part}{frac_part}").parse().map_err(|_| err(format!("`{text}` is not a number"), HELP))?;
         let scale = frac_part.len() as u32;
-        let (nanos, format, kind) =
-            if let Some((_, power)) = BINARY.iter().find(|(s, _)| *s == suffix) {
-                let value = mantissa * 1024i128.pow(*power) * 10i128.pow(9 - scale);
-                (value, QuantityFormat::BinarySI, Suffix::Binary)
-            } else if let Some((_, exp)) = DECIMAL.iter().find(|(s, _)| *s == suffix) {
-                let kind = match suffix {
-                    "" => Suffix::None,
-                    "m" => Suffix::Milli,
-                    _ => Suffix::Other,
-                };
-                (
-                    scaled(mantissa, 9 + exp - scale as i32, text)?,
-                    QuantityFormat::DecimalSI,
-                    kind,
-                )
-            } else if let Some(exp) = suffix
-                .strip_prefix(['e', 'E'])
-                .and_then(|e| e.parse::<i32>().ok())
-            {
-                if !(-9..=18).contains(&exp) {
-                    return Err(err(
-                        format!("`{text}` has an exponent Kubernetes does not accept here"),
-                        "use an exponent between e-9 and e18",
-                    ));
-                }
-                (
-                    scaled(mantissa, 9 + exp - scale as i32, text)?,
-                    QuantityFormat::DecimalExponent,
-                    Suffix::Other,
-                )
-            } else {
-                let guess = match suffix {
-                    "KB" | "kb" | "Kb" | "K" => "`k` (1000) or `Ki` (1024)",
-                    "MB" | "mb" | "Mb" => "`M` (10^6) or `Mi` (2^20)",
-                    "GB" | "gb" | "Gb" | "g" => "`G` (10^9) or `Gi` (2^30)",
-                    "TB" | "tb" | "Tb" | "t" => "`T` (10^12) or `Ti` (2^40)",
-                    "mi" | "MiB" => "`Mi`",
-                    "gi" | "GiB" => "`Gi`",
-                    "ki" | "KiB" => "`Ki`",
-                    _ => "",
-                };
-                let help = if guess.is_empty() {
-                    HELP.to_string()
-                } else {
-                    format!("did you mean {guess}?")
-                };
-                return Err(err(format!("`{suffix}` is not a quantity suffix"), help));
+        let (nanos, format, kind) = if let Some((_, power)) = BINARY.iter().find(|(s, _)| *s == suffix) {
+            let value = mantissa * 1024i128.pow(*power) * 10i128.pow(9 - scale);
+            (value, QuantityFormat::BinarySI, Suffix::Binary)
+        } else if let Some((_, exp)) = DECIMAL.iter().find(|(s, _)| *s == suffix) {
+            let kind = match suffix {
+                "" => Suffix::None,
+                "m" => Suffix::Milli,
+                _ => Suffix::Other,
             };
+            (scaled(mantissa, 9 + exp - scale as i32, text)?, QuantityFormat::DecimalSI, kind)
+        } else if let Some(exp) = suffix.strip_prefix(['e', 'E']).and_then(|e| e.parse::<i32>().ok()) {
+            if !(-9..=18).contains(&exp) {
+                return Err(err(
+                    format!("`{text}` has an exponent Kubernetes does not accept here"),
+                    "use an exponent between e-9 and e18",
+                ));
+            }
+            (scaled(mantissa, 9 + exp - scale as i32, text)?, QuantityFormat::DecimalExponent, Suffix::Other)
+        } else {
+            let guess = match suffix {
+                "KB" | "kb" | "Kb" | "K" => "`k` (1000) or `Ki` (1024)",
+                "MB" | "mb" | "Mb" => "`M` (10^6) or `Mi` (2^20)",
+                "GB" | "gb" | "Gb" | "g" => "`G` (10^9) or `Gi` (2^30)",
+                "TB" | "tb" | "Tb" | "t" => "`T` (10^12) or `Ti` (2^40)",
+                "mi" | "MiB" => "`Mi`",
+                "gi" | "GiB" => "`Gi`",
+                "ki" | "KiB" => "`Ki`",
+                _ => "",
+            };
+            let help = if guess.is_empty() { HELP.to_string() } else { format!("did you mean {guess}?") };
+            return Err(err(format!("`{suffix}` is not a quantity suffix"), help));
+        };
         let nanos = if negative { -nanos } else { nanos };
-        Ok(Quantity {
-            nanos,
-            format,
-            suffix: kind,
-        })
+        Ok(Quantity { nanos, format, suffix: kind })
     }
 
     /// From a whole number of units (`cpu = 2`).
     pub fn from_int(n: i64) -> Quantity {
-        Quantity {
-            nanos: n as i128 * 1_000_000_000,
-            format: QuantityFormat::DecimalSI,
-            suffix: Suffix::None,
-        }
+        Quantity { nanos: n as i128 * 1_000_000_000, format: QuantityFormat::DecimalSI, suffix: Suffix::None }
     }
 
     /// The exact value in billionths of the unit.
@@ -308,12 +236,7 @@ fn scaled(mantissa: i128, exp: i32, text: &str) -> Result<i128, LiteralError> {
         10i128
             .checked_pow(exp as u32)
             .and_then(|p| mantissa.checked_mul(p))
-            .ok_or_else(|| {
-                err(
-                    format!("`{text}` is too large"),
-                    "Kubernetes quantities stop at exabytes",
-                )
-            })
+            .ok_or_else(|| err(format!("`{text}` is too large"), "Kubernetes quantities stop at exabytes"))
     } else {
         let p = 10i128.pow((-exp) as u32);
         if mantissa % p != 0 {
@@ -334,10 +257,7 @@ impl fmt::Display for Quantity {
         if n == 0 {
             return f.write_str("0");
         }
-        if self.format == QuantityFormat::BinarySI
-            && n % 1_000_000_000 == 0
-            && n / 1_000_000_000 >= 1024
-        {
+        if self.format == QuantityFormat::BinarySI && n % 1_000_000_000 == 0 && n / 1_000_000_000 >= 1024 {
             let mut whole = n / 1_000_000_000;
             let mut power = 0;
             while power < BINARY.len() && whole % 1024 == 0 {
@@ -355,16 +275,9 @@ impl fmt::Display for Quantity {
             exp += 3;
         }
         if self.format == QuantityFormat::DecimalExponent {
-            return if exp == 0 {
-                write!(f, "{sign}{mantissa}")
-            } else {
-                write!(f, "{sign}{mantissa}e{exp}")
-            };
+            return if exp == 0 { write!(f, "{sign}{mantissa}") } else { write!(f, "{sign}{mantissa}e{exp}") };
         }
-        let suffix = DECIMAL
-            .iter()
-            .find(|(_, e)| *e == exp)
-            .map_or("", |(s, _)| s);
+        let suffix = DECIMAL.iter().find(|(_, e)| *e == exp).map_or("", |(s, _)| s);
         write!(f, "{sign}{mantissa}{suffix}")
     }
 }

@@ -13,12 +13,11 @@ fn pipec(args: &[&str]) -> Output {
 }
 
 fn examples() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pipe"))
-            .collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pipe"))
+        .collect();
     files.sort();
     assert!(files.len() >= 5, "the examples are where they should be");
     files
@@ -31,19 +30,10 @@ fn every_example_builds_with_the_binary() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{}: {stderr}", path.display());
         let yaml = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            yaml.contains("app.kubernetes.io/managed-by: pipec"),
-            "{}",
-            path.display()
-        );
+        assert!(yaml.contains("app.kubernetes.io/managed-by: pipec"), "{}", path.display());
         // Deterministic: a second run gives the same bytes.
         let again = pipec(&["build", path.to_str().unwrap()]);
-        assert_eq!(
-            again.stdout,
-            yaml.as_bytes(),
-            "{} is not deterministic",
-            path.display()
-        );
+        assert_eq!(again.stdout, yaml.as_bytes(), "{} is not deterministic", path.display());
     }
 }
 
@@ -53,10 +43,7 @@ fn check_exits_one_on_errors_and_zero_on_warnings() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "diagnostics go to stderr");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("P0201") && stderr.contains("wrong-types.pipe:3:17"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("P0201") && stderr.contains("wrong-types.pipe:3:17"), "{stderr}");
 
     let out = pipec(&["check", "tests/cases/ok/empty.pipe"]);
     assert_eq!(out.status.code(), Some(0));
@@ -67,29 +54,18 @@ fn check_exits_one_on_errors_and_zero_on_warnings() {
 
 #[test]
 fn build_with_errors_prints_no_yaml() {
-    let out = pipec(&[
-        "build",
-        "examples/soak.pipe",
-        "tests/cases/errors/unknown-keys.pipe",
-    ]);
+    let out = pipec(&["build", "examples/soak.pipe", "tests/cases/errors/unknown-keys.pipe"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "no partial output");
 }
 
 #[test]
 fn json_messages_are_one_object_per_line() {
-    let out = pipec(&[
-        "check",
-        "--message-format",
-        "json",
-        "tests/cases/errors/unknown-keys.pipe",
-    ]);
+    let out = pipec(&["check", "--message-format", "json", "tests/cases/errors/unknown-keys.pipe"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stderr).unwrap();
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
     assert_eq!(lines.len(), 4, "{text}");
     let first = &lines[0];
     assert_eq!(first["code"], "P0101");
@@ -120,52 +96,23 @@ fn usage_and_io_errors_exit_two() {
     let out = pipec(&["check", latin1.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("P0005") && stderr.contains("line 2, column 15"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("P0005") && stderr.contains("line 2, column 15"), "{stderr}");
 }
 
 #[test]
 fn output_dir_gets_one_file_per_object() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
-    let out = pipec(&[
-        "build",
-        "examples/soak.pipe",
-        "examples/cleaner.pipe",
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let out = pipec(&["build", "examples/soak.pipe", "examples/cleaner.pipe", "-o", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(
-        names,
-        [
-            "configmap-stableconfig.yaml",
-            "cronjob-k8scleaner.yaml",
-            "job-stable-test.yaml"
-        ]
-    );
+    assert_eq!(names, ["configmap-stableconfig.yaml", "cronjob-k8scleaner.yaml", "job-stable-test.yaml"]);
     let job = std::fs::read_to_string(out_dir.join("job-stable-test.yaml")).unwrap();
-    assert!(
-        job.starts_with("apiVersion: batch/v1\nkind: Job\n"),
-        "{job}"
-    );
+    assert!(job.starts_with("apiVersion: batch/v1\nkind: Job\n"), "{job}");
     // Nothing is left beside the directory.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
 }
 
@@ -173,48 +120,24 @@ fn output_dir_gets_one_file_per_object() {
 fn failed_build_leaves_output_dir_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
-    let ok = pipec(&[
-        "build",
-        "examples/cleaner.pipe",
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let ok = pipec(&["build", "examples/cleaner.pipe", "-o", out_dir.to_str().unwrap()]);
     assert_eq!(ok.status.code(), Some(0));
     let before = std::fs::read_to_string(out_dir.join("cronjob-k8scleaner.yaml")).unwrap();
 
-    let failed = pipec(&[
-        "build",
-        "examples/soak.pipe",
-        "tests/cases/errors/wrong-units.pipe",
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let failed =
+        pipec(&["build", "examples/soak.pipe", "tests/cases/errors/wrong-units.pipe", "-o", out_dir.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(1));
-    let names: Vec<_> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let names: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1, "{names:?}");
-    assert_eq!(
-        std::fs::read_to_string(out_dir.join("cronjob-k8scleaner.yaml")).unwrap(),
-        before
-    );
+    assert_eq!(std::fs::read_to_string(out_dir.join("cronjob-k8scleaner.yaml")).unwrap(), before);
 }
 
 #[test]
 fn output_dir_with_foreign_files_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let out = pipec(&[
-        "build",
-        "examples/cleaner.pipe",
-        "-o",
-        dir.path().to_str().unwrap(),
-    ]);
+    let out = pipec(&["build", "examples/cleaner.pipe", "-o", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
-        "mine"
-    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
 }

@@ -11,13 +11,9 @@ use std::path::Path;
 /// What `pipec build` shows for a file: diagnostics (if any), then the YAML (if no errors).
 fn outcome(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let rel = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(path).expect("test files are UTF-8");
-    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader);
+    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader, &pipec::Options::default());
     let mut out = String::new();
     for d in &c.diagnostics {
         out.push_str(&render::human(d, &c.sources, false));
@@ -34,11 +30,7 @@ fn outcome(path: &Path) -> String {
 fn cases_that_compile() {
     insta::glob!("cases/ok", "**/*.pipe", |path| {
         let out = outcome(path);
-        assert!(
-            !out.contains("× "),
-            "{} should compile without errors:\n{out}",
-            path.display()
-        );
+        assert!(!out.contains("× "), "{} should compile without errors:\n{out}", path.display());
         insta::assert_snapshot!(out);
     });
 }
@@ -47,11 +39,7 @@ fn cases_that_compile() {
 fn cases_with_errors() {
     insta::glob!("cases/errors", "**/*.pipe", |path| {
         let out = outcome(path);
-        assert!(
-            out.contains("× "),
-            "{} should report an error:\n{out}",
-            path.display()
-        );
+        assert!(out.contains("× "), "{} should report an error:\n{out}", path.display());
         insta::assert_snapshot!(out);
     });
 }
@@ -60,11 +48,7 @@ fn cases_with_errors() {
 fn examples() {
     insta::glob!("../examples", "*.pipe", |path| {
         let out = outcome(path);
-        assert!(
-            !out.contains("× "),
-            "{} should compile:\n{out}",
-            path.display()
-        );
+        assert!(!out.contains("× "), "{} should compile:\n{out}", path.display());
         insta::assert_snapshot!(out);
     });
 }

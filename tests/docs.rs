@@ -11,19 +11,12 @@ fn keys_reference_matches_the_schema() {
         std::fs::write(&path, &expected).unwrap();
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "docs/reference/keys.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`"
-    );
+    assert!(actual == expected, "docs/reference/keys.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`");
 }
 
 #[test]
 fn every_key_names_its_kubernetes_field() {
     for k in pipec::schema::KEYS {
-        assert!(
-            !k.k8s.is_empty() && !k.doc.is_empty(),
-            "{} lacks docs",
-            k.key
-        );
+        assert!(!k.k8s.is_empty() && !k.doc.is_empty(), "{} lacks docs", k.key);
     }
 }

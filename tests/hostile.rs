@@ -2,10 +2,7 @@
 //! overflow, or YAML.
 
 fn compile(text: &str) -> pipec::Compilation {
-    pipec::compile(
-        vec![("hostile.pipe".to_string(), text.to_string())],
-        &pipec::FsLoader,
-    )
+    pipec::compile(vec![("hostile.pipe".to_string(), text.to_string())], &pipec::FsLoader, &pipec::Options::default())
 }
 
 fn assert_rejected(text: &str, code: &str) {
@@ -16,11 +13,7 @@ fn assert_rejected(text: &str, code: &str) {
     assert!(codes.contains(&code), "expected {code}, got {codes:?}");
     for d in &c.diagnostics {
         assert!(d.primary.is_some(), "every diagnostic here has a span");
-        assert!(
-            d.help.is_some(),
-            "every diagnostic has a help line: {}",
-            d.message
-        );
+        assert!(d.help.is_some(), "every diagnostic has a help line: {}", d.message);
     }
 }
 
@@ -36,14 +29,8 @@ fn ten_megabytes_of_nested_braces() {
 fn nesting_just_under_the_limit_is_fine() {
     let depth = pipec::syntax::MAX_NESTING - 4;
     let value = format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth));
-    let c = compile(&format!(
-        "let deep = {value}\njob a {{ image = \"busybox:1.36\" }}"
-    ));
-    assert!(
-        !c.has_errors(),
-        "{:?}",
-        c.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
-    );
+    let c = compile(&format!("let deep = {value}\njob a {{ image = \"busybox:1.36\" }}"));
+    assert!(!c.has_errors(), "{:?}", c.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
 }
 
 #[test]
@@ -56,9 +43,7 @@ fn binary_bytes_and_nul() {
 
 #[test]
 fn many_errors_in_one_file_are_all_reported() {
-    let text: String = (0..500)
-        .map(|i| format!("job j{i} {{ completions 5 }}\n"))
-        .collect();
+    let text: String = (0..500).map(|i| format!("job j{i} {{ completions 5 }}\n")).collect();
     let c = compile(&text);
     assert_eq!(c.diagnostics.len(), 500);
 }
@@ -76,14 +61,10 @@ fn empty_and_whitespace_files_warn() {
 #[test]
 fn long_strings_and_lists() {
     let long = "x".repeat(10 << 20);
-    let c = compile(&format!(
-        "job a {{ image = \"busybox:1.36\", args = [\"{long}\"] }}"
-    ));
+    let c = compile(&format!("job a {{ image = \"busybox:1.36\", args = [\"{long}\"] }}"));
     assert!(!c.has_errors());
     let list = vec!["\"a\""; 100_000].join(", ");
-    let c = compile(&format!(
-        "job a {{ image = \"busybox:1.36\", args = [{list}] }}"
-    ));
+    let c = compile(&format!("job a {{ image = \"busybox:1.36\", args = [{list}] }}"));
     assert!(!c.has_errors());
     let yaml = pipec::emit::stream(&c.objects);
     assert_eq!(yaml.lines().filter(|l| l.trim() == "- a").count(), 100_000);
@@ -92,36 +73,21 @@ fn long_strings_and_lists() {
 #[test]
 fn truncated_programs_at_every_byte() {
     // Every prefix of a real program parses to diagnostics or objects, never a panic.
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/cases/ok/every-key.pipe"
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/ok/every-key.pipe")).unwrap();
     for end in (0..text.len()).filter(|i| text.is_char_boundary(*i)) {
         let _ = pipec::compile(
-            vec![(
-                "tests/cases/ok/every-key.pipe".into(),
-                text[..end].to_string(),
-            )],
+            vec![("tests/cases/ok/every-key.pipe".into(), text[..end].to_string())],
             &pipec::FsLoader,
+            &pipec::Options::default(),
         );
     }
 }
 
 #[test]
 fn huge_numbers() {
-    assert_rejected(
-        "job a { image = \"x\", completions = 99999999999999999999999999 }",
-        "P0201",
-    );
+    assert_rejected("job a { image = \"x\", completions = 99999999999999999999999999 }", "P0201");
     assert_rejected("job a { image = \"x\", completions = 3000000000 }", "P0204");
     assert_rejected("job a { image = \"x\", deadline = 99999999999w }", "P0204");
-    assert_rejected(
-        "job a { image = \"x\", deadline = 99999999999999999w }",
-        "P0007",
-    );
-    assert_rejected(
-        "job a { image = \"x\", resources { cpu = 99999999999999999999999 } }",
-        "P0007",
-    );
+    assert_rejected("job a { image = \"x\", deadline = 99999999999999999w }", "P0007");
+    assert_rejected("job a { image = \"x\", resources { cpu = 99999999999999999999999 } }", "P0007");
 }

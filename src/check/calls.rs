@@ -56,47 +56,28 @@ impl<'a> Checker<'a> {
         positional: (usize, usize),
         signature: &str,
     ) -> Option<Args<'a>> {
-        let pos: Vec<&Expr> = args
-            .iter()
-            .filter(|a| a.name.is_none())
-            .map(|a| &a.value)
-            .collect();
+        let pos: Vec<&Expr> = args.iter().filter(|a| a.name.is_none()).map(|a| &a.value).collect();
         if pos.len() < positional.0 || pos.len() > positional.1 {
             self.report(
                 Diagnostic::error(
                     Code::BadArguments,
                     span,
-                    format!(
-                        "`{}` takes {}, given {}",
-                        call.node,
-                        count(positional),
-                        pos.len()
-                    ),
+                    format!("`{}` takes {}, given {}", call.node, count(positional), pos.len()),
                 )
                 .label("wrong number of arguments")
                 .help(format!("write `{signature}`")),
             );
             return None;
         }
-        let named = args
-            .iter()
-            .filter_map(|a| a.name.as_ref().map(|n| (n, &a.value, false)))
-            .collect();
-        Some(Args {
-            call,
-            positional: pos,
-            named,
-        })
+        let named = args.iter().filter_map(|a| a.name.as_ref().map(|n| (n, &a.value, false))).collect();
+        Some(Args { call, positional: pos, named })
     }
 
     fn named_arg(&mut self, a: &mut Args<'a>, name: &str) -> Option<&'a Expr> {
-        a.named
-            .iter_mut()
-            .find(|(n, _, taken)| !*taken && n.node == name)
-            .map(|(_, e, taken)| {
-                *taken = true;
-                *e
-            })
+        a.named.iter_mut().find(|(n, _, taken)| !*taken && n.node == name).map(|(_, e, taken)| {
+            *taken = true;
+            *e
+        })
     }
 
     /// Reports named arguments nobody asked for.
@@ -126,13 +107,7 @@ impl<'a> Checker<'a> {
         let ExprKind::Call { name, .. } = &call.kind else {
             return None;
         };
-        let a = self.args(
-            name,
-            args,
-            call.span,
-            (1, 1),
-            "file(\"path/relative/to/program\")",
-        )?;
+        let a = self.args(name, args, call.span, (1, 1), "file(\"path/relative/to/program\")")?;
         let path_expr = a.positional[0];
         self.finish_args(a, &[], "file(\"path\")");
         let path = self.string(path_expr, "`file`")?;
@@ -141,13 +116,9 @@ impl<'a> Checker<'a> {
             Ok(text) => Some(text),
             Err(reason) => {
                 self.report(
-                    Diagnostic::error(
-                        Code::FileUnreadable,
-                        path_expr.span,
-                        format!("cannot read `{path}`: {reason}"),
-                    )
-                    .label("this file")
-                    .help("paths are relative to the directory of the program that names them"),
+                    Diagnostic::error(Code::FileUnreadable, path_expr.span, format!("cannot read `{path}`: {reason}"))
+                        .label("this file")
+                        .help("paths are relative to the directory of the program that names them"),
                 );
                 None
             }
@@ -172,11 +143,7 @@ impl<'a> Checker<'a> {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => format!(
                             "`{config}` has the keys: {}",
-                            known
-                                .iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
                         ),
                     };
                     self.report(
@@ -190,10 +157,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 }
-                Some(EnvValue::ConfigKey {
-                    config,
-                    key: key_text,
-                })
+                Some(EnvValue::ConfigKey { config, key: key_text })
             }
             "secret" => {
                 let a = self.args(name, args, expr.span, (2, 2), "secret(name, \"key\")")?;
@@ -207,12 +171,8 @@ impl<'a> Checker<'a> {
                 {
                     let declared = info.span;
                     let help = match closest(&key_text, keys.iter().map(String::as_str)) {
-                        Some(best) => format!(
-                            "did you mean `{best}`? (or add the key to the secret's `keys`)"
-                        ),
-                        None => {
-                            "add the key to the secret's `keys`, if the Secret has it".to_string()
-                        }
+                        Some(best) => format!("did you mean `{best}`? (or add the key to the secret's `keys`)"),
+                        None => "add the key to the secret's `keys`, if the Secret has it".to_string(),
                     };
                     self.report(
                         Diagnostic::error(
@@ -226,10 +186,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 }
-                Some(EnvValue::SecretKey {
-                    secret,
-                    key: key_text,
-                })
+                Some(EnvValue::SecretKey { secret, key: key_text })
             }
             "field" => {
                 let a = self.args(name, args, expr.span, (1, 1), "field(\"metadata.name\")")?;
@@ -252,23 +209,13 @@ impl<'a> Checker<'a> {
                 self.finish_args(a, &[], "resource(\"limits.memory\")");
                 let path = self.string(path_expr, "`resource`")?;
                 if !DOWNWARD_RESOURCES.contains(&path.as_str()) {
-                    self.unknown_path(
-                        path_expr.span,
-                        &path,
-                        "a container resource",
-                        DOWNWARD_RESOURCES,
-                    );
+                    self.unknown_path(path_expr.span, &path, "a container resource", DOWNWARD_RESOURCES);
                     return None;
                 }
                 Some(EnvValue::Resource(path))
             }
             other => {
-                self.unknown_function(
-                    name,
-                    other,
-                    &["config", "secret", "field", "resource"],
-                    what,
-                );
+                self.unknown_function(name, other, &["config", "secret", "field", "resource"], what);
                 None
             }
         }
@@ -280,42 +227,23 @@ impl<'a> Checker<'a> {
             None => format!("one of: {}", known.join(", ")),
         };
         self.report(
-            Diagnostic::error(
-                Code::UnknownVariant,
-                span,
-                format!("`{path}` is not {what} Kubernetes exposes"),
-            )
-            .label("unknown path")
-            .help(help),
+            Diagnostic::error(Code::UnknownVariant, span, format!("`{path}` is not {what} Kubernetes exposes"))
+                .label("unknown path")
+                .help(help),
         );
     }
 
-    pub(super) fn unknown_function(
-        &mut self,
-        name: &Ident,
-        word: &str,
-        known: &[&str],
-        what: &str,
-    ) {
+    pub(super) fn unknown_function(&mut self, name: &Ident, word: &str, known: &[&str], what: &str) {
         let help = match closest(word, known.iter().copied()) {
             Some(best) => format!("did you mean `{best}(…)`?"),
-            None => format!(
-                "{what} can use: {}",
-                known
-                    .iter()
-                    .map(|k| format!("`{k}(…)`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            None => {
+                format!("{what} can use: {}", known.iter().map(|k| format!("`{k}(…)`")).collect::<Vec<_>>().join(", "))
+            }
         };
         self.report(
-            Diagnostic::error(
-                Code::UnknownFunction,
-                name.span,
-                format!("`{word}` is not a function {what} can use"),
-            )
-            .label("unknown function")
-            .help(help),
+            Diagnostic::error(Code::UnknownFunction, name.span, format!("`{word}` is not a function {what} can use"))
+                .label("unknown function")
+                .help(help),
         );
     }
 
@@ -326,19 +254,11 @@ impl<'a> Checker<'a> {
             return Some(name);
         }
         let help = self.word_suggestion(&name, self.configs.keys().map(String::as_str));
-        let help = if help.is_empty() {
-            format!("declare it: `config {name} {{ data = {{ … }} }}`")
-        } else {
-            help
-        };
+        let help = if help.is_empty() { format!("declare it: `config {name} {{ data = {{ … }} }}`") } else { help };
         self.report(
-            Diagnostic::error(
-                Code::UnknownName,
-                expr.span,
-                format!("no config named `{name}`"),
-            )
-            .label("not declared")
-            .help(help),
+            Diagnostic::error(Code::UnknownName, expr.span, format!("no config named `{name}`"))
+                .label("not declared")
+                .help(help),
         );
         None
     }
@@ -349,19 +269,11 @@ impl<'a> Checker<'a> {
             return Some(name);
         }
         let help = self.word_suggestion(&name, self.secrets.keys().map(String::as_str));
-        let help = if help.is_empty() {
-            format!("declare the Secret the cluster has: `secret {name}`")
-        } else {
-            help
-        };
+        let help = if help.is_empty() { format!("declare the Secret the cluster has: `secret {name}`") } else { help };
         self.report(
-            Diagnostic::error(
-                Code::UnknownName,
-                expr.span,
-                format!("no secret named `{name}`"),
-            )
-            .label("not declared")
-            .help(help),
+            Diagnostic::error(Code::UnknownName, expr.span, format!("no secret named `{name}`"))
+                .label("not declared")
+                .help(help),
         );
         None
     }
@@ -380,10 +292,7 @@ impl<'a> Checker<'a> {
             if let ExprKind::Word(w) = &expr.kind
                 && w == "empty-dir"
             {
-                return Some(VolumeSource::EmptyDir {
-                    medium: None,
-                    size_limit: None,
-                });
+                return Some(VolumeSource::EmptyDir { medium: None, size_limit: None });
             }
             self.report(
                 Diagnostic::error(Code::TypeMismatch, expr.span, "a volume is made with a volume function")
@@ -477,11 +386,7 @@ impl<'a> Checker<'a> {
     }
 
     pub fn mountable_names(&self) -> Vec<&str> {
-        self.configs
-            .keys()
-            .chain(self.secrets.keys())
-            .map(String::as_str)
-            .collect()
+        self.configs.keys().chain(self.secrets.keys()).map(String::as_str).collect()
     }
 
     /// A DaemonSet's `update`: `on-delete`, `rolling` or `rolling(max-unavailable = 1, max-surge = 0)`.
@@ -489,10 +394,9 @@ impl<'a> Checker<'a> {
         const SIG: &str = "rolling(max-unavailable = 1, max-surge = 0)";
         match &expr.kind {
             ExprKind::Word(w) if w == "on-delete" => Some(UpdateStrategy::OnDelete),
-            ExprKind::Word(w) if w == "rolling" => Some(UpdateStrategy::Rolling {
-                max_unavailable: None,
-                max_surge: None,
-            }),
+            ExprKind::Word(w) if w == "rolling" => {
+                Some(UpdateStrategy::Rolling { max_unavailable: None, max_surge: None })
+            }
             ExprKind::Call { name, args } if name.node == "rolling" => {
                 let mut a = self.args(name, args, expr.span, (0, 0), SIG)?;
                 let mu = self.named_arg(&mut a, "max-unavailable");
@@ -506,21 +410,14 @@ impl<'a> Checker<'a> {
                     Some(e) => Some(self.int_or_percent(e, "`max-surge`")?),
                     None => None,
                 };
-                Some(UpdateStrategy::Rolling {
-                    max_unavailable,
-                    max_surge,
-                })
+                Some(UpdateStrategy::Rolling { max_unavailable, max_surge })
             }
             ExprKind::Call { name, .. } => {
                 self.unknown_function(name, &name.node.clone(), &["rolling"], "`update`");
                 None
             }
             _ => {
-                self.choice(
-                    expr,
-                    "`update`",
-                    &[("rolling", "RollingUpdate"), ("on-delete", "OnDelete")],
-                )?;
+                self.choice(expr, "`update`", &[("rolling", "RollingUpdate"), ("on-delete", "OnDelete")])?;
                 None
             }
         }
@@ -530,10 +427,7 @@ impl<'a> Checker<'a> {
         if let ExprKind::Str(s) = &expr.kind
             && let Some(text) = s.as_plain()
         {
-            let ok = text
-                .strip_suffix('%')
-                .and_then(|n| n.parse::<u8>().ok())
-                .is_some_and(|n| n <= 100);
+            let ok = text.strip_suffix('%').and_then(|n| n.parse::<u8>().ok()).is_some_and(|n| n <= 100);
             if !ok {
                 self.report(
                     Diagnostic::error(
@@ -548,8 +442,7 @@ impl<'a> Checker<'a> {
             }
             return Some(IntOrPercent::Percent(text));
         }
-        self.int(expr, what, 0, i64::from(i32::MAX))
-            .map(|n| IntOrPercent::Int(n as i32))
+        self.int(expr, what, 0, i64::from(i32::MAX)).map(|n| IntOrPercent::Int(n as i32))
     }
 }
 

@@ -15,10 +15,7 @@ pub type Choices = &'static [(&'static str, &'static str)];
 impl<'a> Checker<'a> {
     /// Follows `let` names to the expression they stand for. Returns the
     /// expression and, when it came through a `let`, the span where it was used.
-    pub(super) fn resolve(
-        &mut self,
-        expr: &'a Expr,
-    ) -> Option<(&'a Expr, Option<crate::source::Span>)> {
+    pub(super) fn resolve(&mut self, expr: &'a Expr) -> Option<(&'a Expr, Option<crate::source::Span>)> {
         let mut current = expr;
         let mut via = None;
         let mut hops = 0;
@@ -30,13 +27,9 @@ impl<'a> Checker<'a> {
             hops += 1;
             if hops > self.lets.len() {
                 self.report(
-                    Diagnostic::error(
-                        Code::UnknownName,
-                        expr.span,
-                        format!("`{word}` is defined in terms of itself"),
-                    )
-                    .label("this name never reaches a value")
-                    .help("give one of the `let` bindings in the cycle a literal value"),
+                    Diagnostic::error(Code::UnknownName, expr.span, format!("`{word}` is defined in terms of itself"))
+                        .label("this name never reaches a value")
+                        .help("give one of the `let` bindings in the cycle a literal value"),
                 );
                 return None;
             }
@@ -46,22 +39,11 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a value of the wrong kind for `what`.
-    fn mismatch(
-        &mut self,
-        expr: &Expr,
-        via: Option<crate::source::Span>,
-        what: &str,
-        expected: &str,
-        help: String,
-    ) {
+    fn mismatch(&mut self, expr: &Expr, via: Option<crate::source::Span>, what: &str, expected: &str, help: String) {
         let found = describe(expr);
-        let mut d = Diagnostic::error(
-            Code::TypeMismatch,
-            expr.span,
-            format!("{what} takes {expected}, found {found}"),
-        )
-        .label(format!("this is {found}"))
-        .help(help);
+        let mut d = Diagnostic::error(Code::TypeMismatch, expr.span, format!("{what} takes {expected}, found {found}"))
+            .label(format!("this is {found}"))
+            .help(help);
         if let Some(use_span) = via {
             d = d.secondary(use_span, format!("used here for {what}"));
         }
@@ -77,28 +59,15 @@ impl<'a> Checker<'a> {
             Some(best) => format!("did you mean `{best}`?"),
             None => match choices {
                 Some(c) => format!("{what} is one of: {}", list_words(c)),
-                None => format!(
-                    "define it with `let {word} = …`, or quote it if it is text: \"{word}\""
-                ),
+                None => format!("define it with `let {word} = …`, or quote it if it is text: \"{word}\""),
             },
         };
         let (code, message) = match choices {
-            Some(_) => (
-                Code::UnknownVariant,
-                format!("`{word}` is not a choice for {what}"),
-            ),
+            Some(_) => (Code::UnknownVariant, format!("`{word}` is not a choice for {what}")),
             None => (Code::UnknownName, format!("unknown name `{word}`")),
         };
-        let label = if choices.is_some() {
-            "not a choice"
-        } else {
-            "not defined"
-        };
-        self.report(
-            Diagnostic::error(code, expr.span, message)
-                .label(label)
-                .help(help),
-        );
+        let label = if choices.is_some() { "not a choice" } else { "not defined" };
+        self.report(Diagnostic::error(code, expr.span, message).label(label).help(help));
     }
 
     pub fn string(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
@@ -110,13 +79,7 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    "a string",
-                    format!("write it in quotes: \"{}\"", self.sources_text(e)),
-                );
+                self.mismatch(e, via, what, "a string", format!("write it in quotes: \"{}\"", self.sources_text(e)));
                 None
             }
         }
@@ -173,9 +136,13 @@ impl<'a> Checker<'a> {
                         _ => {
                             let found = describe(e);
                             self.report(
-                                Diagnostic::error(Code::BadInterpolation, inner.span, format!("cannot insert {found} into a string"))
-                                    .label("not text")
-                                    .help("only strings, numbers and `true`/`false` can be inserted with `${…}`"),
+                                Diagnostic::error(
+                                    Code::BadInterpolation,
+                                    inner.span,
+                                    format!("cannot insert {found} into a string"),
+                                )
+                                .label("not text")
+                                .help("only strings, numbers and `true`/`false` can be inserted with `${…}`"),
                             );
                             ok = false;
                         }
@@ -195,13 +162,7 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    "`true` or `false`",
-                    "write `true` or `false`, without quotes".into(),
-                );
+                self.mismatch(e, via, what, "`true` or `false`", "write `true` or `false`, without quotes".into());
                 None
             }
         }
@@ -215,23 +176,15 @@ impl<'a> Checker<'a> {
                 Ok(n) => n,
                 Err(err) => {
                     let (_, unit) = values::split_number(text);
-                    let code = if unit.is_empty() {
-                        Code::TypeMismatch
-                    } else {
-                        Code::UnitMismatch
-                    };
+                    let code = if unit.is_empty() { Code::TypeMismatch } else { Code::UnitMismatch };
                     self.report(
-                        Diagnostic::error(
-                            code,
-                            e.span,
-                            format!("{what} takes a whole number, found `{text}`"),
-                        )
-                        .label(err.message)
-                        .help(if unit.is_empty() {
-                            err.help
-                        } else {
-                            format!("{what} counts; it has no unit: drop `{unit}`")
-                        }),
+                        Diagnostic::error(code, e.span, format!("{what} takes a whole number, found `{text}`"))
+                            .label(err.message)
+                            .help(if unit.is_empty() {
+                                err.help
+                            } else {
+                                format!("{what} counts; it has no unit: drop `{unit}`")
+                            }),
                     );
                     return None;
                 }
@@ -251,30 +204,17 @@ impl<'a> Checker<'a> {
                 return None;
             }
             _ => {
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    "a whole number",
-                    format!("write a number such as `{}`", min.max(1)),
-                );
+                self.mismatch(e, via, what, "a whole number", format!("write a number such as `{}`", min.max(1)));
                 return None;
             }
         };
         if n < min || n > max {
-            let range = if max == i64::from(i32::MAX) {
-                format!("at least {min}")
-            } else {
-                format!("between {min} and {max}")
-            };
+            let range =
+                if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
             self.report(
-                Diagnostic::error(
-                    Code::OutOfRange,
-                    e.span,
-                    format!("{what} must be {range}, found {n}"),
-                )
-                .label("out of range")
-                .help(format!("Kubernetes rejects {what} outside this range")),
+                Diagnostic::error(Code::OutOfRange, e.span, format!("{what} must be {range}, found {n}"))
+                    .label("out of range")
+                    .help(format!("Kubernetes rejects {what} outside this range")),
             );
             return None;
         }
@@ -287,29 +227,18 @@ impl<'a> Checker<'a> {
             ExprKind::Number(text) => match Duration::parse(text) {
                 Ok(d) => Some(d),
                 Err(err) => {
-                    let is_quantity =
-                        Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
+                    let is_quantity = Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
                     let (code, message) = if is_quantity {
-                        (
-                            Code::UnitMismatch,
-                            format!("{what} takes a duration, found the quantity `{text}`"),
-                        )
+                        (Code::UnitMismatch, format!("{what} takes a duration, found the quantity `{text}`"))
                     } else {
-                        (
-                            Code::BadNumber,
-                            format!("{what} takes a duration: {}", err.message),
-                        )
+                        (Code::BadNumber, format!("{what} takes a duration: {}", err.message))
                     };
                     let help = if is_quantity {
                         "durations are written `30s`, `5m`, `2h`, `7d`, `1w`".to_string()
                     } else {
                         err.help
                     };
-                    self.report(
-                        Diagnostic::error(code, e.span, message)
-                            .label("not a duration")
-                            .help(help),
-                    );
+                    self.report(Diagnostic::error(code, e.span, message).label("not a duration").help(help));
                     None
                 }
             },
@@ -328,13 +257,7 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    "a duration",
-                    "write a duration such as `30s`, `5m`, `2h` or `7d`".into(),
-                );
+                self.mismatch(e, via, what, "a duration", "write a duration such as `30s`, `5m`, `2h` or `7d`".into());
                 None
             }
         }
@@ -345,31 +268,20 @@ impl<'a> Checker<'a> {
         let d = self.duration(expr, what)?;
         if d.seconds() < min {
             self.report(
-                Diagnostic::error(
-                    Code::OutOfRange,
-                    expr.span,
-                    format!("{what} must be at least {}", Duration(min)),
-                )
-                .label("too short")
-                .help(format!("Kubernetes rejects a {what} of {d}")),
+                Diagnostic::error(Code::OutOfRange, expr.span, format!("{what} must be at least {}", Duration(min)))
+                    .label("too short")
+                    .help(format!("Kubernetes rejects a {what} of {d}")),
             );
             return None;
         }
-        i64::try_from(d.seconds())
-            .ok()
-            .filter(|s| *s <= i64::from(i32::MAX))
-            .or_else(|| {
-                self.report(
-                    Diagnostic::error(
-                        Code::OutOfRange,
-                        expr.span,
-                        format!("{what} is longer than Kubernetes can hold"),
-                    )
+        i64::try_from(d.seconds()).ok().filter(|s| *s <= i64::from(i32::MAX)).or_else(|| {
+            self.report(
+                Diagnostic::error(Code::OutOfRange, expr.span, format!("{what} is longer than Kubernetes can hold"))
                     .label("too long")
                     .help("Kubernetes stores this field as 32-bit seconds (about 68 years)"),
-                );
-                None
-            })
+            );
+            None
+        })
     }
 
     pub fn quantity(&mut self, expr: &'a Expr, what: &str) -> Option<Quantity> {
@@ -378,13 +290,9 @@ impl<'a> Checker<'a> {
             ExprKind::Number(text) => match Quantity::parse(text) {
                 Ok(q) if q.is_negative() => {
                     self.report(
-                        Diagnostic::error(
-                            Code::OutOfRange,
-                            e.span,
-                            format!("{what} cannot be negative"),
-                        )
-                        .label("negative")
-                        .help("resource quantities are zero or more"),
+                        Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
+                            .label("negative")
+                            .help("resource quantities are zero or more"),
                     );
                     None
                 }
@@ -392,21 +300,11 @@ impl<'a> Checker<'a> {
                 Err(err) => {
                     let is_duration = Duration::parse(text).is_ok();
                     let (code, message) = if is_duration {
-                        (
-                            Code::UnitMismatch,
-                            format!("{what} takes a quantity, found the duration `{text}`"),
-                        )
+                        (Code::UnitMismatch, format!("{what} takes a quantity, found the duration `{text}`"))
                     } else {
-                        (
-                            Code::BadNumber,
-                            format!("{what} takes a quantity: {}", err.message),
-                        )
+                        (Code::BadNumber, format!("{what} takes a quantity: {}", err.message))
                     };
-                    self.report(
-                        Diagnostic::error(code, e.span, message)
-                            .label("not a quantity")
-                            .help(err.help),
-                    );
+                    self.report(Diagnostic::error(code, e.span, message).label("not a quantity").help(err.help));
                     None
                 }
             },
@@ -471,13 +369,7 @@ impl<'a> Checker<'a> {
                     .find(|(c, k)| *c == text || k.eq_ignore_ascii_case(&text))
                     .map(|(c, _)| format!("write the bare word, without quotes: `{c}`"))
                     .unwrap_or_else(|| format!("{what} is one of: {}", list_words(choices)));
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    &format!("one of {}", list_words(choices)),
-                    hint,
-                );
+                self.mismatch(e, via, what, &format!("one of {}", list_words(choices)), hint);
                 None
             }
             _ => {
@@ -502,13 +394,7 @@ impl<'a> Checker<'a> {
                 None
             }
             _ => {
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    "a list",
-                    "write a list in brackets: `[\"a\", \"b\"]`".into(),
-                );
+                self.mismatch(e, via, what, "a list", "write a list in brackets: `[\"a\", \"b\"]`".into());
                 None
             }
         }
@@ -521,11 +407,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The entries of a map, written `key = { k: v }` or as a block `key { k = v }`.
-    pub fn map_entries(
-        &mut self,
-        value: Value<'a>,
-        what: &str,
-    ) -> Option<Vec<(&'a Key, &'a Expr)>> {
+    pub fn map_entries(&mut self, value: Value<'a>, what: &str) -> Option<Vec<(&'a Key, &'a Expr)>> {
         let entries: Vec<(&Key, &Expr)> = match value {
             Value::Block(b) => {
                 let mut out = Vec::new();
@@ -550,13 +432,7 @@ impl<'a> Checker<'a> {
                 match &e.kind {
                     ExprKind::Map(m) => m.iter().map(|me| (&me.key, &me.value)).collect(),
                     _ => {
-                        self.mismatch(
-                            e,
-                            via,
-                            what,
-                            "a map",
-                            "write a map in braces: `{ \"key\": \"value\" }`".into(),
-                        );
+                        self.mismatch(e, via, what, "a map", "write a map in braces: `{ \"key\": \"value\" }`".into());
                         return None;
                     }
                 }
@@ -567,14 +443,10 @@ impl<'a> Checker<'a> {
         for (k, v) in entries {
             if let Some(first) = seen.iter().find(|s| s.text == k.text) {
                 self.report(
-                    Diagnostic::error(
-                        Code::DuplicateKey,
-                        k.span,
-                        format!("`{}` is given twice in {what}", k.text),
-                    )
-                    .label("given again here")
-                    .secondary(first.span, "first given here")
-                    .help("remove one of them"),
+                    Diagnostic::error(Code::DuplicateKey, k.span, format!("`{}` is given twice in {what}", k.text))
+                        .label("given again here")
+                        .secondary(first.span, "first given here")
+                        .help("remove one of them"),
                 );
                 continue;
             }
@@ -603,13 +475,9 @@ impl<'a> Checker<'a> {
             Value::Expr(e) => Some(e),
             Value::Block(b) => {
                 self.report(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        b.span,
-                        format!("`{}` takes a value, not a block", key.text),
-                    )
-                    .label("a block")
-                    .help(format!("write `{} = value`", key.text)),
+                    Diagnostic::error(Code::TypeMismatch, b.span, format!("`{}` takes a value, not a block", key.text))
+                        .label("a block")
+                        .help(format!("write `{} = value`", key.text)),
                 );
                 None
             }
@@ -648,9 +516,5 @@ pub fn describe(e: &Expr) -> String {
 }
 
 fn list_words(choices: Choices) -> String {
-    choices
-        .iter()
-        .map(|(w, _)| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    choices.iter().map(|(w, _)| format!("`{w}`")).collect::<Vec<_>>().join(", ")
 }

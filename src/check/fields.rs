@@ -47,48 +47,23 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn from_block(
-        ck: &mut Checker,
-        block: &'a Block,
-        ctx: Contexts,
-        place: &'static str,
-    ) -> Fields<'a> {
-        let mut f = Fields {
-            fields: Vec::new(),
-            labeled: Vec::new(),
-            mounts: Vec::new(),
-            ctx,
-            place,
-        };
+    pub fn from_block(ck: &mut Checker, block: &'a Block, ctx: Contexts, place: &'static str) -> Fields<'a> {
+        let mut f = Fields { fields: Vec::new(), labeled: Vec::new(), mounts: Vec::new(), ctx, place };
         for entry in &block.entries {
             match &entry.kind {
                 EntryKind::Field { key, value } => f.add(ck, key, Value::Expr(value)),
                 EntryKind::Nested { key, body } => f.add(ck, key, Value::Block(body)),
-                EntryKind::Labeled { key, label, value } => f.labeled.push(Labeled {
-                    key,
-                    label,
-                    value,
-                    span: entry.span,
-                }),
+                EntryKind::Labeled { key, label, value } => {
+                    f.labeled.push(Labeled { key, label, value, span: entry.span })
+                }
                 EntryKind::Mount(m) => f.mounts.push((m, entry.span)),
             }
         }
         f
     }
 
-    pub fn from_map(
-        ck: &mut Checker,
-        entries: &'a [MapEntry],
-        ctx: Contexts,
-        place: &'static str,
-    ) -> Fields<'a> {
-        let mut f = Fields {
-            fields: Vec::new(),
-            labeled: Vec::new(),
-            mounts: Vec::new(),
-            ctx,
-            place,
-        };
+    pub fn from_map(ck: &mut Checker, entries: &'a [MapEntry], ctx: Contexts, place: &'static str) -> Fields<'a> {
+        let mut f = Fields { fields: Vec::new(), labeled: Vec::new(), mounts: Vec::new(), ctx, place };
         for e in entries {
             f.add(ck, &e.key, Value::Expr(&e.value));
         }
@@ -98,29 +73,23 @@ impl<'a> Fields<'a> {
     fn add(&mut self, ck: &mut Checker, key: &'a Key, value: Value<'a>) {
         if let Some(first) = self.fields.iter().find(|f| f.key.text == key.text) {
             ck.report(
-                Diagnostic::error(
-                    Code::DuplicateKey,
-                    key.span,
-                    format!("`{}` is given twice", key.text),
-                )
-                .label("given again here")
-                .secondary(first.key.span, "first given here")
-                .help("remove one of them; a key takes one value"),
+                Diagnostic::error(Code::DuplicateKey, key.span, format!("`{}` is given twice", key.text))
+                    .label("given again here")
+                    .secondary(first.key.span, "first given here")
+                    .help("remove one of them; a key takes one value"),
             );
             return;
         }
-        self.fields.push(Field {
-            key,
-            value,
-            taken: false,
-        });
+        self.fields.push(Field { key, value, taken: false });
+    }
+
+    /// The span of a key not yet taken, without taking it.
+    pub fn peek_span(&self, key: &str) -> Option<Span> {
+        self.fields.iter().find(|f| !f.taken && f.key.text == key).map(|f| f.key.span.to(f.value.span()))
     }
 
     pub fn take(&mut self, key: &str) -> Option<(&'a Key, Value<'a>)> {
-        let f = self
-            .fields
-            .iter_mut()
-            .find(|f| !f.taken && f.key.text == key)?;
+        let f = self.fields.iter_mut().find(|f| !f.taken && f.key.text == key)?;
         f.taken = true;
         Some((f.key, f.value))
     }
@@ -128,11 +97,7 @@ impl<'a> Fields<'a> {
     /// Takes every remaining field (for open maps such as extended resources).
     pub fn take_rest(&mut self, mut accept: impl FnMut(&str) -> bool) -> Vec<(&'a Key, Value<'a>)> {
         let mut out = Vec::new();
-        for f in self
-            .fields
-            .iter_mut()
-            .filter(|f| !f.taken && accept(&f.key.text))
-        {
+        for f in self.fields.iter_mut().filter(|f| !f.taken && accept(&f.key.text)) {
             f.taken = true;
             out.push((f.key, f.value));
         }
@@ -149,43 +114,22 @@ impl<'a> Fields<'a> {
 
 pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {
     let word = key.text.as_str();
-    let d = Diagnostic::error(
-        Code::UnknownKey,
-        key.span,
-        format!("`{word}` is not a key of {place}"),
-    );
-    if [
-        "spec",
-        "template",
-        "metadata",
-        "kind",
-        "apiVersion",
-        "api-version",
-    ]
-    .contains(&word)
-    {
+    let d = Diagnostic::error(Code::UnknownKey, key.span, format!("`{word}` is not a key of {place}"));
+    if ["spec", "template", "metadata", "kind", "apiVersion", "api-version"].contains(&word) {
         return d.label("YAML structure, not a key").help(format!(
             "pipec builds the object's structure itself: write the fields of the pod and its containers directly in {place}"
         ));
     }
     if let Some(k) = schema::by_kubernetes_name(word, ctx) {
-        return d.label("Kubernetes' name").help(format!(
-            "pipec writes `{}` for Kubernetes' `{}`",
-            k.key, k.k8s
-        ));
+        return d.label("Kubernetes' name").help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.k8s));
     }
     if let Some(best) = closest(word, schema::keys_in(ctx)) {
-        return d
-            .label("unknown key")
-            .help(format!("did you mean `{best}`?"));
+        return d.label("unknown key").help(format!("did you mean `{best}`?"));
     }
     if let Some(k) = schema::KEYS.iter().find(|k| k.key == word) {
-        return d
-            .label("not allowed here")
-            .help(format!("`{word}` ({}) cannot be written in {place}", k.k8s));
+        return d.label("not allowed here").help(format!("`{word}` ({}) cannot be written in {place}", k.k8s));
     }
     let mut known: Vec<&str> = schema::keys_in(ctx).collect();
     known.sort_unstable();
-    d.label("unknown key")
-        .help(format!("the keys of {place} are: {}", known.join(", ")))
+    d.label("unknown key").help(format!("the keys of {place} are: {}", known.join(", ")))
 }

@@ -6,14 +6,17 @@
 mod calls;
 mod eval;
 mod fields;
+mod job;
 mod names;
 mod pod;
+mod qos;
 
-use crate::Loader;
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, closest};
 use crate::ir;
 use crate::source::{FileId, SourceMap, Span};
+use crate::version::{self, KubeVersion};
+use crate::{Loader, Options};
 use std::collections::{BTreeSet, HashMap};
 
 pub struct Checker<'a> {
@@ -24,6 +27,10 @@ pub struct Checker<'a> {
     lets: HashMap<&'a str, (Span, &'a ast::Expr)>,
     configs: HashMap<String, ConfigInfo>,
     secrets: HashMap<String, SecretInfo>,
+    /// The Kubernetes version the output is for.
+    kube: KubeVersion,
+    /// The name of the object being checked (for rules about the whole object).
+    current_name_span: Span,
     /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
     expanding: Vec<Span>,
 }
@@ -46,6 +53,7 @@ pub fn check(
     file: FileId,
     ast: &File,
     loader: &dyn Loader,
+    options: &Options,
 ) -> (ir::Program, Vec<Diagnostic>) {
     let mut ck = Checker {
         sources,
@@ -56,6 +64,8 @@ pub fn check(
         configs: HashMap::new(),
         secrets: HashMap::new(),
         expanding: Vec::new(),
+        kube: options.kube_version,
+        current_name_span: Span::new(file, 0, 0),
     };
     let program = ck.program(ast);
     (program, ck.diags)
@@ -68,11 +78,7 @@ impl<'a> Checker<'a> {
 
     fn program(&mut self, file: &'a File) -> ir::Program {
         let name = names::program_label(&self.sources.get(self.file).name);
-        let mut program = ir::Program {
-            name,
-            namespace: None,
-            objects: Vec::new(),
-        };
+        let mut program = ir::Program { name, namespace: None, objects: Vec::new() };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;
@@ -81,14 +87,10 @@ impl<'a> Checker<'a> {
                 ItemKind::Namespace(s) => {
                     if let Some(first) = namespace_span {
                         self.report(
-                            Diagnostic::error(
-                                Code::DuplicateNamespace,
-                                s.span,
-                                "the namespace is declared twice",
-                            )
-                            .label("second declaration")
-                            .secondary(first, "first declared here")
-                            .help("a program has one namespace; keep one `namespace` line"),
+                            Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
+                                .label("second declaration")
+                                .secondary(first, "first declared here")
+                                .help("a program has one namespace; keep one `namespace` line"),
                         );
                         continue;
                     }
@@ -124,9 +126,7 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<(&'static str, String), Span> = HashMap::new();
         for (index, item) in file.items.iter().enumerate() {
             let (family, name) = match &item.kind {
-                ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => {
-                    ("config or secret", name)
-                }
+                ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
                 _ => continue,
             };
@@ -140,7 +140,9 @@ impl<'a> Checker<'a> {
                         .label("second one")
                         .secondary(*first, "first one")
                         .help(match family {
-                            "config or secret" => "configs and secrets are mounted by name, so their names must differ: rename one",
+                            "config or secret" => {
+                                "configs and secrets are mounted by name, so their names must differ: rename one"
+                            }
                             _ => "Kubernetes keeps one object per kind and name: rename one",
                         }),
                 );
@@ -195,11 +197,7 @@ impl<'a> Checker<'a> {
         let mut keys = None;
         if let Some(body) = body {
             let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
-            if let Some((k, v)) = f
-                .take("data")
-                .or_else(|| f.take("string-data"))
-                .or_else(|| f.take("stringData"))
-            {
+            if let Some((k, v)) = f.take("data").or_else(|| f.take("string-data")).or_else(|| f.take("stringData")) {
                 self.report(
                     Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
                         .label("secret data here would end up in Git")
@@ -214,28 +212,38 @@ impl<'a> Checker<'a> {
             f.finish(self);
         }
         names::check_object_name(self, name, span, "Secret", 253);
-        self.secrets
-            .insert(name.to_string(), SecretInfo { span, keys });
+        self.secrets.insert(name.to_string(), SecretInfo { span, keys });
     }
 
     fn config(&mut self, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
         let mut f = fields::Fields::from_block(self, body, crate::schema::CONFIG, "a `config`");
         let meta = self.meta(&mut f, name, span, "ConfigMap", 253);
         let mut data = ir::StringMap::new();
-        if let Some((_, v)) = f.take("data")
+        if let Some((data_key, v)) = f.take("data")
             && let Some(entries) = self.map_entries(v, "`data`")
         {
+            let data_span = data_key.span;
             for (key, value) in entries {
                 names::check_config_key(self, &key.text, key.span);
                 let text = match &value.kind {
-                    ExprKind::Call { name, args } if name.node == "file" => {
-                        self.file_call(value, args)
-                    }
+                    ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
                     _ => self.text(value, &format!("`{}`", key.text)),
                 };
                 if let Some(text) = text {
                     data.insert(key.text.clone(), text);
                 }
+            }
+            let total: usize = data.iter().map(|(k, v)| k.len() + v.len()).sum();
+            if total > 1024 * 1024 {
+                self.report(
+                    Diagnostic::error(
+                        Code::TooBig,
+                        data_span,
+                        format!("the config holds {total} bytes; a ConfigMap may hold 1048576"),
+                    )
+                    .label("too large for a ConfigMap")
+                    .help("split the data into several configs, or ship large files in the image or a volume"),
+                );
             }
         }
         let immutable = match f.take("immutable") {
@@ -243,17 +251,8 @@ impl<'a> Checker<'a> {
             None => None,
         };
         f.finish(self);
-        self.configs.insert(
-            name.to_string(),
-            ConfigInfo {
-                keys: data.keys().cloned().collect(),
-            },
-        );
-        Some(ir::Config {
-            meta: meta?,
-            data,
-            immutable,
-        })
+        self.configs.insert(name.to_string(), ConfigInfo { keys: data.keys().cloned().collect() });
+        Some(ir::Config { meta: meta?, data, immutable })
     }
 
     /// `labels` and `annotations`, and the object name's rules.
@@ -270,34 +269,77 @@ impl<'a> Checker<'a> {
         if let Some((_, v)) = f.take("labels")
             && let Some(entries) = self.string_map(v, "`labels`")
         {
+            let value_spans = label_value_spans(v);
             for (k, value) in entries {
+                let span = value_spans.iter().find(|(key, _)| *key == k.text).map_or(k.span, |(_, s)| *s);
+                names::check_label(self, &k.text, k.span, Some((&value, span)), true);
                 labels.insert(k.text.clone(), value);
             }
         }
         let mut annotations = ir::StringMap::new();
-        if let Some((_, v)) = f.take("annotations")
+        if let Some((k, v)) = f.take("annotations")
             && let Some(entries) = self.string_map(v, "`annotations`")
         {
+            names::check_annotations(self, &entries, k.span.to(v.span()));
             for (k, value) in entries {
                 annotations.insert(k.text.clone(), value);
             }
         }
-        name_ok.then(|| ir::Meta {
-            name: name.to_string(),
-            span,
-            labels,
-            annotations,
-        })
+        name_ok.then(|| ir::Meta { name: name.to_string(), span, labels, annotations })
     }
 
-    fn workload(
-        &mut self,
-        kind: WorkloadKind,
-        name: &str,
-        span: Span,
-        body: &'a ast::Block,
-    ) -> Option<ir::Object> {
+    fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
+        self.current_name_span = span;
         pod::workload(self, kind, name, span, body)
+    }
+
+    /// A key newer than the target version is an error; beta on the target, a warning.
+    pub(crate) fn gate(&mut self, key: &ast::Key) {
+        let Some(g) = version::gate(&key.text) else { return };
+        let target = self.kube;
+        if target.minor < g.beta {
+            let alpha = if target.minor >= g.alpha {
+                format!(" (alpha, off by default, since 1.{})", g.alpha)
+            } else {
+                String::new()
+            };
+            self.report(
+                Diagnostic::error(
+                    Code::FieldTooNew,
+                    key.span,
+                    format!("`{}` needs Kubernetes 1.{}; the target is {target}", key.text, g.beta),
+                )
+                .label(format!("{} is not served by {target}{alpha}", g.field))
+                .help(format!(
+                    "an older API server drops the field silently: target a newer version with `--kube-version 1.{}`, or remove `{}`",
+                    g.beta, key.text
+                )),
+            );
+        } else if target.minor < g.ga {
+            self.report(
+                Diagnostic::warning(Code::BetaField, key.span, format!("`{}` is beta in {target} (GA in 1.{})", key.text, g.ga))
+                    .label(format!("{} is beta here", g.field))
+                    .help("beta features are on by default but a cluster can switch them off; check your cluster's feature gates"),
+            );
+        }
+    }
+}
+
+/// The span of each value in a map written as a value or a block, by key.
+fn label_value_spans(v: fields::Value) -> Vec<(String, Span)> {
+    match v {
+        fields::Value::Expr(e) => match &e.kind {
+            ExprKind::Map(m) => m.iter().map(|me| (me.key.text.clone(), me.value.span)).collect(),
+            _ => Vec::new(),
+        },
+        fields::Value::Block(b) => b
+            .entries
+            .iter()
+            .filter_map(|en| match &en.kind {
+                ast::EntryKind::Field { key, value } => Some((key.text.clone(), value.span)),
+                _ => None,
+            })
+            .collect(),
     }
 }
 
@@ -308,11 +350,7 @@ mod tests {
     struct NoFiles;
     impl Loader for NoFiles {
         fn load(&self, _: &str, path: &str) -> Result<String, String> {
-            if path == "hello.txt" {
-                Ok("hello\n".into())
-            } else {
-                Err("no such file".into())
-            }
+            if path == "hello.txt" { Ok("hello\n".into()) } else { Err("no such file".into()) }
         }
     }
 
@@ -321,7 +359,7 @@ mod tests {
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("t.pipe", src);
         let (ast, mut diags) = crate::syntax::parse(id, src);
-        let (program, check_diags) = super::check(&sources, id, &ast, &NoFiles);
+        let (program, check_diags) = super::check(&sources, id, &ast, &NoFiles, &crate::Options::default());
         diags.extend(check_diags);
         if !diags.is_empty() {
             return Err(diags.iter().map(|d| d.code.as_str()).collect());
@@ -341,66 +379,41 @@ mod tests {
             let debug = true
             job j { image = "${repo}/app:${major}.2-${debug}" }
         "#;
-        assert_eq!(
-            image_of(src),
-            Ok("reg.example.com/team/app:1.2-true".into())
-        );
+        assert_eq!(image_of(src), Ok("reg.example.com/team/app:1.2-true".into()));
     }
 
     #[test]
     fn escapes_and_dollar_signs() {
-        assert_eq!(
-            image_of(r#"job j { image = "a\$b\"c\\d" }"#),
-            Ok("a$b\"c\\d".into())
-        );
-        assert_eq!(
-            image_of(r#"job j { image = "cost$5" }"#),
-            Ok("cost$5".into())
-        );
+        assert_eq!(image_of(r#"job j { image = "a\$b\"c\\d" }"#), Ok("a$b\"c\\d".into()));
+        assert_eq!(image_of(r#"job j { image = "cost$5" }"#), Ok("cost$5".into()));
     }
 
     #[test]
     fn interpolation_errors_have_codes() {
-        assert_eq!(
-            image_of(r#"job j { image = "${nope}" }"#),
-            Err(vec!["P0104"])
-        );
+        assert_eq!(image_of(r#"job j { image = "${nope}" }"#), Err(vec!["P0104"]));
         assert_eq!(image_of(r#"job j { image = "${}" }"#), Err(vec!["P0008"]));
-        assert_eq!(
-            image_of(r#"let l = [1] job j { image = "${l}" }"#),
-            Err(vec!["P0008"])
-        );
-        assert_eq!(
-            image_of("let a = \"${b}\"\nlet b = \"${a}\"\njob j { image = a }"),
-            Err(vec!["P0104"])
-        );
+        assert_eq!(image_of(r#"let l = [1] job j { image = "${l}" }"#), Err(vec!["P0008"]));
+        assert_eq!(image_of("let a = \"${b}\"\nlet b = \"${a}\"\njob j { image = a }"), Err(vec!["P0104"]));
     }
 
     #[test]
     fn lets_may_be_used_before_they_are_defined() {
-        assert_eq!(
-            image_of("job j { image = img }\nlet img = \"busybox:1.36\""),
-            Ok("busybox:1.36".into())
-        );
+        assert_eq!(image_of("job j { image = img }\nlet img = \"busybox:1.36\""), Ok("busybox:1.36".into()));
     }
 
     #[test]
     fn compile_emits_nothing_when_there_is_an_error() {
         let c = compile(
-            vec![(
-                "a.pipe".into(),
-                "job a { image = \"x\" }\njob b { imag = \"x\" }".into(),
-            )],
+            vec![("a.pipe".into(), "job a { image = \"x\" }\njob b { imag = \"x\" }".into())],
             &NoFiles,
+            &crate::Options::default(),
         );
         assert!(c.has_errors());
         assert!(c.objects.is_empty());
         let c = compile(
-            vec![(
-                "a.pipe".into(),
-                "config c { data = { k: file(\"hello.txt\") } }".into(),
-            )],
+            vec![("a.pipe".into(), "config c { data = { k: file(\"hello.txt\") } }".into())],
             &NoFiles,
+            &crate::Options::default(),
         );
         assert!(!c.has_errors());
         assert_eq!(c.objects.len(), 1);

@@ -13,13 +13,7 @@ pub fn program_label(file_name: &str) -> String {
     let stem = stem.strip_suffix(".pipe").unwrap_or(stem);
     let mut label: String = stem
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
         .take(63)
         .collect();
     while label.ends_with(|c: char| !c.is_ascii_alphanumeric()) {
@@ -28,18 +22,13 @@ pub fn program_label(file_name: &str) -> String {
     while label.starts_with(|c: char| !c.is_ascii_alphanumeric()) {
         label.remove(0);
     }
-    if label.is_empty() {
-        "program".to_string()
-    } else {
-        label
-    }
+    if label.is_empty() { "program".to_string() } else { label }
 }
 
 /// DNS-1123 subdomain: lowercase alphanumerics, `-` and `.`, alphanumeric at both ends.
 fn is_dns_subdomain(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -59,19 +48,11 @@ fn suggest(s: &str, allow_dot: bool) -> String {
             _ => '-',
         })
         .collect();
-    mapped
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_string()
+    mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string()
 }
 
 /// Object names. `max_len` is the kind's practical limit (Job 63, CronJob 52).
-pub fn check_object_name(
-    ck: &mut Checker,
-    name: &str,
-    span: Span,
-    kind: &str,
-    max_len: usize,
-) -> bool {
+pub fn check_object_name(ck: &mut Checker, name: &str, span: Span, kind: &str, max_len: usize) -> bool {
     if !is_dns_subdomain(name) {
         let fix = suggest(name, true);
         ck.report(
@@ -86,13 +67,17 @@ pub fn check_object_name(
     }
     if name.len() > max_len {
         ck.report(
-            Diagnostic::error(Code::InvalidName, span, format!("`{name}` is {} characters; a {kind} name may have at most {max_len}", name.len()))
-                .label("too long")
-                .help(match kind {
-                    "Job" => "the name becomes the `job-name` label of every pod, and label values stop at 63".to_string(),
-                    "CronJob" => "the controller appends an 11-character suffix to make each Job's name".to_string(),
-                    _ => format!("shorten it to {max_len} characters"),
-                }),
+            Diagnostic::error(
+                Code::InvalidName,
+                span,
+                format!("`{name}` is {} characters; a {kind} name may have at most {max_len}", name.len()),
+            )
+            .label("too long")
+            .help(match kind {
+                "Job" => "the name becomes the `job-name` label of every pod, and label values stop at 63".to_string(),
+                "CronJob" => "the controller appends an 11-character suffix to make each Job's name".to_string(),
+                _ => format!("shorten it to {max_len} characters"),
+            }),
         );
         return false;
     }
@@ -100,13 +85,7 @@ pub fn check_object_name(
 }
 
 /// Names that must be DNS labels (namespace, container, volume).
-pub fn check_dns_label(
-    ck: &mut Checker,
-    name: &str,
-    span: Span,
-    what: &str,
-    max_len: usize,
-) -> bool {
+pub fn check_dns_label(ck: &mut Checker, name: &str, span: Span, what: &str, max_len: usize) -> bool {
     if is_dns_label(name) && name.len() <= max_len {
         return true;
     }
@@ -126,22 +105,113 @@ pub fn check_dns_label(
 pub fn check_config_key(ck: &mut Checker, key: &str, span: Span) {
     let ok = !key.is_empty()
         && key.len() <= 253
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !ok || key == "." || key == ".." {
         ck.report(
-            Diagnostic::error(
-                Code::InvalidName,
-                span,
-                format!("`{key}` is not a valid ConfigMap key"),
-            )
-            .label("invalid key")
-            .help(
-                "keys use letters, digits, `-`, `_` and `.` (it becomes a file name when mounted)",
-            ),
+            Diagnostic::error(Code::InvalidName, span, format!("`{key}` is not a valid ConfigMap key"))
+                .label("invalid key")
+                .help("keys use letters, digits, `-`, `_` and `.` (it becomes a file name when mounted)"),
         );
     }
+}
+
+/// Why a label key is invalid, if it is.
+fn label_key_problem(key: &str) -> Option<String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    if let Some(p) = prefix
+        && (p.len() > 253 || !is_dns_subdomain(p))
+    {
+        return Some(format!("the prefix `{p}` is not a DNS subdomain (lowercase, ≤ 253)"));
+    }
+    label_name_problem(name, "name part")
+}
+
+fn label_name_problem(name: &str, what: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some(format!("the {what} is empty"));
+    }
+    if name.len() > 63 {
+        return Some(format!("the {what} is {} characters, more than 63", name.len()));
+    }
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        return Some(format!("the {what} may only hold letters, digits, `-`, `_` and `.`"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) || !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some(format!("the {what} must start and end with a letter or digit"));
+    }
+    None
+}
+
+/// Label keys and values (`labels`, and the keys `node-selector` matches on).
+pub fn check_label(ck: &mut Checker, key: &str, key_span: Span, value: Option<(&str, Span)>, set_here: bool) -> bool {
+    let mut ok = true;
+    if let Some(problem) = label_key_problem(key) {
+        ck.report(
+            Diagnostic::error(Code::InvalidLabel, key_span, format!("`{key}` is not a valid label key: {problem}"))
+                .label("invalid label key")
+                .help("a label key is `name` or `prefix/name`: name ≤ 63 of letters, digits, `-`, `_`, `.`; prefix a DNS subdomain"),
+        );
+        ok = false;
+    } else if set_here && (key.starts_with("kubernetes.io/") || key.starts_with("k8s.io/")) {
+        ck.report(
+            Diagnostic::warning(
+                Code::InvalidLabel,
+                key_span,
+                format!("`{key}` uses a prefix reserved for Kubernetes itself"),
+            )
+            .label("reserved prefix")
+            .help("use your own prefix, e.g. `example.com/…`, or a recommended one such as `app.kubernetes.io/name`"),
+        );
+    }
+    if let Some((value, span)) = value
+        && !value.is_empty()
+        && let Some(problem) = label_name_problem(value, "value")
+    {
+        ck.report(
+            Diagnostic::error(Code::InvalidLabel, span, format!("`{value}` is not a valid label value: {problem}"))
+                .label("invalid label value")
+                .help("label values are empty or ≤ 63 letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit; put free text in `annotations`"),
+        );
+        ok = false;
+    }
+    ok
+}
+
+/// Annotations: keys are label keys; keys and values together ≤ 256 KiB.
+pub fn check_annotations(ck: &mut Checker, entries: &[(&crate::ast::Key, String)], span: Span) -> bool {
+    let mut ok = true;
+    let mut total = 0usize;
+    for (k, v) in entries {
+        if let Some(problem) = label_key_problem(&k.text) {
+            ck.report(
+                Diagnostic::error(
+                    Code::InvalidLabel,
+                    k.span,
+                    format!("`{}` is not a valid annotation key: {problem}", k.text),
+                )
+                .label("invalid annotation key")
+                .help("annotation keys follow the label key rules: `name` or `prefix/name`"),
+            );
+            ok = false;
+        }
+        total += k.text.len() + v.len();
+    }
+    if total > 256 * 1024 {
+        ck.report(
+            Diagnostic::error(
+                Code::TooBig,
+                span,
+                format!("the annotations hold {total} bytes; Kubernetes allows 262144"),
+            )
+            .label("too large")
+            .help("keep annotations small; put large data in a `config` and mount it"),
+        );
+        ok = false;
+    }
+    ok
 }
 
 #[cfg(test)]

@@ -4,39 +4,22 @@
 use super::Checker;
 use super::eval::Choices;
 use super::fields::{Fields, Labeled, Value};
+use super::job::{self, JobContext};
 use super::names;
+use super::qos;
 use crate::ast::{self, Block, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{
-    self, Container, EnvVar, Mount, NodeAffinity, NodeRequirement, Pod, Resources, Toleration,
-    Volume,
-};
+use crate::ir::{self, Container, EnvVar, Mount, NodeAffinity, NodeRequirement, Pod, Resources, Toleration, Volume};
 use crate::schema::{self, Contexts};
 use crate::source::Span;
 use crate::values::Suffix;
 
-const PULL: Choices = &[
-    ("always", "Always"),
-    ("if-not-present", "IfNotPresent"),
-    ("never", "Never"),
-];
-const RESTART: Choices = &[
-    ("never", "Never"),
-    ("on-failure", "OnFailure"),
-    ("always", "Always"),
-];
-const CONCURRENCY: Choices = &[
-    ("allow", "Allow"),
-    ("forbid", "Forbid"),
-    ("replace", "Replace"),
-];
-const COMPLETION_MODE: Choices = &[("non-indexed", "NonIndexed"), ("indexed", "Indexed")];
+const PULL: Choices = &[("always", "Always"), ("if-not-present", "IfNotPresent"), ("never", "Never")];
+const RESTART: Choices = &[("never", "Never"), ("on-failure", "OnFailure"), ("always", "Always")];
+const CONCURRENCY: Choices = &[("allow", "Allow"), ("forbid", "Forbid"), ("replace", "Replace")];
 const TOLERATION_OPERATOR: Choices = &[("exists", "Exists"), ("equal", "Equal")];
-const EFFECT: Choices = &[
-    ("no-schedule", "NoSchedule"),
-    ("prefer-no-schedule", "PreferNoSchedule"),
-    ("no-execute", "NoExecute"),
-];
+const EFFECT: Choices =
+    &[("no-schedule", "NoSchedule"), ("prefer-no-schedule", "PreferNoSchedule"), ("no-execute", "NoExecute")];
 const NODE_OPERATOR: Choices = &[
     ("in", "In"),
     ("not-in", "NotIn"),
@@ -64,28 +47,36 @@ pub(super) fn workload<'a>(
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind, max_len);
-    let pod = pod(ck, &mut f, kind, name, span);
+    let (pod, restart) = pod(ck, &mut f, kind, name, span);
+    if let (Some(pod), Some((k, v))) = (&pod, f.take("qos")) {
+        qos::assertion(ck, pod, k, v);
+    }
+    let job_cx = JobContext {
+        name,
+        restart_policy: restart.0,
+        restart_span: restart.1,
+        with_suspend: kind == WorkloadKind::Job,
+    };
     // Read every key before giving up on anything, so that `finish` sees what is left.
     let object = match kind {
         WorkloadKind::Job => {
-            let spec = job_spec(ck, &mut f, true);
-            meta.zip(pod)
-                .map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
+            let spec = job::job_spec(ck, &mut f, &job_cx);
+            meta.zip(pod).map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
         }
-        WorkloadKind::Cron => cron(ck, &mut f, meta, pod, span),
+        WorkloadKind::Cron => cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => {
             let update = match f.take("update") {
-                Some((k, v)) => ck.expr_of(k, v).and_then(|e| ck.update_strategy(e)),
+                Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
+                    let update = ck.update_strategy(e)?;
+                    rolling_update_progresses(ck, &update, e.span).then_some(update)
+                }),
                 None => Some(ir::UpdateStrategy::Default),
             };
             let min_ready_seconds = seconds(ck, &mut f, "min-ready", 0).map(|s| s as i32);
             match (meta, pod, update) {
-                (Some(meta), Some(pod), Some(update)) => Some(ir::Object::Daemon(ir::Daemon {
-                    meta,
-                    update,
-                    min_ready_seconds,
-                    pod,
-                })),
+                (Some(meta), Some(pod), Some(update)) => {
+                    Some(ir::Object::Daemon(ir::Daemon { meta, update, min_ready_seconds, pod }))
+                }
                 _ => None,
             }
         }
@@ -94,13 +85,50 @@ pub(super) fn workload<'a>(
     object
 }
 
+/// A DaemonSet rolling update with `maxUnavailable` and `maxSurge` both 0 can never replace a pod.
+fn rolling_update_progresses(ck: &mut Checker, update: &ir::UpdateStrategy, span: Span) -> bool {
+    use ir::IntOrPercent::{Int, Percent};
+    let zero = |v: &Option<ir::IntOrPercent>| matches!(v, Some(Int(0))) || matches!(v, Some(Percent(p)) if p == "0%");
+    if let ir::UpdateStrategy::Rolling { max_unavailable, max_surge } = update
+        && zero(max_unavailable)
+        && (zero(max_surge) || max_surge.is_none())
+    {
+        ck.report(
+            Diagnostic::error(Code::RollingUpdateZero, span, "this rolling update can never replace a pod")
+                .label("`max-unavailable` 0 and no surge")
+                .help("allow one of them: `rolling(max-unavailable = 1)` or `rolling(max-unavailable = 0, max-surge = 1)`"),
+        );
+        return false;
+    }
+    true
+}
+
 fn cron<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
     meta: Option<ir::Meta>,
     pod: Option<Pod>,
     span: Span,
+    job_cx: &JobContext,
 ) -> Option<ir::Object> {
+    if let Some((k, v)) = f.take("api-version")
+        && let Some(e) = ck.expr_of(k, v)
+        && let Some(api) = ck.string(e, "`api-version`")
+        && api != "batch/v1"
+    {
+        let (message, help) = if api == "batch/v1beta1" {
+            (
+                format!("`batch/v1beta1` CronJobs were removed in Kubernetes 1.25; the target is {}", ck.kube),
+                "remove `api-version`: pipec emits `batch/v1`, which has the same fields".to_string(),
+            )
+        } else {
+            (
+                format!("`{api}` is not an API version of CronJob"),
+                "CronJobs are `batch/v1`: remove `api-version`".to_string(),
+            )
+        };
+        ck.report(Diagnostic::error(Code::RemovedApi, e.span, message).label("not served").help(help));
+    }
     let schedule = match f.take("schedule") {
         Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
             let s = ck.string(e, "`schedule`")?;
@@ -115,13 +143,19 @@ fn cron<'a>(
             None
         }
     };
-    let time_zone = string(ck, f, "timezone");
+    let time_zone = match f.take("timezone") {
+        Some((k, v)) => {
+            ck.gate(k);
+            ck.expr_of(k, v).and_then(|e| ck.string(e, "`timezone`"))
+        }
+        None => None,
+    };
     let concurrency_policy = choice(ck, f, "concurrency", CONCURRENCY);
     let starting_deadline_seconds = seconds(ck, f, "starting-deadline", 0);
     let successful_jobs_history_limit = int(ck, f, "keep-succeeded", 0).map(|n| n as i32);
     let failed_jobs_history_limit = int(ck, f, "keep-failed", 0).map(|n| n as i32);
     let suspend = boolean(ck, f, "suspend");
-    let job = job_spec(ck, f, false);
+    let job = job::job_spec(ck, f, job_cx);
     Some(ir::Object::Cron(ir::Cron {
         meta: meta?,
         schedule: schedule?,
@@ -140,23 +174,14 @@ fn cron<'a>(
 fn check_schedule_shape(ck: &mut Checker, s: &str, span: Span) -> bool {
     let trimmed = s.trim();
     let ok = if trimmed.starts_with('@') {
-        [
-            "@yearly",
-            "@annually",
-            "@monthly",
-            "@weekly",
-            "@daily",
-            "@midnight",
-            "@hourly",
-        ]
-        .contains(&trimmed)
+        ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].contains(&trimmed)
             || trimmed.starts_with("@every ")
     } else {
         trimmed.split_whitespace().count() == 5
     };
     if trimmed.contains("TZ=") {
         ck.report(
-            Diagnostic::error(Code::TypeMismatch, span, "a schedule cannot set its time zone")
+            Diagnostic::error(Code::BadSchedule, span, "a schedule cannot set its time zone")
                 .label("`TZ=` in the schedule")
                 .help("Kubernetes rejects `TZ=`/`CRON_TZ=` here: write the zone as `timezone = \"Asia/Shanghai\"`"),
         );
@@ -165,28 +190,12 @@ fn check_schedule_shape(ck: &mut Checker, s: &str, span: Span) -> bool {
     if !ok {
         let n = trimmed.split_whitespace().count();
         ck.report(
-            Diagnostic::error(Code::TypeMismatch, span, format!("a schedule has five fields, this one has {n}"))
+            Diagnostic::error(Code::BadSchedule, span, format!("a schedule has five fields, this one has {n}"))
                 .label("not a cron schedule")
                 .help("write minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\", or a macro such as \"@daily\""),
         );
     }
     ok
-}
-
-fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, with_suspend: bool) -> ir::JobSpec {
-    let mut spec = ir::JobSpec {
-        completions: int(ck, f, "completions", 0).map(|n| n as i32),
-        parallelism: int(ck, f, "parallelism", 0).map(|n| n as i32),
-        backoff_limit: int(ck, f, "retries", 0).map(|n| n as i32),
-        active_deadline_seconds: seconds(ck, f, "deadline", 1),
-        ttl_seconds_after_finished: seconds(ck, f, "ttl", 0).map(|s| s as i32),
-        completion_mode: choice(ck, f, "completion-mode", COMPLETION_MODE),
-        suspend: None,
-    };
-    if with_suspend {
-        spec.suspend = boolean(ck, f, "suspend");
-    }
-    spec
 }
 
 fn pod<'a>(
@@ -195,9 +204,10 @@ fn pod<'a>(
     kind: WorkloadKind,
     name: &str,
     span: Span,
-) -> Option<Pod> {
+) -> (Option<Pod>, (&'static str, Option<Span>)) {
     let mut ok = true;
     let mut pod = Pod::default();
+    let mut restart_span = None;
 
     // Volumes declared in the workload, then containers (which mount them).
     let labeled = std::mem::take(&mut f.labeled);
@@ -208,14 +218,10 @@ fn pod<'a>(
         };
         if let Some((_, first)) = volume_spans.iter().find(|(n, _)| *n == vname) {
             ck.report(
-                Diagnostic::error(
-                    Code::DuplicateObject,
-                    l.label.span(),
-                    format!("two volumes named `{vname}`"),
-                )
-                .label("second one")
-                .secondary(*first, "first one")
-                .help("volume names are unique within a workload: rename one"),
+                Diagnostic::error(Code::DuplicateObject, l.label.span(), format!("two volumes named `{vname}`"))
+                    .label("second one")
+                    .secondary(*first, "first one")
+                    .help("volume names are unique within a workload: rename one"),
             );
             ok = false;
             continue;
@@ -226,18 +232,21 @@ fn pod<'a>(
             LabeledValue::Expr(e) => ck.volume_source(e),
             LabeledValue::Block(b) => {
                 ck.report(
-                    Diagnostic::error(Code::TypeMismatch, b.span, "a volume is made with a volume function, not a block")
-                        .label("a block")
-                        .help(format!("write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        b.span,
+                        "a volume is made with a volume function, not a block",
+                    )
+                    .label("a block")
+                    .help(format!(
+                        "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
+                    )),
                 );
                 None
             }
         };
         match source {
-            Some(source) => pod.volumes.push(Volume {
-                name: vname,
-                source,
-            }),
+            Some(source) => pod.volumes.push(Volume { name: vname, source }),
             None => ok = false,
         }
     }
@@ -254,14 +263,7 @@ fn pod<'a>(
     let mut container_mounts: Vec<ContainerMounts<'a>> = Vec::new();
     if has_image.is_some() || !has_containers {
         let mounts = std::mem::take(&mut f.mounts);
-        match container_fields(
-            ck,
-            f,
-            main_name.clone(),
-            has_image,
-            span,
-            &format!("`{} {name}`", kind.keyword()),
-        ) {
+        match container_fields(ck, f, main_name.clone(), has_image, span, &format!("`{} {name}`", kind.keyword())) {
             Some(c) => {
                 container_mounts.push((false, pod.containers.len(), mounts));
                 pod.containers.push(c);
@@ -275,22 +277,14 @@ fn pod<'a>(
             "init" => true,
             "volume" => continue,
             _ => {
-                ck.report(super::fields::unknown_key(
-                    l.key,
-                    f_ctx(kind),
-                    kind_place(kind),
-                ));
+                ck.report(super::fields::unknown_key(l.key, f_ctx(kind), kind_place(kind)));
                 ok = false;
                 continue;
             }
         };
         match extra_container(ck, l, init) {
             Some((c, mounts)) => {
-                let list = if init {
-                    &mut pod.init_containers
-                } else {
-                    &mut pod.containers
-                };
+                let list = if init { &mut pod.init_containers } else { &mut pod.containers };
                 container_mounts.push((init, list.len(), mounts));
                 list.push(c);
             }
@@ -309,25 +303,18 @@ fn pod<'a>(
                 None => ok = false,
             }
         }
-        let list = if init {
-            &mut pod.init_containers
-        } else {
-            &mut pod.containers
-        };
+        let list = if init { &mut pod.init_containers } else { &mut pod.containers };
         list[index].mounts = resolved;
     }
 
-    let restart_default = if kind == WorkloadKind::Daemon {
-        "Always"
-    } else {
-        "Never"
-    };
+    let restart_default = if kind == WorkloadKind::Daemon { "Always" } else { "Never" };
     pod.restart_policy = match f.take("restart") {
         Some((k, v)) => {
             let value = ck.expr_of(k, v);
             match value.and_then(|e| ck.choice(e, "`restart`", RESTART).map(|c| (c, e))) {
                 Some((policy, e)) => {
                     ok &= restart_allowed(ck, kind, policy, e.span);
+                    restart_span = Some(e.span);
                     policy
                 }
                 None => {
@@ -341,10 +328,10 @@ fn pod<'a>(
     if let Some((_, v)) = f.take("node-selector") {
         match ck.string_map(v, "`node-selector`") {
             Some(entries) => {
-                pod.node_selector = entries
-                    .into_iter()
-                    .map(|(k, v)| (k.text.clone(), v))
-                    .collect()
+                for (k, value) in &entries {
+                    ok &= names::check_label(ck, &k.text, k.span, Some((value, k.span)), false);
+                }
+                pod.node_selector = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect()
             }
             None => ok = false,
         }
@@ -371,7 +358,8 @@ fn pod<'a>(
     pod.service_account = string(ck, f, "service-account");
     pod.priority_class = string(ck, f, "priority-class");
     pod.termination_grace_seconds = seconds(ck, f, "grace-period", 0);
-    ok.then_some(pod)
+    let restart = (pod.restart_policy, restart_span);
+    (ok.then_some(pod), restart)
 }
 
 fn f_ctx(kind: WorkloadKind) -> Contexts {
@@ -396,21 +384,16 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
             policy != "Always",
             "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` (restarted in place)",
         ),
-        WorkloadKind::Daemon => (
-            policy == "Always",
-            "a DaemonSet keeps its pods running: remove `restart` or write `restart = always`",
-        ),
+        WorkloadKind::Daemon => {
+            (policy == "Always", "a DaemonSet keeps its pods running: remove `restart` or write `restart = always`")
+        }
     };
     if !allowed {
         ck.report(
             Diagnostic::error(
                 Code::RestartPolicy,
                 span,
-                format!(
-                    "a `{}` cannot use `restart = {}`",
-                    kind.keyword(),
-                    ck.sources.text(span)
-                ),
+                format!("a `{}` cannot use `restart = {}`", kind.keyword(), ck.sources.text(span)),
             )
             .label("not allowed for this kind")
             .help(help),
@@ -427,21 +410,13 @@ fn extra_container<'a>(
     let name = ck.name(l.label)?;
     let LabeledValue::Block(body) = l.value else {
         ck.report(
-            Diagnostic::error(
-                Code::TypeMismatch,
-                l.span,
-                format!("`{}` takes a block", l.key.text),
-            )
-            .label("not a block")
-            .help(format!("write `{} {name} {{ image = \"…\" }}`", l.key.text)),
+            Diagnostic::error(Code::TypeMismatch, l.span, format!("`{}` takes a block", l.key.text))
+                .label("not a block")
+                .help(format!("write `{} {name} {{ image = \"…\" }}`", l.key.text)),
         );
         return None;
     };
-    let place = if init {
-        "an `init` container"
-    } else {
-        "a `container`"
-    };
+    let place = if init { "an `init` container" } else { "a `container`" };
     let name_ok = names::check_dns_label(ck, &name, l.label.span(), "a container", 63);
     let mut f = Fields::from_block(ck, body, schema::CONTAINER, place);
     let mounts = std::mem::take(&mut f.mounts);
@@ -461,38 +436,18 @@ fn extra_container<'a>(
     Some((c.filter(|_| name_ok)?, mounts))
 }
 
-fn unique_container_names(
-    ck: &mut Checker,
-    pod: &Pod,
-    labeled: &[Labeled],
-    main: &str,
-    span: Span,
-) -> bool {
+fn unique_container_names(ck: &mut Checker, pod: &Pod, labeled: &[Labeled], main: &str, span: Span) -> bool {
     let mut ok = true;
     let mut seen: Vec<(&str, Span)> = Vec::new();
-    let spans = std::iter::once(span).chain(
-        labeled
-            .iter()
-            .filter(|l| l.key.text != "volume")
-            .map(|l| l.label.span()),
-    );
+    let spans = std::iter::once(span).chain(labeled.iter().filter(|l| l.key.text != "volume").map(|l| l.label.span()));
     let _ = main;
     for (c, s) in pod.containers.iter().chain(&pod.init_containers).zip(spans) {
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == c.name) {
             ck.report(
-                Diagnostic::error(
-                    Code::DuplicateObject,
-                    s,
-                    format!("two containers named `{}` in one pod", c.name),
-                )
-                .label("second one")
-                .secondary(
-                    *first,
-                    "first one (the main container is named after the workload)",
-                )
-                .help(
-                    "container names are unique within a pod, init containers included: rename one",
-                ),
+                Diagnostic::error(Code::DuplicateObject, s, format!("two containers named `{}` in one pod", c.name))
+                    .label("second one")
+                    .secondary(*first, "first one (the main container is named after the workload)")
+                    .help("container names are unique within a pod, init containers included: rename one"),
             );
             ok = false;
         }
@@ -545,10 +500,7 @@ fn container_fields<'a>(
         match ck.map_entries(v, "`env`") {
             Some(entries) => {
                 for (k, e) in entries {
-                    if k.text.is_empty()
-                        || k.text.contains('=')
-                        || !k.text.chars().all(|c| c.is_ascii_graphic())
-                    {
+                    if k.text.is_empty() || k.text.contains('=') || !k.text.chars().all(|c| c.is_ascii_graphic()) {
                         ck.report(
                             Diagnostic::error(
                                 Code::InvalidName,
@@ -562,10 +514,7 @@ fn container_fields<'a>(
                         continue;
                     }
                     match ck.env_value(e, &format!("`{}`", k.text)) {
-                        Some(value) => env.push(EnvVar {
-                            name: k.text.clone(),
-                            value,
-                        }),
+                        Some(value) => env.push(EnvVar { name: k.text.clone(), value }),
                         None => ok = false,
                     }
                 }
@@ -573,6 +522,7 @@ fn container_fields<'a>(
             None => ok = false,
         }
     }
+    let resources_span = f.peek_span("resources");
     let resources = match f.take("resources") {
         Some((_, v)) => resources(ck, v),
         None => Some(Resources::default()),
@@ -590,6 +540,8 @@ fn container_fields<'a>(
         env,
         resources: resources?,
         mounts: Vec::new(),
+        span: Some(span),
+        resources_span,
     })
 }
 
@@ -611,9 +563,7 @@ fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
     let mut f = match v {
         Value::Block(b) => Fields::from_block(ck, b, schema::RESOURCES, "`resources`"),
         Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => {
-                Fields::from_map(ck, entries, schema::RESOURCES, "`resources`")
-            }
+            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::RESOURCES, "`resources`"),
             _ => {
                 ck.report(
                     Diagnostic::error(Code::TypeMismatch, e.span, "`resources` takes a block")
@@ -625,10 +575,12 @@ fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
         },
     };
     // Short form: `cpu = 1` sets request and limit alike.
-    for (key, q) in resource_amounts(ck, &mut f, &mut ok) {
+    for (key, q, _) in resource_amounts(ck, &mut f, &mut ok) {
         out.requests.insert(key.clone(), q);
         out.limits.insert(key, q);
     }
+    let mut request_spans = Vec::new();
+    let mut limit_spans = Vec::new();
     for (name, target) in [("requests", &mut out.requests), ("limits", &mut out.limits)] {
         if let Some((_, v)) = f.take(name) {
             let mut inner = match v {
@@ -636,38 +588,50 @@ fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
                     ck,
                     b,
                     schema::REQUESTS,
-                    if name == "requests" {
-                        "`requests`"
-                    } else {
-                        "`limits`"
-                    },
+                    if name == "requests" { "`requests`" } else { "`limits`" },
                 ),
                 Value::Expr(e) => match &e.kind {
-                    ast::ExprKind::Map(entries) => {
-                        Fields::from_map(ck, entries, schema::REQUESTS, "`requests`")
-                    }
+                    ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::REQUESTS, "`requests`"),
                     _ => {
                         ck.report(
-                            Diagnostic::error(
-                                Code::TypeMismatch,
-                                e.span,
-                                format!("`{name}` takes a block"),
-                            )
-                            .label("not a block")
-                            .help(format!("write `{name} {{ cpu = 1, memory = 512Mi }}`")),
+                            Diagnostic::error(Code::TypeMismatch, e.span, format!("`{name}` takes a block"))
+                                .label("not a block")
+                                .help(format!("write `{name} {{ cpu = 1, memory = 512Mi }}`")),
                         );
                         ok = false;
                         continue;
                     }
                 },
             };
-            for (key, q) in resource_amounts(ck, &mut inner, &mut ok) {
+            for (key, q, span) in resource_amounts(ck, &mut inner, &mut ok) {
+                let spans = if name == "requests" { &mut request_spans } else { &mut limit_spans };
+                spans.push((key.clone(), span));
                 target.insert(key, q);
             }
             inner.finish(ck);
         }
     }
     f.finish(ck);
+    for (key, request_span) in &request_spans {
+        if let (Some(request), Some(limit)) = (out.requests.get(key), out.limits.get(key))
+            && request.nanos() > limit.nanos()
+        {
+            let mut d = Diagnostic::error(
+                Code::RequestsOverLimits,
+                *request_span,
+                format!("the {key} request ({request}) is above its limit ({limit})"),
+            )
+            .label("request above limit")
+            .help(format!(
+                "raise the limit or lower the request: Kubernetes rejects requests above limits (here {key})"
+            ));
+            if let Some((_, limit_span)) = limit_spans.iter().find(|(k, _)| k == key) {
+                d = d.secondary(*limit_span, "the limit");
+            }
+            ck.report(d);
+            ok = false;
+        }
+    }
     ok.then_some(out)
 }
 
@@ -676,7 +640,7 @@ fn resource_amounts<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
     ok: &mut bool,
-) -> Vec<(String, crate::values::Quantity)> {
+) -> Vec<(String, crate::values::Quantity, Span)> {
     let mut out = Vec::new();
     let mut keys: Vec<(&ast::Key, Value)> = Vec::new();
     for k in ["cpu", "memory", "ephemeral-storage"] {
@@ -710,16 +674,12 @@ fn resource_amounts<'a>(
             }
         } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {
             ck.report(
-                Diagnostic::warning(
-                    Code::SuspiciousUnit,
-                    e.span,
-                    format!("`{text}` of CPU is counted in cores"),
-                )
-                .label("a byte unit on CPU")
-                .help("CPU is written in cores (`2`) or millicores (`500m`)"),
+                Diagnostic::warning(Code::SuspiciousUnit, e.span, format!("`{text}` of CPU is counted in cores"))
+                    .label("a byte unit on CPU")
+                    .help("CPU is written in cores (`2`) or millicores (`500m`)"),
             );
         }
-        out.push((key.text.clone(), q));
+        out.push((key.text.clone(), q, e.span));
     }
     out
 }
@@ -738,52 +698,34 @@ fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<Toleratio
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", TOLERATION_OPERATOR);
     let value_span = f.take("value");
-    let value = value_span
-        .and_then(|(k, v)| ck.expr_of(k, v))
-        .and_then(|e| ck.text(e, "`value`"));
+    let value = value_span.and_then(|(k, v)| ck.expr_of(k, v)).and_then(|e| ck.text(e, "`value`"));
     let effect = choice(ck, &mut f, "effect", EFFECT);
     let seconds = seconds(ck, &mut f, "duration", 0);
     f.finish(ck);
     if operator == Some("Exists") && value.is_some() {
         ck.report(
-            Diagnostic::error(
-                Code::TypeMismatch,
-                e.span,
-                "a toleration with `operator: exists` cannot have a `value`",
-            )
-            .label("value with exists")
-            .help("drop the `value`, or use `operator: equal`"),
+            Diagnostic::error(Code::TypeMismatch, e.span, "a toleration with `operator: exists` cannot have a `value`")
+                .label("value with exists")
+                .help("drop the `value`, or use `operator: equal`"),
         );
         return None;
     }
     if seconds.is_some() && effect != Some("NoExecute") {
         ck.report(
-            Diagnostic::error(
-                Code::TypeMismatch,
-                e.span,
-                "`duration` only applies to `effect: no-execute`",
-            )
-            .label("duration without no-execute")
-            .help("add `effect: no-execute`, or drop `duration`"),
+            Diagnostic::error(Code::TypeMismatch, e.span, "`duration` only applies to `effect: no-execute`")
+                .label("duration without no-execute")
+                .help("add `effect: no-execute`, or drop `duration`"),
         );
         return None;
     }
-    Some(Toleration {
-        key,
-        operator,
-        value,
-        effect,
-        seconds,
-    })
+    Some(Toleration { key, operator, value, effect, seconds })
 }
 
 fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
     let mut f = match v {
         Value::Block(b) => Fields::from_block(ck, b, schema::AFFINITY, "`affinity`"),
         Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => {
-                Fields::from_map(ck, entries, schema::AFFINITY, "`affinity`")
-            }
+            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::AFFINITY, "`affinity`"),
             _ => {
                 ck.report(
                     Diagnostic::error(Code::TypeMismatch, e.span, "`affinity` takes a block")
@@ -800,10 +742,7 @@ fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
         let Some((k, v)) = f.take(which) else {
             continue;
         };
-        let Some(items) = ck
-            .expr_of(k, v)
-            .and_then(|e| ck.list(e, &format!("`{which}`")))
-        else {
+        let Some(items) = ck.expr_of(k, v).and_then(|e| ck.list(e, &format!("`{which}`"))) else {
             ok = false;
             continue;
         };
@@ -819,21 +758,13 @@ fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
     ok.then_some(out)
 }
 
-fn node_term<'a>(
-    ck: &mut Checker<'a>,
-    item: &'a ast::Expr,
-    preferred: bool,
-) -> Option<(i32, NodeRequirement)> {
+fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> Option<(i32, NodeRequirement)> {
     let (e, _) = ck.resolve(item)?;
     let ast::ExprKind::Map(entries) = &e.kind else {
         ck.report(
-            Diagnostic::error(
-                Code::TypeMismatch,
-                e.span,
-                "a node term is written as a map",
-            )
-            .label("not a map")
-            .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
+            Diagnostic::error(Code::TypeMismatch, e.span, "a node term is written as a map")
+                .label("not a map")
+                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
         );
         return None;
     };
@@ -841,44 +772,25 @@ fn node_term<'a>(
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", NODE_OPERATOR);
     let values = string_list(ck, &mut f, "values");
-    let weight = if preferred {
-        int(ck, &mut f, "weight", 1).filter(|w| *w <= 100)
-    } else {
-        None
-    };
+    let weight = if preferred { int(ck, &mut f, "weight", 1).filter(|w| *w <= 100) } else { None };
     f.finish(ck);
     let (Some(key), Some(operator)) = (key, operator) else {
         ck.report(
-            Diagnostic::error(
-                Code::MissingKey,
-                e.span,
-                "a node term needs `key` and `operator`",
-            )
-            .label("incomplete term")
-            .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
+            Diagnostic::error(Code::MissingKey, e.span, "a node term needs `key` and `operator`")
+                .label("incomplete term")
+                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
         );
         return None;
     };
     if preferred && weight.is_none() {
         ck.report(
-            Diagnostic::error(
-                Code::MissingKey,
-                e.span,
-                "a preferred node term needs a `weight` from 1 to 100",
-            )
-            .label("no weight")
-            .help("add `weight: 50`"),
+            Diagnostic::error(Code::MissingKey, e.span, "a preferred node term needs a `weight` from 1 to 100")
+                .label("no weight")
+                .help("add `weight: 50`"),
         );
         return None;
     }
-    Some((
-        weight.unwrap_or(0) as i32,
-        NodeRequirement {
-            key,
-            operator,
-            values,
-        },
-    ))
+    Some((weight.unwrap_or(0) as i32, NodeRequirement { key, operator, values }))
 }
 
 fn mount<'a>(
@@ -892,26 +804,18 @@ fn mount<'a>(
     let path = ck.interpolate(&m.path)?;
     if !path.starts_with('/') {
         ck.report(
-            Diagnostic::error(
-                Code::MountPath,
-                m.path.span,
-                format!("mount path `{path}` is not absolute"),
-            )
-            .label("relative path")
-            .help(format!("mount paths start with `/`: \"/{path}\"")),
+            Diagnostic::error(Code::MountPath, m.path.span, format!("mount path `{path}` is not absolute"))
+                .label("relative path")
+                .help(format!("mount paths start with `/`: \"/{path}\"")),
         );
         return None;
     }
     if let Some((_, first)) = paths.iter().find(|(p, _)| *p == path) {
         ck.report(
-            Diagnostic::error(
-                Code::DuplicateMountPath,
-                m.path.span,
-                format!("two mounts at `{path}`"),
-            )
-            .label("second mount here")
-            .secondary(*first, "first mount here")
-            .help("a container can mount one volume at a path: change one path"),
+            Diagnostic::error(Code::DuplicateMountPath, m.path.span, format!("two mounts at `{path}`"))
+                .label("second mount here")
+                .secondary(*first, "first mount here")
+                .help("a container can mount one volume at a path: change one path"),
         );
         return None;
     }
@@ -927,9 +831,7 @@ fn mount<'a>(
                         format!("subpath `{sp}` must be relative, without `..`"),
                     )
                     .label("not a relative path")
-                    .help(
-                        "a subpath names a file or directory inside the volume, e.g. \"app.yaml\"",
-                    ),
+                    .help("a subpath names a file or directory inside the volume, e.g. \"app.yaml\""),
                 );
                 return None;
             }
@@ -940,19 +842,10 @@ fn mount<'a>(
     if !declared.iter().any(|(n, _)| *n == name) && !volumes.iter().any(|v| v.name == name) {
         match ck.mount_source(&name) {
             Some(source) => {
-                if !names::check_dns_label(
-                    ck,
-                    &name,
-                    m.source.span(),
-                    "a volume (the config or secret's name)",
-                    63,
-                ) {
+                if !names::check_dns_label(ck, &name, m.source.span(), "a volume (the config or secret's name)", 63) {
                     return None;
                 }
-                volumes.push(Volume {
-                    name: name.clone(),
-                    source,
-                });
+                volumes.push(Volume { name: name.clone(), source });
             }
             None => {
                 let mut candidates: Vec<&str> = declared.iter().map(|(n, _)| n.as_str()).collect();
@@ -966,24 +859,15 @@ fn mount<'a>(
                     help
                 };
                 ck.report(
-                    Diagnostic::error(
-                        Code::UnknownName,
-                        m.source.span(),
-                        format!("nothing named `{name}` to mount"),
-                    )
-                    .label("not a volume, config or secret")
-                    .help(help),
+                    Diagnostic::error(Code::UnknownName, m.source.span(), format!("nothing named `{name}` to mount"))
+                        .label("not a volume, config or secret")
+                        .help(help),
                 );
                 return None;
             }
         }
     }
-    Some(Mount {
-        volume: name,
-        path,
-        read_only: m.read_only.is_some(),
-        sub_path,
-    })
+    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path })
 }
 
 // ---- small typed getters over Fields ---------------------------------------
@@ -1009,9 +893,7 @@ fn string<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<Str
 }
 
 fn string_list<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Vec<String> {
-    expr(ck, f, key)
-        .and_then(|e| ck.string_list(e, &format!("`{key}`")))
-        .unwrap_or_default()
+    expr(ck, f, key).and_then(|e| ck.string_list(e, &format!("`{key}`"))).unwrap_or_default()
 }
 
 fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bool> {
@@ -1019,12 +901,7 @@ fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bo
     ck.bool(e, &format!("`{key}`"))
 }
 
-fn choice<'a>(
-    ck: &mut Checker<'a>,
-    f: &mut Fields<'a>,
-    key: &str,
-    choices: Choices,
-) -> Option<&'static str> {
+fn choice<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, choices: Choices) -> Option<&'static str> {
     let e = expr(ck, f, key)?;
     ck.choice(e, &format!("`{key}`"), choices)
 }

@@ -1,9 +1,10 @@
 //! The one list of diagnostic codes. A code never changes meaning once
-//! released; retired codes stay reserved. `docs/errors/` has a page per code and
-//! a test checks that this table and the pages agree.
+//! released; retired codes stay reserved. Each code has a page in `docs/errors/`
+//! (embedded in the binary for `pipec explain`), and `docs/checks.md` is
+//! generated from this table; tests keep all three in step.
 
 macro_rules! codes {
-    ($($variant:ident = $code:literal, $title:literal;)*) => {
+    ($($variant:ident = $code:literal, $title:literal, $rule:literal;)*) => {
         /// A stable diagnostic code (`P0001`…).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code { $($variant),* }
@@ -17,6 +18,10 @@ macro_rules! codes {
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title),* }
             }
+            /// The Kubernetes rule or behaviour the check pre-empts ("" for language rules).
+            pub fn rule(self) -> &'static str {
+                match self { $(Code::$variant => $rule),* }
+            }
             pub fn parse(text: &str) -> Option<Code> {
                 let text = text.trim();
                 Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text))
@@ -27,39 +32,54 @@ macro_rules! codes {
 
 codes! {
     // ---- syntax: P00xx
-    Syntax = "P0001", "syntax error";
-    UnterminatedString = "P0002", "unterminated string";
-    BadEscape = "P0003", "unknown escape sequence in a string";
-    TooDeep = "P0004", "nesting too deep";
-    NotUtf8 = "P0005", "source file is not UTF-8";
-    EmptyProgram = "P0006", "program declares nothing";
-    BadNumber = "P0007", "malformed number or unit";
-    BadInterpolation = "P0008", "malformed `${…}` interpolation";
-    TooLarge = "P0009", "source file too large";
+    Syntax = "P0001", "syntax error", "";
+    UnterminatedString = "P0002", "unterminated string", "";
+    BadEscape = "P0003", "unknown escape sequence in a string", "";
+    TooDeep = "P0004", "nesting too deep", "";
+    NotUtf8 = "P0005", "source file is not UTF-8", "";
+    EmptyProgram = "P0006", "program declares nothing", "";
+    BadNumber = "P0007", "malformed number or unit", "Quantities are `<number><suffix>` with binary or decimal suffixes";
+    BadInterpolation = "P0008", "malformed `${…}` interpolation", "";
+    TooLarge = "P0009", "source file too large", "";
     // ---- names: P01xx
-    UnknownKey = "P0101", "unknown key";
-    DuplicateKey = "P0102", "key given twice";
-    DuplicateObject = "P0103", "two objects with the same kind and name";
-    UnknownName = "P0104", "unknown name";
-    DuplicateNamespace = "P0105", "namespace declared twice";
-    MissingKey = "P0106", "required key missing";
-    UnknownFunction = "P0107", "unknown function";
-    DuplicateLet = "P0108", "`let` binding declared twice";
+    UnknownKey = "P0101", "unknown key", "Unknown fields are dropped by the API server (or rejected with strict validation)";
+    DuplicateKey = "P0102", "key given twice", "Duplicate keys in YAML: the last one silently wins";
+    DuplicateObject = "P0103", "two objects with the same kind and name", "One object per kind, namespace and name; container and volume names unique in a pod";
+    UnknownName = "P0104", "unknown name", "";
+    DuplicateNamespace = "P0105", "namespace declared twice", "";
+    MissingKey = "P0106", "required key missing", "Required fields: container image, CronJob schedule";
+    UnknownFunction = "P0107", "unknown function", "";
+    DuplicateLet = "P0108", "`let` binding declared twice", "";
     // ---- types and units: P02xx
-    TypeMismatch = "P0201", "value of the wrong type";
-    UnitMismatch = "P0202", "value with the wrong unit";
-    SuspiciousUnit = "P0203", "unit that is almost surely a mistake";
-    OutOfRange = "P0204", "value out of range";
-    UnknownVariant = "P0205", "unknown choice for this key";
-    BadArguments = "P0206", "wrong arguments to a function";
+    TypeMismatch = "P0201", "value of the wrong type", "Field types of the OpenAPI schema";
+    UnitMismatch = "P0202", "value with the wrong unit", "Seconds fields take durations, resources take quantities";
+    SuspiciousUnit = "P0203", "unit that is almost surely a mistake", "`memory: 10m` is accepted and means 0.01 bytes";
+    OutOfRange = "P0204", "value out of range", "completions, parallelism, backoffLimit ≥ 0; activeDeadlineSeconds > 0; int32 fields";
+    UnknownVariant = "P0205", "unknown choice for this key", "Enum fields (restartPolicy, concurrencyPolicy, imagePullPolicy, …)";
+    BadArguments = "P0206", "wrong arguments to a function", "";
     // ---- files: P03xx
-    FileUnreadable = "P0301", "`file(…)` cannot be read";
+    FileUnreadable = "P0301", "`file(…)` cannot be read", "";
     // ---- Kubernetes rules: P04xx
-    RestartPolicy = "P0401", "restart policy the workload kind does not allow";
-    InlineSecret = "P0402", "secret values written in the program";
-    InvalidName = "P0403", "name Kubernetes does not accept";
-    MountPath = "P0404", "mount path Kubernetes does not accept";
-    DuplicateMountPath = "P0405", "two mounts at the same path";
-    UnusedSecretKey = "P0406", "key not declared by the secret";
-    ConfigKeyMissing = "P0407", "config key that does not exist";
+    RestartPolicy = "P0401", "restart policy the workload kind does not allow", "Job pods: Never or OnFailure; DaemonSet pods: Always";
+    InlineSecret = "P0402", "secret values written in the program", "Secrets do not belong in Git";
+    InvalidName = "P0403", "name Kubernetes does not accept", "DNS-1123 names; Job ≤ 63, CronJob ≤ 52; ConfigMap keys; env var names; image references";
+    MountPath = "P0404", "mount path Kubernetes does not accept", "mountPath absolute; subPath relative without `..`; hostPath absolute";
+    DuplicateMountPath = "P0405", "two mounts at the same path", "mountPath unique per container";
+    UnusedSecretKey = "P0406", "key not declared by the secret", "secretKeyRef to a missing key fails the pod at start";
+    ConfigKeyMissing = "P0407", "config key that does not exist", "configMapKeyRef to a missing key fails the pod at start";
+    FieldTooNew = "P0408", "field newer than the target Kubernetes version", "Older API servers silently drop fields they do not know";
+    BetaField = "P0409", "field in beta on the target Kubernetes version", "Beta features can be switched off by the cluster's feature gates";
+    RemovedApi = "P0410", "API version the target Kubernetes version removed", "batch/v1beta1 CronJob was removed in 1.25";
+    IndexedOnly = "P0411", "field that needs `completion-mode = indexed`", "backoffLimitPerIndex, maxFailedIndexes, successPolicy need completionMode Indexed";
+    FailurePolicy = "P0412", "pod failure policy Kubernetes rejects", "podFailurePolicy: ≤ 20 rules, restartPolicy Never, one of onExitCodes/onPodConditions, codes ≤ 255 unique, NotIn without 0";
+    RetriesUnreachable = "P0413", "deadline ends the Job before its retries can be used", "activeDeadlineSeconds wins over backoffLimit";
+    RequestsOverLimits = "P0414", "resource request above its limit", "requests must be ≤ limits for every resource";
+    QosMismatch = "P0415", "workload does not get the QoS class it asserts", "The kubelet's QoS rule: Guaranteed, Burstable, BestEffort";
+    InvalidLabel = "P0416", "label key or value Kubernetes rejects", "Label keys: prefix/name ≤ 63; values ≤ 63 of [A-Za-z0-9._-]; reserved prefixes";
+    TooBig = "P0417", "object larger than Kubernetes allows", "Annotations ≤ 256 KiB in total; ConfigMap data ≤ 1 MiB";
+    RollingUpdateZero = "P0418", "rolling update that can never make progress", "DaemonSet maxUnavailable and maxSurge cannot both be 0";
+    IndexedHostname = "P0419", "Indexed Job whose pod hostnames are too long", "Pods get hostname `<job>-<index>`, a DNS label ≤ 63";
+    BadSchedule = "P0420", "cron schedule Kubernetes rejects", "Five fields, ranges, steps, names; no TZ= in the schedule";
+    UnknownTimeZone = "P0421", "time zone not in the IANA database", "CronJob timeZone must name a zone of the tz database";
+    SuspiciousSchedule = "P0422", "schedule that probably does not do what was meant", "A run every minute with runs longer than a minute pile up; startingDeadlineSeconds < 10 may never start";
 }

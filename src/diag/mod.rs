@@ -49,19 +49,13 @@ impl Diagnostic {
             code,
             severity: Severity::Error,
             message: message.into(),
-            primary: Some(Label {
-                span,
-                message: String::new(),
-            }),
+            primary: Some(Label { span, message: String::new() }),
             secondary: Vec::new(),
             help: None,
         }
     }
     pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, span, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, span, message) }
     }
     /// The text under the primary caret.
     pub fn label(mut self, text: impl Into<String>) -> Diagnostic {
@@ -71,10 +65,7 @@ impl Diagnostic {
         self
     }
     pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
-        self.secondary.push(Label {
-            span,
-            message: text.into(),
-        });
+        self.secondary.push(Label { span, message: text.into() });
         self
     }
     pub fn help(mut self, text: impl Into<String>) -> Diagnostic {
@@ -113,16 +104,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|c| {
             let c_lower = c.to_ascii_lowercase();
             // Same letters, different case/punctuation (`backoffLimit` vs `backoff-limit`) count as distance 0.
-            let squash = |s: &str| {
-                s.chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-            };
-            let d = if squash(&c_lower) == squash(&lower) {
-                0
-            } else {
-                strsim::damerau_levenshtein(&lower, &c_lower)
-            };
+            let squash = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
+            let d = if squash(&c_lower) == squash(&lower) { 0 } else { strsim::damerau_levenshtein(&lower, &c_lower) };
             (d, c)
         })
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))

@@ -3,18 +3,15 @@
 
 use super::{Diagnostic, Label, Severity};
 use crate::source::SourceMap;
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
 /// Terminal width used for wrapping; fixed so snapshots do not depend on the terminal.
 const WIDTH: usize = 100;
 
 /// Renders one diagnostic the way a user sees it on a terminal.
 pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
-    let mut report = MietteDiagnostic::new(diag.message.clone())
-        .with_code(diag.code.as_str())
-        .with_severity(match diag.severity {
+    let mut report =
+        MietteDiagnostic::new(diag.message.clone()).with_code(diag.code.as_str()).with_severity(match diag.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         });
@@ -29,10 +26,7 @@ pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     }
     for l in &diag.secondary {
         if Some(l.span.file) == file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                span_range(l),
-            ));
+            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), span_range(l)));
         } else {
             let f = sources.get(l.span.file);
             let (line, col) = f.line_col(l.span.start);
@@ -55,21 +49,12 @@ pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         let f = sources.get(file);
         report = report.with_source_code(NamedSource::new(f.name.clone(), f.text.clone()));
     }
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         // Rendering into a String cannot fail in practice; fall back to one line.
-        out = format!(
-            "{}[{}]: {}\n",
-            diag.severity.as_str(),
-            diag.code.as_str(),
-            diag.message
-        );
+        out = format!("{}[{}]: {}\n", diag.severity.as_str(), diag.code.as_str(), diag.message);
     }
     out
 }
@@ -116,4 +101,66 @@ pub fn json(diag: &Diagnostic, sources: &SourceMap) -> String {
         .collect();
     obj["labels"] = labels.into();
     obj.to_string()
+}
+
+/// One SARIF 2.1.0 log for all diagnostics, for CI code scanning.
+pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let location = |l: &Label| {
+        let f = sources.get(l.span.file);
+        let (line, column) = f.line_col(l.span.start);
+        let (end_line, end_column) = f.line_col(l.span.end);
+        serde_json::json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": f.name },
+                "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
+            },
+            "message": { "text": l.message },
+        })
+    };
+    let mut used: Vec<super::Code> = diags.iter().map(|d| d.code).collect();
+    used.sort();
+    used.dedup();
+    let rules: Vec<_> = used
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.as_str(),
+                "shortDescription": { "text": c.title() },
+                "help": { "text": format!("Run `pipec explain {}` for the full page.", c.as_str()) },
+            })
+        })
+        .collect();
+    let results: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str("\nhelp: ");
+                text.push_str(h);
+            }
+            serde_json::json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": used.iter().position(|c| *c == d.code),
+                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": { "text": text },
+                "locations": d.primary.iter().map(location).collect::<Vec<_>>(),
+                "relatedLocations": d.secondary.iter().map(location).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "pipec",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -35,11 +35,7 @@ pub fn stream(objects: &[K8sObject]) -> String {
 
 /// The file name of an object under `-o DIR`: `<kind>-<name>.yaml`, lower-case.
 pub fn file_name(object: &K8sObject) -> String {
-    format!(
-        "{}-{}.yaml",
-        object.kind().to_ascii_lowercase(),
-        object.name()
-    )
+    format!("{}-{}.yaml", object.kind().to_ascii_lowercase(), object.name())
 }
 
 /// One `(file name, YAML)` per object.

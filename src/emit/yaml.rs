@@ -50,12 +50,7 @@ type Res<T = ()> = Result<T, YamlError>;
 /// On error `out` is left as it was.
 pub fn write_document<T: Serialize + ?Sized>(value: &T, out: &mut String) -> Res {
     let start = out.len();
-    let mut w = Writer {
-        out,
-        ctx: Ctx::Top,
-        keep_at: None,
-        avoid_keep_at: None,
-    };
+    let mut w = Writer { out, ctx: Ctx::Top, keep_at: None, avoid_keep_at: None };
     let mut result = value.serialize(&mut w);
     // yamllint allows no blank line at the end of a file, so a `|+` block whose kept blank
     // lines would end the document is written again double-quoted (rare: one extra pass).
@@ -151,12 +146,7 @@ impl Writer<'_> {
             Ctx::Value(c) | Ctx::Item(c) => c + 2,
             Ctx::Key(_) => return Err(YamlError("YAML map keys must be scalars".into())),
         };
-        Ok(Block {
-            col,
-            outer: self.ctx,
-            len: 0,
-            seq,
-        })
+        Ok(Block { col, outer: self.ctx, len: 0, seq })
     }
 
     /// Moves to the next entry of `b`: a sequence's after its `- `, a mapping's where the key goes.
@@ -232,6 +222,7 @@ impl Writer<'_> {
     }
 }
 
+/// How a string is written: plain, `'single'`, `"double"` or as a `|` literal block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Style {
     Plain,
@@ -340,11 +331,7 @@ fn style(s: &str) -> Style {
     if tab {
         return Style::Double;
     }
-    if plain && plain_ok(b) {
-        Style::Plain
-    } else {
-        Style::Single
-    }
+    if plain && plain_ok(b) { Style::Plain } else { Style::Single }
 }
 
 /// Whether a one-line, printable string without `: `, ` #` or a final `:` can stay plain.
@@ -355,9 +342,7 @@ fn plain_ok(b: &[u8]) -> bool {
     if class(first, INDICATOR) || last == b' ' {
         return false;
     }
-    const WORDS: &[&[u8]] = &[
-        b"y", b"n", b"yes", b"no", b"true", b"false", b"on", b"off", b"null", b"~", b"<<", b"=",
-    ];
+    const WORDS: &[&[u8]] = &[b"y", b"n", b"yes", b"no", b"true", b"false", b"on", b"off", b"null", b"~", b"<<", b"="];
     if b.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(b)) {
         return false;
     }
@@ -404,6 +389,7 @@ fn double_quoted(out: &mut String, s: &str) {
             '\t' => "\\t",
             '\r' => "\\r",
             '\0' => "\\0",
+            // Other controls, YAML 1.1 line breaks, BOM, non-characters: `\xNN` / `\uNNNN`.
             '\u{1}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => "",
             '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => "",
             _ => continue,
@@ -489,8 +475,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     }
     fn serialize_bytes(self, v: &[u8]) -> Res {
         let mut seq = self.serialize_seq(Some(v.len()))?;
-        v.iter()
-            .try_for_each(|b| ser::SerializeSeq::serialize_element(&mut seq, b))?;
+        v.iter().try_for_each(|b| ser::SerializeSeq::serialize_element(&mut seq, b))?;
         ser::SerializeSeq::end(seq)
     }
     fn serialize_none(self) -> Res {
@@ -528,13 +513,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Res<Compound<'a, 'o>> {
         self.serialize_seq(None)
     }
-    fn serialize_tuple_variant(
-        self,
-        _: &str,
-        _: u32,
-        variant: &str,
-        _: usize,
-    ) -> Res<Compound<'a, 'o>> {
+    fn serialize_tuple_variant(self, _: &str, _: u32, variant: &str, _: usize) -> Res<Compound<'a, 'o>> {
         self.variant(variant)?;
         self.serialize_seq(None)
     }
@@ -545,13 +524,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     fn serialize_struct(self, _: &'static str, _: usize) -> Res<Compound<'a, 'o>> {
         self.serialize_map(None)
     }
-    fn serialize_struct_variant(
-        self,
-        _: &str,
-        _: u32,
-        variant: &str,
-        _: usize,
-    ) -> Res<Compound<'a, 'o>> {
+    fn serialize_struct_variant(self, _: &str, _: u32, variant: &str, _: usize) -> Res<Compound<'a, 'o>> {
         self.variant(variant)?;
         self.serialize_map(None)
     }
@@ -690,76 +663,35 @@ mod tests {
             "k": 1e300, "l": 1e-7, "m": 0.1, "n": u64::MAX, "o": i64::MIN, "p": 1.0, "q": -0.0,
             "r": [{ "s": { "t": [{ "u": [[{}], []] }] } }], "v": [null, false, "x"],
         }));
-        for v in [
-            json!(1),
-            json!("x"),
-            json!(null),
-            json!([]),
-            json!({}),
-            json!("a\nb"),
-        ] {
+        for v in [json!(1), json!("x"), json!(null), json!([]), json!({}), json!("a\nb")] {
             round_trip(&v);
         }
         assert_eq!(round_trip(&json!(" a\nb")), "\" a\\nb\"\n");
-        assert_eq!(
-            round_trip(&json!([[1, [2]], [[3]]])),
-            "- - 1\n  - - 2\n- - - 3\n"
-        );
+        assert_eq!(round_trip(&json!([[1, [2]], [[3]]])), "- - 1\n  - - 2\n- - - 3\n");
         // Keys over 1024 characters must be explicit (`? key`).
         let long = "k".repeat(2000);
         let v = json!({ &long: [1, { &long: 2 }], "x": { &long: { "y": "z\n" } } });
         let expected = "? K\n: - 1\n  - ? K\n    : 2\nx:\n  ? K\n  : 'y': |\n      z\n";
         assert_eq!(round_trip(&v).replace(&long, "K"), expected);
         // Non-string keys.
-        assert_eq!(
-            yaml(&BTreeMap::from([(1, true), (-2, false)])),
-            "-2: false\n1: true\n"
-        );
+        assert_eq!(yaml(&BTreeMap::from([(1, true), (-2, false)])), "-2: false\n1: true\n");
         assert_eq!(yaml(&BTreeMap::from([(true, ())])), "true: null\n");
     }
 
     #[test]
     fn yaml_1_1_words_are_quoted() {
-        for w in [
-            "yes",
-            "on",
-            "off",
-            "y",
-            "n",
-            "0123",
-            "1_000",
-            "60:30",
-            "0b101",
-            "2001-12-14",
-        ] {
+        for w in ["yes", "on", "off", "y", "n", "0123", "1_000", "60:30", "0b101", "2001-12-14"] {
             assert_eq!(yaml(&json!({ "k": w })), format!("k: '{w}'\n"));
             assert_eq!(yaml(&json!({ w: 1 })), format!("'{w}': 1\n"));
         }
-        for w in [
-            "500m",
-            "32Gi",
-            "pipec",
-            "http://x",
-            "registry.gaofei.com/stable_test",
-            "1h",
-        ] {
+        for w in ["500m", "32Gi", "pipec", "http://x", "registry.gaofei.com/stable_test", "1h"] {
             assert_eq!(yaml(&json!({ "k": w })), format!("k: {w}\n"));
         }
     }
 
     #[test]
     fn scalars_and_quoting_styles() {
-        let v = json!([
-            "it's",
-            "'q'",
-            "tab\t",
-            "nul\0\u{85}\u{2028}",
-            "",
-            1.0,
-            -2.5,
-            1e300,
-            0.1
-        ]);
+        let v = json!(["it's", "'q'", "tab\t", "nul\0\u{85}\u{2028}", "", 1.0, -2.5, 1e300, 0.1]);
         let expected = "- it's\n- '''q'''\n- \"tab\\t\"\n- \"nul\\0\\x85\\u2028\"\n- ''\n- 1.0\n\
                         - -2.5\n- 1.0e+300\n- 0.1\n";
         assert_eq!(round_trip(&v), expected);
@@ -776,10 +708,7 @@ mod tests {
         let expected = "a: |-\n  x\n  y\nb: |\n  x\nc: |+\n  x\n\nd:\n- |2\n   x\n   y\n\
                         e: \"x \\ny\"\n";
         assert_eq!(round_trip(&v), expected);
-        assert_eq!(
-            round_trip(&json!({ "k": "a\n\nb\n" })),
-            "k: |\n  a\n\n  b\n"
-        );
+        assert_eq!(round_trip(&json!({ "k": "a\n\nb\n" })), "k: |\n  a\n\n  b\n");
         // No blank line may end the document, nor more than two follow each other (yamllint).
         assert_eq!(round_trip(&json!({ "k": "x\n\n" })), "k: \"x\\n\\n\"\n");
         assert_eq!(round_trip(&json!(["a\n\n\n\nb"])), "- \"a\\n\\n\\n\\nb\"\n");
@@ -795,21 +724,13 @@ mod tests {
 
     #[test]
     fn enums_and_errors() {
-        let v = [
-            E::Unit,
-            E::New(1),
-            E::Tuple(2, "on"),
-            E::Struct { a: vec![] },
-        ];
+        let v = [E::Unit, E::New(1), E::Tuple(2, "on"), E::Struct { a: vec![] }];
         let expected = "- Unit\n- New: 1\n- Tuple:\n  - 2\n  - 'on'\n- Struct:\n    a: []\n";
         assert_eq!(yaml(&v), expected);
         assert_eq!(yaml(&BTreeMap::from([("k", E::New(3))])), "k:\n  New: 3\n");
         let mut out = String::from("x");
         let err = write_document(&BTreeMap::from([(vec![1], 2)]), &mut out).unwrap_err();
-        assert_eq!(
-            (err.to_string(), out),
-            ("YAML map keys must be scalars".into(), "x".into())
-        );
+        assert_eq!((err.to_string(), out), ("YAML map keys must be scalars".into(), "x".into()));
     }
 
     #[test]

@@ -46,11 +46,7 @@ impl K8sObject {
 }
 
 pub fn lower(program: &Program) -> Vec<K8sObject> {
-    program
-        .objects
-        .iter()
-        .map(|o| lower_object(program, o))
-        .collect()
+    program.objects.iter().map(|o| lower_object(program, o)).collect()
 }
 
 fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
@@ -63,10 +59,7 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
         })),
         ir::Object::Job(j) => K8sObject::Job(Box::new(batch::Job {
             metadata: object_meta(program, &j.meta),
-            spec: Some(job_spec(
-                &j.spec,
-                pod_template(&j.pod, template_labels(&j.meta, None)),
-            )),
+            spec: Some(job_spec(&j.spec, pod_template(&j.pod, template_labels(&j.meta, None)))),
             ..Default::default()
         })),
         ir::Object::Cron(c) => K8sObject::CronJob(Box::new(batch::CronJob {
@@ -81,10 +74,7 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
                 suspend: c.suspend,
                 job_template: batch::JobTemplateSpec {
                     metadata: None,
-                    spec: Some(job_spec(
-                        &c.job,
-                        pod_template(&c.pod, template_labels(&c.meta, None)),
-                    )),
+                    spec: Some(job_spec(&c.job, pod_template(&c.pod, template_labels(&c.meta, None)))),
                 },
             },
             ..Default::default()
@@ -94,10 +84,7 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
             K8sObject::DaemonSet(Box::new(apps::DaemonSet {
                 metadata: object_meta(program, &d.meta),
                 spec: apps::DaemonSetSpec {
-                    selector: LabelSelector {
-                        match_labels: Some(selector.clone()),
-                        match_expressions: None,
-                    },
+                    selector: LabelSelector { match_labels: Some(selector.clone()), match_expressions: None },
                     template: pod_template(&d.pod, template_labels(&d.meta, Some(selector))),
                     update_strategy: update_strategy(&d.update),
                     min_ready_seconds: d.min_ready_seconds,
@@ -123,10 +110,7 @@ fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {
 }
 
 /// The pod template's labels: the user's, plus the selector's for a DaemonSet.
-fn template_labels(
-    meta: &ir::Meta,
-    selector: Option<BTreeMap<String, String>>,
-) -> Option<BTreeMap<String, String>> {
+fn template_labels(meta: &ir::Meta, selector: Option<BTreeMap<String, String>>) -> Option<BTreeMap<String, String>> {
     let mut labels = meta.labels.clone();
     labels.extend(selector.unwrap_or_default());
     (!labels.is_empty()).then_some(labels)
@@ -141,6 +125,38 @@ fn job_spec(spec: &ir::JobSpec, template: core::PodTemplateSpec) -> batch::JobSp
         ttl_seconds_after_finished: spec.ttl_seconds_after_finished,
         completion_mode: spec.completion_mode.map(String::from),
         suspend: spec.suspend,
+        backoff_limit_per_index: spec.backoff_limit_per_index,
+        max_failed_indexes: spec.max_failed_indexes,
+        pod_replacement_policy: spec.pod_replacement_policy.map(String::from),
+        managed_by: spec.managed_by.clone(),
+        pod_failure_policy: spec.pod_failure_policy.as_ref().map(|rules| batch::PodFailurePolicy {
+            rules: rules
+                .iter()
+                .map(|r| batch::PodFailurePolicyRule {
+                    action: r.action.to_string(),
+                    on_exit_codes: r.on_exit_codes.as_ref().map(|c| batch::PodFailurePolicyOnExitCodesRequirement {
+                        container_name: c.container.clone(),
+                        operator: c.operator.to_string(),
+                        values: c.values.clone(),
+                    }),
+                    on_pod_conditions: (!r.on_pod_conditions.is_empty()).then(|| {
+                        r.on_pod_conditions
+                            .iter()
+                            .map(|(kind, status)| batch::PodFailurePolicyOnPodConditionsPattern {
+                                type_: kind.clone(),
+                                status: Some(status.to_string()),
+                            })
+                            .collect()
+                    }),
+                })
+                .collect(),
+        }),
+        success_policy: spec.success_policy.as_ref().map(|rules| batch::SuccessPolicy {
+            rules: rules
+                .iter()
+                .map(|r| batch::SuccessPolicyRule { succeeded_indexes: r.indexes.clone(), succeeded_count: r.count })
+                .collect(),
+        }),
         template,
         ..Default::default()
     }
@@ -153,20 +169,14 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
     };
     match u {
         UpdateStrategy::Default => None,
-        UpdateStrategy::OnDelete => Some(apps::DaemonSetUpdateStrategy {
-            type_: Some("OnDelete".into()),
-            rolling_update: None,
-        }),
-        UpdateStrategy::Rolling {
-            max_unavailable,
-            max_surge,
-        } => Some(apps::DaemonSetUpdateStrategy {
+        UpdateStrategy::OnDelete => {
+            Some(apps::DaemonSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None })
+        }
+        UpdateStrategy::Rolling { max_unavailable, max_surge } => Some(apps::DaemonSetUpdateStrategy {
             type_: Some("RollingUpdate".into()),
-            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| {
-                apps::RollingUpdateDaemonSet {
-                    max_unavailable: max_unavailable.as_ref().map(int_or_string),
-                    max_surge: max_surge.as_ref().map(int_or_string),
-                }
+            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| apps::RollingUpdateDaemonSet {
+                max_unavailable: max_unavailable.as_ref().map(int_or_string),
+                max_surge: max_surge.as_ref().map(int_or_string),
             }),
         }),
     }
@@ -174,10 +184,7 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
 
 fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
     core::PodTemplateSpec {
-        metadata: labels.map(|labels| ObjectMeta {
-            labels: Some(labels),
-            ..Default::default()
-        }),
+        metadata: labels.map(|labels| ObjectMeta { labels: Some(labels), ..Default::default() }),
         spec: Some(core::PodSpec {
             containers: pod.containers.iter().map(container).collect(),
             init_containers: (!pod.init_containers.is_empty())
@@ -185,8 +192,7 @@ fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core
             volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(volume).collect()),
             restart_policy: Some(pod.restart_policy.to_string()),
             node_selector: (!pod.node_selector.is_empty()).then(|| pod.node_selector.clone()),
-            tolerations: (!pod.tolerations.is_empty())
-                .then(|| pod.tolerations.iter().map(toleration).collect()),
+            tolerations: (!pod.tolerations.is_empty()).then(|| pod.tolerations.iter().map(toleration).collect()),
             affinity: pod.affinity.as_ref().map(affinity),
             service_account_name: pod.service_account.clone(),
             priority_class_name: pod.priority_class.clone(),
@@ -198,11 +204,7 @@ fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core
 
 fn container(c: &ir::Container) -> core::Container {
     let quantities = |m: &BTreeMap<String, crate::values::Quantity>| {
-        (!m.is_empty()).then(|| {
-            m.iter()
-                .map(|(k, q)| (k.clone(), Quantity(q.to_string())))
-                .collect()
-        })
+        (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect())
     };
     let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
     core::Container {
@@ -235,17 +237,10 @@ fn container(c: &ir::Container) -> core::Container {
 }
 
 fn env_var(e: &ir::EnvVar) -> core::EnvVar {
-    let from = |source: core::EnvVarSource| core::EnvVar {
-        name: e.name.clone(),
-        value: None,
-        value_from: Some(source),
-    };
+    let from =
+        |source: core::EnvVarSource| core::EnvVar { name: e.name.clone(), value: None, value_from: Some(source) };
     match &e.value {
-        ir::EnvValue::Literal(v) => core::EnvVar {
-            name: e.name.clone(),
-            value: Some(v.clone()),
-            value_from: None,
-        },
+        ir::EnvValue::Literal(v) => core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None },
         ir::EnvValue::ConfigKey { config, key } => from(core::EnvVarSource {
             config_map_key_ref: Some(core::ConfigMapKeySelector {
                 name: config.clone(),
@@ -255,18 +250,11 @@ fn env_var(e: &ir::EnvVar) -> core::EnvVar {
             ..Default::default()
         }),
         ir::EnvValue::SecretKey { secret, key } => from(core::EnvVarSource {
-            secret_key_ref: Some(core::SecretKeySelector {
-                name: secret.clone(),
-                key: key.clone(),
-                optional: None,
-            }),
+            secret_key_ref: Some(core::SecretKeySelector { name: secret.clone(), key: key.clone(), optional: None }),
             ..Default::default()
         }),
         ir::EnvValue::Field(path) => from(core::EnvVarSource {
-            field_ref: Some(core::ObjectFieldSelector {
-                field_path: path.clone(),
-                api_version: None,
-            }),
+            field_ref: Some(core::ObjectFieldSelector { field_path: path.clone(), api_version: None }),
             ..Default::default()
         }),
         ir::EnvValue::Resource(resource) => from(core::EnvVarSource {
@@ -281,22 +269,13 @@ fn env_var(e: &ir::EnvVar) -> core::EnvVar {
 }
 
 fn volume(v: &ir::Volume) -> core::Volume {
-    let mut out = core::Volume {
-        name: v.name.clone(),
-        ..Default::default()
-    };
+    let mut out = core::Volume { name: v.name.clone(), ..Default::default() };
     match &v.source {
         VolumeSource::Config(name) => {
-            out.config_map = Some(core::ConfigMapVolumeSource {
-                name: name.clone(),
-                ..Default::default()
-            })
+            out.config_map = Some(core::ConfigMapVolumeSource { name: name.clone(), ..Default::default() })
         }
         VolumeSource::Secret(name) => {
-            out.secret = Some(core::SecretVolumeSource {
-                secret_name: Some(name.clone()),
-                ..Default::default()
-            })
+            out.secret = Some(core::SecretVolumeSource { secret_name: Some(name.clone()), ..Default::default() })
         }
         VolumeSource::EmptyDir { medium, size_limit } => {
             out.empty_dir = Some(core::EmptyDirVolumeSource {
@@ -306,10 +285,7 @@ fn volume(v: &ir::Volume) -> core::Volume {
             })
         }
         VolumeSource::HostPath { path, kind } => {
-            out.host_path = Some(core::HostPathVolumeSource {
-                path: path.clone(),
-                type_: kind.map(String::from),
-            })
+            out.host_path = Some(core::HostPathVolumeSource { path: path.clone(), type_: kind.map(String::from) })
         }
         VolumeSource::Pvc { claim, read_only } => {
             out.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
@@ -339,28 +315,24 @@ fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
     };
     core::Affinity {
         node_affinity: Some(core::NodeAffinity {
-            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(
-                || core::NodeSelector {
-                    node_selector_terms: vec![core::NodeSelectorTerm {
-                        match_expressions: Some(a.required.iter().map(requirement).collect()),
-                        match_fields: None,
-                    }],
-                },
-            ),
-            preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(
-                || {
-                    a.preferred
-                        .iter()
-                        .map(|(weight, r)| core::PreferredSchedulingTerm {
-                            weight: *weight,
-                            preference: core::NodeSelectorTerm {
-                                match_expressions: Some(vec![requirement(r)]),
-                                match_fields: None,
-                            },
-                        })
-                        .collect()
-                },
-            ),
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(|| core::NodeSelector {
+                node_selector_terms: vec![core::NodeSelectorTerm {
+                    match_expressions: Some(a.required.iter().map(requirement).collect()),
+                    match_fields: None,
+                }],
+            }),
+            preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(|| {
+                a.preferred
+                    .iter()
+                    .map(|(weight, r)| core::PreferredSchedulingTerm {
+                        weight: *weight,
+                        preference: core::NodeSelectorTerm {
+                            match_expressions: Some(vec![requirement(r)]),
+                            match_fields: None,
+                        },
+                    })
+                    .collect()
+            }),
         }),
         ..Default::default()
     }

@@ -60,11 +60,7 @@ impl Builder<'_> {
                 };
                 let name = self.name(next(&mut inner));
                 let body = self.block(next(&mut inner));
-                ItemKind::Workload {
-                    kind: Spanned::new(kind, kw_span),
-                    name,
-                    body,
-                }
+                ItemKind::Workload { kind: Spanned::new(kind, kw_span), name, body }
             }
         };
         Item { kind, span }
@@ -89,38 +85,22 @@ impl Builder<'_> {
                     Some(t) => t,
                     None => {
                         self.diags.push(
-                            Diagnostic::error(
-                                Code::BadInterpolation,
-                                span,
-                                "keys cannot contain `${…}`",
-                            )
-                            .label("interpolated key")
-                            .help("write the key out in full"),
+                            Diagnostic::error(Code::BadInterpolation, span, "keys cannot contain `${…}`")
+                                .label("interpolated key")
+                                .help("write the key out in full"),
                         );
                         String::new()
                     }
                 };
-                Key {
-                    text,
-                    span,
-                    quoted: true,
-                }
+                Key { text, span, quoted: true }
             }
-            _ => Key {
-                text: inner.as_str().to_string(),
-                span,
-                quoted: false,
-            },
+            _ => Key { text: inner.as_str().to_string(), span, quoted: false },
         }
     }
 
     fn block(&mut self, p: P) -> Block {
         let span = self.span(&p);
-        let entries = p
-            .into_inner()
-            .filter(|p| !is_token(p.as_rule()))
-            .map(|e| self.entry(e))
-            .collect();
+        let entries = p.into_inner().filter(|p| !is_token(p.as_rule())).map(|e| self.entry(e)).collect();
         Block { entries, span }
     }
 
@@ -163,12 +143,7 @@ impl Builder<'_> {
                         }
                     }
                 }
-                EntryKind::Mount(Mount {
-                    source,
-                    path,
-                    read_only,
-                    sub_path,
-                })
+                EntryKind::Mount(Mount { source, path, read_only, sub_path })
             }
         };
         Entry { kind, span }
@@ -182,13 +157,9 @@ impl Builder<'_> {
             Rule::number => ExprKind::Number(inner.as_str().to_string()),
             Rule::boolean => ExprKind::Bool(inner.as_str() == "true"),
             Rule::ident => ExprKind::Word(inner.as_str().to_string()),
-            Rule::list => ExprKind::List(
-                inner
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::expr)
-                    .map(|e| self.expr(e))
-                    .collect(),
-            ),
+            Rule::list => {
+                ExprKind::List(inner.into_inner().filter(|p| p.as_rule() == Rule::expr).map(|e| self.expr(e)).collect())
+            }
             Rule::map => ExprKind::Map(
                 inner
                     .into_inner()
@@ -209,14 +180,8 @@ impl Builder<'_> {
                         let mut ap = a.into_inner().filter(|p| !is_token(p.as_rule()));
                         let first = next(&mut ap);
                         match ap.next() {
-                            Some(value) => Arg {
-                                name: Some(self.ident(first)),
-                                value: self.expr(value),
-                            },
-                            None => Arg {
-                                name: None,
-                                value: self.expr(first),
-                            },
+                            Some(value) => Arg { name: Some(self.ident(first)), value: self.expr(value) },
+                            None => Arg { name: None, value: self.expr(first) },
                         }
                     })
                     .collect();
@@ -245,9 +210,7 @@ impl Builder<'_> {
                                     format!("unknown escape `{}`", part.as_str()),
                                 )
                                 .label("not an escape pipec knows")
-                                .help(
-                                    r#"use one of \" \\ \n \t \r \$, or write a backslash as \\"#,
-                                ),
+                                .help(r#"use one of \" \\ \n \t \r \$, or write a backslash as \\"#),
                             )
                         }
                     }

@@ -23,23 +23,12 @@ pub(super) fn to_diagnostic(file: FileId, src: &str, base: usize, err: &Error<Ru
 
     let found = found_token(src, pos);
     let expected = describe(&positives);
-    let span = Span::new(
-        file,
-        pos,
-        pos + found
-            .len()
-            .max(usize::from(pos < src.len()))
-            .min(src.len() - pos),
-    );
+    let span = Span::new(file, pos, pos + found.len().max(usize::from(pos < src.len())).min(src.len() - pos));
     let message = match previous_token(src, pos) {
         Some(prev) => format!("expected {expected} after `{prev}`"),
         None => format!("expected {expected}"),
     };
-    let found_text = if found.is_empty() {
-        "end of file".to_string()
-    } else {
-        format!("`{}`", found.escape_debug())
-    };
+    let found_text = if found.is_empty() { "end of file".to_string() } else { format!("`{}`", found.escape_debug()) };
     Diagnostic::error(Code::Syntax, span, message)
         .label(format!("found {found_text}"))
         .help(help_for(&positives, found))
@@ -48,25 +37,21 @@ pub(super) fn to_diagnostic(file: FileId, src: &str, base: usize, err: &Error<Ru
 fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
     // The string starts at the last quote before the error on the same line.
     let line_start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let start = src[line_start..pos]
-        .rfind('"')
-        .map_or(pos, |i| line_start + i);
-    Diagnostic::error(Code::UnterminatedString, Span::new(file, start, pos), "string is not closed before the end of the line")
-        .label("this string has no closing `\"`")
-        .help("add a `\"` at the end of the string; strings cannot span lines (read long text with `file(\"…\")`)")
+    let start = src[line_start..pos].rfind('"').map_or(pos, |i| line_start + i);
+    Diagnostic::error(
+        Code::UnterminatedString,
+        Span::new(file, start, pos),
+        "string is not closed before the end of the line",
+    )
+    .label("this string has no closing `\"`")
+    .help("add a `\"` at the end of the string; strings cannot span lines (read long text with `file(\"…\")`)")
 }
 
 /// The words for what was expected, e.g. "`=` or `{`".
 fn describe(positives: &[Rule]) -> String {
     let mut words: Vec<&str> = Vec::new();
-    let item_keywords = [
-        Rule::kw_namespace,
-        Rule::kw_let,
-        Rule::kw_config,
-        Rule::kw_secret,
-        Rule::workload_kw,
-        Rule::kw_job,
-    ];
+    let item_keywords =
+        [Rule::kw_namespace, Rule::kw_let, Rule::kw_config, Rule::kw_secret, Rule::workload_kw, Rule::kw_job];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign);
     for r in positives {
@@ -85,12 +70,7 @@ fn describe(positives: &[Rule]) -> String {
             Rule::rparen => "`)`",
             Rule::kw_at => "`at`",
             Rule::kw_readonly | Rule::subpath | Rule::kw_subpath => "`readonly` or `subpath`",
-            Rule::kw_mount
-            | Rule::field
-            | Rule::nested
-            | Rule::labeled
-            | Rule::key
-            | Rule::map_entry => "a key",
+            Rule::kw_mount | Rule::field | Rule::nested | Rule::labeled | Rule::key | Rule::map_entry => "a key",
             // After a key, `name` is the rare labelled form (`container sidecar { … }`);
             // when `=` is possible it only adds noise.
             Rule::name | Rule::ident | Rule::call_name if expects_assign => continue,
@@ -121,31 +101,15 @@ fn describe(positives: &[Rule]) -> String {
 }
 
 fn is_value_rule(r: Rule) -> bool {
-    matches!(
-        r,
-        Rule::expr | Rule::list | Rule::map | Rule::number | Rule::boolean | Rule::call | Rule::arg
-    )
+    matches!(r, Rule::expr | Rule::list | Rule::map | Rule::number | Rule::boolean | Rule::call | Rule::arg)
 }
 
 fn help_for(positives: &[Rule], found: &str) -> String {
-    let expects_item = positives
-        .iter()
-        .any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace));
-    if expects_item
-        && let Some(kw) = crate::diag::closest(found, super::ITEM_KEYWORDS.iter().copied())
-    {
+    let expects_item = positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace));
+    if expects_item && let Some(kw) = crate::diag::closest(found, super::ITEM_KEYWORDS.iter().copied()) {
         return format!("did you mean `{kw}`?");
     }
-    if [
-        "job",
-        "cron",
-        "daemon",
-        "config",
-        "secret",
-        "let",
-        "namespace",
-    ]
-    .contains(&found)
+    if ["job", "cron", "daemon", "config", "secret", "let", "namespace"].contains(&found)
         && positives.contains(&Rule::rbrace)
     {
         return "a block is not closed: add `}` before this item".to_string();
@@ -156,10 +120,7 @@ fn help_for(positives: &[Rule], found: &str) -> String {
     if positives.iter().any(|r| is_value_rule(*r)) {
         return "a value is a string (\"…\"), a number such as `5`, `30s` or `512Mi`, `true`/`false`, a word, a list `[…]` or a map `{…}`".to_string();
     }
-    if positives.contains(&Rule::rbrace)
-        || positives.contains(&Rule::rbracket)
-        || positives.contains(&Rule::rparen)
-    {
+    if positives.contains(&Rule::rbrace) || positives.contains(&Rule::rbracket) || positives.contains(&Rule::rparen) {
         return "check that every bracket is closed and that entries are separated by new lines or `,`".to_string();
     }
     "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron` and `daemon`".to_string()
@@ -168,9 +129,8 @@ fn help_for(positives: &[Rule], found: &str) -> String {
 /// The token at `pos`: a word, a number, or one character.
 fn found_token(src: &str, pos: usize) -> &str {
     let rest = &src[pos.min(src.len())..];
-    let word_len = rest
-        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .unwrap_or(rest.len());
+    let word_len =
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.')).unwrap_or(rest.len());
     if word_len > 0 {
         return &rest[..word_len.min(40)];
     }

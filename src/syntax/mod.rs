@@ -24,22 +24,11 @@ struct PipeParser;
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Keywords that start a top-level item: where the parser resynchronises.
-const ITEM_KEYWORDS: &[&str] = &[
-    "namespace",
-    "let",
-    "config",
-    "secret",
-    "job",
-    "cron",
-    "daemon",
-];
+const ITEM_KEYWORDS: &[&str] = &["namespace", "let", "config", "secret", "job", "cron", "daemon"];
 
 pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut ast = File {
-        items: Vec::new(),
-        comments: Vec::new(),
-    };
+    let mut ast = File { items: Vec::new(), comments: Vec::new() };
     if src.len() > MAX_SOURCE_BYTES {
         diags.push(
             Diagnostic::error(
@@ -48,10 +37,7 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
                 format!("source file is {} bytes, more than pipec reads", src.len()),
             )
             .label("the file starts here")
-            .help(format!(
-                "split the program into files of at most {} MiB",
-                MAX_SOURCE_BYTES >> 20
-            )),
+            .help(format!("split the program into files of at most {} MiB", MAX_SOURCE_BYTES >> 20)),
         );
         return (ast, diags);
     }
@@ -59,13 +45,9 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
     ast.comments = scan.comments;
     if let Some(span) = scan.too_deep {
         diags.push(
-            Diagnostic::error(
-                Code::TooDeep,
-                span,
-                format!("brackets nested more than {MAX_NESTING} levels deep"),
-            )
-            .label("this one is too deep")
-            .help("flatten the value: name inner parts with `let` bindings"),
+            Diagnostic::error(Code::TooDeep, span, format!("brackets nested more than {MAX_NESTING} levels deep"))
+                .label("this one is too deep")
+                .help("flatten the value: name inner parts with `let` bindings"),
         );
         return (ast, diags);
     }
@@ -73,17 +55,9 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
     let mut offset = skip_trivia(src, 0);
     if offset == src.len() {
         diags.push(
-            Diagnostic::warning(
-                Code::EmptyProgram,
-                Span::new(file, 0, 0),
-                "the program declares nothing",
-            )
-            .label(if src.trim().is_empty() {
-                "the file is empty"
-            } else {
-                "only comments here"
-            })
-            .help("add an item, e.g. `job hello { image = \"busybox:1.36\" }`"),
+            Diagnostic::warning(Code::EmptyProgram, Span::new(file, 0, 0), "the program declares nothing")
+                .label(if src.trim().is_empty() { "the file is empty" } else { "only comments here" })
+                .help("add an item, e.g. `job hello { image = \"busybox:1.36\" }`"),
         );
     }
     while offset < src.len() {
@@ -91,11 +65,7 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = offset + pair.as_span().end();
-                let mut builder = build::Builder {
-                    file,
-                    base: offset,
-                    diags: &mut diags,
-                };
+                let mut builder = build::Builder { file, base: offset, diags: &mut diags };
                 ast.items.push(builder.item(pair));
                 offset = skip_trivia(src, end);
             }
@@ -130,8 +100,7 @@ fn next_item_start(src: &str, from: usize) -> usize {
         let rest = &src[i..];
         let starts_item = ITEM_KEYWORDS.iter().any(|kw| {
             rest.starts_with(kw)
-                && !rest[kw.len()..]
-                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !rest[kw.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
         if starts_item {
             return i;

@@ -48,10 +48,7 @@ pub fn prescan(file: FileId, src: &str) -> Prescan {
             match b {
                 b'#' => {
                     let end = src[i..].find('\n').map_or(bytes.len(), |n| i + n);
-                    comments.push(Comment {
-                        text: src[i + 1..end].to_string(),
-                        span: Span::new(file, i, end),
-                    });
+                    comments.push(Comment { text: src[i + 1..end].to_string(), span: Span::new(file, i, end) });
                     i = end;
                     continue;
                 }
