@@ -13,17 +13,38 @@ fn outcome(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(path).expect("test files are UTF-8");
-    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader, &pipec::Options::default());
+    let options = test_options(&text);
+    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader, &options);
     let mut out = String::new();
     for d in &c.diagnostics {
         out.push_str(&render::human(d, &c.sources, false));
         out.push('\n');
     }
     if !c.has_errors() {
-        out.push_str(&format!("# pipec build {rel}\n"));
+        let flags = if options.kube_version == pipec::version::KubeVersion::NEWEST {
+            String::new()
+        } else {
+            format!(" --kube-version {}", options.kube_version)
+        };
+        out.push_str(&format!("# pipec build{flags} {rel}\n"));
         out.push_str(&pipec::emit::stream(&c.objects));
     }
     out
+}
+
+/// A test file may set options in a comment line: `# test-options: --kube-version 1.30`.
+fn test_options(text: &str) -> pipec::Options {
+    let mut options = pipec::Options::default();
+    for line in text.lines().filter_map(|l| l.strip_prefix("# test-options:")) {
+        let mut words = line.split_whitespace();
+        while let Some(flag) = words.next() {
+            match (flag, words.next()) {
+                ("--kube-version", Some(v)) => options.kube_version = pipec::version::KubeVersion::parse(v).unwrap(),
+                other => panic!("unknown test option {other:?}"),
+            }
+        }
+    }
+    options
 }
 
 #[test]

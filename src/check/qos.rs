@@ -27,7 +27,13 @@ pub(super) fn assertion<'a>(ck: &mut Checker<'a>, pod: &Pod, key: &'a Key, value
     .label(format!("asserts {wanted}"));
     let culprit =
         breaker.and_then(|b| pod.containers.iter().chain(&pod.init_containers).find(|c| c.name == b.container));
-    if let Some(c) = culprit
+    if wanted == "BestEffort" {
+        // Any container that sets cpu or memory breaks BestEffort.
+        let setter = pod.containers.iter().chain(&pod.init_containers).find(|c| c.resources_span.is_some());
+        if let Some(span) = setter.and_then(|c| c.resources_span) {
+            d = d.secondary(span, "sets cpu or memory");
+        }
+    } else if let Some(c) = culprit
         && let Some(span) = c.resources_span.or(c.span)
     {
         d = d.secondary(span, reason.clone());
