@@ -4,12 +4,15 @@
 //! at the first).
 
 mod calls;
+mod cron_job;
 mod eval;
 mod fields;
 mod job;
 mod names;
+mod placement;
 mod pod;
 mod qos;
+mod resources;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, closest};

@@ -7,27 +7,15 @@ use super::fields::{Fields, Labeled, Value};
 use super::job::{self, JobContext};
 use super::names;
 use super::qos;
+use super::{cron_job, placement, resources};
 use crate::ast::{self, Block, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{self, Container, EnvVar, Mount, NodeAffinity, NodeRequirement, Pod, Resources, Toleration, Volume};
+use crate::ir::{self, Container, EnvVar, Mount, Pod, Resources, Volume};
 use crate::schema::{self, Contexts};
 use crate::source::Span;
-use crate::values::Suffix;
 
 const PULL: Choices = &[("always", "Always"), ("if-not-present", "IfNotPresent"), ("never", "Never")];
 const RESTART: Choices = &[("never", "Never"), ("on-failure", "OnFailure"), ("always", "Always")];
-const CONCURRENCY: Choices = &[("allow", "Allow"), ("forbid", "Forbid"), ("replace", "Replace")];
-const TOLERATION_OPERATOR: Choices = &[("exists", "Exists"), ("equal", "Equal")];
-const EFFECT: Choices =
-    &[("no-schedule", "NoSchedule"), ("prefer-no-schedule", "PreferNoSchedule"), ("no-execute", "NoExecute")];
-const NODE_OPERATOR: Choices = &[
-    ("in", "In"),
-    ("not-in", "NotIn"),
-    ("exists", "Exists"),
-    ("does-not-exist", "DoesNotExist"),
-    ("gt", "Gt"),
-    ("lt", "Lt"),
-];
 const I32_MAX: i64 = i32::MAX as i64;
 
 /// The `mount` entries of one container: (is init container, index in its list, mounts).
@@ -63,7 +51,7 @@ pub(super) fn workload<'a>(
             let spec = job::job_spec(ck, &mut f, &job_cx);
             meta.zip(pod).map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
         }
-        WorkloadKind::Cron => cron(ck, &mut f, meta, pod, span, &job_cx),
+        WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => {
             let update = match f.take("update") {
                 Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
@@ -101,101 +89,6 @@ fn rolling_update_progresses(ck: &mut Checker, update: &ir::UpdateStrategy, span
         return false;
     }
     true
-}
-
-fn cron<'a>(
-    ck: &mut Checker<'a>,
-    f: &mut Fields<'a>,
-    meta: Option<ir::Meta>,
-    pod: Option<Pod>,
-    span: Span,
-    job_cx: &JobContext,
-) -> Option<ir::Object> {
-    if let Some((k, v)) = f.take("api-version")
-        && let Some(e) = ck.expr_of(k, v)
-        && let Some(api) = ck.string(e, "`api-version`")
-        && api != "batch/v1"
-    {
-        let (message, help) = if api == "batch/v1beta1" {
-            (
-                format!("`batch/v1beta1` CronJobs were removed in Kubernetes 1.25; the target is {}", ck.kube),
-                "remove `api-version`: pipec emits `batch/v1`, which has the same fields".to_string(),
-            )
-        } else {
-            (
-                format!("`{api}` is not an API version of CronJob"),
-                "CronJobs are `batch/v1`: remove `api-version`".to_string(),
-            )
-        };
-        ck.report(Diagnostic::error(Code::RemovedApi, e.span, message).label("not served").help(help));
-    }
-    let schedule = match f.take("schedule") {
-        Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
-            let s = ck.string(e, "`schedule`")?;
-            check_schedule_shape(ck, &s, e.span).then_some(s)
-        }),
-        None => {
-            ck.report(
-                Diagnostic::error(Code::MissingKey, span, "a `cron` needs a `schedule`")
-                    .label("no schedule")
-                    .help("add `schedule = \"0 2 * * *\"` (five fields: minute hour day-of-month month day-of-week)"),
-            );
-            None
-        }
-    };
-    let time_zone = match f.take("timezone") {
-        Some((k, v)) => {
-            ck.gate(k);
-            ck.expr_of(k, v).and_then(|e| ck.string(e, "`timezone`"))
-        }
-        None => None,
-    };
-    let concurrency_policy = choice(ck, f, "concurrency", CONCURRENCY);
-    let starting_deadline_seconds = seconds(ck, f, "starting-deadline", 0);
-    let successful_jobs_history_limit = int(ck, f, "keep-succeeded", 0).map(|n| n as i32);
-    let failed_jobs_history_limit = int(ck, f, "keep-failed", 0).map(|n| n as i32);
-    let suspend = boolean(ck, f, "suspend");
-    let job = job::job_spec(ck, f, job_cx);
-    Some(ir::Object::Cron(ir::Cron {
-        meta: meta?,
-        schedule: schedule?,
-        time_zone,
-        concurrency_policy,
-        starting_deadline_seconds,
-        successful_jobs_history_limit,
-        failed_jobs_history_limit,
-        suspend,
-        job,
-        pod: pod?,
-    }))
-}
-
-/// Five fields or a macro; the full cron grammar is checked field by field elsewhere.
-fn check_schedule_shape(ck: &mut Checker, s: &str, span: Span) -> bool {
-    let trimmed = s.trim();
-    let ok = if trimmed.starts_with('@') {
-        ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].contains(&trimmed)
-            || trimmed.starts_with("@every ")
-    } else {
-        trimmed.split_whitespace().count() == 5
-    };
-    if trimmed.contains("TZ=") {
-        ck.report(
-            Diagnostic::error(Code::BadSchedule, span, "a schedule cannot set its time zone")
-                .label("`TZ=` in the schedule")
-                .help("Kubernetes rejects `TZ=`/`CRON_TZ=` here: write the zone as `timezone = \"Asia/Shanghai\"`"),
-        );
-        return false;
-    }
-    if !ok {
-        let n = trimmed.split_whitespace().count();
-        ck.report(
-            Diagnostic::error(Code::BadSchedule, span, format!("a schedule has five fields, this one has {n}"))
-                .label("not a cron schedule")
-                .help("write minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\", or a macro such as \"@daily\""),
-        );
-    }
-    ok
 }
 
 fn pod<'a>(
@@ -340,7 +233,7 @@ fn pod<'a>(
         match ck.expr_of(k, v).and_then(|e| ck.list(e, "`tolerations`")) {
             Some(items) => {
                 for item in items {
-                    match toleration(ck, item) {
+                    match placement::toleration(ck, item) {
                         Some(t) => pod.tolerations.push(t),
                         None => ok = false,
                     }
@@ -350,7 +243,7 @@ fn pod<'a>(
         }
     }
     if let Some((_, v)) = f.take("affinity") {
-        match affinity(ck, v) {
+        match placement::affinity(ck, v) {
             Some(a) => pod.affinity = Some(a),
             None => ok = false,
         }
@@ -524,7 +417,7 @@ fn container_fields<'a>(
     }
     let resources_span = f.peek_span("resources");
     let resources = match f.take("resources") {
-        Some((_, v)) => resources(ck, v),
+        Some((_, v)) => resources::resources(ck, v),
         None => Some(Resources::default()),
     };
     let (image, image_span) = image?;
@@ -555,242 +448,6 @@ pub fn default_pull_policy(image: &str) -> &'static str {
         Some((_, "latest")) | None => "Always",
         Some(_) => "IfNotPresent",
     }
-}
-
-fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
-    let mut out = Resources::default();
-    let mut ok = true;
-    let mut f = match v {
-        Value::Block(b) => Fields::from_block(ck, b, schema::RESOURCES, "`resources`"),
-        Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::RESOURCES, "`resources`"),
-            _ => {
-                ck.report(
-                    Diagnostic::error(Code::TypeMismatch, e.span, "`resources` takes a block")
-                        .label("not a block")
-                        .help("write `resources { cpu = 1, memory = 512Mi }`"),
-                );
-                return None;
-            }
-        },
-    };
-    // Short form: `cpu = 1` sets request and limit alike.
-    for (key, q, _) in resource_amounts(ck, &mut f, &mut ok) {
-        out.requests.insert(key.clone(), q);
-        out.limits.insert(key, q);
-    }
-    let mut request_spans = Vec::new();
-    let mut limit_spans = Vec::new();
-    for (name, target) in [("requests", &mut out.requests), ("limits", &mut out.limits)] {
-        if let Some((_, v)) = f.take(name) {
-            let mut inner = match v {
-                Value::Block(b) => Fields::from_block(
-                    ck,
-                    b,
-                    schema::REQUESTS,
-                    if name == "requests" { "`requests`" } else { "`limits`" },
-                ),
-                Value::Expr(e) => match &e.kind {
-                    ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::REQUESTS, "`requests`"),
-                    _ => {
-                        ck.report(
-                            Diagnostic::error(Code::TypeMismatch, e.span, format!("`{name}` takes a block"))
-                                .label("not a block")
-                                .help(format!("write `{name} {{ cpu = 1, memory = 512Mi }}`")),
-                        );
-                        ok = false;
-                        continue;
-                    }
-                },
-            };
-            for (key, q, span) in resource_amounts(ck, &mut inner, &mut ok) {
-                let spans = if name == "requests" { &mut request_spans } else { &mut limit_spans };
-                spans.push((key.clone(), span));
-                target.insert(key, q);
-            }
-            inner.finish(ck);
-        }
-    }
-    f.finish(ck);
-    for (key, request_span) in &request_spans {
-        if let (Some(request), Some(limit)) = (out.requests.get(key), out.limits.get(key))
-            && request.nanos() > limit.nanos()
-        {
-            let mut d = Diagnostic::error(
-                Code::RequestsOverLimits,
-                *request_span,
-                format!("the {key} request ({request}) is above its limit ({limit})"),
-            )
-            .label("request above limit")
-            .help(format!(
-                "raise the limit or lower the request: Kubernetes rejects requests above limits (here {key})"
-            ));
-            if let Some((_, limit_span)) = limit_spans.iter().find(|(k, _)| k == key) {
-                d = d.secondary(*limit_span, "the limit");
-            }
-            ck.report(d);
-            ok = false;
-        }
-    }
-    ok.then_some(out)
-}
-
-/// `cpu`, `memory`, `ephemeral-storage` and extended resources (`"nvidia.com/gpu"`).
-fn resource_amounts<'a>(
-    ck: &mut Checker<'a>,
-    f: &mut Fields<'a>,
-    ok: &mut bool,
-) -> Vec<(String, crate::values::Quantity, Span)> {
-    let mut out = Vec::new();
-    let mut keys: Vec<(&ast::Key, Value)> = Vec::new();
-    for k in ["cpu", "memory", "ephemeral-storage"] {
-        if let Some(kv) = f.take(k) {
-            keys.push(kv);
-        }
-    }
-    keys.extend(f.take_rest(|k| k.contains('/') || k.starts_with("hugepages-")));
-    for (key, v) in keys {
-        let Some(e) = ck.expr_of(key, v) else {
-            *ok = false;
-            continue;
-        };
-        let Some(q) = ck.quantity(e, &format!("`{}`", key.text)) else {
-            *ok = false;
-            continue;
-        };
-        let text = ck.sources.text(e.span).to_string();
-        if key.text == "memory" || key.text == "ephemeral-storage" {
-            if q.suffix == Suffix::Milli {
-                let n = text.trim_end_matches('m');
-                ck.report(
-                    Diagnostic::warning(
-                        Code::SuspiciousUnit,
-                        e.span,
-                        format!("`{text}` of {} is {n} thousandths of a byte", key.text),
-                    )
-                    .label("`m` means milli here")
-                    .help(format!("did you mean `{n}Mi` (mebibytes)?")),
-                );
-            }
-        } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {
-            ck.report(
-                Diagnostic::warning(Code::SuspiciousUnit, e.span, format!("`{text}` of CPU is counted in cores"))
-                    .label("a byte unit on CPU")
-                    .help("CPU is written in cores (`2`) or millicores (`500m`)"),
-            );
-        }
-        out.push((key.text.clone(), q, e.span));
-    }
-    out
-}
-
-fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<Toleration> {
-    let (e, _) = ck.resolve(item)?;
-    let ast::ExprKind::Map(entries) = &e.kind else {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a toleration is written as a map")
-                .label("not a map")
-                .help("write `{ key: \"virtual-kubelet.io/provider\", operator: exists, effect: no-schedule }`"),
-        );
-        return None;
-    };
-    let mut f = Fields::from_map(ck, entries, schema::TOLERATION, "a toleration");
-    let key = string(ck, &mut f, "key");
-    let operator = choice(ck, &mut f, "operator", TOLERATION_OPERATOR);
-    let value_span = f.take("value");
-    let value = value_span.and_then(|(k, v)| ck.expr_of(k, v)).and_then(|e| ck.text(e, "`value`"));
-    let effect = choice(ck, &mut f, "effect", EFFECT);
-    let seconds = seconds(ck, &mut f, "duration", 0);
-    f.finish(ck);
-    if operator == Some("Exists") && value.is_some() {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a toleration with `operator: exists` cannot have a `value`")
-                .label("value with exists")
-                .help("drop the `value`, or use `operator: equal`"),
-        );
-        return None;
-    }
-    if seconds.is_some() && effect != Some("NoExecute") {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "`duration` only applies to `effect: no-execute`")
-                .label("duration without no-execute")
-                .help("add `effect: no-execute`, or drop `duration`"),
-        );
-        return None;
-    }
-    Some(Toleration { key, operator, value, effect, seconds })
-}
-
-fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
-    let mut f = match v {
-        Value::Block(b) => Fields::from_block(ck, b, schema::AFFINITY, "`affinity`"),
-        Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::AFFINITY, "`affinity`"),
-            _ => {
-                ck.report(
-                    Diagnostic::error(Code::TypeMismatch, e.span, "`affinity` takes a block")
-                        .label("not a block")
-                        .help("write `affinity { required = [{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }] }`"),
-                );
-                return None;
-            }
-        },
-    };
-    let mut out = NodeAffinity::default();
-    let mut ok = true;
-    for (which, preferred) in [("required", false), ("preferred", true)] {
-        let Some((k, v)) = f.take(which) else {
-            continue;
-        };
-        let Some(items) = ck.expr_of(k, v).and_then(|e| ck.list(e, &format!("`{which}`"))) else {
-            ok = false;
-            continue;
-        };
-        for item in items {
-            match node_term(ck, item, preferred) {
-                Some((weight, req)) if preferred => out.preferred.push((weight, req)),
-                Some((_, req)) => out.required.push(req),
-                None => ok = false,
-            }
-        }
-    }
-    f.finish(ck);
-    ok.then_some(out)
-}
-
-fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> Option<(i32, NodeRequirement)> {
-    let (e, _) = ck.resolve(item)?;
-    let ast::ExprKind::Map(entries) = &e.kind else {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a node term is written as a map")
-                .label("not a map")
-                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
-        );
-        return None;
-    };
-    let mut f = Fields::from_map(ck, entries, schema::NODE_TERM, "a node term");
-    let key = string(ck, &mut f, "key");
-    let operator = choice(ck, &mut f, "operator", NODE_OPERATOR);
-    let values = string_list(ck, &mut f, "values");
-    let weight = if preferred { int(ck, &mut f, "weight", 1).filter(|w| *w <= 100) } else { None };
-    f.finish(ck);
-    let (Some(key), Some(operator)) = (key, operator) else {
-        ck.report(
-            Diagnostic::error(Code::MissingKey, e.span, "a node term needs `key` and `operator`")
-                .label("incomplete term")
-                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
-        );
-        return None;
-    };
-    if preferred && weight.is_none() {
-        ck.report(
-            Diagnostic::error(Code::MissingKey, e.span, "a preferred node term needs a `weight` from 1 to 100")
-                .label("no weight")
-                .help("add `weight: 50`"),
-        );
-        return None;
-    }
-    Some((weight.unwrap_or(0) as i32, NodeRequirement { key, operator, values }))
 }
 
 fn mount<'a>(
@@ -872,36 +529,41 @@ fn mount<'a>(
 
 // ---- small typed getters over Fields ---------------------------------------
 
-fn expr<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<&'a ast::Expr> {
+pub(super) fn expr<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<&'a ast::Expr> {
     let (k, v) = f.take(key)?;
     ck.expr_of(k, v)
 }
 
-fn int<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64) -> Option<i64> {
+pub(super) fn int<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64) -> Option<i64> {
     let e = expr(ck, f, key)?;
     ck.int(e, &format!("`{key}`"), min, I32_MAX)
 }
 
-fn seconds<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: u64) -> Option<i64> {
+pub(super) fn seconds<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: u64) -> Option<i64> {
     let e = expr(ck, f, key)?;
     ck.seconds(e, &format!("`{key}`"), min)
 }
 
-fn string<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<String> {
+pub(super) fn string<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<String> {
     let e = expr(ck, f, key)?;
     ck.string(e, &format!("`{key}`"))
 }
 
-fn string_list<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Vec<String> {
+pub(super) fn string_list<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Vec<String> {
     expr(ck, f, key).and_then(|e| ck.string_list(e, &format!("`{key}`"))).unwrap_or_default()
 }
 
-fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bool> {
+pub(super) fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bool> {
     let e = expr(ck, f, key)?;
     ck.bool(e, &format!("`{key}`"))
 }
 
-fn choice<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, choices: Choices) -> Option<&'static str> {
+pub(super) fn choice<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    key: &str,
+    choices: Choices,
+) -> Option<&'static str> {
     let e = expr(ck, f, key)?;
     ck.choice(e, &format!("`{key}`"), choices)
 }
