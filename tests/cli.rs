@@ -141,3 +141,42 @@ fn output_dir_with_foreign_files_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
     assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
 }
+
+#[test]
+fn sarif_is_one_log_with_rules_and_locations() {
+    let out = pipec(&["check", "--message-format", "sarif", "tests/cases/errors/unknown-keys.pipe"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&out.stderr).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "pipec");
+    assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "P0101");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 2);
+    assert_eq!(results[0]["level"], "error");
+}
+
+#[test]
+fn explain_qos_names_each_workloads_class() {
+    let out = pipec(&["check", "--explain-qos", "examples/log-agent.pipe", "examples/virtual-node.pipe", "examples/soak.pipe"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("qos: daemon/log-agent: Guaranteed"), "{stderr}");
+    assert!(stderr.contains("qos: job/pi: Burstable (container `pi` has no cpu limit)"), "{stderr}");
+    assert!(stderr.contains("qos: job/stable-test: BestEffort"), "{stderr}");
+}
+
+#[test]
+fn kube_version_is_checked_and_applied() {
+    let out = pipec(&["build", "--kube-version", "1.20", "examples/soak.pipe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1.27 to 1.37"));
+
+    let out = pipec(&["build", "--kube-version", "1.27", "tests/cases/ok/job-policies.pipe"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("P0408"));
+    let out = pipec(&["build", "--kube-version", "1.37", "tests/cases/ok/job-policies.pipe"]);
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -20,3 +20,14 @@ fn every_key_names_its_kubernetes_field() {
         assert!(!k.k8s.is_empty() && !k.doc.is_empty(), "{} lacks docs", k.key);
     }
 }
+
+#[test]
+fn checks_table_matches_the_codes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md");
+    let expected = pipec::diag::checks_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(actual == expected, "docs/checks.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`");
+}

@@ -83,3 +83,18 @@ codes! {
     UnknownTimeZone = "P0421", "time zone not in the IANA database", "CronJob timeZone must name a zone of the tz database";
     SuspiciousSchedule = "P0422", "schedule that probably does not do what was meant", "A run every minute with runs longer than a minute pile up; startingDeadlineSeconds < 10 may never start";
 }
+
+/// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.
+pub fn checks_markdown() -> String {
+    let mut out = String::from(
+        "# Checks\n\nGenerated from `src/diag/codes.rs` (a test keeps this page equal to it). Every diagnostic \
+         pipec reports, with the Kubernetes rule or behaviour it pre-empts; `pipec explain CODE` prints a \
+         code's page (`docs/errors/`), with a wrong example and the fix.\n\n\
+         | code | check | Kubernetes rule it pre-empts |\n|---|---|---|\n",
+    );
+    for c in Code::ALL {
+        let rule = if c.rule().is_empty() { "— (a language rule)" } else { c.rule() };
+        out.push_str(&format!("| [{0}](errors/{0}.md) | {1} | {2} |\n", c.as_str(), c.title(), rule.replace('|', "\\|")));
+    }
+    out
+}

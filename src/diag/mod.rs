@@ -6,7 +6,7 @@
 mod codes;
 pub mod render;
 
-pub use codes::Code;
+pub use codes::{Code, checks_markdown};
 
 use crate::source::Span;
 
