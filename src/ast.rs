@@ -30,7 +30,8 @@ pub struct Item {
 pub enum ItemKind {
     Namespace(StringLit),
     Let { name: Ident, value: Expr },
-    Config { name: Name, body: Block },
+    /// `config name { … }` is emitted; `config name` alone refers to a ConfigMap the cluster has.
+    Config { name: Name, body: Option<Block> },
     Secret { name: Name, body: Option<Block> },
     Workload { kind: Spanned<WorkloadKind>, name: Name, body: Block },
 }

@@ -132,6 +132,9 @@ pub struct Pod {
     pub volumes: Vec<Volume>,
     pub restart_policy: &'static str,
     pub node_selector: StringMap,
+    /// Labels and annotations of the pod template (`pod-labels`, `pod-annotations`).
+    pub labels: StringMap,
+    pub annotations: StringMap,
     pub tolerations: Vec<Toleration>,
     pub affinity: Option<NodeAffinity>,
     pub service_account: Option<String>,

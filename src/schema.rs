@@ -54,7 +54,9 @@ keys! {
     "init" in WORKLOAD, "`init NAME { … }`" => "spec.initContainers[]", "An init container, run to completion before the others, in order.";
     "volume" in WORKLOAD, "`volume NAME = empty-dir(…)` | `host-path(…)` | `pvc(…)` | `config(…)` | `secret(…)`" => "spec.volumes[]", "A volume that `mount` can name.";
     "restart" in WORKLOAD, "`never` | `on-failure` | `always`" => "spec.restartPolicy", "Pod restart policy. Jobs: `never` (default) or `on-failure`; daemons: `always`. Always emitted.";
-    "labels" in WORKLOAD | CONFIG, "map of strings" => "metadata.labels (and the pod template's)", "Labels for the object and its pods.";
+    "labels" in WORKLOAD | CONFIG, "map of strings" => "metadata.labels", "Labels of the object (Kubernetes does not copy them to the pods).";
+    "pod-labels" in WORKLOAD, "map of strings" => "spec.template.metadata.labels", "Labels of the pods.";
+    "pod-annotations" in WORKLOAD, "map of strings" => "spec.template.metadata.annotations", "Annotations of the pods.";
     "annotations" in WORKLOAD | CONFIG, "map of strings" => "metadata.annotations", "Annotations for the object.";
     "node-selector" in WORKLOAD, "map of strings" => "spec.nodeSelector", "Only run on nodes with all these labels.";
     "tolerations" in WORKLOAD, "list of `{ key, operator, value, effect, duration }`" => "spec.tolerations", "Taints the pods tolerate.";

@@ -137,8 +137,9 @@ impl<'a> Checker<'a> {
                 self.finish_args(a, &[], "config(name, \"key\")");
                 let config = self.config_ref(config)?;
                 let key_text = self.string(key, "the config key")?;
-                let known = &self.configs[&config].keys;
-                if !known.contains(&key_text) {
+                if let Some(known) = &self.configs[&config].keys
+                    && !known.contains(&key_text)
+                {
                     let help = match closest(&key_text, known.iter().map(String::as_str)) {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => format!(

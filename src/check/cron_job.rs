@@ -59,7 +59,18 @@ pub(super) fn cron<'a>(
         None => None,
     };
     let concurrency_policy = choice(ck, f, "concurrency", CONCURRENCY);
+    let starting_span = f.peek_span("starting-deadline");
     let starting_deadline_seconds = seconds(ck, f, "starting-deadline", 0);
+    if let (Some(s), Some(span)) = (starting_deadline_seconds, starting_span)
+        && s < 10
+    {
+        // The controller checks schedules every 10 s: a shorter window can be missed every time.
+        ck.report(
+            Diagnostic::warning(Code::SuspiciousSchedule, span, format!("a starting deadline of {s}s may never be met"))
+                .label("shorter than the controller's 10 s check")
+                .help("the CronJob controller looks for due runs every 10 seconds; use at least `starting-deadline = 10s`"),
+        );
+    }
     let successful_jobs_history_limit = int(ck, f, "keep-succeeded", 0).map(|n| n as i32);
     let failed_jobs_history_limit = int(ck, f, "keep-failed", 0).map(|n| n as i32);
     let suspend = boolean(ck, f, "suspend");

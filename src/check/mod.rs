@@ -39,8 +39,9 @@ pub struct Checker<'a> {
 }
 
 struct ConfigInfo {
-    /// The data keys, for checking `config(name, key)`.
-    keys: BTreeSet<String>,
+    /// The data keys, for checking `config(name, key)`; `None` for a ConfigMap
+    /// that exists in the cluster (`config name` without a block).
+    keys: Option<BTreeSet<String>>,
 }
 
 struct SecretInfo {
@@ -159,10 +160,15 @@ impl<'a> Checker<'a> {
         let mut objects: Vec<(usize, ir::Object)> = Vec::new();
         for (index, name, span) in &named {
             match &file.items[*index].kind {
-                ItemKind::Config { body, .. } => {
+                ItemKind::Config { body: Some(body), .. } => {
                     if let Some(c) = self.config(name, *span, body) {
                         objects.push((*index, ir::Object::Config(c)));
                     }
+                }
+                ItemKind::Config { body: None, .. } => {
+                    // A reference: its keys are unknown, so `config(name, key)` cannot be checked.
+                    names::check_object_name(self, name, *span, "ConfigMap", 253);
+                    self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
                 ItemKind::Secret { body, .. } => self.secret(name, *span, body.as_ref()),
                 _ => {}
@@ -254,7 +260,7 @@ impl<'a> Checker<'a> {
             None => None,
         };
         f.finish(self);
-        self.configs.insert(name.to_string(), ConfigInfo { keys: data.keys().cloned().collect() });
+        self.configs.insert(name.to_string(), ConfigInfo { keys: Some(data.keys().cloned().collect()) });
         Some(ir::Config { meta: meta?, data, immutable })
     }
 

@@ -248,6 +248,20 @@ fn pod<'a>(
             None => ok = false,
         }
     }
+    if let Some((_, v)) = f.take("pod-labels")
+        && let Some(entries) = ck.string_map(v, "`pod-labels`")
+    {
+        for (k, value) in entries {
+            ok &= names::check_label(ck, &k.text, k.span, Some((&value, k.span)), true);
+            pod.labels.insert(k.text.clone(), value);
+        }
+    }
+    if let Some((k, v)) = f.take("pod-annotations")
+        && let Some(entries) = ck.string_map(v, "`pod-annotations`")
+    {
+        ok &= names::check_annotations(ck, &entries, k.span.to(v.span()));
+        pod.annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
+    }
     pod.service_account = string(ck, f, "service-account");
     pod.priority_class = string(ck, f, "priority-class");
     pod.termination_grace_seconds = seconds(ck, f, "grace-period", 0);

@@ -59,7 +59,7 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
         })),
         ir::Object::Job(j) => K8sObject::Job(Box::new(batch::Job {
             metadata: object_meta(program, &j.meta),
-            spec: Some(job_spec(&j.spec, pod_template(&j.pod, template_labels(&j.meta, None)))),
+            spec: Some(job_spec(&j.spec, pod_template(&j.pod, template_labels(&j.pod, None)))),
             ..Default::default()
         })),
         ir::Object::Cron(c) => K8sObject::CronJob(Box::new(batch::CronJob {
@@ -74,18 +74,20 @@ fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
                 suspend: c.suspend,
                 job_template: batch::JobTemplateSpec {
                     metadata: None,
-                    spec: Some(job_spec(&c.job, pod_template(&c.pod, template_labels(&c.meta, None)))),
+                    spec: Some(job_spec(&c.job, pod_template(&c.pod, template_labels(&c.pod, None)))),
                 },
             },
             ..Default::default()
         })),
         ir::Object::Daemon(d) => {
-            let selector = BTreeMap::from([(NAME_LABEL.to_string(), d.meta.name.clone())]);
+            // The selector must match the template's labels: a user's own `app.kubernetes.io/name` wins.
+            let selected = d.pod.labels.get(NAME_LABEL).unwrap_or(&d.meta.name).clone();
+            let selector = BTreeMap::from([(NAME_LABEL.to_string(), selected)]);
             K8sObject::DaemonSet(Box::new(apps::DaemonSet {
                 metadata: object_meta(program, &d.meta),
                 spec: apps::DaemonSetSpec {
                     selector: LabelSelector { match_labels: Some(selector.clone()), match_expressions: None },
-                    template: pod_template(&d.pod, template_labels(&d.meta, Some(selector))),
+                    template: pod_template(&d.pod, template_labels(&d.pod, Some(selector))),
                     update_strategy: update_strategy(&d.update),
                     min_ready_seconds: d.min_ready_seconds,
                     revision_history_limit: None,
@@ -110,8 +112,9 @@ fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {
 }
 
 /// The pod template's labels: the user's, plus the selector's for a DaemonSet.
-fn template_labels(meta: &ir::Meta, selector: Option<BTreeMap<String, String>>) -> Option<BTreeMap<String, String>> {
-    let mut labels = meta.labels.clone();
+/// The pod template's labels: the program's `pod-labels`, plus the selector's for a DaemonSet.
+fn template_labels(pod: &ir::Pod, selector: Option<BTreeMap<String, String>>) -> Option<BTreeMap<String, String>> {
+    let mut labels = pod.labels.clone();
     labels.extend(selector.unwrap_or_default());
     (!labels.is_empty()).then_some(labels)
 }
@@ -184,7 +187,11 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
 
 fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
     core::PodTemplateSpec {
-        metadata: labels.map(|labels| ObjectMeta { labels: Some(labels), ..Default::default() }),
+        metadata: (labels.is_some() || !pod.annotations.is_empty()).then(|| ObjectMeta {
+            labels,
+            annotations: (!pod.annotations.is_empty()).then(|| pod.annotations.clone()),
+            ..Default::default()
+        }),
         spec: Some(core::PodSpec {
             containers: pod.containers.iter().map(container).collect(),
             init_containers: (!pod.init_containers.is_empty())
@@ -335,5 +342,46 @@ fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
             }),
         }),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn daemon(labels: &[(&str, &str)]) -> apps::DaemonSet {
+        let meta = ir::Meta {
+            name: "agent".into(),
+            span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
+            labels: Default::default(),
+            annotations: Default::default(),
+        };
+        let pod_labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let program = Program {
+            name: "p".into(),
+            namespace: None,
+            objects: vec![ir::Object::Daemon(ir::Daemon {
+                meta,
+                update: UpdateStrategy::Default,
+                min_ready_seconds: None,
+                pod: ir::Pod { restart_policy: "Always", labels: pod_labels, ..Default::default() },
+            })],
+        };
+        match lower(&program).pop() {
+            Some(K8sObject::DaemonSet(d)) => *d,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn daemonset_selector_matches_its_template() {
+        for labels in [&[][..], &[("app", "x")], &[(NAME_LABEL, "custom")]] {
+            let d = daemon(labels);
+            let selector = d.spec.selector.match_labels.unwrap();
+            let template = d.spec.template.metadata.unwrap().labels.unwrap();
+            for (k, v) in &selector {
+                assert_eq!(template.get(k), Some(v), "selector {k}={v} not in the template's labels");
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ impl Builder<'_> {
             }
             Rule::config_item => {
                 let name = self.name(next(&mut inner));
-                let body = self.block(next(&mut inner));
+                let body = inner.next().map(|b| self.block(b));
                 ItemKind::Config { name, body }
             }
             Rule::secret_item => {
