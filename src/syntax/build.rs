@@ -100,27 +100,30 @@ impl Builder<'_> {
 
     fn block(&mut self, p: P) -> Block {
         let span = self.span(&p);
-        let entries = p.into_inner().filter(|p| !is_token(p.as_rule())).map(|e| self.entry(e)).collect();
+        let mut entries = Vec::new();
+        let mut pairs = p.into_inner().filter(|p| !is_token(p.as_rule()));
+        while let Some(pair) = pairs.next() {
+            match pair.as_rule() {
+                Rule::key => {
+                    let key = self.key(pair);
+                    let rest = next(&mut pairs);
+                    entries.push(self.keyed_entry(key, rest));
+                }
+                _ => entries.push(self.mount(pair)),
+            }
+        }
         Block { entries, span }
     }
 
-    fn entry(&mut self, p: P) -> Entry {
-        let span = self.span(&p);
+    /// `key = value`, `key { … }` or `key label …`: the pair after the key says which.
+    fn keyed_entry(&mut self, key: Key, p: P) -> Entry {
+        let span = key.span.to(self.span(&p));
         let rule = p.as_rule();
         let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
         let kind = match rule {
-            Rule::field => {
-                let key = self.key(next(&mut inner));
-                let value = self.expr(next(&mut inner));
-                EntryKind::Field { key, value }
-            }
-            Rule::nested => {
-                let key = self.key(next(&mut inner));
-                let body = self.block(next(&mut inner));
-                EntryKind::Nested { key, body }
-            }
-            Rule::labeled => {
-                let key = self.key(next(&mut inner));
+            Rule::field => EntryKind::Field { key, value: self.expr(next(&mut inner)) },
+            Rule::nested => EntryKind::Nested { key, body: self.block(next(&mut inner)) },
+            _ => {
                 let label = self.name(next(&mut inner));
                 let v = next(&mut inner);
                 let value = match v.as_rule() {
@@ -129,24 +132,28 @@ impl Builder<'_> {
                 };
                 EntryKind::Labeled { key, label, value }
             }
-            _ => {
-                let source = self.name(next(&mut inner));
-                let path = self.string(next(&mut inner));
-                let mut read_only = None;
-                let mut sub_path = None;
-                for opt in inner {
-                    match opt.as_rule() {
-                        Rule::kw_readonly => read_only = Some(self.span(&opt)),
-                        _ => {
-                            let s = opt.into_inner().find(|p| p.as_rule() == Rule::string);
-                            sub_path = s.map(|s| self.string(s));
-                        }
-                    }
-                }
-                EntryKind::Mount(Mount { source, path, read_only, sub_path })
-            }
         };
         Entry { kind, span }
+    }
+
+    /// `mount NAME at "PATH" [readonly] [subpath "…"]`
+    fn mount(&mut self, p: P) -> Entry {
+        let span = self.span(&p);
+        let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
+        let source = self.name(next(&mut inner));
+        let path = self.string(next(&mut inner));
+        let mut read_only = None;
+        let mut sub_path = None;
+        for opt in inner {
+            match opt.as_rule() {
+                Rule::kw_readonly => read_only = Some(self.span(&opt)),
+                _ => {
+                    let s = opt.into_inner().find(|p| p.as_rule() == Rule::string);
+                    sub_path = s.map(|s| self.string(s));
+                }
+            }
+        }
+        Entry { kind: EntryKind::Mount(Mount { source, path, read_only, sub_path }), span }
     }
 
     fn expr(&mut self, p: P) -> Expr {

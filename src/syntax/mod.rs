@@ -59,7 +59,10 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
                 .label(if src.trim().is_empty() { "the file is empty" } else { "only comments here" })
                 .help("add an item, e.g. `job hello { image = \"busybox:1.36\" }`"),
         );
+        return (ast, diags);
     }
+    // Item by item: each parse holds one item's tokens, and after an error the
+    // parser resumes at the next item.
     while offset < src.len() {
         match PipeParser::parse(Rule::item_here, &src[offset..]) {
             Ok(mut pairs) => {
