@@ -143,25 +143,26 @@ pub fn reference_markdown() -> String {
         "# Keys\n\nGenerated from `src/schema.rs` (a test keeps this page equal to it). \
          Each key lists where it may be written, what it takes, and the Kubernetes field it becomes.\n",
     );
-    // Each key is listed once, in the first section whose context it has.
+    // Each key is listed once, in the first section all of whose contexts it has.
     let sections: &[(&str, Contexts)] = &[
         ("Containers (in `job`, `cron`, `daemon`, `container`, `init`)", CONTAINER),
-        ("Pods (in `job`, `cron`, `daemon`)", DAEMON),
-        ("Jobs (in `job` and `cron`)", JOB),
+        ("Pods (in `job`, `cron`, `daemon`)", WORKLOAD),
+        ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
         ("ConfigMaps (in `config`)", CONFIG),
         ("Secrets (in `secret`)", SECRET),
         ("Resources (in `resources`, `requests`, `limits`)", RESOURCES),
         ("Tolerations (items of `tolerations`)", TOLERATION),
-        ("Affinity (in `affinity`, and its node terms)", AFFINITY | NODE_TERM),
+        ("Affinity (in `affinity`)", AFFINITY),
+        ("Node terms (items of `required` and `preferred`)", NODE_TERM),
         ("Failure policy rules (items of `failure-policy`)", FAILURE_RULE),
         ("Success policy rules (items of `success-policy`)", SUCCESS_RULE),
     ];
     let mut seen = std::collections::HashSet::new();
     for (title, ctx) in sections {
         out.push_str(&format!("\n## {title}\n\n| key | takes | Kubernetes field | meaning |\n|---|---|---|---|\n"));
-        for k in KEYS.iter().filter(|k| k.contexts & ctx != 0 && seen.insert(k.key)) {
+        for (_, k) in KEYS.iter().enumerate().filter(|(i, k)| k.contexts & ctx == *ctx && seen.insert(*i)) {
             out.push_str(&format!("| `{}` | {} | `{}` | {} |\n", k.key, k.takes.replace('|', "\\|"), k.k8s, k.doc));
         }
     }

@@ -177,7 +177,7 @@ impl<'a> Checker<'a> {
                     };
                     self.report(
                         Diagnostic::error(
-                            Code::UnusedSecretKey,
+                            Code::UndeclaredSecretKey,
                             key.span,
                             format!("secret `{secret}` declares no key `{key_text}`"),
                         )

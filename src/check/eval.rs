@@ -195,7 +195,7 @@ impl<'a> Checker<'a> {
                     via,
                     what,
                     "a number",
-                    format!("remove the quotes: {}", s.as_plain().unwrap_or_default()),
+                    format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default()),
                 );
                 return None;
             }
@@ -248,7 +248,7 @@ impl<'a> Checker<'a> {
                     via,
                     what,
                     "a duration",
-                    format!("remove the quotes: {}", s.as_plain().unwrap_or_default()),
+                    format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default()),
                 );
                 None
             }
@@ -314,7 +314,7 @@ impl<'a> Checker<'a> {
                     via,
                     what,
                     "a quantity",
-                    format!("remove the quotes: {}", s.as_plain().unwrap_or_default()),
+                    format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default()),
                 );
                 None
             }

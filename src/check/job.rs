@@ -41,6 +41,8 @@ pub(super) fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, cx: &JobCon
     let suspend =
         if cx.with_suspend { taken(ck, f, "suspend").and_then(|(e, _)| ck.bool(e, "`suspend`")) } else { None };
 
+    let per_index_span = f.peek_span("retries-per-index");
+    let max_failed_span = f.peek_span("max-failed-indexes");
     let per_index = int_field(ck, f, "retries-per-index", 0);
     let max_failed = int_field(ck, f, "max-failed-indexes", 0);
     let pod_replacement =
@@ -53,13 +55,13 @@ pub(super) fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, cx: &JobCon
     let success_policy = f.take("success-policy").and_then(|(k, v)| {
         ck.gate(k);
         if !indexed {
-            indexed_only(ck, k.span, "success-policy");
+            indexed_only(ck, k.span.to(v.span()), "success-policy");
         }
         success_policy(ck, k, v, completions.map(|(n, _)| n))
     });
 
-    for (key, value) in [("retries-per-index", per_index), ("max-failed-indexes", max_failed)] {
-        if let Some((_, span)) = value
+    for (key, span) in [("retries-per-index", per_index_span), ("max-failed-indexes", max_failed_span)] {
+        if let Some(span) = span
             && !indexed
         {
             indexed_only(ck, span, key);

@@ -307,10 +307,10 @@ impl<'a> Checker<'a> {
         let Some(g) = version::gate(&key.text) else { return };
         let target = self.kube;
         if target.minor < g.beta {
-            let alpha = if target.minor >= g.alpha {
-                format!(" (alpha, off by default, since 1.{})", g.alpha)
+            let state = if target.minor >= g.alpha {
+                format!("only alpha in {target}, off unless a feature gate enables it")
             } else {
-                String::new()
+                format!("unknown to {target}")
             };
             self.report(
                 Diagnostic::error(
@@ -318,7 +318,7 @@ impl<'a> Checker<'a> {
                     key.span,
                     format!("`{}` needs Kubernetes 1.{}; the target is {target}", key.text, g.beta),
                 )
-                .label(format!("{} is not served by {target}{alpha}", g.field))
+                .label(format!("{} is {state}", g.field))
                 .help(format!(
                     "an older API server drops the field silently: target a newer version with `--kube-version 1.{}`, or remove `{}`",
                     g.beta, key.text

@@ -3,7 +3,7 @@
 use super::Checker;
 use super::eval::Choices;
 use super::fields::{Fields, Value};
-use super::pod::{choice, int, seconds, string, string_list};
+use super::pod::{choice, int_in, seconds, string, string_list};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{NodeAffinity, NodeRequirement, Toleration};
@@ -109,7 +109,8 @@ fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> 
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", NODE_OPERATOR);
     let values = string_list(ck, &mut f, "values");
-    let weight = if preferred { int(ck, &mut f, "weight", 1).filter(|w| *w <= 100) } else { None };
+    let has_weight = f.peek_span("weight").is_some();
+    let weight = if preferred { int_in(ck, &mut f, "weight", 1, 100) } else { None };
     f.finish(ck);
     let (Some(key), Some(operator)) = (key, operator) else {
         ck.report(
@@ -119,13 +120,16 @@ fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> 
         );
         return None;
     };
-    if preferred && weight.is_none() {
+    if preferred && !has_weight {
         ck.report(
             Diagnostic::error(Code::MissingKey, e.span, "a preferred node term needs a `weight` from 1 to 100")
                 .label("no weight")
                 .help("add `weight: 50`"),
         );
         return None;
+    }
+    if preferred && weight.is_none() {
+        return None; // out of range, reported above
     }
     Some((weight.unwrap_or(0) as i32, NodeRequirement { key, operator, values }))
 }

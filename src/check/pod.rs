@@ -549,8 +549,12 @@ pub(super) fn expr<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> O
 }
 
 pub(super) fn int<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64) -> Option<i64> {
+    int_in(ck, f, key, min, I32_MAX)
+}
+
+pub(super) fn int_in<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64, max: i64) -> Option<i64> {
     let e = expr(ck, f, key)?;
-    ck.int(e, &format!("`{key}`"), min, I32_MAX)
+    ck.int(e, &format!("`{key}`"), min, max)
 }
 
 pub(super) fn seconds<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: u64) -> Option<i64> {

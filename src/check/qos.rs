@@ -39,9 +39,7 @@ pub(super) fn assertion<'a>(ck: &mut Checker<'a>, pod: &Pod, key: &'a Key, value
         d = d.secondary(span, reason.clone());
     }
     let help = match (wanted, class) {
-        ("Guaranteed", _) => format!(
-            "{reason}: give every container (init containers too) cpu and memory limits equal to its requests, e.g. `resources {{ cpu = 1, memory = 1Gi }}`"
-        ),
+        ("Guaranteed", _) => "give every container (init containers too) cpu and memory limits equal to its requests, e.g. `resources { cpu = 1, memory = 1Gi }`".to_string(),
         ("BestEffort", _) => "remove every cpu and memory request and limit".to_string(),
         (_, QosClass::Guaranteed) => "make some request lower than its limit, or assert `qos = guaranteed`".to_string(),
         _ => "set a cpu or memory request on some container".to_string(),

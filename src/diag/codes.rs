@@ -65,7 +65,7 @@ codes! {
     InvalidName = "P0403", "name Kubernetes does not accept", "DNS-1123 names; Job ≤ 63, CronJob ≤ 52; ConfigMap keys; env var names; image references";
     MountPath = "P0404", "mount path Kubernetes does not accept", "mountPath absolute; subPath relative without `..`; hostPath absolute";
     DuplicateMountPath = "P0405", "two mounts at the same path", "mountPath unique per container";
-    UnusedSecretKey = "P0406", "key not declared by the secret", "secretKeyRef to a missing key fails the pod at start";
+    UndeclaredSecretKey = "P0406", "key not declared by the secret", "secretKeyRef to a missing key fails the pod at start";
     ConfigKeyMissing = "P0407", "config key that does not exist", "configMapKeyRef to a missing key fails the pod at start";
     FieldTooNew = "P0408", "field newer than the target Kubernetes version", "Older API servers silently drop fields they do not know";
     BetaField = "P0409", "field in beta on the target Kubernetes version", "Beta features can be switched off by the cluster's feature gates";

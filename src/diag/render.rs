@@ -50,7 +50,12 @@ pub fn human(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         report = report.with_source_code(NamedSource::new(f.name.clone(), f.text.clone()));
     }
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH);
+    // Long lines wrap at spaces only: a suggested fix such as `rolling(max-surge = 1)`
+    // must stay whole so it can be copied.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         // Rendering into a String cannot fail in practice; fall back to one line.
