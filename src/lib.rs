@@ -13,6 +13,7 @@ pub mod emit;
 pub mod ir;
 pub mod lower;
 pub mod qos;
+pub mod schedule;
 pub mod schema;
 pub mod source;
 pub mod syntax;

@@ -57,6 +57,17 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the next fire times of every cron, in its time zone.
+    Schedule {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How many fire times to print per cron.
+        #[arg(long, default_value_t = 5)]
+        next: usize,
+        /// Start from this time instead of now: 2026-11-23T10:00 (in each cron's zone) or RFC 3339.
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,7 +101,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> u8 {
     let files = match &cli.command {
-        Command::Build { files, .. } | Command::Check { files } => files,
+        Command::Build { files, .. } | Command::Check { files } | Command::Schedule { files, .. } => files,
     };
     let color = match cli.color {
         Color::Always => true,
@@ -124,6 +135,19 @@ fn run(cli: Cli) -> u8 {
     }
     match &cli.command {
         Command::Check { .. } => 0,
+        Command::Schedule { next, from, .. } => {
+            let from = match from.as_deref().map(pipec::schedule::From::parse) {
+                Some(Ok(f)) => f,
+                Some(Err(message)) => {
+                    eprintln!("pipec: {message}");
+                    return 2;
+                }
+                // The CLI reads the clock; the core never does.
+                None => pipec::schedule::From::Instant(jiff::Timestamp::now()),
+            };
+            print!("{}", pipec::schedule::report(&compilation.programs, &from, *next));
+            0
+        }
         Command::Build { output: None, .. } => {
             let text = pipec::emit::stream(&compilation.objects);
             let mut stdout = std::io::stdout().lock();
@@ -191,7 +215,8 @@ impl Printer {
         for d in &shown {
             let text = match self.format {
                 MessageFormat::Json => render::json(d, &c.sources) + "\n",
-                _ => render::human(d, &c.sources, self.color),
+                // A blank line between diagnostics, as in the snapshots.
+                _ => render::human(d, &c.sources, self.color) + "\n",
             };
             let _ = err.write_all(text.as_bytes());
         }

@@ -180,3 +180,21 @@ fn kube_version_is_checked_and_applied() {
     let out = pipec(&["build", "--kube-version", "1.37", "tests/cases/ok/job-policies.pipe"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn schedule_shows_the_next_fire_times_in_the_crons_zone() {
+    // Seed 000: `0 * */1 * *` runs every hour, not every day.
+    let out = pipec(&["schedule", "examples/cleaner.pipe", "--from", "2026-11-23T10:15", "--next", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "cron k8scleaner — \"0 * */1 * *\" in Asia/Shanghai\n  runs at minute 0 of every hour\n  \
+         2026-11-23 11:00:00 +08:00 (Mon)\n  2026-11-23 12:00:00 +08:00 (Mon)\n  2026-11-23 13:00:00 +08:00 (Mon)\n"
+    );
+    // An instant is read as such, whatever the zone.
+    let out = pipec(&["schedule", "examples/cleaner.pipe", "--from", "2026-11-23T02:15:00Z", "--next", "1"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2026-11-23 11:00:00 +08:00"));
+    let bad = pipec(&["schedule", "examples/cleaner.pipe", "--from", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -5,6 +5,8 @@ use super::eval::Choices;
 use super::fields::Fields;
 use super::job::{self, JobContext};
 use super::pod::{boolean, choice, int, seconds};
+use crate::ast;
+use crate::cron::{self, Schedule};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Pod};
 use crate::source::Span;
@@ -39,8 +41,9 @@ pub(super) fn cron<'a>(
     }
     let schedule = match f.take("schedule") {
         Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
-            let s = ck.string(e, "`schedule`")?;
-            check_schedule_shape(ck, &s, e.span).then_some(s)
+            let text = ck.string(e, "`schedule`")?;
+            let parsed = check_schedule(ck, &text, e)?;
+            Some((text, parsed, e.span))
         }),
         None => {
             ck.report(
@@ -54,10 +57,24 @@ pub(super) fn cron<'a>(
     let time_zone = match f.take("timezone") {
         Some((k, v)) => {
             ck.gate(k);
-            ck.expr_of(k, v).and_then(|e| ck.string(e, "`timezone`"))
+            ck.expr_of(k, v).and_then(|e| {
+                let name = ck.string(e, "`timezone`")?;
+                match cron::check_time_zone(&name) {
+                    Ok(_) => Some(name),
+                    Err(err) => {
+                        ck.report(
+                            Diagnostic::error(Code::UnknownTimeZone, e.span, err.message)
+                                .label("not an IANA time zone")
+                                .help(err.help),
+                        );
+                        None
+                    }
+                }
+            })
         }
         None => None,
     };
+    let concurrency_span = f.peek_span("concurrency");
     let concurrency_policy = choice(ck, f, "concurrency", CONCURRENCY);
     let starting_span = f.peek_span("starting-deadline");
     let starting_deadline_seconds = seconds(ck, f, "starting-deadline", 0);
@@ -75,9 +92,12 @@ pub(super) fn cron<'a>(
     let failed_jobs_history_limit = int(ck, f, "keep-failed", 0).map(|n| n as i32);
     let suspend = boolean(ck, f, "suspend");
     let job = job::job_spec(ck, f, job_cx);
+    if let Some((_, parsed, span)) = &schedule {
+        runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
+    }
     Some(ir::Object::Cron(ir::Cron {
         meta: meta?,
-        schedule: schedule?,
+        schedule: schedule?.0,
         time_zone,
         concurrency_policy,
         starting_deadline_seconds,
@@ -89,30 +109,73 @@ pub(super) fn cron<'a>(
     }))
 }
 
-/// Five fields or a macro; the full cron grammar is checked field by field elsewhere.
-fn check_schedule_shape(ck: &mut Checker, s: &str, span: Span) -> bool {
-    let trimmed = s.trim();
-    let ok = if trimmed.starts_with('@') {
-        ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].contains(&trimmed)
-            || trimmed.starts_with("@every ")
-    } else {
-        trimmed.split_whitespace().count() == 5
+/// Parses the schedule as Kubernetes does; an error points into the string where it can.
+fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedule> {
+    let parsed = match Schedule::parse(text) {
+        Ok(s) => s,
+        Err(err) => {
+            // Inside a plain literal without escapes, byte offsets map one to one.
+            let literal = ck.sources.text(e.span);
+            let span = if literal.len() == text.len() + 2 && &literal[1..literal.len() - 1] == text {
+                let start = e.span.start as usize + 1 + err.range.start;
+                let end = e.span.start as usize + 1 + err.range.end.max(err.range.start + 1).min(text.len());
+                Span::new(e.span.file, start, end)
+            } else {
+                e.span
+            };
+            ck.report(Diagnostic::error(Code::BadSchedule, span, err.message).label("rejected by Kubernetes").help(err.help));
+            return None;
+        }
     };
-    if trimmed.contains("TZ=") {
+    // `*/1` is the same as `*`: in seed 000, `0 * */1 * *` was meant as "daily" but runs hourly.
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    if fields.len() == 5
+        && let Some(i) = fields.iter().position(|f| *f == "*/1")
+    {
+        let names = ["minute", "hour", "day-of-month", "month", "day-of-week"];
         ck.report(
-            Diagnostic::error(Code::BadSchedule, span, "a schedule cannot set its time zone")
-                .label("`TZ=` in the schedule")
-                .help("Kubernetes rejects `TZ=`/`CRON_TZ=` here: write the zone as `timezone = \"Asia/Shanghai\"`"),
-        );
-        return false;
-    }
-    if !ok {
-        let n = trimmed.split_whitespace().count();
-        ck.report(
-            Diagnostic::error(Code::BadSchedule, span, format!("a schedule has five fields, this one has {n}"))
-                .label("not a cron schedule")
-                .help("write minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\", or a macro such as \"@daily\""),
+            Diagnostic::warning(
+                Code::SuspiciousSchedule,
+                e.span,
+                format!("`*/1` in the {} field means every {}: this schedule runs {}", names[i], ["minute", "hour", "day", "month", "day"][i], parsed.describe()),
+            )
+            .label("`*/1` is the same as `*`")
+            .help("if that is what you want, write `*`; run `pipec schedule FILE` to see the next fire times"),
         );
     }
-    ok
+    Some(parsed)
+}
+
+/// Runs that may last longer than the gap between them overlap when concurrency is `allow`.
+fn runs_may_pile_up(
+    ck: &mut Checker,
+    schedule: &Schedule,
+    span: Span,
+    job: &ir::JobSpec,
+    concurrency: Option<&str>,
+    concurrency_span: Option<Span>,
+) {
+    let (Some(interval), None | Some("Allow")) = (schedule.min_interval_seconds(), concurrency) else { return };
+    let longest = job.active_deadline_seconds.map(|s| s as u64);
+    if longest.is_none_or(|d| d > interval) {
+        let every = crate::values::Duration(interval);
+        let how_long = match longest {
+            Some(d) => format!("a run may last up to {}", crate::values::Duration(d)),
+            None => "runs have no deadline".to_string(),
+        };
+        if interval > 60 && longest.is_none() {
+            return; // without a deadline only every-minute schedules are flagged: anything else would nag
+        }
+        let mut d = Diagnostic::warning(
+            Code::SuspiciousSchedule,
+            span,
+            format!("a run starts every {every} and {how_long}: with concurrency `allow`, runs can pile up"),
+        )
+        .label(format!("as often as every {every}"))
+        .help("write `concurrency = forbid` (skip a run while one is active) or `replace`, or set a `deadline` shorter than the interval");
+        if let Some(c) = concurrency_span {
+            d = d.secondary(c, "allows overlapping runs");
+        }
+        ck.report(d);
+    }
 }

@@ -1,0 +1,75 @@
+//! `pipec schedule`: the next fire times of every cron in a program, in its time
+//! zone, so that a user sees what a schedule really does (`0 * */1 * *` runs
+//! hourly, not daily). The caller passes the starting instant: the core reads no clock.
+
+use crate::cron::Schedule;
+use crate::ir::{Object, Program};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use std::fmt::Write;
+
+/// Where the starting time comes from: an instant, or a wall-clock time read in each cron's zone.
+#[derive(Clone, Debug)]
+pub enum From {
+    Instant(Timestamp),
+    WallClock(jiff::civil::DateTime),
+}
+
+impl From {
+    /// RFC 3339 (`2026-11-23T10:00:00Z`, `…+08:00`) is an instant; without an offset
+    /// (`2026-11-23T10:00`, `2026-11-23 10:00`) a wall-clock time in each cron's zone.
+    pub fn parse(text: &str) -> Result<From, String> {
+        if let Ok(t) = text.parse::<Timestamp>() {
+            return Ok(From::Instant(t));
+        }
+        text.replace(' ', "T")
+            .parse::<jiff::civil::DateTime>()
+            .map(From::WallClock)
+            .map_err(|_| format!("`{text}` is not a time: write 2026-11-23T10:00 (in each cron's zone) or 2026-11-23T10:00:00Z"))
+    }
+}
+
+/// The report: per cron, its schedule, zone and description, then `count` fire times.
+pub fn report(programs: &[Program], from: &From, count: usize) -> String {
+    let mut out = String::new();
+    for program in programs {
+        for object in &program.objects {
+            let Object::Cron(c) = object else { continue };
+            let Ok(schedule) = Schedule::parse(&c.schedule) else { continue };
+            let (tz, zone_name) = match &c.time_zone {
+                Some(name) => (TimeZone::get(name).unwrap_or(TimeZone::UTC), name.clone()),
+                None => (TimeZone::UTC, "UTC (no `timezone`: the cluster's controller-manager zone applies)".to_string()),
+            };
+            let start = match from {
+                From::Instant(t) => t.to_zoned(tz.clone()),
+                From::WallClock(dt) => match dt.to_zoned(tz.clone()) {
+                    Ok(z) => z,
+                    Err(_) => continue,
+                },
+            };
+            let _ = writeln!(out, "cron {} — \"{}\" in {zone_name}", c.meta.name, c.schedule);
+            let _ = writeln!(out, "  runs {}", schedule.describe());
+            if c.suspend == Some(true) {
+                let _ = writeln!(out, "  suspended: no runs until `suspend` is false");
+                continue;
+            }
+            let mut at = start;
+            for _ in 0..count {
+                match schedule.next_after(&at) {
+                    Some(next) => {
+                        let _ = writeln!(out, "  {}", next.strftime("%Y-%m-%d %H:%M:%S %:z (%a)"));
+                        at = next;
+                    }
+                    None => {
+                        let _ = writeln!(out, "  (no further runs)");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push_str("no cron in the program\n");
+    }
+    out
+}
