@@ -29,11 +29,24 @@ pub struct Item {
 #[derive(Debug, Clone)]
 pub enum ItemKind {
     Namespace(StringLit),
-    Let { name: Ident, value: Expr },
+    Let {
+        name: Ident,
+        value: Expr,
+    },
     /// `config name { … }` is emitted; `config name` alone refers to a ConfigMap the cluster has.
-    Config { name: Name, body: Option<Block> },
-    Secret { name: Name, body: Option<Block> },
-    Workload { kind: Spanned<WorkloadKind>, name: Name, body: Block },
+    Config {
+        name: Name,
+        body: Option<Block>,
+    },
+    Secret {
+        name: Name,
+        body: Option<Block>,
+    },
+    Workload {
+        kind: Spanned<WorkloadKind>,
+        name: Name,
+        body: Block,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

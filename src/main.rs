@@ -57,6 +57,11 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the page for a diagnostic code: what it means, a wrong example and the fix.
+    Explain {
+        /// A code such as P0101.
+        code: String,
+    },
     /// Print the next fire times of every cron, in its time zone.
     Schedule {
         #[arg(required = true)]
@@ -100,7 +105,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
+    if let Command::Explain { code } = &cli.command {
+        return explain(code);
+    }
     let files = match &cli.command {
+        Command::Explain { .. } => unreachable!("handled above"),
         Command::Build { files, .. } | Command::Check { files } | Command::Schedule { files, .. } => files,
     };
     let color = match cli.color {
@@ -134,7 +143,7 @@ fn run(cli: Cli) -> u8 {
         return 1;
     }
     match &cli.command {
-        Command::Check { .. } => 0,
+        Command::Check { .. } | Command::Explain { .. } => 0,
         Command::Schedule { next, from, .. } => {
             let from = match from.as_deref().map(pipec::schedule::From::parse) {
                 Some(Ok(f)) => f,
@@ -169,6 +178,24 @@ fn run(cli: Cli) -> u8 {
                     2
                 }
             }
+        }
+    }
+}
+
+fn explain(code: &str) -> u8 {
+    match Code::parse(code) {
+        Some(c) => {
+            print!("{}", c.page());
+            0
+        }
+        None => {
+            let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+            let hint = match pipec::diag::closest(&code.to_ascii_uppercase(), all.iter().copied()) {
+                Some(best) => format!("; did you mean {best}?"),
+                None => format!("; codes run from {} to {}", all[0], all[all.len() - 1]),
+            };
+            eprintln!("pipec: `{code}` is not a pipec diagnostic code{hint}");
+            2
         }
     }
 }

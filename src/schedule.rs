@@ -22,10 +22,9 @@ impl From {
         if let Ok(t) = text.parse::<Timestamp>() {
             return Ok(From::Instant(t));
         }
-        text.replace(' ', "T")
-            .parse::<jiff::civil::DateTime>()
-            .map(From::WallClock)
-            .map_err(|_| format!("`{text}` is not a time: write 2026-11-23T10:00 (in each cron's zone) or 2026-11-23T10:00:00Z"))
+        text.replace(' ', "T").parse::<jiff::civil::DateTime>().map(From::WallClock).map_err(|_| {
+            format!("`{text}` is not a time: write 2026-11-23T10:00 (in each cron's zone) or 2026-11-23T10:00:00Z")
+        })
     }
 }
 
@@ -38,7 +37,9 @@ pub fn report(programs: &[Program], from: &From, count: usize) -> String {
             let Ok(schedule) = Schedule::parse(&c.schedule) else { continue };
             let (tz, zone_name) = match &c.time_zone {
                 Some(name) => (TimeZone::get(name).unwrap_or(TimeZone::UTC), name.clone()),
-                None => (TimeZone::UTC, "UTC (no `timezone`: the cluster's controller-manager zone applies)".to_string()),
+                None => {
+                    (TimeZone::UTC, "UTC (no `timezone`: the cluster's controller-manager zone applies)".to_string())
+                }
             };
             let start = match from {
                 From::Instant(t) => t.to_zoned(tz.clone()),

@@ -160,7 +160,13 @@ fn sarif_is_one_log_with_rules_and_locations() {
 
 #[test]
 fn explain_qos_names_each_workloads_class() {
-    let out = pipec(&["check", "--explain-qos", "examples/log-agent.pipe", "examples/virtual-node.pipe", "examples/soak.pipe"]);
+    let out = pipec(&[
+        "check",
+        "--explain-qos",
+        "examples/log-agent.pipe",
+        "examples/virtual-node.pipe",
+        "examples/soak.pipe",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("qos: daemon/log-agent: Guaranteed"), "{stderr}");

@@ -83,9 +83,13 @@ pub(super) fn cron<'a>(
     {
         // The controller checks schedules every 10 s: a shorter window can be missed every time.
         ck.report(
-            Diagnostic::warning(Code::SuspiciousSchedule, span, format!("a starting deadline of {s}s may never be met"))
-                .label("shorter than the controller's 10 s check")
-                .help("the CronJob controller looks for due runs every 10 seconds; use at least `starting-deadline = 10s`"),
+            Diagnostic::warning(
+                Code::SuspiciousSchedule,
+                span,
+                format!("a starting deadline of {s}s may never be met"),
+            )
+            .label("shorter than the controller's 10 s check")
+            .help("the CronJob controller looks for due runs every 10 seconds; use at least `starting-deadline = 10s`"),
         );
     }
     let successful_jobs_history_limit = int(ck, f, "keep-succeeded", 0).map(|n| n as i32);
@@ -123,7 +127,9 @@ fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedul
             } else {
                 e.span
             };
-            ck.report(Diagnostic::error(Code::BadSchedule, span, err.message).label("rejected by Kubernetes").help(err.help));
+            ck.report(
+                Diagnostic::error(Code::BadSchedule, span, err.message).label("rejected by Kubernetes").help(err.help),
+            );
             return None;
         }
     };
@@ -137,7 +143,12 @@ fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedul
             Diagnostic::warning(
                 Code::SuspiciousSchedule,
                 e.span,
-                format!("`*/1` in the {} field means every {}: this schedule runs {}", names[i], ["minute", "hour", "day", "month", "day"][i], parsed.describe()),
+                format!(
+                    "`*/1` in the {} field means every {}: this schedule runs {}",
+                    names[i],
+                    ["minute", "hour", "day", "month", "day"][i],
+                    parsed.describe()
+                ),
             )
             .label("`*/1` is the same as `*`")
             .help("if that is what you want, write `*`; run `pipec schedule FILE` to see the next fire times"),

@@ -18,6 +18,11 @@ macro_rules! codes {
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title),* }
             }
+            /// The page `pipec explain` prints: `docs/errors/<code>.md`, embedded at build
+            /// time (a missing page is a build error, so code and pages cannot drift apart).
+            pub fn page(self) -> &'static str {
+                match self { $(Code::$variant => include_str!(concat!("../../docs/errors/", $code, ".md"))),* }
+            }
             /// The Kubernetes rule or behaviour the check pre-empts ("" for language rules).
             pub fn rule(self) -> &'static str {
                 match self { $(Code::$variant => $rule),* }
@@ -94,7 +99,12 @@ pub fn checks_markdown() -> String {
     );
     for c in Code::ALL {
         let rule = if c.rule().is_empty() { "— (a language rule)" } else { c.rule() };
-        out.push_str(&format!("| [{0}](errors/{0}.md) | {1} | {2} |\n", c.as_str(), c.title(), rule.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| [{0}](errors/{0}.md) | {1} | {2} |\n",
+            c.as_str(),
+            c.title(),
+            rule.replace('|', "\\|")
+        ));
     }
     out
 }
