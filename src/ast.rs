@@ -29,24 +29,46 @@ pub struct Item {
 #[derive(Debug, Clone)]
 pub enum ItemKind {
     Namespace(StringLit),
-    Let {
-        name: Ident,
-        value: Expr,
-    },
+    /// `import "./common.pipe"` or `import "std/soak"`: the module's templates and
+    /// `let`s become `common.name` / `soak.name`.
+    Import(StringLit),
+    /// `param replicas: int = 5`, set with `--set replicas=8`.
+    Param { name: Ident, ty: TypeExpr, default: Option<Expr> },
+    /// `template worker(image: string, cpu: quantity = 1) { … }`
+    Template { name: Ident, params: Vec<ParamDecl>, body: Block },
+    /// `for shard in 0..8 { … }`, `for key, value in map { … }`
+    For { var: Ident, second: Option<Ident>, iter: Expr, items: Vec<Item> },
+    Let { name: Ident, value: Expr },
     /// `config name { … }` is emitted; `config name` alone refers to a ConfigMap the cluster has.
-    Config {
-        name: Name,
-        body: Option<Block>,
-    },
-    Secret {
-        name: Name,
-        body: Option<Block>,
-    },
-    Workload {
-        kind: Spanned<WorkloadKind>,
-        name: Name,
-        body: Block,
-    },
+    Config { name: Name, body: Option<Block> },
+    Secret { name: Name, body: Option<Block> },
+    /// `job a { … }`, or `job a = worker(…) { … }` from a template.
+    Workload { kind: Spanned<WorkloadKind>, name: Name, instance: Option<Instance>, body: Option<Block> },
+}
+
+/// `worker(image = "…")` or `soak.stable(…)`: a template used for a workload.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// `["soak", "stable"]` for `soak.stable`.
+    pub path: Vec<Ident>,
+    pub args: Vec<Arg>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// `int`, `list<string>`, `map<string>`…
+#[derive(Debug, Clone)]
+pub struct TypeExpr {
+    pub name: Ident,
+    pub arg: Option<Box<TypeExpr>>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,10 +166,71 @@ pub enum ExprKind {
     Word(String),
     List(Vec<Expr>),
     Map(Vec<MapEntry>),
-    Call {
-        name: Ident,
-        args: Vec<Arg>,
-    },
+    Call { name: Ident, args: Vec<Arg> },
+    Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
+    Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    /// `base.name`: a module's member, or a map's entry.
+    Field { base: Box<Expr>, name: Ident },
+    /// `base[index]`
+    Index { base: Box<Expr>, index: Box<Expr> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Range,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "||",
+            BinaryOp::And => "&&",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Range => "..",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+        }
+    }
+
+    /// Binding strength for the Pratt parser (higher binds tighter).
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 3,
+            BinaryOp::Range => 4,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -12,10 +12,12 @@ pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod modules;
 pub mod qos;
 pub mod schedule;
 pub mod schema;
 pub mod source;
+pub mod stdlib;
 pub mod syntax;
 pub mod values;
 pub mod version;
@@ -55,6 +57,8 @@ impl Loader for FsLoader {
 pub struct Options {
     /// Fields newer than this are errors; beta ones warnings.
     pub kube_version: version::KubeVersion,
+    /// Values for the programs' `param`s (`--set name=value`, `--values FILE`), in order: later wins.
+    pub params: Vec<(String, check::ParamInput)>,
 }
 
 /// The result of compiling one or more programs.
@@ -84,7 +88,9 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
         let text = sources.get(id).text.clone();
         let (ast, syntax_diags) = syntax::parse(id, &text);
         diagnostics.extend(syntax_diags);
-        let (program, check_diags) = check::check(&sources, id, &ast, loader, options);
+        let loaded = modules::load(id, &ast, &mut sources, loader, &mut diagnostics);
+        let modules: Vec<check::Module> = loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast }).collect();
+        let (program, check_diags) = check::check(&sources, id, &ast, &modules, loader, options);
         diagnostics.extend(check_diags);
         programs.push(program);
     }

@@ -6,6 +6,8 @@ mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pipec::diag::{Code, Diagnostic, Severity, render};
+use pipec::check::ParamInput;
+use pipec::check::value::Value;
 use pipec::version::KubeVersion;
 use pipec::{Compilation, FsLoader, Options};
 use std::io::{IsTerminal, Write};
@@ -36,6 +38,19 @@ struct Cli {
     /// Print the QoS class of each workload (on stderr), and why it is not Guaranteed.
     #[arg(long, global = true)]
     explain_qos: bool,
+    /// Set a `param` of the program: `--set replicas=8` (repeatable; wins over --values).
+    #[arg(long = "set", global = true, value_name = "NAME=VALUE", value_parser = parse_set)]
+    set: Vec<(String, String)>,
+    /// Read `param` values from a YAML (or JSON) map: `replicas: 8`.
+    #[arg(long, global = true, value_name = "FILE")]
+    values: Vec<PathBuf>,
+}
+
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.to_string())),
+        _ => Err(format!("`{text}` is not NAME=VALUE, e.g. --set replicas=8")),
+    }
 }
 
 fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {
@@ -133,7 +148,18 @@ fn run(cli: Cli) -> u8 {
             }
         }
     }
-    let options = Options { kube_version: cli.kube_version };
+    let mut params = Vec::new();
+    for file in &cli.values {
+        match read_values(file) {
+            Ok(values) => params.extend(values),
+            Err(message) => {
+                eprintln!("pipec: cannot read `{}`: {message}", file.display());
+                return 2;
+            }
+        }
+    }
+    params.extend(cli.set.iter().map(|(n, v)| (n.clone(), ParamInput::Text(v.clone()))));
+    let options = Options { kube_version: cli.kube_version, params };
     let compilation = pipec::compile(inputs, &FsLoader, &options);
     printer.diagnostics(&compilation);
     if cli.explain_qos {
@@ -179,6 +205,40 @@ fn run(cli: Cli) -> u8 {
                 }
             }
         }
+    }
+}
+
+/// `--values FILE`: a YAML or JSON map of param names to values. Scalars are read
+/// like `--set` text (so `timeout: 30m` is a duration where the param is one).
+fn read_values(path: &PathBuf) -> Result<Vec<(String, ParamInput)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        _ => e.to_string(),
+    })?;
+    let data: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("not YAML: {e}"))?;
+    let serde_json::Value::Object(map) = data else {
+        return Err("it must be a map of param names to values, e.g. `replicas: 8`".into());
+    };
+    Ok(map.into_iter().map(|(k, v)| (k, to_param_input(v))).collect())
+}
+
+fn to_param_input(v: serde_json::Value) -> ParamInput {
+    match v {
+        serde_json::Value::String(s) => ParamInput::Text(s),
+        serde_json::Value::Number(n) => ParamInput::Text(n.to_string()),
+        serde_json::Value::Bool(b) => ParamInput::Text(b.to_string()),
+        other => ParamInput::Data(to_value(other)),
+    }
+}
+
+fn to_value(v: serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Str(String::new()),
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => n.as_i64().map(Value::Int).unwrap_or_else(|| Value::Number(n.to_string())),
+        serde_json::Value::String(s) => Value::Str(s),
+        serde_json::Value::Array(items) => Value::List(items.into_iter().map(to_value).collect()),
+        serde_json::Value::Object(map) => Value::Map(map.into_iter().map(|(k, v)| (k, to_value(v))).collect()),
     }
 }
 

@@ -220,6 +220,11 @@ impl Quantity {
         Quantity { nanos: n as i128 * 1_000_000_000, format: QuantityFormat::DecimalSI, suffix: Suffix::None }
     }
 
+    /// A computed quantity, printed in the family of `like` (`2 * 512Mi` → `1Gi`).
+    pub fn from_nanos(nanos: i128, like: Quantity) -> Quantity {
+        Quantity { nanos, format: like.format, suffix: like.suffix }
+    }
+
     /// The exact value in billionths of the unit.
     pub fn nanos(&self) -> i128 {
         self.nanos

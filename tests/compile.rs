@@ -21,11 +21,16 @@ fn outcome(path: &Path) -> String {
         out.push('\n');
     }
     if !c.has_errors() {
-        let flags = if options.kube_version == pipec::version::KubeVersion::NEWEST {
+        let mut flags = if options.kube_version == pipec::version::KubeVersion::NEWEST {
             String::new()
         } else {
             format!(" --kube-version {}", options.kube_version)
         };
+        for (name, value) in &options.params {
+            if let pipec::check::ParamInput::Text(v) = value {
+                flags.push_str(&format!(" --set {name}={v}"));
+            }
+        }
         out.push_str(&format!("# pipec build{flags} {rel}\n"));
         out.push_str(&pipec::emit::stream(&c.objects));
     }
@@ -40,6 +45,10 @@ fn test_options(text: &str) -> pipec::Options {
         while let Some(flag) = words.next() {
             match (flag, words.next()) {
                 ("--kube-version", Some(v)) => options.kube_version = pipec::version::KubeVersion::parse(v).unwrap(),
+                ("--set", Some(kv)) => {
+                    let (k, v) = kv.split_once('=').expect("--set NAME=VALUE");
+                    options.params.push((k.to_string(), pipec::check::ParamInput::Text(v.to_string())));
+                }
                 other => panic!("unknown test option {other:?}"),
             }
         }

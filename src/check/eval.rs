@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostic, closest};
 use crate::values::{self, Duration, Quantity};
 
 use super::fields::Value;
+use super::value::{self, Binding, Env, Hint, Value as CValue};
 
 /// A choice written as a bare word, and the value Kubernetes wants for it.
 pub type Choices = &'static [(&'static str, &'static str)];
@@ -72,6 +73,12 @@ impl<'a> Checker<'a> {
 
     pub fn string(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
         let (e, via) = self.resolve(expr)?;
+        if is_computed(e) {
+            return match self.computed(e, Hint::None)? {
+                CValue::Str(s) => Some(s),
+                v => self.value_mismatch(e, what, "a string", &v),
+            };
+        }
         match &e.kind {
             ExprKind::Str(s) => self.interpolate(s),
             ExprKind::Word(w) => {
@@ -88,6 +95,13 @@ impl<'a> Checker<'a> {
     /// A string, or a number/bool written for it (env values, labels): `4` → "4".
     pub fn text(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
         let (e, _) = self.resolve(expr)?;
+        if is_computed(e) {
+            let v = self.computed(e, Hint::None)?;
+            return match v.to_text() {
+                Some(t) => Some(t),
+                None => self.value_mismatch(e, what, "text", &v),
+            };
+        }
         match &e.kind {
             ExprKind::Number(n) => Some(n.clone()),
             ExprKind::Bool(b) => Some(b.to_string()),
@@ -133,6 +147,14 @@ impl<'a> Checker<'a> {
                             self.unknown_word(e, w, "an interpolation", None);
                             ok = false;
                         }
+                        _ if is_computed(e) => match self.computed(e, Hint::None).map(|v| (v.to_text(), v)) {
+                            Some((Some(text), _)) => out.push_str(&text),
+                            Some((None, v)) => {
+                                self.value_mismatch::<()>(inner, "`${…}`", "text", &v);
+                                ok = false;
+                            }
+                            None => ok = false,
+                        },
                         _ => {
                             let found = describe(e);
                             self.report(
@@ -155,6 +177,12 @@ impl<'a> Checker<'a> {
 
     pub fn bool(&mut self, expr: &'a Expr, what: &str) -> Option<bool> {
         let (e, via) = self.resolve(expr)?;
+        if is_computed(e) {
+            return match self.computed(e, Hint::None)? {
+                CValue::Bool(b) => Some(b),
+                v => self.value_mismatch(e, what, "`true` or `false`", &v),
+            };
+        }
         match &e.kind {
             ExprKind::Bool(b) => Some(*b),
             ExprKind::Word(w) => {
@@ -171,6 +199,13 @@ impl<'a> Checker<'a> {
     /// A whole number in `min..=max`.
     pub fn int(&mut self, expr: &'a Expr, what: &str, min: i64, max: i64) -> Option<i64> {
         let (e, via) = self.resolve(expr)?;
+        if is_computed(e) {
+            let n = match self.computed(e, Hint::None)? {
+                CValue::Int(n) => n,
+                v => return self.value_mismatch(e, what, "a whole number", &v),
+            };
+            return self.in_range(e, what, n, min, max);
+        }
         let n = match &e.kind {
             ExprKind::Number(text) => match values::parse_int(text) {
                 Ok(n) => n,
@@ -223,6 +258,13 @@ impl<'a> Checker<'a> {
 
     pub fn duration(&mut self, expr: &'a Expr, what: &str) -> Option<Duration> {
         let (e, via) = self.resolve(expr)?;
+        if is_computed(e) {
+            return match self.computed(e, Hint::Duration)? {
+                CValue::Duration(d) => Some(d),
+                CValue::Number(n) => Duration::parse(&n).ok(),
+                v => self.value_mismatch(e, what, "a duration", &v),
+            };
+        }
         match &e.kind {
             ExprKind::Number(text) => match Duration::parse(text) {
                 Ok(d) => Some(d),
@@ -286,6 +328,18 @@ impl<'a> Checker<'a> {
 
     pub fn quantity(&mut self, expr: &'a Expr, what: &str) -> Option<Quantity> {
         let (e, via) = self.resolve(expr)?;
+        if is_computed(e) {
+            return match self.computed(e, Hint::Quantity)? {
+                CValue::Quantity(q) if q.is_negative() => {
+                    self.report(Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative")).label("negative").help("resource quantities are zero or more"));
+                    None
+                }
+                CValue::Quantity(q) => Some(q),
+                CValue::Int(n) if n >= 0 => Some(Quantity::from_int(n)),
+                CValue::Number(n) => Quantity::parse(&n).ok(),
+                v => self.value_mismatch(e, what, "a quantity", &v),
+            };
+        }
         match &e.kind {
             ExprKind::Number(text) => match Quantity::parse(text) {
                 Ok(q) if q.is_negative() => {
@@ -401,6 +455,16 @@ impl<'a> Checker<'a> {
     }
 
     pub fn string_list(&mut self, expr: &'a Expr, what: &str) -> Option<Vec<String>> {
+        let (e, _) = self.resolve(expr)?;
+        if is_computed(e) {
+            return match self.computed(e, Hint::None)? {
+                CValue::List(items) => {
+                    let texts: Option<Vec<String>> = items.iter().map(CValue::to_text).collect();
+                    texts.or_else(|| self.value_mismatch(e, what, "a list of strings", &CValue::List(items)))
+                }
+                v => self.value_mismatch(e, what, "a list", &v),
+            };
+        }
         let items = self.list(expr, what)?;
         let out: Vec<Option<String>> = items.iter().map(|i| self.text(i, what)).collect();
         out.into_iter().collect()
@@ -484,8 +548,61 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Evaluates a computed expression (arithmetic, `if`, functions…).
+    pub(super) fn computed(&mut self, e: &Expr, hint: Hint) -> Option<CValue> {
+        match value::eval(e, &*self, hint) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                self.report(d);
+                None
+            }
+        }
+    }
+
+    fn value_mismatch<T>(&mut self, e: &Expr, what: &str, expected: &str, found: &CValue) -> Option<T> {
+        let code = if matches!(found, CValue::Duration(_) | CValue::Quantity(_)) { Code::UnitMismatch } else { Code::TypeMismatch };
+        self.report(
+            Diagnostic::error(code, e.span, format!("{what} takes {expected}, found {}", found.kind()))
+                .label(format!("this computes {}", found.kind()))
+                .help(format!("make the expression give {expected}")),
+        );
+        None
+    }
+
+    fn in_range(&mut self, e: &Expr, what: &str, n: i64, min: i64, max: i64) -> Option<i64> {
+        if n < min || n > max {
+            let range = if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
+            self.report(
+                Diagnostic::error(Code::OutOfRange, e.span, format!("{what} must be {range}, found {n}"))
+                    .label("out of range")
+                    .help(format!("Kubernetes rejects {what} outside this range")),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
     fn sources_text(&self, e: &Expr) -> String {
         self.sources.text(e.span).to_string()
+    }
+}
+
+/// An expression the checker evaluates rather than reads: operators, `if`,
+/// fields, indexes and the string functions.
+fn is_computed(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Unary { .. } | ExprKind::Binary { .. } | ExprKind::If { .. } | ExprKind::Field { .. } | ExprKind::Index { .. } => true,
+        ExprKind::Call { name, .. } => ["lower", "upper", "trim", "join", "replace", "len", "format", "str"].contains(&name.node.as_str()),
+        _ => false,
+    }
+}
+
+impl Env for Checker<'_> {
+    fn lookup(&self, name: &str) -> Option<Binding<'_>> {
+        self.lets.get(name).map(|(_, e)| Binding::Expr(e))
+    }
+    fn names(&self) -> Vec<String> {
+        self.lets.keys().map(|k| k.to_string()).collect()
     }
 }
 
@@ -498,6 +615,9 @@ pub fn describe(e: &Expr) -> String {
         ExprKind::List(_) => "a list".into(),
         ExprKind::Map(_) => "a map".into(),
         ExprKind::Call { name, .. } => format!("`{}(…)`", name.node),
+        ExprKind::Unary { .. } | ExprKind::Binary { .. } | ExprKind::If { .. } | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+            "an expression".into()
+        }
         ExprKind::Number(text) => {
             let (_, unit) = values::split_number(text);
             if unit.is_empty() {

@@ -5,6 +5,8 @@
 
 mod calls;
 mod cron_job;
+pub mod expand;
+pub mod value;
 mod eval;
 mod fields;
 mod job;
@@ -15,11 +17,12 @@ mod qos;
 mod resources;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
-use crate::diag::{Code, Diagnostic, closest};
+use crate::diag::{Code, Diagnostic, Label, closest};
 use crate::ir;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::{self, KubeVersion};
 use crate::{Loader, Options};
+pub use expand::{Expanded, Module, ParamInput};
 use std::collections::{BTreeSet, HashMap};
 
 pub struct Checker<'a> {
@@ -34,6 +37,9 @@ pub struct Checker<'a> {
     kube: KubeVersion,
     /// The name of the object being checked (for rules about the whole object).
     current_name_span: Span,
+    /// Where the item being checked was expanded from (template uses, `for` iterations):
+    /// added to every diagnostic about it.
+    origin: Vec<Label>,
     /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
     expanding: Vec<Span>,
 }
@@ -56,9 +62,13 @@ pub fn check(
     sources: &SourceMap,
     file: FileId,
     ast: &File,
+    modules: &[Module],
     loader: &dyn Loader,
     options: &Options,
 ) -> (ir::Program, Vec<Diagnostic>) {
+    let mut expander = expand::Expander::new(ast, modules);
+    let expanded = expander.expand(ast, &options.params);
+    let expand_diags = std::mem::take(&mut expander.diags);
     let mut ck = Checker {
         sources,
         file,
@@ -70,23 +80,31 @@ pub fn check(
         expanding: Vec::new(),
         kube: options.kube_version,
         current_name_span: Span::new(file, 0, 0),
+        origin: Vec::new(),
     };
-    let program = ck.program(ast);
-    (program, ck.diags)
+    let program = ck.program(&expanded);
+    let mut diags = expand_diags;
+    diags.extend(ck.diags);
+    (program, diags)
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn report(&mut self, d: Diagnostic) {
+    pub(crate) fn report(&mut self, mut d: Diagnostic) {
+        if value::is_silent(&d) {
+            return;
+        }
+        d.secondary.extend(self.origin.iter().cloned());
         self.diags.push(d);
     }
 
-    fn program(&mut self, file: &'a File) -> ir::Program {
+    fn program(&mut self, expanded: &'a [Expanded]) -> ir::Program {
+        let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
         let mut program = ir::Program { name, namespace: None, objects: Vec::new() };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;
-        for item in &file.items {
+        for item in &items {
             match &item.kind {
                 ItemKind::Namespace(s) => {
                     if let Some(first) = namespace_span {
@@ -128,7 +146,8 @@ impl<'a> Checker<'a> {
         // Object names, checked for clashes before the bodies (a clash shows both places).
         let mut named: Vec<(usize, String, Span)> = Vec::new();
         let mut seen: HashMap<(&'static str, String), Span> = HashMap::new();
-        for (index, item) in file.items.iter().enumerate() {
+        for (index, item) in items.iter().enumerate() {
+            self.origin = expanded[index].origin.clone();
             let (family, name) = match &item.kind {
                 ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
@@ -159,7 +178,8 @@ impl<'a> Checker<'a> {
         // Configs and secrets before workloads, which refer to them; then all in source order.
         let mut objects: Vec<(usize, ir::Object)> = Vec::new();
         for (index, name, span) in &named {
-            match &file.items[*index].kind {
+            self.origin = expanded[*index].origin.clone();
+            match &items[*index].kind {
                 ItemKind::Config { body: Some(body), .. } => {
                     if let Some(c) = self.config(name, *span, body) {
                         objects.push((*index, ir::Object::Config(c)));
@@ -175,12 +195,14 @@ impl<'a> Checker<'a> {
             }
         }
         for (index, name, span) in &named {
-            if let ItemKind::Workload { kind, body, .. } = &file.items[*index].kind
+            self.origin = expanded[*index].origin.clone();
+            if let ItemKind::Workload { kind, body: Some(body), .. } = &items[*index].kind
                 && let Some(obj) = self.workload(kind.node, name, *span, body)
             {
                 objects.push((*index, obj));
             }
         }
+        self.origin.clear();
         objects.sort_by_key(|(i, _)| *i);
         program.objects = objects.into_iter().map(|(_, o)| o).collect();
 
@@ -368,7 +390,7 @@ mod tests {
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("t.pipe", src);
         let (ast, mut diags) = crate::syntax::parse(id, src);
-        let (program, check_diags) = super::check(&sources, id, &ast, &NoFiles, &crate::Options::default());
+        let (program, check_diags) = super::check(&sources, id, &ast, &[], &NoFiles, &crate::Options::default());
         diags.extend(check_diags);
         if !diags.is_empty() {
             return Err(diags.iter().map(|d| d.code.as_str()).collect());

@@ -55,6 +55,9 @@ codes! {
     MissingKey = "P0106", "required key missing", "Required fields: container image, CronJob schedule";
     UnknownFunction = "P0107", "unknown function", "";
     DuplicateLet = "P0108", "`let` binding declared twice", "";
+    ImportCycle = "P0109", "modules that import each other", "";
+    ModuleNotFound = "P0110", "imported module not found", "";
+    ObjectInModule = "P0111", "object declared in an imported module", "";
     // ---- types and units: P02xx
     TypeMismatch = "P0201", "value of the wrong type", "Field types of the OpenAPI schema";
     UnitMismatch = "P0202", "value with the wrong unit", "Seconds fields take durations, resources take quantities";
@@ -62,6 +65,9 @@ codes! {
     OutOfRange = "P0204", "value out of range", "completions, parallelism, backoffLimit ≥ 0; activeDeadlineSeconds > 0; int32 fields";
     UnknownVariant = "P0205", "unknown choice for this key", "Enum fields (restartPolicy, concurrencyPolicy, imagePullPolicy, …)";
     BadArguments = "P0206", "wrong arguments to a function", "";
+    BadTemplateArgs = "P0207", "wrong arguments to a template", "";
+    BadParamValue = "P0208", "param without a valid value", "";
+    ExpansionTooLarge = "P0209", "program that expands to too many objects", "";
     // ---- files: P03xx
     FileUnreadable = "P0301", "`file(…)` cannot be read", "";
     // ---- Kubernetes rules: P04xx

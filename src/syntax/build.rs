@@ -50,6 +50,45 @@ impl Builder<'_> {
                 let body = inner.next().map(|b| self.block(b));
                 ItemKind::Secret { name, body }
             }
+            Rule::import_item => ItemKind::Import(self.string(next(&mut inner))),
+            Rule::param_item => {
+                let name = self.ident(next(&mut inner));
+                let ty = self.type_expr(next(&mut inner));
+                let default = inner.next().map(|e| self.expr(e));
+                ItemKind::Param { name, ty, default }
+            }
+            Rule::template_item => {
+                let name = self.ident(next(&mut inner));
+                let mut params = Vec::new();
+                let mut body = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::param_decl => {
+                            let decl_span = self.span(&part);
+                            let mut d = part.into_inner().filter(|p| !is_token(p.as_rule()));
+                            let name = self.ident(next(&mut d));
+                            let ty = self.type_expr(next(&mut d));
+                            let default = d.next().map(|e| self.expr(e));
+                            params.push(ParamDecl { name, ty, default, span: decl_span });
+                        }
+                        _ => body = Some(self.block(part)),
+                    }
+                }
+                let body = body.unwrap_or_else(|| unreachable_pair());
+                ItemKind::Template { name, params, body }
+            }
+            Rule::for_item => {
+                let var = self.ident(next(&mut inner));
+                let mut second = None;
+                let mut rest = next(&mut inner);
+                if rest.as_rule() == Rule::ident {
+                    second = Some(self.ident(rest));
+                    rest = next(&mut inner);
+                }
+                let iter = self.expr(rest);
+                let items = inner.filter(|p| p.as_rule() != Rule::kw_in).map(|p| self.item(p)).collect();
+                ItemKind::For { var, second, iter, items }
+            }
             _ => {
                 let kw = next(&mut inner);
                 let kw_span = self.span(&kw);
@@ -59,11 +98,47 @@ impl Builder<'_> {
                     _ => WorkloadKind::Job,
                 };
                 let name = self.name(next(&mut inner));
-                let body = self.block(next(&mut inner));
-                ItemKind::Workload { kind: Spanned::new(kind, kw_span), name, body }
+                let mut instance = None;
+                let mut body = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::instance => instance = Some(self.instance(part)),
+                        _ => body = Some(self.block(part)),
+                    }
+                }
+                ItemKind::Workload { kind: Spanned::new(kind, kw_span), name, instance, body }
             }
         };
         Item { kind, span }
+    }
+
+    fn instance(&mut self, p: P) -> Instance {
+        let span = self.span(&p);
+        let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
+        let path = next(&mut inner).into_inner().filter(|p| p.as_rule() == Rule::ident).map(|i| self.ident(i)).collect();
+        let args = inner.map(|a| self.arg(a)).collect();
+        Instance { path, args, span }
+    }
+
+    fn type_expr(&mut self, p: P) -> TypeExpr {
+        let span = self.span(&p);
+        let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
+        let name = self.ident(next(&mut inner));
+        let arg = inner.next().map(|t| Box::new(self.type_expr(t)));
+        TypeExpr { name, arg, span }
+    }
+
+    fn arg(&mut self, a: P) -> Arg {
+        let mut ap = a.into_inner().filter(|p| !is_token(p.as_rule()));
+        let first = next(&mut ap);
+        match ap.next() {
+            Some(value) => Arg { name: Some(self.ident(first)), value: self.expr(value) },
+            None => Arg { name: None, value: self.expr(first) },
+        }
+    }
+
+    pub fn expr_pair(&mut self, p: P) -> Expr {
+        self.expr(p)
     }
 
     fn name(&mut self, p: P) -> Name {
@@ -158,20 +233,75 @@ impl Builder<'_> {
         Entry { kind: EntryKind::Mount(Mount { source, path, read_only, sub_path }), span }
     }
 
+    /// An expression: operands and operators in a flat sequence, folded by
+    /// precedence (all binary operators associate to the left).
     fn expr(&mut self, p: P) -> Expr {
-        let span = self.span(&p);
-        let inner = p.into_inner().next().unwrap_or_else(|| unreachable_pair());
-        let kind = match inner.as_rule() {
-            Rule::string => ExprKind::Str(self.string(inner)),
-            Rule::number => ExprKind::Number(inner.as_str().to_string()),
-            Rule::boolean => ExprKind::Bool(inner.as_str() == "true"),
-            Rule::ident => ExprKind::Word(inner.as_str().to_string()),
-            Rule::list => {
-                ExprKind::List(inner.into_inner().filter(|p| p.as_rule() == Rule::expr).map(|e| self.expr(e)).collect())
+        let mut operands: Vec<Expr> = Vec::new();
+        let mut operators: Vec<Spanned<BinaryOp>> = Vec::new();
+        let mut prefixes: Vec<Spanned<UnaryOp>> = Vec::new();
+        for part in p.into_inner() {
+            let span = self.span(&part);
+            match part.as_rule() {
+                Rule::neg => prefixes.push(Spanned::new(UnaryOp::Neg, span)),
+                Rule::not => prefixes.push(Spanned::new(UnaryOp::Not, span)),
+                Rule::field_access | Rule::index => {
+                    let Some(base) = operands.pop() else { unreachable_pair() };
+                    let is_field = part.as_rule() == Rule::field_access;
+                    let inner = next(&mut part.into_inner().filter(|p| !is_token(p.as_rule())));
+                    let whole = base.span.to(span);
+                    let kind = if is_field {
+                        ExprKind::Field { base: Box::new(base), name: self.ident(inner) }
+                    } else {
+                        ExprKind::Index { base: Box::new(base), index: Box::new(self.expr(inner)) }
+                    };
+                    operands.push(Expr { kind, span: whole });
+                }
+                rule => {
+                    if let Some(op) = binary_op(rule) {
+                        let op = Spanned::new(op, span);
+                        // Fold what binds at least as tightly (left associativity).
+                        while let Some(top) = operators.last()
+                            && top.node.precedence() >= op.node.precedence()
+                        {
+                            let top = operators.pop().unwrap_or_else(|| unreachable_pair());
+                            fold(&mut operands, top);
+                        }
+                        operators.push(op);
+                        continue;
+                    }
+                    let mut operand = self.primary(part);
+                    while let Some(prefix) = prefixes.pop() {
+                        let span = prefix.span.to(operand.span);
+                        operand = Expr { kind: ExprKind::Unary { op: prefix, operand: Box::new(operand) }, span };
+                    }
+                    operands.push(operand);
+                }
             }
+        }
+        while let Some(top) = operators.pop() {
+            fold(&mut operands, top);
+        }
+        operands.pop().unwrap_or_else(|| unreachable_pair())
+    }
+
+    fn primary(&mut self, p: P) -> Expr {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::string => ExprKind::Str(self.string(p)),
+            Rule::number => ExprKind::Number(p.as_str().to_string()),
+            Rule::boolean => ExprKind::Bool(p.as_str() == "true"),
+            Rule::ident => ExprKind::Word(p.as_str().to_string()),
+            Rule::paren => return self.expr(next(&mut p.into_inner().filter(|p| p.as_rule() == Rule::expr))),
+            Rule::if_expr => {
+                let mut parts = p.into_inner().filter(|p| p.as_rule() == Rule::expr);
+                let cond = Box::new(self.expr(next(&mut parts)));
+                let then = Box::new(self.expr(next(&mut parts)));
+                let otherwise = Box::new(self.expr(next(&mut parts)));
+                ExprKind::If { cond, then, otherwise }
+            }
+            Rule::list => ExprKind::List(p.into_inner().filter(|p| p.as_rule() == Rule::expr).map(|e| self.expr(e)).collect()),
             Rule::map => ExprKind::Map(
-                inner
-                    .into_inner()
+                p.into_inner()
                     .filter(|p| p.as_rule() == Rule::map_entry)
                     .map(|e| {
                         let mut parts = e.into_inner().filter(|p| !is_token(p.as_rule()));
@@ -182,18 +312,9 @@ impl Builder<'_> {
                     .collect(),
             ),
             _ => {
-                let mut parts = inner.into_inner().filter(|p| !is_token(p.as_rule()));
+                let mut parts = p.into_inner().filter(|p| !is_token(p.as_rule()));
                 let name = self.ident(next(&mut parts));
-                let args = parts
-                    .map(|a| {
-                        let mut ap = a.into_inner().filter(|p| !is_token(p.as_rule()));
-                        let first = next(&mut ap);
-                        match ap.next() {
-                            Some(value) => Arg { name: Some(self.ident(first)), value: self.expr(value) },
-                            None => Arg { name: None, value: self.expr(first) },
-                        }
-                    })
-                    .collect();
+                let args = parts.map(|a| self.arg(a)).collect();
                 ExprKind::Call { name, args }
             }
         };
@@ -245,6 +366,33 @@ impl Builder<'_> {
     }
 }
 
+fn binary_op(rule: Rule) -> Option<BinaryOp> {
+    Some(match rule {
+        Rule::or => BinaryOp::Or,
+        Rule::and => BinaryOp::And,
+        Rule::eq => BinaryOp::Eq,
+        Rule::ne => BinaryOp::Ne,
+        Rule::lt => BinaryOp::Lt,
+        Rule::le => BinaryOp::Le,
+        Rule::gt => BinaryOp::Gt,
+        Rule::ge => BinaryOp::Ge,
+        Rule::range_op => BinaryOp::Range,
+        Rule::add => BinaryOp::Add,
+        Rule::sub => BinaryOp::Sub,
+        Rule::mul => BinaryOp::Mul,
+        Rule::div => BinaryOp::Div,
+        Rule::rem => BinaryOp::Rem,
+        _ => return None,
+    })
+}
+
+/// Replaces the two topmost operands by `lhs op rhs`.
+fn fold(operands: &mut Vec<Expr>, op: Spanned<BinaryOp>) {
+    let (Some(rhs), Some(lhs)) = (operands.pop(), operands.pop()) else { unreachable_pair() };
+    let span = lhs.span.to(rhs.span);
+    operands.push(Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span });
+}
+
 fn push_text(parts: &mut Vec<StrPart>, text: &str) {
     if let Some(StrPart::Text(t)) = parts.last_mut() {
         t.push_str(text);
@@ -286,6 +434,16 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_secret
             | Rule::kw_mount
             | Rule::kw_at
+            | Rule::kw_import
+            | Rule::kw_param
+            | Rule::kw_template
+            | Rule::kw_for
+            | Rule::kw_in
+            | Rule::kw_if
+            | Rule::kw_then
+            | Rule::kw_else
+            | Rule::langle
+            | Rule::rangle
     )
 }
 

@@ -49,15 +49,34 @@ fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
 
 /// The words for what was expected, e.g. "`=` or `{`".
 fn describe(positives: &[Rule]) -> String {
+    // After a complete value, operators (`+`, `.field`, `[index]`) could always
+    // continue it: listing them would only bury what is really missing.
+    let after_value = positives.iter().any(|r| matches!(r, Rule::comma | Rule::rbrace | Rule::rbracket | Rule::rparen));
+    let positives: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|r| !is_operator(*r) && !(after_value && *r == Rule::lbracket))
+        .collect();
+    let positives = positives.as_slice();
     let mut words: Vec<&str> = Vec::new();
-    let item_keywords =
-        [Rule::kw_namespace, Rule::kw_let, Rule::kw_config, Rule::kw_secret, Rule::workload_kw, Rule::kw_job];
+    let item_keywords = [
+        Rule::kw_namespace,
+        Rule::kw_let,
+        Rule::kw_config,
+        Rule::kw_secret,
+        Rule::workload_kw,
+        Rule::kw_job,
+        Rule::kw_import,
+        Rule::kw_param,
+        Rule::kw_template,
+        Rule::kw_for,
+    ];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign);
     for r in positives {
         let w = match r {
             _ if item_keywords.contains(r) => {
-                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let` or `namespace`)"
+                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let`, `namespace`, `import`, `param`, `template` or `for`)"
             }
             Rule::assign => "`=`",
             Rule::colon => "`:`",
@@ -70,7 +89,7 @@ fn describe(positives: &[Rule]) -> String {
             Rule::rparen => "`)`",
             Rule::kw_at => "`at`",
             Rule::kw_readonly | Rule::subpath | Rule::kw_subpath => "`readonly` or `subpath`",
-            Rule::kw_mount | Rule::field | Rule::nested | Rule::labeled | Rule::key | Rule::map_entry => "a key",
+            Rule::kw_mount | Rule::field | Rule::nested | Rule::labeled | Rule::key | Rule::key_word | Rule::map_entry => "a key",
             // After a key, `name` is the rare labelled form (`container sidecar { … }`);
             // when `=` is possible it only adds noise.
             Rule::name | Rule::ident | Rule::call_name if expects_assign => continue,
@@ -82,7 +101,6 @@ fn describe(positives: &[Rule]) -> String {
                     "a string"
                 }
             }
-            Rule::EOI => "end of file",
             r if is_value_rule(*r) => "a value",
             _ => "something else",
         };
@@ -100,12 +118,36 @@ fn describe(positives: &[Rule]) -> String {
     }
 }
 
+fn is_operator(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::neg
+            | Rule::not
+            | Rule::or
+            | Rule::and
+            | Rule::eq
+            | Rule::ne
+            | Rule::le
+            | Rule::ge
+            | Rule::lt
+            | Rule::gt
+            | Rule::range_op
+            | Rule::add
+            | Rule::sub
+            | Rule::mul
+            | Rule::div
+            | Rule::rem
+            | Rule::field_access
+            | Rule::index
+    )
+}
+
 fn is_value_rule(r: Rule) -> bool {
     matches!(r, Rule::expr | Rule::list | Rule::map | Rule::number | Rule::boolean | Rule::call | Rule::arg)
 }
 
 fn help_for(positives: &[Rule], found: &str) -> String {
-    let expects_item = positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace));
+    let expects_item = positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace | Rule::kw_for));
     if expects_item && let Some(kw) = crate::diag::closest(found, super::ITEM_KEYWORDS.iter().copied()) {
         return format!("did you mean `{kw}`?");
     }

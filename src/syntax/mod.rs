@@ -24,7 +24,8 @@ struct PipeParser;
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Keywords that start a top-level item: where the parser resynchronises.
-const ITEM_KEYWORDS: &[&str] = &["namespace", "let", "config", "secret", "job", "cron", "daemon"];
+const ITEM_KEYWORDS: &[&str] =
+    &["namespace", "let", "config", "secret", "job", "cron", "daemon", "import", "param", "template", "for"];
 
 pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -79,6 +80,19 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (ast, diags)
+}
+
+/// Parses a single expression (a `--set` value). `None` if it is not one.
+pub fn parse_expr(file: FileId, text: &str) -> Option<crate::ast::Expr> {
+    if text.len() > MAX_SOURCE_BYTES || prescan::prescan(file, text).too_deep.is_some() {
+        return None;
+    }
+    let mut pairs = PipeParser::parse(Rule::expr_here, text).ok()?;
+    let pair = pairs.next()?;
+    let mut diags = Vec::new();
+    let mut builder = build::Builder { file, base: 0, diags: &mut diags };
+    let expr = builder.expr_pair(pair);
+    diags.is_empty().then_some(expr)
 }
 
 /// Skips whitespace and comments.

@@ -1,0 +1,410 @@
+//! Values computed from expressions: arithmetic with units (`3 * 1h`,
+//! `2 * 512Mi`), comparisons, `if … then … else …`, string functions, lists, maps,
+//! ranges. Total and deterministic: no clocks, no I/O, bounded sizes.
+//!
+//! A literal such as `5m` is minutes where a duration is expected and
+//! milli-units where a quantity is: it stays a `Number` until a `Hint` or an
+//! operand of known unit decides.
+
+use crate::ast::{BinaryOp, Expr, ExprKind, StrPart, UnaryOp};
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::values::{self, Duration, Quantity};
+
+/// The most elements a computed list or range may have.
+pub const MAX_ELEMENTS: i64 = 1_000_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Bool(bool),
+    Str(String),
+    Duration(Duration),
+    Quantity(Quantity),
+    /// A literal whose unit is ambiguous (`5m`): decided where it is used.
+    Number(String),
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "a number",
+            Value::Bool(_) => "a bool",
+            Value::Str(_) => "a string",
+            Value::Duration(_) => "a duration",
+            Value::Quantity(_) => "a quantity",
+            Value::Number(_) => "a number with a unit",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a map",
+        }
+    }
+
+    /// The text `${…}` inserts.
+    pub fn to_text(&self) -> Option<String> {
+        Some(match self {
+            Value::Int(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Str(s) => s.clone(),
+            Value::Duration(d) => d.to_string(),
+            Value::Quantity(q) => q.to_string(),
+            Value::Number(n) => n.clone(),
+            Value::List(_) | Value::Map(_) => return None,
+        })
+    }
+}
+
+/// What the surrounding key expects, to decide ambiguous units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Hint {
+    None,
+    Duration,
+    Quantity,
+}
+
+/// What a name means where an expression is evaluated.
+pub enum Binding<'e> {
+    Value(Value),
+    Expr(&'e Expr),
+}
+
+pub trait Env {
+    fn lookup(&self, name: &str) -> Option<Binding<'_>>;
+    /// Names in scope, for "did you mean".
+    fn names(&self) -> Vec<String>;
+}
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Nesting of names through names (`let a = b`…) before pipec calls it a cycle.
+const MAX_DEPTH: usize = 200;
+
+pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
+    Evaluator { env, depth: 0 }.eval(expr, hint)
+}
+
+struct Evaluator<'v> {
+    env: &'v dyn Env,
+    depth: usize,
+}
+
+impl Evaluator<'_> {
+    fn eval(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Diagnostic::error(Code::UnknownName, expr.span, "this value is defined in terms of itself")
+                .label("the names here never reach a value")
+                .help("give one of the `let` bindings in the cycle a literal value"));
+        }
+        let v = self.eval_inner(expr, hint);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
+        match &expr.kind {
+            ExprKind::Number(text) => number(text, expr.span, hint),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Str(s) => {
+                let mut out = String::new();
+                for part in &s.parts {
+                    match part {
+                        StrPart::Text(t) => out.push_str(t),
+                        StrPart::Invalid => return Err(silent(expr.span)),
+                        StrPart::Interp(inner) => {
+                            let v = self.eval(inner, Hint::None)?;
+                            let Some(text) = v.to_text() else {
+                                return Err(Diagnostic::error(Code::BadInterpolation, inner.span, format!("cannot insert {} into a string", v.kind()))
+                                    .label("not text")
+                                    .help("only strings, numbers, durations, quantities and `true`/`false` can be inserted with `${…}`; use `join(list, \",\")` for a list"));
+                            };
+                            out.push_str(&text);
+                        }
+                    }
+                }
+                Ok(Value::Str(out))
+            }
+            ExprKind::Word(w) => match self.env.lookup(w) {
+                Some(Binding::Value(v)) => Ok(v),
+                Some(Binding::Expr(e)) => self.eval(e, hint),
+                None => {
+                    let names = self.env.names();
+                    let help = match crate::diag::closest(w, names.iter().map(String::as_str)) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\""),
+                    };
+                    Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`")).label("not defined").help(help))
+                }
+            },
+            ExprKind::List(items) => {
+                let values = items.iter().map(|i| self.eval(i, hint)).collect::<Result<Vec<_>>>()?;
+                Ok(Value::List(values))
+            }
+            ExprKind::Map(entries) => {
+                let mut out = Vec::new();
+                for e in entries {
+                    out.push((e.key.text.clone(), self.eval(&e.value, hint)?));
+                }
+                Ok(Value::Map(out))
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.eval(operand, hint)?;
+                match (op.node, v) {
+                    (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+                    (UnaryOp::Neg, Value::Int(n)) => Ok(Value::Int(-n)),
+                    (UnaryOp::Neg, Value::Number(n)) => number(&format!("-{n}"), expr.span, hint),
+                    (UnaryOp::Neg, Value::Quantity(q)) => Ok(Value::Quantity(Quantity::parse(&format!("-{q}")).map_err(|e| literal_error(expr.span, e))?)),
+                    (op, v) => Err(operand_error(expr.span, if op == UnaryOp::Not { "`!`" } else { "`-`" }, &v, None)),
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => self.binary(expr, op.node, lhs, rhs, hint),
+            ExprKind::If { cond, then, otherwise } => match self.eval(cond, Hint::None)? {
+                Value::Bool(true) => self.eval(then, hint),
+                Value::Bool(false) => self.eval(otherwise, hint),
+                v => Err(Diagnostic::error(Code::TypeMismatch, cond.span, format!("`if` needs `true` or `false`, found {}", v.kind()))
+                    .label("not a condition")
+                    .help("compare it: `if replicas > 1 then …`")),
+            },
+            ExprKind::Field { base, name } => match self.eval(base, Hint::None)? {
+                Value::Map(entries) => entries.into_iter().find(|(k, _)| *k == name.node).map(|(_, v)| v).ok_or_else(|| {
+                    Diagnostic::error(Code::UnknownName, name.span, format!("the map has no key `{}`", name.node))
+                        .label("no such key")
+                        .help("check the key's spelling")
+                }),
+                v => Err(Diagnostic::error(Code::TypeMismatch, name.span, format!("`.{}` needs a map, found {}", name.node, v.kind())).label("not a map").help("only maps have fields")),
+            },
+            ExprKind::Index { base, index } => {
+                let b = self.eval(base, Hint::None)?;
+                let i = self.eval(index, Hint::None)?;
+                match (b, i) {
+                    (Value::List(items), Value::Int(n)) => {
+                        let len = items.len();
+                        usize::try_from(n).ok().and_then(|n| items.into_iter().nth(n)).ok_or_else(|| {
+                            Diagnostic::error(Code::OutOfRange, index.span, format!("index {n} is outside the list (length {len})"))
+                                .label("out of range")
+                                .help("indexes start at 0")
+                        })
+                    }
+                    (Value::Map(entries), Value::Str(k)) => entries.into_iter().find(|(key, _)| *key == k).map(|(_, v)| v).ok_or_else(|| {
+                        Diagnostic::error(Code::UnknownName, index.span, format!("the map has no key \"{k}\"")).label("no such key").help("check the key's spelling")
+                    }),
+                    (b, i) => Err(Diagnostic::error(Code::TypeMismatch, expr.span, format!("cannot index {} with {}", b.kind(), i.kind()))
+                        .label("bad index")
+                        .help("index a list with a number (`xs[0]`) or a map with a string (`m[\"key\"]`)")),
+                }
+            }
+            ExprKind::Call { name, args } => self.call(expr, name, args),
+        }
+    }
+
+    fn binary(&mut self, expr: &Expr, op: BinaryOp, lhs: &Expr, rhs: &Expr, hint: Hint) -> Result<Value> {
+        use BinaryOp::*;
+        if matches!(op, And | Or) {
+            let l = self.bool(lhs)?;
+            // Short-circuit: the right side is not evaluated when the left decides.
+            return if (op == And && !l) || (op == Or && l) { Ok(Value::Bool(l)) } else { Ok(Value::Bool(self.bool(rhs)?)) };
+        }
+        let mut l = self.eval(lhs, hint)?;
+        let mut r = self.eval(rhs, hint)?;
+        // An ambiguous literal takes the unit of the other side.
+        resolve_pair(&mut l, &mut r, expr.span)?;
+        let span = expr.span;
+        let overflow = || Diagnostic::error(Code::OutOfRange, span, "the result is too large").label("overflow").help("numbers must fit in 64 bits");
+        Ok(match (op, l, r) {
+            (Range, Value::Int(a), Value::Int(b)) => {
+                if b - a > MAX_ELEMENTS {
+                    return Err(Diagnostic::error(Code::OutOfRange, span, format!("the range {a}..{b} has {} elements; at most {MAX_ELEMENTS}", b - a))
+                        .label("too large")
+                        .help("a range may have at most a million elements"));
+                }
+                Value::List((a..b.max(a)).map(Value::Int).collect())
+            }
+            (Add, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_add(b).ok_or_else(overflow)?),
+            (Sub, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_sub(b).ok_or_else(overflow)?),
+            (Mul, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_mul(b).ok_or_else(overflow)?),
+            (Div | Rem, Value::Int(_), Value::Int(0)) => {
+                return Err(Diagnostic::error(Code::OutOfRange, rhs.span, "division by zero").label("zero").help("divide by a number other than 0"));
+            }
+            (Div, Value::Int(a), Value::Int(b)) => Value::Int(a.div_euclid(b)),
+            (Rem, Value::Int(a), Value::Int(b)) => Value::Int(a.rem_euclid(b)),
+            (Add, Value::Str(a), Value::Str(b)) => Value::Str(a + &b),
+            (Add, Value::List(mut a), Value::List(b)) => {
+                a.extend(b);
+                Value::List(a)
+            }
+            (Add, Value::Duration(a), Value::Duration(b)) => Value::Duration(Duration(a.0.checked_add(b.0).ok_or_else(overflow)?)),
+            (Sub, Value::Duration(a), Value::Duration(b)) => Value::Duration(Duration(a.0.checked_sub(b.0).ok_or_else(|| {
+                Diagnostic::error(Code::OutOfRange, span, "the duration would be negative").label("negative").help("durations cannot be negative")
+            })?)),
+            (Mul, Value::Duration(d), Value::Int(n)) | (Mul, Value::Int(n), Value::Duration(d)) => {
+                let n = u64::try_from(n).map_err(|_| Diagnostic::error(Code::OutOfRange, span, "the duration would be negative").label("negative").help("durations cannot be negative"))?;
+                Value::Duration(Duration(d.0.checked_mul(n).ok_or_else(overflow)?))
+            }
+            (Div, Value::Duration(d), Value::Int(n)) if n > 0 => Value::Duration(Duration(d.0 / n as u64)),
+            (Add | Sub, Value::Quantity(a), Value::Quantity(b)) => {
+                let n = if op == Add { a.nanos() + b.nanos() } else { a.nanos() - b.nanos() };
+                Value::Quantity(Quantity::from_nanos(n, a))
+            }
+            (Mul, Value::Quantity(q), Value::Int(n)) | (Mul, Value::Int(n), Value::Quantity(q)) => {
+                Value::Quantity(Quantity::from_nanos(q.nanos().checked_mul(n as i128).ok_or_else(overflow)?, q))
+            }
+            (Div, Value::Quantity(q), Value::Int(n)) if n > 0 => Value::Quantity(Quantity::from_nanos(q.nanos() / n as i128, q)),
+            (Eq, a, b) => Value::Bool(a == b),
+            (Ne, a, b) => Value::Bool(a != b),
+            (Lt | Le | Gt | Ge, a, b) => {
+                let ord = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => x.cmp(y),
+                    (Value::Str(x), Value::Str(y)) => x.cmp(y),
+                    (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
+                    (Value::Quantity(x), Value::Quantity(y)) => x.nanos().cmp(&y.nanos()),
+                    _ => return Err(operand_error(span, op.symbol(), &a, Some(&b))),
+                };
+                Value::Bool(match op {
+                    Lt => ord.is_lt(),
+                    Le => ord.is_le(),
+                    Gt => ord.is_gt(),
+                    _ => ord.is_ge(),
+                })
+            }
+            (op, a, b) => return Err(operand_error(span, op.symbol(), &a, Some(&b))),
+        })
+    }
+
+    fn bool(&mut self, e: &Expr) -> Result<bool> {
+        match self.eval(e, Hint::None)? {
+            Value::Bool(b) => Ok(b),
+            v => Err(Diagnostic::error(Code::TypeMismatch, e.span, format!("`&&` and `||` need `true` or `false`, found {}", v.kind())).label("not a bool").help("compare it first, e.g. `n > 0`")),
+        }
+    }
+
+    fn call(&mut self, expr: &Expr, name: &crate::ast::Ident, args: &[crate::ast::Arg]) -> Result<Value> {
+        if let Some(a) = args.iter().find(|a| a.name.is_some()) {
+            let n = a.name.as_ref().map(|n| n.span).unwrap_or(expr.span);
+            return Err(Diagnostic::error(Code::BadArguments, n, format!("`{}` takes no named arguments", name.node)).label("named argument").help("pass the values in order"));
+        }
+        let values = args.iter().map(|a| self.eval(&a.value, Hint::None)).collect::<Result<Vec<_>>>()?;
+        let sig = match name.node.as_str() {
+            "lower" | "upper" | "trim" => "(string)",
+            "join" => "(list, separator)",
+            "replace" => "(string, from, to)",
+            "len" => "(string, list or map)",
+            "format" => "(\"pattern with {}\", values…)",
+            "str" => "(value)",
+            _ => {
+                let known = ["lower", "upper", "trim", "join", "replace", "len", "format", "str"];
+                let help = match crate::diag::closest(&name.node, known.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}(…)`?"),
+                    None => format!("the functions are: {}", known.join(", ")),
+                };
+                return Err(Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node)).label("not a function").help(help));
+            }
+        };
+        let bad = || {
+            Diagnostic::error(Code::BadArguments, expr.span, format!("wrong arguments to `{}`", name.node))
+                .label(format!("given {}", values.iter().map(Value::kind).collect::<Vec<_>>().join(", ")))
+                .help(format!("write `{}{sig}`", name.node))
+        };
+        Ok(match (name.node.as_str(), values.as_slice()) {
+            ("lower", [Value::Str(s)]) => Value::Str(s.to_lowercase()),
+            ("upper", [Value::Str(s)]) => Value::Str(s.to_uppercase()),
+            ("trim", [Value::Str(s)]) => Value::Str(s.trim().to_string()),
+            ("replace", [Value::Str(s), Value::Str(from), Value::Str(to)]) if !from.is_empty() => Value::Str(s.replace(from.as_str(), to)),
+            ("join", [Value::List(items), Value::Str(sep)]) => {
+                let texts = items.iter().map(Value::to_text).collect::<Option<Vec<_>>>().ok_or_else(bad)?;
+                Value::Str(texts.join(sep))
+            }
+            ("len", [Value::Str(s)]) => Value::Int(s.chars().count() as i64),
+            ("len", [Value::List(l)]) => Value::Int(l.len() as i64),
+            ("len", [Value::Map(m)]) => Value::Int(m.len() as i64),
+            ("str", [v]) => Value::Str(v.to_text().ok_or_else(bad)?),
+            ("format", [Value::Str(pattern), rest @ ..]) => {
+                let pieces: Vec<&str> = pattern.split("{}").collect();
+                if pieces.len() - 1 != rest.len() {
+                    return Err(Diagnostic::error(Code::BadArguments, expr.span, format!("the pattern has {} `{{}}` but {} values were given", pieces.len() - 1, rest.len()))
+                        .label("count mismatch")
+                        .help("give one value per `{}`"));
+                }
+                let mut out = pieces[0].to_string();
+                for (v, piece) in rest.iter().zip(&pieces[1..]) {
+                    out.push_str(&v.to_text().ok_or_else(bad)?);
+                    out.push_str(piece);
+                }
+                Value::Str(out)
+            }
+            _ => return Err(bad()),
+        })
+    }
+}
+
+/// A diagnostic that was already reported elsewhere (a bad escape): nothing more to say.
+fn silent(span: Span) -> Diagnostic {
+    Diagnostic::error(Code::BadEscape, span, "").help("")
+}
+
+/// Whether a diagnostic is the placeholder for one already reported.
+pub fn is_silent(d: &Diagnostic) -> bool {
+    d.message.is_empty()
+}
+
+fn literal_error(span: Span, e: values::LiteralError) -> Diagnostic {
+    Diagnostic::error(Code::BadNumber, span, e.message).label("not a valid literal").help(e.help)
+}
+
+/// A number literal, with its unit decided when it can be.
+fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
+    let (digits, unit) = values::split_number(text);
+    if unit.is_empty() && !digits.contains('.') {
+        return values::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
+    }
+    match hint {
+        Hint::Duration => return Duration::parse(text).map(Value::Duration).map_err(|e| literal_error(span, e)),
+        Hint::Quantity => return Quantity::parse(text).map(Value::Quantity).map_err(|e| literal_error(span, e)),
+        Hint::None => {}
+    }
+    let as_duration = Duration::parse(text).ok();
+    let as_quantity = Quantity::parse(text).ok();
+    match (as_duration, as_quantity) {
+        (Some(_), Some(_)) => Ok(Value::Number(text.to_string())), // `5m`: decided later
+        (Some(d), None) => Ok(Value::Duration(d)),
+        (None, Some(q)) => Ok(Value::Quantity(q)),
+        (None, None) => Err(Diagnostic::error(Code::BadNumber, span, format!("`{text}` is neither a duration nor a quantity"))
+            .label("unknown unit")
+            .help("durations are written `30s`, `5m`, `2h`, `7d`; quantities `500m`, `2`, `512Mi`, `1.5Gi`")),
+    }
+}
+
+/// Gives an ambiguous literal the unit of the other operand.
+fn resolve_pair(l: &mut Value, r: &mut Value, span: Span) -> Result<()> {
+    let decide = |v: &mut Value, other: &Value| -> Result<()> {
+        if let Value::Number(text) = v {
+            *v = match other {
+                Value::Duration(_) => Value::Duration(Duration::parse(text).map_err(|e| literal_error(span, e))?),
+                Value::Quantity(_) | Value::Int(_) => Value::Quantity(Quantity::parse(text).map_err(|e| literal_error(span, e))?),
+                _ => return Ok(()),
+            };
+        }
+        Ok(())
+    };
+    let r_copy = r.clone();
+    decide(l, &r_copy)?;
+    let l_copy = l.clone();
+    decide(r, &l_copy)
+}
+
+fn operand_error(span: Span, op: &str, a: &Value, b: Option<&Value>) -> Diagnostic {
+    let (message, help) = match b {
+        Some(b) if is_unit(a) && is_unit(b) && a.kind() != b.kind() => (
+            format!("`{op}` cannot combine {} and {}", a.kind(), b.kind()),
+            "units must agree: durations with durations, quantities with quantities; multiply either by a plain number".to_string(),
+        ),
+        Some(b) => (format!("`{op}` cannot combine {} and {}", a.kind(), b.kind()), format!("`{op}` works on numbers, durations, quantities and (for `+`) strings and lists")),
+        None => (format!("`{op}` cannot apply to {}", a.kind()), "`-` negates numbers, `!` negates `true`/`false`".to_string()),
+    };
+    let code = if b.is_some_and(|b| is_unit(a) && is_unit(b)) { Code::UnitMismatch } else { Code::TypeMismatch };
+    Diagnostic::error(code, span, message).label("these do not go together").help(help)
+}
+
+fn is_unit(v: &Value) -> bool {
+    matches!(v, Value::Duration(_) | Value::Quantity(_) | Value::Number(_))
+}

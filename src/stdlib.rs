@@ -1,0 +1,13 @@
+//! The standard library: `.pipe` modules embedded in the binary (`import "std/…"`).
+//! Embedding keeps the binary self-contained; nothing is parsed unless imported.
+
+/// `(name, source)` of every module, in name order.
+pub const MODULES: &[(&str, &str)] = &[
+    ("placement", include_str!("../stdlib/placement.pipe")),
+    ("qos", include_str!("../stdlib/qos.pipe")),
+    ("soak", include_str!("../stdlib/soak.pipe")),
+];
+
+pub fn module(name: &str) -> Option<&'static str> {
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
