@@ -33,17 +33,44 @@ pub enum ItemKind {
     /// `let`s become `common.name` / `soak.name`.
     Import(StringLit),
     /// `param replicas: int = 5`, set with `--set replicas=8`.
-    Param { name: Ident, ty: TypeExpr, default: Option<Expr> },
+    Param {
+        name: Ident,
+        ty: TypeExpr,
+        default: Option<Expr>,
+    },
     /// `template worker(image: string, cpu: quantity = 1) { … }`
-    Template { name: Ident, params: Vec<ParamDecl>, body: Block },
+    Template {
+        name: Ident,
+        params: Vec<ParamDecl>,
+        body: Block,
+    },
     /// `for shard in 0..8 { … }`, `for key, value in map { … }`
-    For { var: Ident, second: Option<Ident>, iter: Expr, items: Vec<Item> },
-    Let { name: Ident, value: Expr },
+    For {
+        var: Ident,
+        second: Option<Ident>,
+        iter: Expr,
+        items: Vec<Item>,
+    },
+    Let {
+        name: Ident,
+        value: Expr,
+    },
     /// `config name { … }` is emitted; `config name` alone refers to a ConfigMap the cluster has.
-    Config { name: Name, body: Option<Block> },
-    Secret { name: Name, body: Option<Block> },
+    Config {
+        name: Name,
+        body: Option<Block>,
+    },
+    Secret {
+        name: Name,
+        body: Option<Block>,
+    },
     /// `job a { … }`, or `job a = worker(…) { … }` from a template.
-    Workload { kind: Spanned<WorkloadKind>, name: Name, instance: Option<Instance>, body: Option<Block> },
+    Workload {
+        kind: Spanned<WorkloadKind>,
+        name: Name,
+        instance: Option<Instance>,
+        body: Option<Block>,
+    },
 }
 
 /// `worker(image = "…")` or `soak.stable(…)`: a template used for a workload.
@@ -166,14 +193,34 @@ pub enum ExprKind {
     Word(String),
     List(Vec<Expr>),
     Map(Vec<MapEntry>),
-    Call { name: Ident, args: Vec<Arg> },
-    Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
-    Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
-    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Call {
+        name: Ident,
+        args: Vec<Arg>,
+    },
+    Unary {
+        op: Spanned<UnaryOp>,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: Spanned<BinaryOp>,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `base.name`: a module's member, or a map's entry.
-    Field { base: Box<Expr>, name: Ident },
+    Field {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `base[index]`
-    Index { base: Box<Expr>, index: Box<Expr> },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

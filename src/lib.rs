@@ -89,7 +89,8 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
         let (ast, syntax_diags) = syntax::parse(id, &text);
         diagnostics.extend(syntax_diags);
         let loaded = modules::load(id, &ast, &mut sources, loader, &mut diagnostics);
-        let modules: Vec<check::Module> = loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast }).collect();
+        let modules: Vec<check::Module> =
+            loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast, failed: m.failed }).collect();
         let (program, check_diags) = check::check(&sources, id, &ast, &modules, loader, options);
         diagnostics.extend(check_diags);
         programs.push(program);

@@ -5,9 +5,9 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use pipec::diag::{Code, Diagnostic, Severity, render};
 use pipec::check::ParamInput;
 use pipec::check::value::Value;
+use pipec::diag::{Code, Diagnostic, Severity, render};
 use pipec::version::KubeVersion;
 use pipec::{Compilation, FsLoader, Options};
 use std::io::{IsTerminal, Write};

@@ -11,12 +11,20 @@ use crate::{stdlib, syntax};
 pub struct LoadedModule {
     /// The namespace: `soak` for `std/soak`, `common` for `./lib/common.pipe`.
     pub name: String,
-    pub file: FileId,
+    pub file: Option<FileId>,
     pub ast: File,
+    /// Not found or not readable (already reported): its name is known, its contents not.
+    pub failed: bool,
 }
 
 /// Every module reachable from `main`, each once.
-pub fn load(main: FileId, main_ast: &File, sources: &mut SourceMap, loader: &dyn Loader, diags: &mut Vec<Diagnostic>) -> Vec<LoadedModule> {
+pub fn load(
+    main: FileId,
+    main_ast: &File,
+    sources: &mut SourceMap,
+    loader: &dyn Loader,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LoadedModule> {
     let mut loaded: Vec<(String, LoadedModule)> = Vec::new(); // (key = resolved path, module)
     let mut stack: Vec<String> = vec![sources.get(main).name.clone()];
     visit(main, main_ast, sources, loader, diags, &mut loaded, &mut stack);
@@ -54,6 +62,11 @@ fn visit(
             Ok(found) => found,
             Err((message, help)) => {
                 diags.push(Diagnostic::error(Code::ModuleNotFound, import.span, message).label("not found").help(help));
+                let name = namespace_of(&path);
+                if !loaded.iter().any(|(_, m)| m.name == name) {
+                    let empty = File { items: Vec::new(), comments: Vec::new() };
+                    loaded.push((path.clone(), LoadedModule { name, file: None, ast: empty, failed: true }));
+                }
                 continue;
             }
         };
@@ -72,9 +85,13 @@ fn visit(
         }
         if let Some((other, _)) = loaded.iter().find(|(_, m)| m.name == name) {
             diags.push(
-                Diagnostic::error(Code::ModuleNotFound, import.span, format!("two modules are named `{name}`: {other} and {key}"))
-                    .label("a second module with this name")
-                    .help("rename one of the files: a module's name is its file name"),
+                Diagnostic::error(
+                    Code::ModuleNotFound,
+                    import.span,
+                    format!("two modules are named `{name}`: {other} and {key}"),
+                )
+                .label("a second module with this name")
+                .help("rename one of the files: a module's name is its file name"),
             );
             continue;
         }
@@ -83,19 +100,28 @@ fn visit(
         let (module_ast, syntax_diags) = syntax::parse(id, &module_text);
         diags.extend(syntax_diags.into_iter().filter(|d| d.code != Code::EmptyProgram));
         for item in &module_ast.items {
-            if let ItemKind::Config { .. } | ItemKind::Secret { .. } | ItemKind::Workload { .. } | ItemKind::For { .. } | ItemKind::Namespace(_) = &item.kind {
+            if let ItemKind::Config { .. }
+            | ItemKind::Secret { .. }
+            | ItemKind::Workload { .. }
+            | ItemKind::For { .. }
+            | ItemKind::Namespace(_) = &item.kind
+            {
                 diags.push(
-                    Diagnostic::error(Code::ObjectInModule, item.span, format!("module `{name}` declares an object or a namespace"))
-                        .label("not allowed in an imported module")
-                        .secondary(import.span, "imported here")
-                        .help("modules hold `template`s and `let`s; declare objects in the program that imports them"),
+                    Diagnostic::error(
+                        Code::ObjectInModule,
+                        item.span,
+                        format!("module `{name}` declares an object or a namespace"),
+                    )
+                    .label("not allowed in an imported module")
+                    .secondary(import.span, "imported here")
+                    .help("modules hold `template`s and `let`s; declare objects in the program that imports them"),
                 );
             }
         }
         stack.push(key.clone());
         visit(id, &module_ast, sources, loader, diags, loaded, stack);
         stack.pop();
-        loaded.push((key, LoadedModule { name, file: id, ast: module_ast }));
+        loaded.push((key, LoadedModule { name, file: Some(id), ast: module_ast, failed: false }));
     }
 }
 
@@ -109,7 +135,10 @@ fn resolve(program: &str, path: &str, loader: &dyn Loader) -> Result<(String, St
                 let names: Vec<&str> = stdlib::MODULES.iter().map(|(n, _)| *n).collect();
                 let help = match closest(name, names.iter().copied()) {
                     Some(best) => format!("did you mean `std/{best}`?"),
-                    None => format!("the standard library has: {}", names.iter().map(|n| format!("std/{n}")).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "the standard library has: {}",
+                        names.iter().map(|n| format!("std/{n}")).collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 Err((format!("there is no module `std/{name}`"), help))
             }
@@ -117,14 +146,27 @@ fn resolve(program: &str, path: &str, loader: &dyn Loader) -> Result<(String, St
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
     let Some(name) = file_name.strip_suffix(".pipe") else {
-        return Err((format!("`{path}` is not a .pipe file"), "import a `.pipe` file (`import \"./common.pipe\"`) or a standard module (`import \"std/soak\"`)".into()));
+        return Err((
+            format!("`{path}` is not a .pipe file"),
+            "import a `.pipe` file (`import \"./common.pipe\"`) or a standard module (`import \"std/soak\"`)".into(),
+        ));
     };
     let base = std::path::Path::new(program).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     let key = normalize(&if base.is_empty() { path.to_string() } else { format!("{base}/{path}") });
     match loader.load(program, path) {
         Ok(text) => Ok((key, name.to_string(), text)),
-        Err(reason) => Err((format!("cannot import `{path}`: {reason}"), "paths are relative to the importing file; standard modules are `std/soak`, `std/placement`, `std/qos`".into())),
+        Err(reason) => Err((
+            format!("cannot import `{path}`: {reason}"),
+            "paths are relative to the importing file; standard modules are `std/soak`, `std/placement`, `std/qos`"
+                .into(),
+        )),
     }
+}
+
+/// The namespace an import path gives: `std/soak` → `soak`, `./lib/x.pipe` → `x`.
+fn namespace_of(path: &str) -> String {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.strip_suffix(".pipe").unwrap_or(last).to_string()
 }
 
 /// `a/./b/../c.pipe` → `a/c.pipe`, so one file has one key.

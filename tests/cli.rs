@@ -204,3 +204,48 @@ fn schedule_shows_the_next_fire_times_in_the_crons_zone() {
     let bad = pipec(&["schedule", "examples/cleaner.pipe", "--from", "yesterday"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn params_from_set_and_values_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("fleet.pipe");
+    std::fs::write(
+        &program,
+        "param n: int = 1\nparam region: string = \"eu\"\nparam timeout: duration = 1h\n\
+         for i in 0..n { job \"sync-${region}-${i}\" { image = \"busybox:1.36\", deadline = timeout } }\n",
+    )
+    .unwrap();
+    let values = dir.path().join("values.yaml");
+    std::fs::write(&values, "n: 2\nregion: us\ntimeout: 30m\n").unwrap();
+    let p = program.to_str().unwrap();
+    let out = pipec(&["build", p, "--values", values.to_str().unwrap(), "--set", "n=3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(yaml.matches("kind: Job").count(), 3, "--set wins over --values");
+    assert!(yaml.contains("name: sync-us-2") && yaml.contains("activeDeadlineSeconds: 1800"));
+
+    let bad = pipec(&["check", p, "--set", "n=three"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("P0208") && stderr.contains("--set n=three"), "{stderr}");
+    let usage = pipec(&["check", p, "--set", "no-equals-sign"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn two_hundred_jobs_from_one_template_are_byte_identical_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("fleet.pipe");
+    std::fs::write(
+        &program,
+        "import \"std/soak\"\nfor i in 0..200 {\n  job \"soak-${i}\" = soak.test(image = \"registry.example.com/soak:1.${i % 10}\", runs = i + 1)\n}\n",
+    )
+    .unwrap();
+    let p = program.to_str().unwrap();
+    let first = pipec(&["build", p]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(String::from_utf8_lossy(&first.stdout).matches("kind: Job").count(), 200);
+    for _ in 0..3 {
+        assert_eq!(pipec(&["build", p]).stdout, first.stdout);
+    }
+}

@@ -76,9 +76,31 @@ fn cases_with_errors() {
 
 #[test]
 fn examples() {
-    insta::glob!("../examples", "*.pipe", |path| {
+    insta::glob!("../examples", "**/*.pipe", |path| {
         let out = outcome(path);
         assert!(!out.contains("× "), "{} should compile:\n{out}", path.display());
         insta::assert_snapshot!(out);
     });
+}
+
+/// The seed examples rewritten with the standard library (`examples/stdlib/`) emit
+/// exactly what the written-out ones do.
+#[test]
+fn stdlib_rewrites_give_the_same_yaml() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(root.join("stdlib")).unwrap() {
+        let rewritten = entry.unwrap().path();
+        let original = root.join(rewritten.file_name().unwrap());
+        let strip_header = |s: String| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+        assert_eq!(
+            strip_header(outcome(&rewritten)),
+            strip_header(outcome(&original)),
+            "{} and {} differ",
+            rewritten.display(),
+            original.display()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 3);
 }

@@ -56,12 +56,24 @@ fn each_pages_wrong_example_gives_the_output_shown() {
         let Some((program, after)) = block(page, wrong, "pipe") else { continue };
         let Some((shown, _)) = block(page, after, "text") else { continue };
         // Pages whose example reads files or is not a program (P0005, P0009) are checked by hand.
-        if program.contains("file(") || !shown.starts_with('P') {
+        if program.contains("file(") || program.contains("import \"./") || !shown.starts_with('P') {
             continue;
         }
+        // The first line may show the command: `# pipec check --kube-version 1.28 --set n=1 example.pipe`.
         let mut options = pipec::Options::default();
-        if let Some(v) = program.lines().next().and_then(|l| l.split("--kube-version ").nth(1)) {
-            options.kube_version = pipec::version::KubeVersion::parse(v.split_whitespace().next().unwrap()).unwrap();
+        let first = program.lines().next().unwrap_or_default();
+        let mut words = first.split_whitespace();
+        while let Some(w) = words.next() {
+            match (w, first.starts_with("# pipec")) {
+                ("--kube-version", true) => {
+                    options.kube_version = pipec::version::KubeVersion::parse(words.next().unwrap()).unwrap()
+                }
+                ("--set", true) => {
+                    let (k, v) = words.next().unwrap().split_once('=').unwrap();
+                    options.params.push((k.into(), pipec::check::ParamInput::Text(v.into())));
+                }
+                _ => {}
+            }
         }
         let c = pipec::compile(vec![("example.pipe".into(), program.to_string())], &pipec::FsLoader, &options);
         let rendered: Vec<String> = c.diagnostics.iter().map(|d| render::human(d, &c.sources, false)).collect();

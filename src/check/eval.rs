@@ -331,7 +331,11 @@ impl<'a> Checker<'a> {
         if is_computed(e) {
             return match self.computed(e, Hint::Quantity)? {
                 CValue::Quantity(q) if q.is_negative() => {
-                    self.report(Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative")).label("negative").help("resource quantities are zero or more"));
+                    self.report(
+                        Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
+                            .label("negative")
+                            .help("resource quantities are zero or more"),
+                    );
                     None
                 }
                 CValue::Quantity(q) => Some(q),
@@ -560,7 +564,11 @@ impl<'a> Checker<'a> {
     }
 
     fn value_mismatch<T>(&mut self, e: &Expr, what: &str, expected: &str, found: &CValue) -> Option<T> {
-        let code = if matches!(found, CValue::Duration(_) | CValue::Quantity(_)) { Code::UnitMismatch } else { Code::TypeMismatch };
+        let code = if matches!(found, CValue::Duration(_) | CValue::Quantity(_)) {
+            Code::UnitMismatch
+        } else {
+            Code::TypeMismatch
+        };
         self.report(
             Diagnostic::error(code, e.span, format!("{what} takes {expected}, found {}", found.kind()))
                 .label(format!("this computes {}", found.kind()))
@@ -571,7 +579,8 @@ impl<'a> Checker<'a> {
 
     fn in_range(&mut self, e: &Expr, what: &str, n: i64, min: i64, max: i64) -> Option<i64> {
         if n < min || n > max {
-            let range = if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
+            let range =
+                if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
             self.report(
                 Diagnostic::error(Code::OutOfRange, e.span, format!("{what} must be {range}, found {n}"))
                     .label("out of range")
@@ -591,8 +600,14 @@ impl<'a> Checker<'a> {
 /// fields, indexes and the string functions.
 fn is_computed(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Unary { .. } | ExprKind::Binary { .. } | ExprKind::If { .. } | ExprKind::Field { .. } | ExprKind::Index { .. } => true,
-        ExprKind::Call { name, .. } => ["lower", "upper", "trim", "join", "replace", "len", "format", "str"].contains(&name.node.as_str()),
+        ExprKind::Unary { .. }
+        | ExprKind::Binary { .. }
+        | ExprKind::If { .. }
+        | ExprKind::Field { .. }
+        | ExprKind::Index { .. } => true,
+        ExprKind::Call { name, .. } => {
+            ["lower", "upper", "trim", "join", "replace", "len", "format", "str"].contains(&name.node.as_str())
+        }
         _ => false,
     }
 }
@@ -615,9 +630,11 @@ pub fn describe(e: &Expr) -> String {
         ExprKind::List(_) => "a list".into(),
         ExprKind::Map(_) => "a map".into(),
         ExprKind::Call { name, .. } => format!("`{}(…)`", name.node),
-        ExprKind::Unary { .. } | ExprKind::Binary { .. } | ExprKind::If { .. } | ExprKind::Field { .. } | ExprKind::Index { .. } => {
-            "an expression".into()
-        }
+        ExprKind::Unary { .. }
+        | ExprKind::Binary { .. }
+        | ExprKind::If { .. }
+        | ExprKind::Field { .. }
+        | ExprKind::Index { .. } => "an expression".into(),
         ExprKind::Number(text) => {
             let (_, unit) = values::split_number(text);
             if unit.is_empty() {

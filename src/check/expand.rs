@@ -19,6 +19,8 @@ pub const MAX_OBJECTS: usize = 200_000;
 pub struct Module<'a> {
     pub name: String,
     pub file: &'a File,
+    /// The import failed (already reported): uses of the module say nothing more.
+    pub failed: bool,
 }
 
 /// A concrete item and the places it was expanded from (outermost first).
@@ -107,8 +109,12 @@ impl<'a> Expander<'a> {
                     None => format!("the program's params are: {}", known.join(", ")),
                 };
                 let file_start = main.items.first().map(|i| Span::new(i.span.file, 0, 0));
-                let mut d = Diagnostic::error(Code::BadParamValue, file_start.unwrap_or(Span::new(crate::source::FileId(0), 0, 0)), format!("the program has no param `{name}`"))
-                    .help(help);
+                let mut d = Diagnostic::error(
+                    Code::BadParamValue,
+                    file_start.unwrap_or(Span::new(crate::source::FileId(0), 0, 0)),
+                    format!("the program has no param `{name}`"),
+                )
+                .help(help);
                 d.primary = file_start.map(|span| Label { span, message: "no such `param` in this program".into() });
                 self.report(d);
             }
@@ -116,16 +122,23 @@ impl<'a> Expander<'a> {
         for (name, ty, default) in decls {
             if self.params.contains_key(&name.node) {
                 self.report(
-                    Diagnostic::error(Code::DuplicateLet, name.span, format!("param `{}` is declared twice", name.node))
-                        .label("declared again")
-                        .help("declare each param once"),
+                    Diagnostic::error(
+                        Code::DuplicateLet,
+                        name.span,
+                        format!("param `{}` is declared twice", name.node),
+                    )
+                    .label("declared again")
+                    .help("declare each param once"),
                 );
                 continue;
             }
             let given = inputs.iter().rev().find(|(n, _)| *n == name.node).map(|(_, v)| v);
             let value = match given {
                 Some(ParamInput::Data(v)) => Some(v.clone()),
-                Some(ParamInput::Text(text)) => self.parse_param_text(name, ty, text),
+                // A bad `--set` is reported; the default (if any) keeps the rest checkable.
+                Some(ParamInput::Text(text)) => self
+                    .parse_param_text(name, ty, text)
+                    .or_else(|| default.and_then(|e| value::eval(e, &self.env(&Scope::default()), hint(ty)).ok())),
                 None => match default {
                     Some(e) => match value::eval(e, &self.env(&Scope::default()), hint(ty)) {
                         Ok(v) => Some(v),
@@ -136,24 +149,39 @@ impl<'a> Expander<'a> {
                     },
                     None => {
                         self.report(
-                            Diagnostic::error(Code::BadParamValue, name.span, format!("param `{}` has no value", name.node))
-                                .label("no default")
-                                .help(format!("give it one: `pipec build … --set {}=…`, or a default in the program", name.node)),
+                            Diagnostic::error(
+                                Code::BadParamValue,
+                                name.span,
+                                format!("param `{}` has no value", name.node),
+                            )
+                            .label("no default")
+                            .help(format!(
+                                "give it one: `pipec build … --set {}=…`, or a default in the program",
+                                name.node
+                            )),
                         );
                         None
                     }
                 },
             };
             let Some(value) = value else { continue };
-            let source = if given.is_some() { format!("the value given for `{}`", name.node) } else { "the default".to_string() };
+            let source = if given.is_some() {
+                format!("the value given for `{}`", name.node)
+            } else {
+                "the default".to_string()
+            };
             match conform(&value, ty) {
                 Ok(v) => {
                     self.params.insert(name.node.clone(), v);
                 }
                 Err(expected) => self.report(
-                    Diagnostic::error(Code::BadParamValue, ty.span, format!("param `{}` takes {expected}; {source} is {}", name.node, value.kind()))
-                        .label(format!("declared as `{}`", type_text(ty)))
-                        .help(format!("give `{}` {expected}, e.g. `--set {}=…`", name.node, name.node)),
+                    Diagnostic::error(
+                        Code::BadParamValue,
+                        ty.span,
+                        format!("param `{}` takes {expected}; {source} is {}", name.node, value.kind()),
+                    )
+                    .label(format!("declared as `{}`", type_text(ty)))
+                    .help(format!("give `{}` {expected}, e.g. `--set {}=…`", name.node, name.node)),
                 ),
             }
         }
@@ -167,9 +195,13 @@ impl<'a> Expander<'a> {
         let result = parsed.and_then(|e| value::eval(&e, &self.env(&Scope::default()), hint(ty)).ok());
         if result.is_none() {
             self.report(
-                Diagnostic::error(Code::BadParamValue, name.span, format!("`--set {}={text}` is not {}", name.node, type_words(ty)))
-                    .label(format!("declared as `{}`", type_text(ty)))
-                    .help(format!("give {}, e.g. {}", type_words(ty), type_example(ty))),
+                Diagnostic::error(
+                    Code::BadParamValue,
+                    name.span,
+                    format!("`--set {}={text}` is not {}", name.node, type_words(ty)),
+                )
+                .label(format!("declared as `{}`", type_text(ty)))
+                .help(format!("give {}, e.g. {}", type_words(ty), type_example(ty))),
             );
         }
         result
@@ -194,9 +226,13 @@ impl<'a> Expander<'a> {
             for p in params {
                 if parse_type(&p.ty).is_none() {
                     self.report(
-                        Diagnostic::error(Code::UnknownVariant, p.ty.span, format!("`{}` is not a type", type_text(&p.ty)))
-                            .label("unknown type")
-                            .help("types are int, bool, string, duration, quantity, list<T>, map<T>"),
+                        Diagnostic::error(
+                            Code::UnknownVariant,
+                            p.ty.span,
+                            format!("`{}` is not a type", type_text(&p.ty)),
+                        )
+                        .label("unknown type")
+                        .help("types are int, bool, string, duration, quantity, list<T>, map<T>"),
                     );
                 }
             }
@@ -205,10 +241,19 @@ impl<'a> Expander<'a> {
 
     // ---- items -------------------------------------------------------------
 
-    fn item(&mut self, item: &Item, scope: &Scope, origin: &[Label], out: &mut Vec<Expanded>, module: Option<&Module<'a>>) {
+    fn item(
+        &mut self,
+        item: &Item,
+        scope: &Scope,
+        origin: &[Label],
+        out: &mut Vec<Expanded>,
+        module: Option<&Module<'a>>,
+    ) {
         match &item.kind {
             ItemKind::Template { .. } | ItemKind::Param { .. } | ItemKind::Import(_) => {}
-            ItemKind::For { var, second, iter, items } => self.for_loop(var, second.as_ref(), iter, items, scope, origin, out),
+            ItemKind::For { var, second, iter, items } => {
+                self.for_loop(var, second.as_ref(), iter, items, scope, origin, out)
+            }
             ItemKind::Workload { kind, name, instance: Some(inst), body } => {
                 if let Some(merged) = self.instantiate(inst, body.as_ref(), scope, module) {
                     let mut chain = origin.to_vec();
@@ -216,7 +261,10 @@ impl<'a> Expander<'a> {
                     chain.push(Label { span: inst.span, message: format!("in template `{template_name}`, used here") });
                     let name = subst_name(name, scope, self);
                     self.push(
-                        Item { kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: Some(merged) }, span: item.span },
+                        Item {
+                            kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: Some(merged) },
+                            span: item.span,
+                        },
                         chain,
                         out,
                     );
@@ -225,16 +273,23 @@ impl<'a> Expander<'a> {
             ItemKind::Workload { kind, name, instance: None, body } => {
                 let Some(body) = body else {
                     self.report(
-                        Diagnostic::error(Code::MissingKey, name.span(), format!("`{} {}` has no body", kind.node.keyword(), name_text(name)))
-                            .label("neither `{ … }` nor a template")
-                            .help("add a block `{ image = \"…\" }`, or use a template: `= worker(…)`"),
+                        Diagnostic::error(
+                            Code::MissingKey,
+                            name.span(),
+                            format!("`{} {}` has no body", kind.node.keyword(), name_text(name)),
+                        )
+                        .label("neither `{ … }` nor a template")
+                        .help("add a block `{ image = \"…\" }`, or use a template: `= worker(…)`"),
                     );
                     return;
                 };
                 let body = subst_block(body, scope, self);
                 let name = subst_name(name, scope, self);
                 self.push(
-                    Item { kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: Some(body) }, span: item.span },
+                    Item {
+                        kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: Some(body) },
+                        span: item.span,
+                    },
                     origin.to_vec(),
                     out,
                 );
@@ -255,7 +310,16 @@ impl<'a> Expander<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn for_loop(&mut self, var: &Ident, second: Option<&Ident>, iter: &Expr, items: &[Item], scope: &Scope, origin: &[Label], out: &mut Vec<Expanded>) {
+    fn for_loop(
+        &mut self,
+        var: &Ident,
+        second: Option<&Ident>,
+        iter: &Expr,
+        items: &[Item],
+        scope: &Scope,
+        origin: &[Label],
+        out: &mut Vec<Expanded>,
+    ) {
         let iter = subst_expr(iter, scope, self);
         let value = match value::eval(&iter, &self.env(scope), Hint::None) {
             Ok(v) => v,
@@ -270,28 +334,50 @@ impl<'a> Expander<'a> {
             Value::Map(entries) => entries.into_iter().map(|(k, v)| (Value::Str(k), Some(v))).collect(),
             v => {
                 self.report(
-                    Diagnostic::error(Code::TypeMismatch, iter.span, format!("`for` runs over a list, a range or a map, found {}", v.kind()))
-                        .label("not a collection")
-                        .help("write `for i in 0..8`, `for t in [\"a\", \"b\"]` or `for k, v in { … }`"),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        iter.span,
+                        format!("`for` runs over a list, a range or a map, found {}", v.kind()),
+                    )
+                    .label("not a collection")
+                    .help("write `for i in 0..8`, `for t in [\"a\", \"b\"]` or `for k, v in { … }`"),
                 );
                 return;
             }
         };
-        let per_iteration = items.iter().filter(|i| matches!(i.kind, ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::For { .. })).count().max(1);
+        let per_iteration = items
+            .iter()
+            .filter(|i| matches!(i.kind, ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::For { .. }))
+            .count()
+            .max(1);
         if self.objects + pairs.len().saturating_mul(per_iteration) > MAX_OBJECTS {
             self.report(
-                Diagnostic::error(Code::ExpansionTooLarge, iter.span, format!("this `for` would make {} objects; a program may make at most {MAX_OBJECTS}", pairs.len().saturating_mul(per_iteration)))
-                    .label("too many iterations")
-                    .help("split the program, or loop over fewer items"),
+                Diagnostic::error(
+                    Code::ExpansionTooLarge,
+                    iter.span,
+                    format!(
+                        "this `for` would make {} objects; a program may make at most {MAX_OBJECTS}",
+                        pairs.len().saturating_mul(per_iteration)
+                    ),
+                )
+                .label("too many iterations")
+                .help("split the program, or loop over fewer items"),
             );
             return;
         }
         for item in items {
-            if !matches!(item.kind, ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::Secret { .. } | ItemKind::For { .. }) {
+            if !matches!(
+                item.kind,
+                ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::Secret { .. } | ItemKind::For { .. }
+            ) {
                 self.report(
-                    Diagnostic::error(Code::TypeMismatch, item.span, "only objects (`job`, `cron`, `daemon`, `config`, `secret`) and `for` can be inside a `for`")
-                        .label("not allowed inside `for`")
-                        .help("move `let`, `param`, `template`, `import` and `namespace` to the top level"),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        item.span,
+                        "only objects (`job`, `cron`, `daemon`, `config`, `secret`) and `for` can be inside a `for`",
+                    )
+                    .label("not allowed inside `for`")
+                    .help("move `let`, `param`, `template`, `import` and `namespace` to the top level"),
                 );
                 return;
             }
@@ -323,23 +409,45 @@ impl<'a> Expander<'a> {
                     let known: Vec<&str> = self.templates.keys().copied().collect();
                     let help = match closest(&name.node, known.iter().copied()) {
                         Some(best) => format!("did you mean `{best}`?"),
-                        None => format!("declare it: `template {}(…) {{ … }}`, or import a module that has it", name.node),
+                        None => {
+                            format!("declare it: `template {}(…) {{ … }}`, or import a module that has it", name.node)
+                        }
                     };
-                    self.report(Diagnostic::error(Code::UnknownName, name.span, format!("no template named `{}`", name.node)).label("unknown template").help(help));
+                    self.report(
+                        Diagnostic::error(Code::UnknownName, name.span, format!("no template named `{}`", name.node))
+                            .label("unknown template")
+                            .help(help),
+                    );
                     None
                 }
             },
             [ns, name] => {
                 let Some(module) = self.modules.iter().find(|m| m.name == ns.node) else {
+                    if self.modules.iter().any(|m| m.failed) {
+                        return None; // a failed import (reported) probably meant this one
+                    }
                     let names: Vec<&str> = self.modules.iter().map(|m| m.name.as_str()).collect();
                     let help = match closest(&ns.node, names.iter().copied()) {
                         Some(best) => format!("did you mean `{best}`?"),
-                        None => format!("import it first: `import \"std/{}\"` or `import \"./{}.pipe\"`", ns.node, ns.node),
+                        None => {
+                            format!("import it first: `import \"std/{}\"` or `import \"./{}.pipe\"`", ns.node, ns.node)
+                        }
                     };
-                    self.report(Diagnostic::error(Code::UnknownName, ns.span, format!("no module named `{}`", ns.node)).label("not imported").help(help));
+                    self.report(
+                        Diagnostic::error(Code::UnknownName, ns.span, format!("no module named `{}`", ns.node))
+                            .label("not imported")
+                            .help(help),
+                    );
                     return None;
                 };
-                let found = module.file.items.iter().find(|i| matches!(&i.kind, ItemKind::Template { name: n, .. } if n.node == name.node));
+                if module.failed {
+                    return None;
+                }
+                let found = module
+                    .file
+                    .items
+                    .iter()
+                    .find(|i| matches!(&i.kind, ItemKind::Template { name: n, .. } if n.node == name.node));
                 match found {
                     Some(t) => Some((t, Some(module))),
                     None => {
@@ -356,19 +464,37 @@ impl<'a> Expander<'a> {
                             Some(best) => format!("did you mean `{}.{best}`?", ns.node),
                             None => format!("`{}` has the templates: {}", ns.node, known.join(", ")),
                         };
-                        self.report(Diagnostic::error(Code::UnknownName, name.span, format!("module `{}` has no template `{}`", ns.node, name.node)).label("unknown template").help(help));
+                        self.report(
+                            Diagnostic::error(
+                                Code::UnknownName,
+                                name.span,
+                                format!("module `{}` has no template `{}`", ns.node, name.node),
+                            )
+                            .label("unknown template")
+                            .help(help),
+                        );
                         None
                     }
                 }
             }
             _ => {
-                self.report(Diagnostic::error(Code::UnknownName, inst.span, "a template is named `name` or `module.name`").label("too many parts").help("write `worker(…)` or `soak.stable(…)`"));
+                self.report(
+                    Diagnostic::error(Code::UnknownName, inst.span, "a template is named `name` or `module.name`")
+                        .label("too many parts")
+                        .help("write `worker(…)` or `soak.stable(…)`"),
+                );
                 None
             }
         }
     }
 
-    fn instantiate(&mut self, inst: &Instance, body: Option<&Block>, scope: &Scope, _caller: Option<&Module<'a>>) -> Option<Block> {
+    fn instantiate(
+        &mut self,
+        inst: &Instance,
+        body: Option<&Block>,
+        scope: &Scope,
+        _caller: Option<&Module<'a>>,
+    ) -> Option<Block> {
         let (template, module) = self.template(inst)?;
         let ItemKind::Template { name: tname, params, body: tbody } = &template.kind else { return None };
         let mut bound = Scope::default();
@@ -376,9 +502,17 @@ impl<'a> Expander<'a> {
         for arg in &inst.args {
             let Some(arg_name) = &arg.name else {
                 self.report(
-                    Diagnostic::error(Code::BadTemplateArgs, arg.value.span, format!("arguments to `{}` are named", tname.node))
-                        .label("no name")
-                        .help(format!("write `name = value`; `{}` takes: {}", tname.node, params.iter().map(|p| p.name.node.as_str()).collect::<Vec<_>>().join(", "))),
+                    Diagnostic::error(
+                        Code::BadTemplateArgs,
+                        arg.value.span,
+                        format!("arguments to `{}` are named", tname.node),
+                    )
+                    .label("no name")
+                    .help(format!(
+                        "write `name = value`; `{}` takes: {}",
+                        tname.node,
+                        params.iter().map(|p| p.name.node.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
                 );
                 ok = false;
                 continue;
@@ -386,19 +520,31 @@ impl<'a> Expander<'a> {
             let Some(decl) = params.iter().find(|p| p.name.node == arg_name.node) else {
                 let help = match closest(&arg_name.node, params.iter().map(|p| p.name.node.as_str())) {
                     Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("`{}` takes: {}", tname.node, params.iter().map(|p| p.name.node.as_str()).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "`{}` takes: {}",
+                        tname.node,
+                        params.iter().map(|p| p.name.node.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 self.report(
-                    Diagnostic::error(Code::BadTemplateArgs, arg_name.span, format!("template `{}` has no parameter `{}`", tname.node, arg_name.node))
-                        .label("unknown parameter")
-                        .secondary(tname.span, "the template")
-                        .help(help),
+                    Diagnostic::error(
+                        Code::BadTemplateArgs,
+                        arg_name.span,
+                        format!("template `{}` has no parameter `{}`", tname.node, arg_name.node),
+                    )
+                    .label("unknown parameter")
+                    .secondary(tname.span, "the template")
+                    .help(help),
                 );
                 ok = false;
                 continue;
             };
             if bound.values.contains_key(&arg_name.node) {
-                self.report(Diagnostic::error(Code::DuplicateKey, arg_name.span, format!("`{}` is given twice", arg_name.node)).label("again").help("give each argument once"));
+                self.report(
+                    Diagnostic::error(Code::DuplicateKey, arg_name.span, format!("`{}` is given twice", arg_name.node))
+                        .label("again")
+                        .help("give each argument once"),
+                );
                 ok = false;
                 continue;
             }
@@ -408,10 +554,14 @@ impl<'a> Expander<'a> {
                 Ok(v) => {
                     if let Err(expected) = conform(&v, &decl.ty) {
                         self.report(
-                            Diagnostic::error(Code::BadTemplateArgs, arg.value.span, format!("`{}` takes {expected}, found {}", arg_name.node, v.kind()))
-                                .label("wrong type")
-                                .secondary(decl.span, format!("declared `{}: {}`", decl.name.node, type_text(&decl.ty)))
-                                .help(format!("pass {expected}, e.g. {}", type_example(&decl.ty))),
+                            Diagnostic::error(
+                                Code::BadTemplateArgs,
+                                arg.value.span,
+                                format!("`{}` takes {expected}, found {}", arg_name.node, v.kind()),
+                            )
+                            .label("wrong type")
+                            .secondary(decl.span, format!("declared `{}: {}`", decl.name.node, type_text(&decl.ty)))
+                            .help(format!("pass {expected}, e.g. {}", type_example(&decl.ty))),
                         );
                         ok = false;
                         continue;
@@ -439,10 +589,14 @@ impl<'a> Expander<'a> {
                 }
                 None => {
                     self.report(
-                        Diagnostic::error(Code::BadTemplateArgs, inst.span, format!("template `{}` needs `{}`", tname.node, decl.name.node))
-                            .label(format!("`{}` is missing", decl.name.node))
-                            .secondary(decl.span, "declared without a default")
-                            .help(format!("add `{} = …` to the arguments", decl.name.node)),
+                        Diagnostic::error(
+                            Code::BadTemplateArgs,
+                            inst.span,
+                            format!("template `{}` needs `{}`", tname.node, decl.name.node),
+                        )
+                        .label(format!("`{}` is missing", decl.name.node))
+                        .secondary(decl.span, "declared without a default")
+                        .help(format!("add `{} = …` to the arguments", decl.name.node)),
                     );
                     ok = false;
                 }
@@ -471,8 +625,13 @@ impl<'a> Expander<'a> {
 fn merge(base: &mut Block, over: Block) {
     for entry in over.entries {
         let same = base.entries.iter().position(|b| match (&b.kind, &entry.kind) {
-            (EntryKind::Field { key: a, .. } | EntryKind::Nested { key: a, .. }, EntryKind::Field { key: b, .. } | EntryKind::Nested { key: b, .. }) => a.text == b.text,
-            (EntryKind::Labeled { key: a, label: la, .. }, EntryKind::Labeled { key: b, label: lb, .. }) => a.text == b.text && name_text(la) == name_text(lb),
+            (
+                EntryKind::Field { key: a, .. } | EntryKind::Nested { key: a, .. },
+                EntryKind::Field { key: b, .. } | EntryKind::Nested { key: b, .. },
+            ) => a.text == b.text,
+            (EntryKind::Labeled { key: a, label: la, .. }, EntryKind::Labeled { key: b, label: lb, .. }) => {
+                a.text == b.text && name_text(la) == name_text(lb)
+            }
             _ => false,
         });
         match same {
@@ -498,7 +657,13 @@ impl Env for ExpandEnv<'_, '_> {
         self.expander.lets.get(name).map(|e| Binding::Expr(e))
     }
     fn names(&self) -> Vec<String> {
-        self.scope.values.keys().cloned().chain(self.expander.params.keys().cloned()).chain(self.expander.lets.keys().map(|k| k.to_string())).collect()
+        self.scope
+            .values
+            .keys()
+            .cloned()
+            .chain(self.expander.params.keys().cloned())
+            .chain(self.expander.lets.keys().map(|k| k.to_string()))
+            .collect()
     }
 }
 
@@ -594,8 +759,12 @@ fn conform_to(v: &Value, t: &Type) -> Option<Value> {
         (Type::Duration, Value::Number(n)) => Value::Duration(crate::values::Duration::parse(n).ok()?),
         (Type::Quantity, Value::Number(n)) => Value::Quantity(crate::values::Quantity::parse(n).ok()?),
         (Type::Quantity, Value::Int(n)) => Value::Quantity(crate::values::Quantity::from_int(*n)),
-        (Type::List(inner), Value::List(items)) => Value::List(items.iter().map(|i| conform_to(i, inner)).collect::<Option<_>>()?),
-        (Type::Map(inner), Value::Map(entries)) => Value::Map(entries.iter().map(|(k, v)| Some((k.clone(), conform_to(v, inner)?))).collect::<Option<_>>()?),
+        (Type::List(inner), Value::List(items)) => {
+            Value::List(items.iter().map(|i| conform_to(i, inner)).collect::<Option<_>>()?)
+        }
+        (Type::Map(inner), Value::Map(entries)) => {
+            Value::Map(entries.iter().map(|(k, v)| Some((k.clone(), conform_to(v, inner)?))).collect::<Option<_>>()?)
+        }
         _ => return None,
     })
 }
@@ -625,7 +794,13 @@ pub fn value_to_expr(v: &Value, span: Span) -> Expr {
         Value::Number(n) => ExprKind::Number(n.clone()),
         Value::List(items) => ExprKind::List(items.iter().map(|i| value_to_expr(i, span)).collect()),
         Value::Map(entries) => ExprKind::Map(
-            entries.iter().map(|(k, v)| MapEntry { key: Key { text: k.clone(), span, quoted: true }, value: value_to_expr(v, span) }).collect(),
+            entries
+                .iter()
+                .map(|(k, v)| MapEntry {
+                    key: Key { text: k.clone(), span, quoted: true },
+                    value: value_to_expr(v, span),
+                })
+                .collect(),
         ),
     };
     Expr { kind, span }
@@ -644,8 +819,12 @@ fn subst_item(item: &Item, scope: &Scope, x: &mut Expander) -> Item {
     let kind = match &item.kind {
         ItemKind::Let { name, value } => ItemKind::Let { name: name.clone(), value: subst_expr(value, scope, x) },
         ItemKind::Namespace(s) => ItemKind::Namespace(subst_string(s, scope, x)),
-        ItemKind::Config { name, body } => ItemKind::Config { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) },
-        ItemKind::Secret { name, body } => ItemKind::Secret { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) },
+        ItemKind::Config { name, body } => {
+            ItemKind::Config { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
+        }
+        ItemKind::Secret { name, body } => {
+            ItemKind::Secret { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
+        }
         other => other.clone(),
     };
     Item { kind, span: item.span }
@@ -683,8 +862,12 @@ fn subst_block(b: &Block, scope: &Scope, x: &mut Expander) -> Block {
         .iter()
         .map(|e| {
             let kind = match &e.kind {
-                EntryKind::Field { key, value } => EntryKind::Field { key: key.clone(), value: subst_expr(value, scope, x) },
-                EntryKind::Nested { key, body } => EntryKind::Nested { key: key.clone(), body: subst_block(body, scope, x) },
+                EntryKind::Field { key, value } => {
+                    EntryKind::Field { key: key.clone(), value: subst_expr(value, scope, x) }
+                }
+                EntryKind::Nested { key, body } => {
+                    EntryKind::Nested { key: key.clone(), body: subst_block(body, scope, x) }
+                }
                 EntryKind::Labeled { key, label, value } => EntryKind::Labeled {
                     key: key.clone(),
                     label: subst_name(label, scope, x),
@@ -714,12 +897,21 @@ fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
         },
         ExprKind::Str(s) => ExprKind::Str(subst_string(s, scope, x)),
         ExprKind::List(items) => ExprKind::List(items.iter().map(|i| subst_expr(i, scope, x)).collect()),
-        ExprKind::Map(entries) => ExprKind::Map(entries.iter().map(|m| MapEntry { key: m.key.clone(), value: subst_expr(&m.value, scope, x) }).collect()),
-        ExprKind::Call { name, args } => {
-            ExprKind::Call { name: name.clone(), args: args.iter().map(|a| Arg { name: a.name.clone(), value: subst_expr(&a.value, scope, x) }).collect() }
+        ExprKind::Map(entries) => ExprKind::Map(
+            entries.iter().map(|m| MapEntry { key: m.key.clone(), value: subst_expr(&m.value, scope, x) }).collect(),
+        ),
+        ExprKind::Call { name, args } => ExprKind::Call {
+            name: name.clone(),
+            args: args.iter().map(|a| Arg { name: a.name.clone(), value: subst_expr(&a.value, scope, x) }).collect(),
+        },
+        ExprKind::Unary { op, operand } => {
+            ExprKind::Unary { op: op.clone(), operand: Box::new(subst_expr(operand, scope, x)) }
         }
-        ExprKind::Unary { op, operand } => ExprKind::Unary { op: op.clone(), operand: Box::new(subst_expr(operand, scope, x)) },
-        ExprKind::Binary { op, lhs, rhs } => ExprKind::Binary { op: op.clone(), lhs: Box::new(subst_expr(lhs, scope, x)), rhs: Box::new(subst_expr(rhs, scope, x)) },
+        ExprKind::Binary { op, lhs, rhs } => ExprKind::Binary {
+            op: op.clone(),
+            lhs: Box::new(subst_expr(lhs, scope, x)),
+            rhs: Box::new(subst_expr(rhs, scope, x)),
+        },
         ExprKind::If { cond, then, otherwise } => ExprKind::If {
             cond: Box::new(subst_expr(cond, scope, x)),
             then: Box::new(subst_expr(then, scope, x)),
@@ -735,7 +927,9 @@ fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
             }
             ExprKind::Field { base: Box::new(subst_expr(base, scope, x)), name: name.clone() }
         }
-        ExprKind::Index { base, index } => ExprKind::Index { base: Box::new(subst_expr(base, scope, x)), index: Box::new(subst_expr(index, scope, x)) },
+        ExprKind::Index { base, index } => {
+            ExprKind::Index { base: Box::new(subst_expr(base, scope, x)), index: Box::new(subst_expr(index, scope, x)) }
+        }
         ExprKind::Number(_) | ExprKind::Bool(_) => return e.clone(),
     };
     Expr { kind, span: e.span }
@@ -743,6 +937,9 @@ fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
 
 /// The expression of `let name` in module `m`, with the module's own names replaced.
 fn module_let(m: &Module, name: &Ident, x: &mut Expander, depth: usize) -> Option<Expr> {
+    if m.failed {
+        return None;
+    }
     let found = m.file.items.iter().find_map(|i| match &i.kind {
         ItemKind::Let { name: n, value } if n.node == name.node => Some(value),
         _ => None,
@@ -751,15 +948,28 @@ fn module_let(m: &Module, name: &Ident, x: &mut Expander, depth: usize) -> Optio
         Some(v) if depth < 50 => Some(subst_module(v, m, x, depth + 1)),
         Some(_) => None,
         None => {
-            let known: Vec<&str> = m.file.items.iter().filter_map(|i| match &i.kind {
-                ItemKind::Let { name, .. } => Some(name.node.as_str()),
-                _ => None,
-            }).collect();
+            let known: Vec<&str> = m
+                .file
+                .items
+                .iter()
+                .filter_map(|i| match &i.kind {
+                    ItemKind::Let { name, .. } => Some(name.node.as_str()),
+                    _ => None,
+                })
+                .collect();
             let help = match closest(&name.node, known.iter().copied()) {
                 Some(best) => format!("did you mean `{}.{best}`?", m.name),
                 None => format!("`{}` defines: {}", m.name, known.join(", ")),
             };
-            x.report(Diagnostic::error(Code::UnknownName, name.span, format!("module `{}` has no `let {}`", m.name, name.node)).label("not in the module").help(help));
+            x.report(
+                Diagnostic::error(
+                    Code::UnknownName,
+                    name.span,
+                    format!("module `{}` has no `let {}`", m.name, name.node),
+                )
+                .label("not in the module")
+                .help(help),
+            );
             None
         }
     }
@@ -800,7 +1010,9 @@ fn expr_mentions(e: &Expr, name: &str) -> bool {
         ExprKind::Call { args, .. } => args.iter().any(|a| expr_mentions(&a.value, name)),
         ExprKind::Unary { operand, .. } => expr_mentions(operand, name),
         ExprKind::Binary { lhs, rhs, .. } => expr_mentions(lhs, name) || expr_mentions(rhs, name),
-        ExprKind::If { cond, then, otherwise } => expr_mentions(cond, name) || expr_mentions(then, name) || expr_mentions(otherwise, name),
+        ExprKind::If { cond, then, otherwise } => {
+            expr_mentions(cond, name) || expr_mentions(then, name) || expr_mentions(otherwise, name)
+        }
         ExprKind::Field { base, .. } => expr_mentions(base, name),
         ExprKind::Index { base, index } => expr_mentions(base, name) || expr_mentions(index, name),
         ExprKind::Number(_) | ExprKind::Bool(_) => false,

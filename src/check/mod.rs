@@ -5,9 +5,8 @@
 
 mod calls;
 mod cron_job;
-pub mod expand;
-pub mod value;
 mod eval;
+pub mod expand;
 mod fields;
 mod job;
 mod names;
@@ -15,6 +14,7 @@ mod placement;
 mod pod;
 mod qos;
 mod resources;
+pub mod value;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, Label, closest};

@@ -134,7 +134,9 @@ impl Evaluator<'_> {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\""),
                     };
-                    Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`")).label("not defined").help(help))
+                    Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`"))
+                        .label("not defined")
+                        .help(help))
                 }
             },
             ExprKind::List(items) => {
@@ -154,7 +156,9 @@ impl Evaluator<'_> {
                     (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
                     (UnaryOp::Neg, Value::Int(n)) => Ok(Value::Int(-n)),
                     (UnaryOp::Neg, Value::Number(n)) => number(&format!("-{n}"), expr.span, hint),
-                    (UnaryOp::Neg, Value::Quantity(q)) => Ok(Value::Quantity(Quantity::parse(&format!("-{q}")).map_err(|e| literal_error(expr.span, e))?)),
+                    (UnaryOp::Neg, Value::Quantity(q)) => {
+                        Ok(Value::Quantity(Quantity::parse(&format!("-{q}")).map_err(|e| literal_error(expr.span, e))?))
+                    }
                     (op, v) => Err(operand_error(expr.span, if op == UnaryOp::Not { "`!`" } else { "`-`" }, &v, None)),
                 }
             }
@@ -162,17 +166,29 @@ impl Evaluator<'_> {
             ExprKind::If { cond, then, otherwise } => match self.eval(cond, Hint::None)? {
                 Value::Bool(true) => self.eval(then, hint),
                 Value::Bool(false) => self.eval(otherwise, hint),
-                v => Err(Diagnostic::error(Code::TypeMismatch, cond.span, format!("`if` needs `true` or `false`, found {}", v.kind()))
-                    .label("not a condition")
-                    .help("compare it: `if replicas > 1 then …`")),
+                v => Err(Diagnostic::error(
+                    Code::TypeMismatch,
+                    cond.span,
+                    format!("`if` needs `true` or `false`, found {}", v.kind()),
+                )
+                .label("not a condition")
+                .help("compare it: `if replicas > 1 then …`")),
             },
             ExprKind::Field { base, name } => match self.eval(base, Hint::None)? {
-                Value::Map(entries) => entries.into_iter().find(|(k, _)| *k == name.node).map(|(_, v)| v).ok_or_else(|| {
-                    Diagnostic::error(Code::UnknownName, name.span, format!("the map has no key `{}`", name.node))
-                        .label("no such key")
-                        .help("check the key's spelling")
-                }),
-                v => Err(Diagnostic::error(Code::TypeMismatch, name.span, format!("`.{}` needs a map, found {}", name.node, v.kind())).label("not a map").help("only maps have fields")),
+                Value::Map(entries) => {
+                    entries.into_iter().find(|(k, _)| *k == name.node).map(|(_, v)| v).ok_or_else(|| {
+                        Diagnostic::error(Code::UnknownName, name.span, format!("the map has no key `{}`", name.node))
+                            .label("no such key")
+                            .help("check the key's spelling")
+                    })
+                }
+                v => Err(Diagnostic::error(
+                    Code::TypeMismatch,
+                    name.span,
+                    format!("`.{}` needs a map, found {}", name.node, v.kind()),
+                )
+                .label("not a map")
+                .help("only maps have fields")),
             },
             ExprKind::Index { base, index } => {
                 let b = self.eval(base, Hint::None)?;
@@ -181,17 +197,29 @@ impl Evaluator<'_> {
                     (Value::List(items), Value::Int(n)) => {
                         let len = items.len();
                         usize::try_from(n).ok().and_then(|n| items.into_iter().nth(n)).ok_or_else(|| {
-                            Diagnostic::error(Code::OutOfRange, index.span, format!("index {n} is outside the list (length {len})"))
-                                .label("out of range")
-                                .help("indexes start at 0")
+                            Diagnostic::error(
+                                Code::OutOfRange,
+                                index.span,
+                                format!("index {n} is outside the list (length {len})"),
+                            )
+                            .label("out of range")
+                            .help("indexes start at 0")
                         })
                     }
-                    (Value::Map(entries), Value::Str(k)) => entries.into_iter().find(|(key, _)| *key == k).map(|(_, v)| v).ok_or_else(|| {
-                        Diagnostic::error(Code::UnknownName, index.span, format!("the map has no key \"{k}\"")).label("no such key").help("check the key's spelling")
-                    }),
-                    (b, i) => Err(Diagnostic::error(Code::TypeMismatch, expr.span, format!("cannot index {} with {}", b.kind(), i.kind()))
-                        .label("bad index")
-                        .help("index a list with a number (`xs[0]`) or a map with a string (`m[\"key\"]`)")),
+                    (Value::Map(entries), Value::Str(k)) => {
+                        entries.into_iter().find(|(key, _)| *key == k).map(|(_, v)| v).ok_or_else(|| {
+                            Diagnostic::error(Code::UnknownName, index.span, format!("the map has no key \"{k}\""))
+                                .label("no such key")
+                                .help("check the key's spelling")
+                        })
+                    }
+                    (b, i) => Err(Diagnostic::error(
+                        Code::TypeMismatch,
+                        expr.span,
+                        format!("cannot index {} with {}", b.kind(), i.kind()),
+                    )
+                    .label("bad index")
+                    .help("index a list with a number (`xs[0]`) or a map with a string (`m[\"key\"]`)")),
                 }
             }
             ExprKind::Call { name, args } => self.call(expr, name, args),
@@ -203,20 +231,32 @@ impl Evaluator<'_> {
         if matches!(op, And | Or) {
             let l = self.bool(lhs)?;
             // Short-circuit: the right side is not evaluated when the left decides.
-            return if (op == And && !l) || (op == Or && l) { Ok(Value::Bool(l)) } else { Ok(Value::Bool(self.bool(rhs)?)) };
+            return if (op == And && !l) || (op == Or && l) {
+                Ok(Value::Bool(l))
+            } else {
+                Ok(Value::Bool(self.bool(rhs)?))
+            };
         }
         let mut l = self.eval(lhs, hint)?;
         let mut r = self.eval(rhs, hint)?;
         // An ambiguous literal takes the unit of the other side.
         resolve_pair(&mut l, &mut r, expr.span)?;
         let span = expr.span;
-        let overflow = || Diagnostic::error(Code::OutOfRange, span, "the result is too large").label("overflow").help("numbers must fit in 64 bits");
+        let overflow = || {
+            Diagnostic::error(Code::OutOfRange, span, "the result is too large")
+                .label("overflow")
+                .help("numbers must fit in 64 bits")
+        };
         Ok(match (op, l, r) {
             (Range, Value::Int(a), Value::Int(b)) => {
                 if b - a > MAX_ELEMENTS {
-                    return Err(Diagnostic::error(Code::OutOfRange, span, format!("the range {a}..{b} has {} elements; at most {MAX_ELEMENTS}", b - a))
-                        .label("too large")
-                        .help("a range may have at most a million elements"));
+                    return Err(Diagnostic::error(
+                        Code::OutOfRange,
+                        span,
+                        format!("the range {a}..{b} has {} elements; at most {MAX_ELEMENTS}", b - a),
+                    )
+                    .label("too large")
+                    .help("a range may have at most a million elements"));
                 }
                 Value::List((a..b.max(a)).map(Value::Int).collect())
             }
@@ -224,7 +264,9 @@ impl Evaluator<'_> {
             (Sub, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_sub(b).ok_or_else(overflow)?),
             (Mul, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_mul(b).ok_or_else(overflow)?),
             (Div | Rem, Value::Int(_), Value::Int(0)) => {
-                return Err(Diagnostic::error(Code::OutOfRange, rhs.span, "division by zero").label("zero").help("divide by a number other than 0"));
+                return Err(Diagnostic::error(Code::OutOfRange, rhs.span, "division by zero")
+                    .label("zero")
+                    .help("divide by a number other than 0"));
             }
             (Div, Value::Int(a), Value::Int(b)) => Value::Int(a.div_euclid(b)),
             (Rem, Value::Int(a), Value::Int(b)) => Value::Int(a.rem_euclid(b)),
@@ -233,12 +275,22 @@ impl Evaluator<'_> {
                 a.extend(b);
                 Value::List(a)
             }
-            (Add, Value::Duration(a), Value::Duration(b)) => Value::Duration(Duration(a.0.checked_add(b.0).ok_or_else(overflow)?)),
-            (Sub, Value::Duration(a), Value::Duration(b)) => Value::Duration(Duration(a.0.checked_sub(b.0).ok_or_else(|| {
-                Diagnostic::error(Code::OutOfRange, span, "the duration would be negative").label("negative").help("durations cannot be negative")
-            })?)),
+            (Add, Value::Duration(a), Value::Duration(b)) => {
+                Value::Duration(Duration(a.0.checked_add(b.0).ok_or_else(overflow)?))
+            }
+            (Sub, Value::Duration(a), Value::Duration(b)) => {
+                Value::Duration(Duration(a.0.checked_sub(b.0).ok_or_else(|| {
+                    Diagnostic::error(Code::OutOfRange, span, "the duration would be negative")
+                        .label("negative")
+                        .help("durations cannot be negative")
+                })?))
+            }
             (Mul, Value::Duration(d), Value::Int(n)) | (Mul, Value::Int(n), Value::Duration(d)) => {
-                let n = u64::try_from(n).map_err(|_| Diagnostic::error(Code::OutOfRange, span, "the duration would be negative").label("negative").help("durations cannot be negative"))?;
+                let n = u64::try_from(n).map_err(|_| {
+                    Diagnostic::error(Code::OutOfRange, span, "the duration would be negative")
+                        .label("negative")
+                        .help("durations cannot be negative")
+                })?;
                 Value::Duration(Duration(d.0.checked_mul(n).ok_or_else(overflow)?))
             }
             (Div, Value::Duration(d), Value::Int(n)) if n > 0 => Value::Duration(Duration(d.0 / n as u64)),
@@ -249,7 +301,9 @@ impl Evaluator<'_> {
             (Mul, Value::Quantity(q), Value::Int(n)) | (Mul, Value::Int(n), Value::Quantity(q)) => {
                 Value::Quantity(Quantity::from_nanos(q.nanos().checked_mul(n as i128).ok_or_else(overflow)?, q))
             }
-            (Div, Value::Quantity(q), Value::Int(n)) if n > 0 => Value::Quantity(Quantity::from_nanos(q.nanos() / n as i128, q)),
+            (Div, Value::Quantity(q), Value::Int(n)) if n > 0 => {
+                Value::Quantity(Quantity::from_nanos(q.nanos() / n as i128, q))
+            }
             (Eq, a, b) => Value::Bool(a == b),
             (Ne, a, b) => Value::Bool(a != b),
             (Lt | Le | Gt | Ge, a, b) => {
@@ -274,14 +328,22 @@ impl Evaluator<'_> {
     fn bool(&mut self, e: &Expr) -> Result<bool> {
         match self.eval(e, Hint::None)? {
             Value::Bool(b) => Ok(b),
-            v => Err(Diagnostic::error(Code::TypeMismatch, e.span, format!("`&&` and `||` need `true` or `false`, found {}", v.kind())).label("not a bool").help("compare it first, e.g. `n > 0`")),
+            v => Err(Diagnostic::error(
+                Code::TypeMismatch,
+                e.span,
+                format!("`&&` and `||` need `true` or `false`, found {}", v.kind()),
+            )
+            .label("not a bool")
+            .help("compare it first, e.g. `n > 0`")),
         }
     }
 
     fn call(&mut self, expr: &Expr, name: &crate::ast::Ident, args: &[crate::ast::Arg]) -> Result<Value> {
         if let Some(a) = args.iter().find(|a| a.name.is_some()) {
             let n = a.name.as_ref().map(|n| n.span).unwrap_or(expr.span);
-            return Err(Diagnostic::error(Code::BadArguments, n, format!("`{}` takes no named arguments", name.node)).label("named argument").help("pass the values in order"));
+            return Err(Diagnostic::error(Code::BadArguments, n, format!("`{}` takes no named arguments", name.node))
+                .label("named argument")
+                .help("pass the values in order"));
         }
         let values = args.iter().map(|a| self.eval(&a.value, Hint::None)).collect::<Result<Vec<_>>>()?;
         let sig = match name.node.as_str() {
@@ -297,7 +359,13 @@ impl Evaluator<'_> {
                     Some(best) => format!("did you mean `{best}(…)`?"),
                     None => format!("the functions are: {}", known.join(", ")),
                 };
-                return Err(Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node)).label("not a function").help(help));
+                return Err(Diagnostic::error(
+                    Code::UnknownFunction,
+                    name.span,
+                    format!("unknown function `{}`", name.node),
+                )
+                .label("not a function")
+                .help(help));
             }
         };
         let bad = || {
@@ -309,7 +377,9 @@ impl Evaluator<'_> {
             ("lower", [Value::Str(s)]) => Value::Str(s.to_lowercase()),
             ("upper", [Value::Str(s)]) => Value::Str(s.to_uppercase()),
             ("trim", [Value::Str(s)]) => Value::Str(s.trim().to_string()),
-            ("replace", [Value::Str(s), Value::Str(from), Value::Str(to)]) if !from.is_empty() => Value::Str(s.replace(from.as_str(), to)),
+            ("replace", [Value::Str(s), Value::Str(from), Value::Str(to)]) if !from.is_empty() => {
+                Value::Str(s.replace(from.as_str(), to))
+            }
             ("join", [Value::List(items), Value::Str(sep)]) => {
                 let texts = items.iter().map(Value::to_text).collect::<Option<Vec<_>>>().ok_or_else(bad)?;
                 Value::Str(texts.join(sep))
@@ -321,9 +391,13 @@ impl Evaluator<'_> {
             ("format", [Value::Str(pattern), rest @ ..]) => {
                 let pieces: Vec<&str> = pattern.split("{}").collect();
                 if pieces.len() - 1 != rest.len() {
-                    return Err(Diagnostic::error(Code::BadArguments, expr.span, format!("the pattern has {} `{{}}` but {} values were given", pieces.len() - 1, rest.len()))
-                        .label("count mismatch")
-                        .help("give one value per `{}`"));
+                    return Err(Diagnostic::error(
+                        Code::BadArguments,
+                        expr.span,
+                        format!("the pattern has {} `{{}}` but {} values were given", pieces.len() - 1, rest.len()),
+                    )
+                    .label("count mismatch")
+                    .help("give one value per `{}`"));
                 }
                 let mut out = pieces[0].to_string();
                 for (v, piece) in rest.iter().zip(&pieces[1..]) {
@@ -357,20 +431,20 @@ fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
     if unit.is_empty() && !digits.contains('.') {
         return values::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
     }
-    match hint {
-        Hint::Duration => return Duration::parse(text).map(Value::Duration).map_err(|e| literal_error(span, e)),
-        Hint::Quantity => return Quantity::parse(text).map(Value::Quantity).map_err(|e| literal_error(span, e)),
-        Hint::None => {}
-    }
     let as_duration = Duration::parse(text).ok();
     let as_quantity = Quantity::parse(text).ok();
     match (as_duration, as_quantity) {
-        (Some(_), Some(_)) => Ok(Value::Number(text.to_string())), // `5m`: decided later
+        // `5m`: the key decides, or else the other operand.
+        (Some(d), Some(_)) if hint == Hint::Duration => Ok(Value::Duration(d)),
+        (Some(_), Some(q)) if hint == Hint::Quantity => Ok(Value::Quantity(q)),
+        (Some(_), Some(_)) => Ok(Value::Number(text.to_string())),
         (Some(d), None) => Ok(Value::Duration(d)),
         (None, Some(q)) => Ok(Value::Quantity(q)),
-        (None, None) => Err(Diagnostic::error(Code::BadNumber, span, format!("`{text}` is neither a duration nor a quantity"))
-            .label("unknown unit")
-            .help("durations are written `30s`, `5m`, `2h`, `7d`; quantities `500m`, `2`, `512Mi`, `1.5Gi`")),
+        (None, None) => {
+            Err(Diagnostic::error(Code::BadNumber, span, format!("`{text}` is neither a duration nor a quantity"))
+                .label("unknown unit")
+                .help("durations are written `30s`, `5m`, `2h`, `7d`; quantities `500m`, `2`, `512Mi`, `1.5Gi`"))
+        }
     }
 }
 
@@ -380,7 +454,9 @@ fn resolve_pair(l: &mut Value, r: &mut Value, span: Span) -> Result<()> {
         if let Value::Number(text) = v {
             *v = match other {
                 Value::Duration(_) => Value::Duration(Duration::parse(text).map_err(|e| literal_error(span, e))?),
-                Value::Quantity(_) | Value::Int(_) => Value::Quantity(Quantity::parse(text).map_err(|e| literal_error(span, e))?),
+                Value::Quantity(_) | Value::Int(_) => {
+                    Value::Quantity(Quantity::parse(text).map_err(|e| literal_error(span, e))?)
+                }
                 _ => return Ok(()),
             };
         }
@@ -396,10 +472,17 @@ fn operand_error(span: Span, op: &str, a: &Value, b: Option<&Value>) -> Diagnost
     let (message, help) = match b {
         Some(b) if is_unit(a) && is_unit(b) && a.kind() != b.kind() => (
             format!("`{op}` cannot combine {} and {}", a.kind(), b.kind()),
-            "units must agree: durations with durations, quantities with quantities; multiply either by a plain number".to_string(),
+            "units must agree: durations with durations, quantities with quantities; multiply either by a plain number"
+                .to_string(),
         ),
-        Some(b) => (format!("`{op}` cannot combine {} and {}", a.kind(), b.kind()), format!("`{op}` works on numbers, durations, quantities and (for `+`) strings and lists")),
-        None => (format!("`{op}` cannot apply to {}", a.kind()), "`-` negates numbers, `!` negates `true`/`false`".to_string()),
+        Some(b) => (
+            format!("`{op}` cannot combine {} and {}", a.kind(), b.kind()),
+            format!("`{op}` works on numbers, durations, quantities and (for `+`) strings and lists"),
+        ),
+        None => (
+            format!("`{op}` cannot apply to {}", a.kind()),
+            "`-` negates numbers, `!` negates `true`/`false`".to_string(),
+        ),
     };
     let code = if b.is_some_and(|b| is_unit(a) && is_unit(b)) { Code::UnitMismatch } else { Code::TypeMismatch };
     Diagnostic::error(code, span, message).label("these do not go together").help(help)

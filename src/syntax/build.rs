@@ -115,7 +115,8 @@ impl Builder<'_> {
     fn instance(&mut self, p: P) -> Instance {
         let span = self.span(&p);
         let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
-        let path = next(&mut inner).into_inner().filter(|p| p.as_rule() == Rule::ident).map(|i| self.ident(i)).collect();
+        let path =
+            next(&mut inner).into_inner().filter(|p| p.as_rule() == Rule::ident).map(|i| self.ident(i)).collect();
         let args = inner.map(|a| self.arg(a)).collect();
         Instance { path, args, span }
     }
@@ -299,7 +300,9 @@ impl Builder<'_> {
                 let otherwise = Box::new(self.expr(next(&mut parts)));
                 ExprKind::If { cond, then, otherwise }
             }
-            Rule::list => ExprKind::List(p.into_inner().filter(|p| p.as_rule() == Rule::expr).map(|e| self.expr(e)).collect()),
+            Rule::list => {
+                ExprKind::List(p.into_inner().filter(|p| p.as_rule() == Rule::expr).map(|e| self.expr(e)).collect())
+            }
             Rule::map => ExprKind::Map(
                 p.into_inner()
                     .filter(|p| p.as_rule() == Rule::map_entry)

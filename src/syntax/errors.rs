@@ -52,11 +52,8 @@ fn describe(positives: &[Rule]) -> String {
     // After a complete value, operators (`+`, `.field`, `[index]`) could always
     // continue it: listing them would only bury what is really missing.
     let after_value = positives.iter().any(|r| matches!(r, Rule::comma | Rule::rbrace | Rule::rbracket | Rule::rparen));
-    let positives: Vec<Rule> = positives
-        .iter()
-        .copied()
-        .filter(|r| !is_operator(*r) && !(after_value && *r == Rule::lbracket))
-        .collect();
+    let positives: Vec<Rule> =
+        positives.iter().copied().filter(|r| !(is_operator(*r) || (after_value && *r == Rule::lbracket))).collect();
     let positives = positives.as_slice();
     let mut words: Vec<&str> = Vec::new();
     let item_keywords = [
@@ -89,7 +86,13 @@ fn describe(positives: &[Rule]) -> String {
             Rule::rparen => "`)`",
             Rule::kw_at => "`at`",
             Rule::kw_readonly | Rule::subpath | Rule::kw_subpath => "`readonly` or `subpath`",
-            Rule::kw_mount | Rule::field | Rule::nested | Rule::labeled | Rule::key | Rule::key_word | Rule::map_entry => "a key",
+            Rule::kw_mount
+            | Rule::field
+            | Rule::nested
+            | Rule::labeled
+            | Rule::key
+            | Rule::key_word
+            | Rule::map_entry => "a key",
             // After a key, `name` is the rare labelled form (`container sidecar { … }`);
             // when `=` is possible it only adds noise.
             Rule::name | Rule::ident | Rule::call_name if expects_assign => continue,
@@ -147,7 +150,8 @@ fn is_value_rule(r: Rule) -> bool {
 }
 
 fn help_for(positives: &[Rule], found: &str) -> String {
-    let expects_item = positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace | Rule::kw_for));
+    let expects_item =
+        positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace | Rule::kw_for));
     if expects_item && let Some(kw) = crate::diag::closest(found, super::ITEM_KEYWORDS.iter().copied()) {
         return format!("did you mean `{kw}`?");
     }
