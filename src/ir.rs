@@ -23,6 +23,17 @@ pub struct Meta {
     pub span: crate::source::Span,
     pub labels: StringMap,
     pub annotations: StringMap,
+    /// `raw { "spec.template.spec.hostNetwork" = true }`: set on the emitted object.
+    pub raw: Vec<RawPatch>,
+}
+
+/// A field the language does not model, set by path on the emitted object.
+#[derive(Debug, Clone)]
+pub struct RawPatch {
+    /// `spec.template.spec.containers[0].stdin`
+    pub path: String,
+    pub value: serde_json::Value,
+    pub span: crate::source::Span,
 }
 
 #[derive(Debug, Clone)]

@@ -98,11 +98,17 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
     diagnostics.extend(clashes_across_files(&programs));
     // In reading order: by file, then by position (stable, so related ones stay together).
     diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| (p.span.file, p.span.start)));
-    let objects = if diagnostics.iter().any(Diagnostic::is_error) {
-        Vec::new()
-    } else {
-        programs.iter().flat_map(lower::lower).collect()
-    };
+    let mut objects = Vec::new();
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        for p in &programs {
+            let (lowered, lower_diags) = lower::lower(p);
+            objects.extend(lowered);
+            diagnostics.extend(lower_diags);
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            objects.clear();
+        }
+    }
     Compilation { sources, diagnostics, objects, programs }
 }
 

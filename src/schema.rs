@@ -78,6 +78,7 @@ keys! {
     "success-policy" in JOB | CRON, "list of `{ indexes, count }`" => "spec.successPolicy.rules", "Indexed Jobs: when the Job counts as succeeded early (1.31+, GA 1.33).";
     "pod-replacement" in JOB | CRON, "`terminating-or-failed` | `failed`" => "spec.podReplacementPolicy", "When a replacement pod is created (1.29+, GA 1.34).";
     "managed-by" in JOB | CRON, "string" => "spec.managedBy", "A controller other than the built-in one reconciles the Job (1.32+, GA 1.35).";
+    "raw" in WORKLOAD | CONFIG, "map of `\"field.path\" = value`" => "(any field, by path)", "Sets fields pipec does not model yet, checked against the Kubernetes type.";
     "qos" in WORKLOAD, "`guaranteed` | `burstable` | `best-effort`" => "(checked only: status.qosClass)", "Asserts the QoS class the pods get; a contradiction is an error pointing at the resources.";
     // ---- cron
     "schedule" in CRON, "string, cron syntax" => "spec.schedule", "When to run, five cron fields or a macro such as `@daily`.";

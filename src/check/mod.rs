@@ -316,7 +316,11 @@ impl<'a> Checker<'a> {
                 annotations.insert(k.text.clone(), value);
             }
         }
-        name_ok.then(|| ir::Meta { name: name.to_string(), span, labels, annotations })
+        let raw = match f.take("raw") {
+            Some((_, v)) => self.raw_patches(v),
+            None => Vec::new(),
+        };
+        name_ok.then(|| ir::Meta { name: name.to_string(), span, labels, annotations, raw })
     }
 
     fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
@@ -372,6 +376,56 @@ fn label_value_spans(v: fields::Value) -> Vec<(String, Span)> {
             })
             .collect(),
     }
+}
+
+impl<'a> Checker<'a> {
+    /// `raw { "path.to.field" = value }`: paths and JSON values; whether Kubernetes
+    /// has the field is checked against the k8s-openapi type when lowering.
+    fn raw_patches(&mut self, v: fields::Value<'a>) -> Vec<ir::RawPatch> {
+        let Some(entries) = self.map_entries(v, "`raw`") else { return Vec::new() };
+        let mut out = Vec::new();
+        for (key, expr) in entries {
+            let bad_path = key.text.is_empty() || key.text.split('.').any(|seg| seg.is_empty() || seg.starts_with('['));
+            if bad_path {
+                self.report(
+                    Diagnostic::error(Code::RawField, key.span, format!("`{}` is not a field path", key.text))
+                        .label("not a path")
+                        .help("write the path from the object's top, with dots: \"spec.template.spec.hostNetwork\""),
+                );
+                continue;
+            }
+            let Some(value) = self.computed(expr, value::Hint::None) else { continue };
+            match to_json(&value) {
+                Some(json) => {
+                    out.push(ir::RawPatch { path: key.text.clone(), value: json, span: key.span.to(expr.span) })
+                }
+                None => self.report(
+                    Diagnostic::error(Code::RawField, expr.span, "this value cannot be written into an object")
+                        .label("no JSON form")
+                        .help("use strings, numbers, booleans, lists and maps"),
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// The JSON form of a value, as Kubernetes reads it (durations in seconds,
+/// quantities as strings).
+fn to_json(v: &value::Value) -> Option<serde_json::Value> {
+    use value::Value as V;
+    Some(match v {
+        V::Int(n) => serde_json::Value::from(*n),
+        V::Bool(b) => serde_json::Value::from(*b),
+        V::Str(s) => serde_json::Value::from(s.clone()),
+        V::Duration(d) => serde_json::Value::from(d.seconds()),
+        V::Quantity(q) => serde_json::Value::from(q.to_string()),
+        V::Number(n) => serde_json::Value::from(n.clone()),
+        V::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect::<Option<_>>()?),
+        V::Map(entries) => serde_json::Value::Object(
+            entries.iter().map(|(k, v)| Some((k.clone(), to_json(v)?))).collect::<Option<_>>()?,
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -93,6 +93,7 @@ codes! {
     BadSchedule = "P0420", "cron schedule Kubernetes rejects", "Five fields, ranges, steps, names; no TZ= in the schedule";
     UnknownTimeZone = "P0421", "time zone not in the IANA database", "CronJob timeZone must name a zone of the tz database";
     SuspiciousSchedule = "P0422", "schedule that probably does not do what was meant", "A run every minute with runs longer than a minute pile up; startingDeadlineSeconds < 10 may never start";
+    RawField = "P0423", "`raw` field Kubernetes does not have, or of the wrong type", "Unknown fields are dropped by the API server; wrong types are rejected";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -1,6 +1,9 @@
 //! Checked program → typed Kubernetes objects (k8s-openapi). Nothing here can
 //! fail: every decision that needs a diagnostic was made in `check`.
 
+mod raw;
+
+use crate::diag::Diagnostic;
 use crate::ir::{self, IntOrPercent, Program, UpdateStrategy, VolumeSource};
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
@@ -45,8 +48,33 @@ impl K8sObject {
     }
 }
 
-pub fn lower(program: &Program) -> Vec<K8sObject> {
-    program.objects.iter().map(|o| lower_object(program, o)).collect()
+/// The objects of a program. The only diagnostics are about `raw` patches,
+/// which can only be checked against the real object.
+pub fn lower(program: &Program) -> (Vec<K8sObject>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let objects = program
+        .objects
+        .iter()
+        .map(|o| {
+            let object = lower_object(program, o);
+            let meta = match o {
+                ir::Object::Config(c) => &c.meta,
+                ir::Object::Job(j) => &j.meta,
+                ir::Object::Cron(c) => &c.meta,
+                ir::Object::Daemon(d) => &d.meta,
+            };
+            if meta.raw.is_empty() {
+                return object;
+            }
+            match object {
+                K8sObject::ConfigMap(x) => K8sObject::ConfigMap(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
+                K8sObject::Job(x) => K8sObject::Job(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
+                K8sObject::CronJob(x) => K8sObject::CronJob(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
+                K8sObject::DaemonSet(x) => K8sObject::DaemonSet(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
+            }
+        })
+        .collect();
+    (objects, diags)
 }
 
 fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
@@ -355,6 +383,7 @@ mod tests {
             span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
             labels: Default::default(),
             annotations: Default::default(),
+            raw: Vec::new(),
         };
         let pod_labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let program = Program {
@@ -367,7 +396,7 @@ mod tests {
                 pod: ir::Pod { restart_policy: "Always", labels: pod_labels, ..Default::default() },
             })],
         };
-        match lower(&program).pop() {
+        match lower(&program).0.pop() {
             Some(K8sObject::DaemonSet(d)) => *d,
             _ => unreachable!(),
         }
