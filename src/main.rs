@@ -105,6 +105,9 @@ enum Color {
     Never,
 }
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The core recurses over the syntax tree; nesting is capped (syntax::MAX_NESTING),
@@ -161,6 +164,9 @@ fn run(cli: Cli) -> u8 {
     params.extend(cli.set.iter().map(|(n, v)| (n.clone(), ParamInput::Text(v.clone()))));
     let options = Options { kube_version: cli.kube_version, params };
     let compilation = pipec::compile(inputs, &FsLoader, &options);
+    // The process ends right after this function: freeing a large program's
+    // trees and objects one by one would only cost time.
+    let compilation = std::mem::ManuallyDrop::new(compilation);
     printer.diagnostics(&compilation);
     if cli.explain_qos {
         print_qos(&compilation);

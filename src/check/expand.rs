@@ -50,7 +50,38 @@ pub struct Expander<'a> {
 /// parameters (expressions from the call site).
 #[derive(Clone, Default)]
 struct Scope {
-    values: HashMap<String, Expr>,
+    values: Bindings,
+}
+
+/// A few names and what they stand for. A short list beats a hash map here: a
+/// scope holds a handful of names and is copied for every `for` iteration.
+#[derive(Clone, Default)]
+struct Bindings(Vec<(String, Expr)>);
+
+impl Bindings {
+    fn get(&self, name: &str) -> Option<&Expr> {
+        self.0.iter().rev().find(|(n, _)| n == name).map(|(_, e)| e)
+    }
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    fn insert(&mut self, name: String, e: Expr) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = e,
+            None => self.0.push((name, e)),
+        }
+    }
+    fn extend(&mut self, other: Bindings) {
+        for (n, e) in other.0 {
+            self.insert(n, e);
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(n, _)| n)
+    }
 }
 
 impl<'a> Expander<'a> {
