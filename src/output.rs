@@ -1,9 +1,12 @@
-//! `-o DIR`: the directory is replaced as a whole, never left half-written. The
-//! new tree is written into a temporary directory beside DIR and swapped in with
-//! renames, so a failure (or a kill) before the swap leaves DIR as it was.
+//! `-o DIR`: the directory is replaced as a whole and never left half-written,
+//! even if pipec is killed. The new tree is written into a staging directory
+//! beside DIR, then swapped with DIR in one atomic step (Linux `renameat2`
+//! with `RENAME_EXCHANGE`); the old tree, now at the staging path, is deleted.
+//! Where the exchange is not available, two renames are used (a small window
+//! in which DIR is missing, never half-written).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
     if dir.exists() {
@@ -11,8 +14,7 @@ pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String>
             return Err("it exists and is not a directory".into());
         }
         // DIR is replaced as a whole: refuse to delete what pipec did not write.
-        let entries = fs::read_dir(dir).map_err(|e| e.to_string())?;
-        for entry in entries {
+        for entry in fs::read_dir(dir).map_err(|e| e.to_string())? {
             let entry = entry.map_err(|e| e.to_string())?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
@@ -25,40 +27,75 @@ pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String>
     }
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+        _ => PathBuf::from("."),
     };
     let base = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{base}.pipec-new-{pid}"));
-    let old = parent.join(format!(".{base}.pipec-old-{pid}"));
+    fs::create_dir_all(&parent).map_err(|e| e.to_string())?;
+    remove_stale_staging(&parent, &base);
+    let staging = parent.join(format!(".{base}.pipec-staging-{}", std::process::id()));
 
     let write = || -> std::io::Result<()> {
-        fs::create_dir_all(&parent)?;
         fs::create_dir(&staging)?;
         for (name, text) in files {
             fs::write(staging.join(name), text)?;
         }
-        Ok(())
+        // The files' contents reach the disk before the swap makes them visible.
+        fs::File::open(&staging)?.sync_all()
     };
     if let Err(e) = write() {
         let _ = fs::remove_dir_all(&staging);
         return Err(e.to_string());
     }
-    let had_old = dir.exists();
-    if had_old && let Err(e) = fs::rename(dir, &old) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e.to_string());
+    if !dir.exists() {
+        return fs::rename(&staging, dir).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            e.to_string()
+        });
     }
-    if let Err(e) = fs::rename(&staging, dir) {
-        // Put the old tree back.
-        if had_old {
-            let _ = fs::rename(&old, dir);
+    match exchange(&staging, dir) {
+        Ok(()) => {
+            // The old tree is now at the staging path.
+            let _ = fs::remove_dir_all(&staging);
+            Ok(())
         }
-        let _ = fs::remove_dir_all(&staging);
+        Err(_) => two_renames(&staging, dir, &parent, &base),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("no atomic exchange on this platform"))
+}
+
+fn two_renames(staging: &Path, dir: &Path, parent: &Path, base: &str) -> Result<(), String> {
+    let old = parent.join(format!(".{base}.pipec-old-{}", std::process::id()));
+    if let Err(e) = fs::rename(dir, &old) {
+        let _ = fs::remove_dir_all(staging);
         return Err(e.to_string());
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
+    if let Err(e) = fs::rename(staging, dir) {
+        let _ = fs::rename(&old, dir); // put the old tree back
+        let _ = fs::remove_dir_all(staging);
+        return Err(e.to_string());
     }
+    let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Staging directories left by a pipec that was killed (never DIR itself).
+fn remove_stale_staging(parent: &Path, base: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{base}.pipec-staging-"), format!(".{base}.pipec-old-")];
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }

@@ -249,3 +249,52 @@ fn two_hundred_jobs_from_one_template_are_byte_identical_every_run() {
         assert_eq!(pipec(&["build", p]).stdout, first.stdout);
     }
 }
+
+/// `-o DIR` under `kill -9` at any moment: DIR holds the old tree or the new one,
+/// complete, never a mix or a half-written file.
+#[test]
+fn killed_build_leaves_the_old_or_the_new_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("fleet.pipe");
+    std::fs::write(&program, "param n: int = 1\nfor i in 0..n { job \"j-${i}\" { image = \"busybox:1.36\", args = [\"${i}\"] } }\n").unwrap();
+    let out = dir.path().join("out");
+    let (p, o) = (program.to_str().unwrap(), out.to_str().unwrap());
+    let listing = |d: &Path| -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap().len())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(pipec(&["build", p, "--set", "n=3000", "-o", o]).status.code(), Some(0));
+    let new_tree = listing(&out);
+    let mut outcomes = std::collections::BTreeSet::new();
+    for delay_ms in [0u64, 1, 2, 5, 10, 20, 40, 80, 160, 320] {
+        assert_eq!(pipec(&["build", p, "--set", "n=5", "-o", o]).status.code(), Some(0));
+        let old_tree = listing(&out);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pipec"))
+            .args(["build", p, "--set", "n=3000", "-o", o])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = listing(&out);
+        if now == old_tree {
+            outcomes.insert("old");
+        } else if now == new_tree {
+            outcomes.insert("new");
+        } else {
+            panic!("after a kill at {delay_ms} ms, DIR is neither the old nor the new tree ({} files)", now.len());
+        }
+    }
+    assert!(!outcomes.is_empty());
+    eprintln!("outcomes: {outcomes:?}");
+}

@@ -1,0 +1,25 @@
+//! The whole pipeline (source → checked program → YAML) never panics, and what it
+//! emits when there is no error is a YAML stream.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+/// The fuzzer's programs read no files.
+struct NoFiles;
+impl pipec::Loader for NoFiles {
+    fn load(&self, _: &str, _: &str) -> Result<String, String> {
+        Err("no files while fuzzing".into())
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let c = pipec::compile(vec![("fuzz.pipe".into(), text.to_string())], &NoFiles, &pipec::Options::default());
+    for d in &c.diagnostics {
+        // Rendering must not panic either.
+        let _ = pipec::diag::render::human(d, &c.sources, false);
+    }
+    if !c.has_errors() {
+        let yaml = pipec::emit::stream(&c.objects);
+        assert!(c.objects.is_empty() || yaml.starts_with("apiVersion: "));
+    }
+});
