@@ -256,7 +256,11 @@ fn two_hundred_jobs_from_one_template_are_byte_identical_every_run() {
 fn killed_build_leaves_the_old_or_the_new_tree() {
     let dir = tempfile::tempdir().unwrap();
     let program = dir.path().join("fleet.pipe");
-    std::fs::write(&program, "param n: int = 1\nfor i in 0..n { job \"j-${i}\" { image = \"busybox:1.36\", args = [\"${i}\"] } }\n").unwrap();
+    std::fs::write(
+        &program,
+        "param n: int = 1\nfor i in 0..n { job \"j-${i}\" { image = \"busybox:1.36\", args = [\"${i}\"] } }\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let (p, o) = (program.to_str().unwrap(), out.to_str().unwrap());
     let listing = |d: &Path| -> Vec<(String, usize)> {
