@@ -91,3 +91,49 @@ fn huge_numbers() {
     assert_rejected("job a { image = \"x\", deadline = 99999999999999999w }", "P0007");
     assert_rejected("job a { image = \"x\", resources { cpu = 99999999999999999999999 } }", "P0007");
 }
+
+#[test]
+fn a_hundred_megabyte_file_is_refused_with_a_diagnostic() {
+    let text = "#".repeat(100 << 20);
+    let c = compile(&text);
+    assert!(c.has_errors());
+    assert_eq!(c.diagnostics[0].code.as_str(), "P0009");
+}
+
+#[test]
+fn a_million_element_list_and_a_billion_iteration_loop() {
+    // A computed list of a million elements is fine…
+    let c = compile("let xs = 0..1000000\njob a { image = \"busybox:1.36\", completions = len(xs) }");
+    assert!(!c.has_errors(), "{:?}", c.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    // …a loop that would make a billion objects is a diagnostic, not exhausted memory.
+    assert_rejected("for i in 0..1000000000 { job \"j-${i}\" { image = \"busybox:1.36\" } }", "P0204");
+    assert_rejected("for i in 0..300000 { job \"j-${i}\" { image = \"busybox:1.36\" } }", "P0209");
+}
+
+#[test]
+fn self_referencing_values_end_in_a_diagnostic() {
+    assert_rejected("let a = b + 1\nlet b = a + 1\njob j { image = \"x\", completions = a }", "P0104");
+    assert_rejected("let s = \"${s}\"\njob j { image = s }", "P0104");
+}
+
+#[test]
+fn a_hundred_thousand_term_sum_is_refused_not_a_stack_overflow() {
+    let sum = vec!["1"; 100_000].join(" + ");
+    assert_rejected(&format!("job j {{ image = \"x\", completions = {sum} }}"), "P0004");
+}
+
+#[test]
+fn long_prefix_and_postfix_chains_are_refused() {
+    let nots = "!".repeat(100_000);
+    assert_rejected(&format!("job j {{ image = \"x\", suspend = {nots}true }}"), "P0004");
+    let fields = ".a".repeat(100_000);
+    assert_rejected(&format!("let m = {{ a: 1 }}\njob j {{ image = \"x\", completions = m{fields} }}"), "P0004");
+}
+
+#[test]
+fn deeply_nested_ifs_are_refused_before_the_parser_recurses() {
+    let n = 20_000;
+    let text =
+        format!("job j {{ image = \"x\", completions = {}1{} }}", "if true then ".repeat(n), " else 2".repeat(n));
+    assert_rejected(&text, "P0004");
+}

@@ -77,25 +77,39 @@ pub trait Env {
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// Nesting of names through names (`let a = b`…) before pipec calls it a cycle.
-const MAX_DEPTH: usize = 200;
+/// How deep evaluation may recurse (names through names, nested operators) before
+/// pipec stops: a cycle (`let a = b`, `let b = a`) or an absurdly nested value.
+/// Kept small so that evaluation is safe on a default 2 MiB thread stack.
+const MAX_DEPTH: usize = 100;
 
 pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
-    Evaluator { env, depth: 0 }.eval(expr, hint)
+    Evaluator { env, depth: 0, name_hops: 0 }.eval(expr, hint)
 }
 
 struct Evaluator<'v> {
     env: &'v dyn Env,
     depth: usize,
+    /// Names followed on the current path (to tell a cycle from deep nesting).
+    name_hops: usize,
 }
 
 impl Evaluator<'_> {
     fn eval(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Diagnostic::error(Code::UnknownName, expr.span, "this value is defined in terms of itself")
-                .label("the names here never reach a value")
-                .help("give one of the `let` bindings in the cycle a literal value"));
+            return Err(if self.name_hops > 0 {
+                Diagnostic::error(Code::UnknownName, expr.span, "this value is defined in terms of itself")
+                    .label("the names here never reach a value")
+                    .help("give one of the `let` bindings in the cycle a literal value")
+            } else {
+                Diagnostic::error(
+                    Code::TooDeep,
+                    expr.span,
+                    format!("this value nests more than {MAX_DEPTH} levels deep"),
+                )
+                .label("too deep")
+                .help("split it into `let` bindings")
+            });
         }
         let v = self.eval_inner(expr, hint);
         self.depth -= 1;
@@ -127,7 +141,12 @@ impl Evaluator<'_> {
             }
             ExprKind::Word(w) => match self.env.lookup(w) {
                 Some(Binding::Value(v)) => Ok(v),
-                Some(Binding::Expr(e)) => self.eval(e, hint),
+                Some(Binding::Expr(e)) => {
+                    self.name_hops += 1;
+                    let v = self.eval(e, hint);
+                    self.name_hops -= 1;
+                    v
+                }
                 None => {
                     let names = self.env.names();
                     let help = match crate::diag::closest(w, names.iter().map(String::as_str)) {

@@ -17,6 +17,10 @@ pub(super) struct Builder<'d> {
 
 type P<'i> = Pair<'i, Rule>;
 
+/// Operators in one expression: a longer chain builds a tree too deep to walk
+/// recursively (and no real program needs one).
+const MAX_OPERATORS: usize = 64;
+
 impl Builder<'_> {
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
@@ -240,8 +244,28 @@ impl Builder<'_> {
         let mut operands: Vec<Expr> = Vec::new();
         let mut operators: Vec<Spanned<BinaryOp>> = Vec::new();
         let mut prefixes: Vec<Spanned<UnaryOp>> = Vec::new();
+        let mut operator_count = 0;
         for part in p.into_inner() {
+            if operator_count > MAX_OPERATORS {
+                break; // reported; building the rest would only make a tree too deep to drop
+            }
             let span = self.span(&part);
+            // Prefixes and postfixes deepen the tree like operators do.
+            if matches!(part.as_rule(), Rule::neg | Rule::not | Rule::field_access | Rule::index) {
+                operator_count += 1;
+                if operator_count > MAX_OPERATORS {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::TooDeep,
+                            span,
+                            format!("more than {MAX_OPERATORS} operators in one expression"),
+                        )
+                        .label("this one is one too many")
+                        .help("split the expression into `let` bindings"),
+                    );
+                    break;
+                }
+            }
             match part.as_rule() {
                 Rule::neg => prefixes.push(Spanned::new(UnaryOp::Neg, span)),
                 Rule::not => prefixes.push(Spanned::new(UnaryOp::Not, span)),
@@ -259,6 +283,19 @@ impl Builder<'_> {
                 }
                 rule => {
                     if let Some(op) = binary_op(rule) {
+                        operator_count += 1;
+                        if operator_count > MAX_OPERATORS {
+                            self.diags.push(
+                                Diagnostic::error(
+                                    Code::TooDeep,
+                                    span,
+                                    format!("more than {MAX_OPERATORS} operators in one expression"),
+                                )
+                                .label("this one is one too many")
+                                .help("split the expression into `let` bindings"),
+                            );
+                            continue;
+                        }
                         let op = Spanned::new(op, span);
                         // Fold what binds at least as tightly (left associativity).
                         while let Some(top) = operators.last()
@@ -278,6 +315,11 @@ impl Builder<'_> {
                     operands.push(operand);
                 }
             }
+        }
+        if operator_count > MAX_OPERATORS {
+            // Reported above; a placeholder keeps a too-deep tree out of later stages.
+            let span = operands.first().map_or(Span::new(self.file, self.base, self.base), |o| o.span);
+            return Expr { kind: ExprKind::Str(StringLit { parts: vec![StrPart::Invalid], span }), span };
         }
         while let Some(top) = operators.pop() {
             fold(&mut operands, top);

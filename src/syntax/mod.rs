@@ -44,12 +44,22 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
     }
     let scan = prescan::prescan(file, src);
     ast.comments = scan.comments;
-    if let Some(span) = scan.too_deep {
-        diags.push(
-            Diagnostic::error(Code::TooDeep, span, format!("brackets nested more than {MAX_NESTING} levels deep"))
-                .label("this one is too deep")
-                .help("flatten the value: name inner parts with `let` bindings"),
-        );
+    if let Some((span, what)) = scan.too_deep {
+        let d = match what {
+            prescan::TooDeep::Brackets => {
+                Diagnostic::error(Code::TooDeep, span, format!("brackets nested more than {MAX_NESTING} levels deep"))
+                    .label("this one is too deep")
+                    .help("flatten the value: name inner parts with `let` bindings")
+            }
+            prescan::TooDeep::Ifs => Diagnostic::error(
+                Code::TooDeep,
+                span,
+                format!("more than {} `if`s in one item", prescan::MAX_IFS_PER_ITEM),
+            )
+            .label("one `if` too many")
+            .help("move the decisions into `let` bindings or params"),
+        };
+        diags.push(d);
         return (ast, diags);
     }
 

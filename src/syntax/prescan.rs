@@ -9,10 +9,21 @@ use crate::source::{FileId, Span};
 /// ten; the limit exists so that hostile input cannot overflow the parser's stack.
 pub const MAX_NESTING: usize = 64;
 
+/// `if … then … else …` nests without brackets; the parser recurses into each. A
+/// top-level item may hold this many `if`s (far more than any real program).
+pub const MAX_IFS_PER_ITEM: usize = 256;
+
 pub struct Prescan {
     pub comments: Vec<Comment>,
-    /// The first opening bracket that goes past [`MAX_NESTING`].
-    pub too_deep: Option<Span>,
+    /// The first opening bracket that goes past [`MAX_NESTING`] (or the `if` past
+    /// [`MAX_IFS_PER_ITEM`]), and what is too deep.
+    pub too_deep: Option<(Span, TooDeep)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TooDeep {
+    Brackets,
+    Ifs,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -28,6 +39,7 @@ pub fn prescan(file: FileId, src: &str) -> Prescan {
     let mut comments = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut too_deep = None;
+    let mut ifs_in_item = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -53,6 +65,20 @@ pub fn prescan(file: FileId, src: &str) -> Prescan {
                     continue;
                 }
                 b'"' => stack.push(Frame::Str),
+                // A new top-level item starts a new count of `if`s.
+                b'\n' if stack.is_empty() && bytes.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) => {
+                    ifs_in_item = 0
+                }
+                b'i' if bytes.get(i + 1) == Some(&b'f')
+                    && !bytes.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                    && (i == 0
+                        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'-')) =>
+                {
+                    ifs_in_item += 1;
+                    if ifs_in_item > MAX_IFS_PER_ITEM && too_deep.is_none() {
+                        too_deep = Some((Span::new(file, i, i + 2), TooDeep::Ifs));
+                    }
+                }
                 b'{' | b'[' | b'(' => stack.push(Frame::Bracket),
                 b'}' | b']' | b')' => {
                     if matches!(stack.last(), Some(Frame::Bracket | Frame::Interp)) {
@@ -63,7 +89,7 @@ pub fn prescan(file: FileId, src: &str) -> Prescan {
             }
         }
         if stack.len() > MAX_NESTING && too_deep.is_none() {
-            too_deep = Some(Span::new(file, i, i + 1));
+            too_deep = Some((Span::new(file, i, i + 1), TooDeep::Brackets));
         }
         i += 1;
     }
@@ -86,7 +112,7 @@ mod tests {
     fn deep_nesting_is_found_at_the_first_offending_bracket() {
         let src = "[".repeat(MAX_NESTING + 10);
         let p = prescan(FileId(0), &src);
-        assert_eq!(p.too_deep.map(|s| s.start), Some(MAX_NESTING as u32));
+        assert_eq!(p.too_deep.map(|(s, _)| s.start), Some(MAX_NESTING as u32));
         let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
         assert!(prescan(FileId(0), &ok).too_deep.is_none());
     }
