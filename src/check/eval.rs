@@ -224,22 +224,15 @@ impl<'a> Checker<'a> {
                     return None;
                 }
             },
-            ExprKind::Str(s) if s.as_plain().is_some_and(|t| values::parse_int(&t).is_ok()) => {
-                self.mismatch(
+            _ => {
+                self.wrong_shape(
                     e,
                     via,
                     what,
-                    "a number",
-                    format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default()),
+                    "a whole number",
+                    &format!("write a number such as `{}`", min.max(1)),
+                    |t| values::parse_int(t).is_ok(),
                 );
-                return None;
-            }
-            ExprKind::Word(w) => {
-                self.unknown_word(e, w, what, None);
-                return None;
-            }
-            _ => {
-                self.mismatch(e, via, what, "a whole number", format!("write a number such as `{}`", min.max(1)));
                 return None;
             }
         };
@@ -284,22 +277,15 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            ExprKind::Str(s) if s.as_plain().is_some_and(|t| Duration::parse(&t).is_ok()) => {
-                self.mismatch(
+            _ => {
+                self.wrong_shape(
                     e,
                     via,
                     what,
                     "a duration",
-                    format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default()),
+                    "write a duration such as `30s`, `5m`, `2h` or `7d`",
+                    |t| Duration::parse(t).is_ok(),
                 );
-                None
-            }
-            ExprKind::Word(w) => {
-                self.unknown_word(e, w, what, None);
-                None
-            }
-            _ => {
-                self.mismatch(e, via, what, "a duration", "write a duration such as `30s`, `5m`, `2h` or `7d`".into());
                 None
             }
         }
@@ -366,27 +352,14 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            ExprKind::Str(s) if s.as_plain().is_some_and(|t| Quantity::parse(&t).is_ok()) => {
-                self.mismatch(
-                    e,
-                    via,
-                    what,
-                    "a quantity",
-                    format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default()),
-                );
-                None
-            }
-            ExprKind::Word(w) => {
-                self.unknown_word(e, w, what, None);
-                None
-            }
             _ => {
-                self.mismatch(
+                self.wrong_shape(
                     e,
                     via,
                     what,
                     "a quantity",
-                    "write a quantity such as `500m`, `2`, `512Mi` or `1.5Gi`".into(),
+                    "write a quantity such as `500m`, `2`, `512Mi` or `1.5Gi`",
+                    |t| Quantity::parse(t).is_ok(),
                 );
                 None
             }
@@ -549,6 +522,27 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
+        }
+    }
+
+    /// The usual wrong shapes of a typed value: the right literal in quotes, a name
+    /// that is not defined, or anything else.
+    fn wrong_shape(
+        &mut self,
+        e: &Expr,
+        via: Option<crate::source::Span>,
+        what: &str,
+        expected: &str,
+        example: &str,
+        parses: fn(&str) -> bool,
+    ) {
+        match &e.kind {
+            ExprKind::Str(s) if s.as_plain().is_some_and(|t| parses(&t)) => {
+                let help = format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default());
+                self.mismatch(e, via, what, expected, help);
+            }
+            ExprKind::Word(w) => self.unknown_word(e, w, what, None),
+            _ => self.mismatch(e, via, what, expected, example.to_string()),
         }
     }
 

@@ -246,12 +246,11 @@ impl Builder<'_> {
         let mut prefixes: Vec<Spanned<UnaryOp>> = Vec::new();
         let mut operator_count = 0;
         for part in p.into_inner() {
-            if operator_count > MAX_OPERATORS {
-                break; // reported; building the rest would only make a tree too deep to drop
-            }
             let span = self.span(&part);
-            // Prefixes and postfixes deepen the tree like operators do.
-            if matches!(part.as_rule(), Rule::neg | Rule::not | Rule::field_access | Rule::index) {
+            // Operators, prefixes and postfixes each deepen the tree.
+            let deepens = binary_op(part.as_rule()).is_some()
+                || matches!(part.as_rule(), Rule::neg | Rule::not | Rule::field_access | Rule::index);
+            if deepens {
                 operator_count += 1;
                 if operator_count > MAX_OPERATORS {
                     self.diags.push(
@@ -283,19 +282,6 @@ impl Builder<'_> {
                 }
                 rule => {
                     if let Some(op) = binary_op(rule) {
-                        operator_count += 1;
-                        if operator_count > MAX_OPERATORS {
-                            self.diags.push(
-                                Diagnostic::error(
-                                    Code::TooDeep,
-                                    span,
-                                    format!("more than {MAX_OPERATORS} operators in one expression"),
-                                )
-                                .label("this one is one too many")
-                                .help("split the expression into `let` bindings"),
-                            );
-                            continue;
-                        }
                         let op = Spanned::new(op, span);
                         // Fold what binds at least as tightly (left associativity).
                         while let Some(top) = operators.last()
