@@ -145,7 +145,8 @@ impl<'a> Checker<'a> {
 
         // Object names, checked for clashes before the bodies (a clash shows both places).
         let mut named: Vec<(usize, String, Span)> = Vec::new();
-        let mut seen: HashMap<(&'static str, String), Span> = HashMap::new();
+        // (kind family, name) → (name span, index of the item: its origin shows where it came from)
+        let mut seen: HashMap<(&'static str, String), (Span, usize)> = HashMap::new();
         for (index, item) in items.iter().enumerate() {
             self.origin = expanded[index].origin.clone();
             let (family, name) = match &item.kind {
@@ -157,11 +158,16 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let span = name.span();
-            if let Some(first) = seen.get(&(family, text.clone())) {
+            if let Some(&(first, first_index)) = seen.get(&(family, text.clone())) {
+                let mut d = Diagnostic::error(Code::DuplicateObject, span, format!("two objects named `{text}`"))
+                    .label("second one")
+                    .secondary(first, "first one");
+                // Where the first one came from, when it was expanded (the second's origin is added by `report`).
+                for l in &expanded[first_index].origin {
+                    d = d.secondary(l.span, format!("first one: {}", l.message));
+                }
                 self.report(
-                    Diagnostic::error(Code::DuplicateObject, span, format!("two objects named `{text}`"))
-                        .label("second one")
-                        .secondary(*first, "first one")
+                    d
                         .help(match family {
                             "config or secret" => {
                                 "configs and secrets are mounted by name, so their names must differ: rename one"
@@ -171,7 +177,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            seen.insert((family, text.clone()), span);
+            seen.insert((family, text.clone()), (span, index));
             named.push((index, text, span));
         }
 
