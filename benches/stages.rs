@@ -55,5 +55,6 @@ fn emit(bencher: divan::Bencher, n: usize) {
     let text = written_out(n);
     let c = pipec::compile(vec![("bench.pipe".into(), text)], &pipec::FsLoader, &pipec::Options::default());
     assert!(!c.has_errors());
-    bencher.bench(|| pipec::emit::stream(divan::black_box(&c.objects)));
+    let objects = c.objects();
+    bencher.bench(|| pipec::emit::stream(divan::black_box(&objects)));
 }

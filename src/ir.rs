@@ -44,6 +44,17 @@ pub enum Object {
     Daemon(Daemon),
 }
 
+impl Object {
+    pub fn meta(&self) -> &Meta {
+        match self {
+            Object::Config(c) => &c.meta,
+            Object::Job(j) => &j.meta,
+            Object::Cron(c) => &c.meta,
+            Object::Daemon(d) => &d.meta,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub meta: Meta,

@@ -65,8 +65,6 @@ pub struct Options {
 pub struct Compilation {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
-    /// Empty when there are errors: pipec never emits a partial result.
-    pub objects: Vec<K8sObject>,
     /// The checked programs (also when there are errors), for reports such as QoS.
     pub programs: Vec<ir::Program>,
 }
@@ -74,6 +72,53 @@ pub struct Compilation {
 impl Compilation {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Every object to emit, in order: none when there are errors (pipec never
+    /// emits a partial result).
+    fn each_object(&self, mut f: impl FnMut(K8sObject)) {
+        if self.has_errors() {
+            return;
+        }
+        let mut ignored = Vec::new(); // `raw` was checked by `compile`
+        for p in &self.programs {
+            for o in &p.objects {
+                f(lower::lower_one(p, o, &mut ignored));
+            }
+        }
+    }
+
+    /// The objects (for tests and tools; building output streams them instead).
+    pub fn objects(&self) -> Vec<K8sObject> {
+        let mut out = Vec::new();
+        self.each_object(|o| out.push(o));
+        out
+    }
+
+    /// One YAML stream. Each object is lowered, written and dropped in turn, so
+    /// memory holds the output and one object, not every object.
+    pub fn yaml_stream(&self) -> String {
+        let mut out = String::new();
+        let mut first = true;
+        self.each_object(|o| {
+            if !first {
+                out.push_str("---\n");
+            }
+            first = false;
+            emit::write_object(&o, &mut out);
+        });
+        out
+    }
+
+    /// `(file name, YAML)` per object, for `-o DIR`.
+    pub fn yaml_files(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.each_object(|o| {
+            let mut text = String::with_capacity(1024);
+            emit::write_object(&o, &mut text);
+            out.push((emit::file_name(&o), text));
+        });
+        out
     }
 }
 
@@ -98,18 +143,15 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
     diagnostics.extend(clashes_across_files(&programs));
     // In reading order: by file, then by position (stable, so related ones stay together).
     diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| (p.span.file, p.span.start)));
-    let mut objects = Vec::new();
+    // `raw` patches can only be checked on the real object: lower those objects now.
     if !diagnostics.iter().any(Diagnostic::is_error) {
         for p in &programs {
-            let (lowered, lower_diags) = lower::lower(p);
-            objects.extend(lowered);
-            diagnostics.extend(lower_diags);
-        }
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            objects.clear();
+            for o in p.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
+                lower::lower_one(p, o, &mut diagnostics);
+            }
         }
     }
-    Compilation { sources, diagnostics, objects, programs }
+    Compilation { sources, diagnostics, programs }
 }
 
 /// Two files that define the same object (kind, namespace, name).

@@ -190,7 +190,7 @@ fn run(cli: Cli) -> u8 {
             0
         }
         Command::Build { output: None, .. } => {
-            let text = pipec::emit::stream(&compilation.objects);
+            let text = compilation.yaml_stream();
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
                 Ok(()) => 0,
@@ -202,15 +202,13 @@ fn run(cli: Cli) -> u8 {
                 }
             }
         }
-        Command::Build { output: Some(dir), .. } => {
-            match output::replace_dir(dir, &pipec::emit::files(&compilation.objects)) {
-                Ok(()) => 0,
-                Err(message) => {
-                    eprintln!("pipec: cannot write `{}`: {message}", dir.display());
-                    2
-                }
+        Command::Build { output: Some(dir), .. } => match output::replace_dir(dir, &compilation.yaml_files()) {
+            Ok(()) => 0,
+            Err(message) => {
+                eprintln!("pipec: cannot write `{}`: {message}", dir.display());
+                2
             }
-        }
+        },
     }
 }
 

@@ -32,7 +32,7 @@ fn outcome(path: &Path) -> String {
             }
         }
         out.push_str(&format!("# pipec build{flags} {rel}\n"));
-        out.push_str(&pipec::emit::stream(&c.objects));
+        out.push_str(&c.yaml_stream());
     }
     out
 }

@@ -8,7 +8,7 @@ fn compile(text: &str) -> pipec::Compilation {
 fn assert_rejected(text: &str, code: &str) {
     let c = compile(text);
     assert!(c.has_errors(), "expected an error");
-    assert!(c.objects.is_empty());
+    assert!(c.objects().is_empty() && c.yaml_stream().is_empty());
     let codes: Vec<_> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert!(codes.contains(&code), "expected {code}, got {codes:?}");
     for d in &c.diagnostics {
@@ -66,7 +66,7 @@ fn long_strings_and_lists() {
     let list = vec!["\"a\""; 100_000].join(", ");
     let c = compile(&format!("job a {{ image = \"busybox:1.36\", args = [{list}] }}"));
     assert!(!c.has_errors());
-    let yaml = pipec::emit::stream(&c.objects);
+    let yaml = c.yaml_stream();
     assert_eq!(yaml.lines().filter(|l| l.trim() == "- a").count(), 100_000);
 }
 

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = pipec::diag::render::human(d, &c.sources, false);
     }
     if !c.has_errors() {
-        let yaml = pipec::emit::stream(&c.objects);
-        assert!(c.objects.is_empty() || yaml.starts_with("apiVersion: "));
+        let yaml = c.yaml_stream();
+        assert!(yaml.is_empty() || yaml.starts_with("apiVersion: "));
     }
 });

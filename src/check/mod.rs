@@ -166,15 +166,12 @@ impl<'a> Checker<'a> {
                 for l in &expanded[first_index].origin {
                     d = d.secondary(l.span, format!("first one: {}", l.message));
                 }
-                self.report(
-                    d
-                        .help(match family {
-                            "config or secret" => {
-                                "configs and secrets are mounted by name, so their names must differ: rename one"
-                            }
-                            _ => "Kubernetes keeps one object per kind and name: rename one",
-                        }),
-                );
+                self.report(d.help(match family {
+                    "config or secret" => {
+                        "configs and secrets are mounted by name, so their names must differ: rename one"
+                    }
+                    _ => "Kubernetes keeps one object per kind and name: rename one",
+                }));
                 continue;
             }
             seen.insert((family, text.clone()), (span, index));
@@ -500,13 +497,13 @@ mod tests {
             &crate::Options::default(),
         );
         assert!(c.has_errors());
-        assert!(c.objects.is_empty());
+        assert!(c.objects().is_empty());
         let c = compile(
             vec![("a.pipe".into(), "config c { data = { k: file(\"hello.txt\") } }".into())],
             &NoFiles,
             &crate::Options::default(),
         );
         assert!(!c.has_errors());
-        assert_eq!(c.objects.len(), 1);
+        assert_eq!(c.objects().len(), 1);
     }
 }

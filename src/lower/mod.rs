@@ -52,29 +52,23 @@ impl K8sObject {
 /// which can only be checked against the real object.
 pub fn lower(program: &Program) -> (Vec<K8sObject>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let objects = program
-        .objects
-        .iter()
-        .map(|o| {
-            let object = lower_object(program, o);
-            let meta = match o {
-                ir::Object::Config(c) => &c.meta,
-                ir::Object::Job(j) => &j.meta,
-                ir::Object::Cron(c) => &c.meta,
-                ir::Object::Daemon(d) => &d.meta,
-            };
-            if meta.raw.is_empty() {
-                return object;
-            }
-            match object {
-                K8sObject::ConfigMap(x) => K8sObject::ConfigMap(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
-                K8sObject::Job(x) => K8sObject::Job(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
-                K8sObject::CronJob(x) => K8sObject::CronJob(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
-                K8sObject::DaemonSet(x) => K8sObject::DaemonSet(Box::new(raw::apply(*x, &meta.raw, &mut diags))),
-            }
-        })
-        .collect();
+    let objects = program.objects.iter().map(|o| lower_one(program, o, &mut diags)).collect();
     (objects, diags)
+}
+
+/// One object, with its `raw` patches applied.
+pub fn lower_one(program: &Program, o: &ir::Object, diags: &mut Vec<Diagnostic>) -> K8sObject {
+    let object = lower_object(program, o);
+    let raw = &o.meta().raw;
+    if raw.is_empty() {
+        return object;
+    }
+    match object {
+        K8sObject::ConfigMap(x) => K8sObject::ConfigMap(Box::new(raw::apply(*x, raw, diags))),
+        K8sObject::Job(x) => K8sObject::Job(Box::new(raw::apply(*x, raw, diags))),
+        K8sObject::CronJob(x) => K8sObject::CronJob(Box::new(raw::apply(*x, raw, diags))),
+        K8sObject::DaemonSet(x) => K8sObject::DaemonSet(Box::new(raw::apply(*x, raw, diags))),
+    }
 }
 
 fn lower_object(program: &Program, object: &ir::Object) -> K8sObject {
