@@ -5,7 +5,7 @@
 use super::Checker;
 use super::eval::Choices;
 use crate::ast::{Arg, Expr, ExprKind, Ident};
-use crate::diag::{Code, Diagnostic, closest};
+use crate::diag::{Code, Diagnostic, closest, did_you_mean};
 use crate::ir::{EnvValue, IntOrPercent, UpdateStrategy, VolumeSource};
 use crate::source::Span;
 
@@ -86,10 +86,7 @@ impl<'a> Checker<'a> {
             if *taken {
                 continue;
             }
-            let help = match closest(&n.node, known.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("write `{signature}`"),
-            };
+            let help = did_you_mean(&n.node, known.iter().copied(), || format!("write `{signature}`"));
             self.report(
                 Diagnostic::error(
                     Code::BadArguments,
@@ -140,13 +137,12 @@ impl<'a> Checker<'a> {
                 if let Some(known) = &self.configs[&config].keys
                     && !known.contains(&key_text)
                 {
-                    let help = match closest(&key_text, known.iter().map(String::as_str)) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!(
+                    let help = did_you_mean(&key_text, known.iter().map(String::as_str), || {
+                        format!(
                             "`{config}` has the keys: {}",
                             known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                        ),
-                    };
+                        )
+                    });
                     self.report(
                         Diagnostic::error(
                             Code::ConfigKeyMissing,
@@ -223,10 +219,7 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_path(&mut self, span: Span, path: &str, what: &str, known: &[&str]) {
-        let help = match closest(path, known.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("one of: {}", known.join(", ")),
-        };
+        let help = did_you_mean(path, known.iter().copied(), || format!("one of: {}", known.join(", ")));
         self.report(
             Diagnostic::error(Code::UnknownVariant, span, format!("`{path}` is not {what} Kubernetes exposes"))
                 .label("unknown path")

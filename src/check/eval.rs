@@ -4,7 +4,7 @@
 
 use super::Checker;
 use crate::ast::{Expr, ExprKind, Key, StrPart, StringLit};
-use crate::diag::{Code, Diagnostic, closest};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::values::{self, Duration, Quantity};
 
 use super::fields::Value;
@@ -56,13 +56,10 @@ impl<'a> Checker<'a> {
         if let Some(c) = choices {
             candidates.extend(c.iter().map(|(w, _)| *w));
         }
-        let help = match closest(word, candidates.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => match choices {
-                Some(c) => format!("{what} is one of: {}", list_words(c)),
-                None => format!("define it with `let {word} = …`, or quote it if it is text: \"{word}\""),
-            },
-        };
+        let help = did_you_mean(word, candidates.iter().copied(), || match choices {
+            Some(c) => format!("{what} is one of: {}", list_words(c)),
+            None => format!("define it with `let {word} = …`, or quote it if it is text: \"{word}\""),
+        });
         let (code, message) = match choices {
             Some(_) => (Code::UnknownVariant, format!("`{word}` is not a choice for {what}")),
             None => (Code::UnknownName, format!("unknown name `{word}`")),

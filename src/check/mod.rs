@@ -17,7 +17,7 @@ mod resources;
 pub mod value;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
-use crate::diag::{Code, Diagnostic, Label, closest};
+use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::ir;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::{self, KubeVersion};
@@ -221,10 +221,7 @@ impl<'a> Checker<'a> {
     }
 
     fn word_suggestion<'n>(&self, word: &str, names: impl Iterator<Item = &'n str>) -> String {
-        match closest(word, names) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => String::new(),
-        }
+        did_you_mean(word, names, || String::new())
     }
 
     fn secret(&mut self, name: &str, span: Span, body: Option<&'a ast::Block>) {

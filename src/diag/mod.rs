@@ -135,3 +135,15 @@ mod tests {
         assert_eq!(Code::parse("P9999"), None);
     }
 }
+
+/// "did you mean `x`?" for the closest candidate, or `otherwise` when none is close.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match closest(word, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => otherwise(),
+    }
+}
