@@ -221,7 +221,7 @@ impl<'a> Checker<'a> {
     }
 
     fn word_suggestion<'n>(&self, word: &str, names: impl Iterator<Item = &'n str>) -> String {
-        did_you_mean(word, names, || String::new())
+        did_you_mean(word, names, String::new)
     }
 
     fn secret(&mut self, name: &str, span: Span, body: Option<&'a ast::Block>) {

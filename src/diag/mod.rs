@@ -113,6 +113,18 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// "did you mean `x`?" for the closest candidate, or `otherwise` when none is close.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match closest(word, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => otherwise(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,17 +145,5 @@ mod tests {
         }
         assert_eq!(Code::parse("p0001"), Some(Code::Syntax));
         assert_eq!(Code::parse("P9999"), None);
-    }
-}
-
-/// "did you mean `x`?" for the closest candidate, or `otherwise` when none is close.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    otherwise: impl FnOnce() -> String,
-) -> String {
-    match closest(word, candidates) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => otherwise(),
     }
 }
