@@ -137,3 +137,21 @@ fn deeply_nested_ifs_are_refused_before_the_parser_recurses() {
         format!("job j {{ image = \"x\", completions = {}1{} }}", "if true then ".repeat(n), " else 2".repeat(n));
     assert_rejected(&text, "P0004");
 }
+
+/// Inputs the fuzzers found (crashes, or parses that took seconds): each must end
+/// in diagnostics. `slow-nested-calls.pipe` took 4 s in pest before commas became
+/// required between arguments (exponential backtracking between a call and a name
+/// followed by a parenthesis).
+#[test]
+fn fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let c = compile(&text);
+        assert!(!c.diagnostics.is_empty(), "{}", path.display());
+        count += 1;
+    }
+    assert!(count >= 1);
+}
