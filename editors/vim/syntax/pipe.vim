@@ -1,7 +1,8 @@
 " Vim syntax for .pipe files (pipec). Install: copy editors/vim/* into ~/.vim/.
 if exists("b:current_syntax") | finish | endif
 
-syn keyword pipeItem namespace let config secret job cron daemon
+syn keyword pipeItem namespace let config secret job cron daemon import param template for in
+syn keyword pipeConditional if then else
 syn keyword pipeStatement mount at readonly subpath container init volume
 syn keyword pipeBoolean true false
 syn match pipeComment "#.*$" contains=@Spell
@@ -13,6 +14,7 @@ syn match pipeKey "\<[A-Za-z_][A-Za-z0-9_-]*\>\ze\s*[={]"
 syn match pipeCall "\<[A-Za-z_][A-Za-z0-9_-]*\>\ze("
 
 hi def link pipeItem Keyword
+hi def link pipeConditional Conditional
 hi def link pipeStatement Statement
 hi def link pipeBoolean Boolean
 hi def link pipeComment Comment
