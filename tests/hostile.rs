@@ -139,9 +139,11 @@ fn deeply_nested_ifs_are_refused_before_the_parser_recurses() {
 }
 
 /// Inputs the fuzzers found (crashes, or parses that took seconds): each must end
-/// in diagnostics. `slow-nested-calls.pipe` took 4 s in pest before commas became
-/// required between arguments (exponential backtracking between a call and a name
-/// followed by a parenthesis).
+/// in diagnostics.
+/// - `slow-nested-calls.pipe` took 4 s in pest before commas became required between
+///   arguments (exponential backtracking between a call and a name then a parenthesis);
+/// - `long-word-with-multibyte-char.pipe` panicked when an error message cut a long word
+///   at byte 40, inside a character.
 #[test]
 fn fuzz_regressions() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");

@@ -178,7 +178,9 @@ fn found_token(src: &str, pos: usize) -> &str {
     let word_len =
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.')).unwrap_or(rest.len());
     if word_len > 0 {
-        return &rest[..word_len.min(40)];
+        // At most 40 characters (not bytes: a cut inside a character would panic).
+        let end = rest[..word_len].char_indices().nth(40).map_or(word_len, |(i, _)| i);
+        return &rest[..end];
     }
     rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
 }
