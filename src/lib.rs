@@ -110,15 +110,26 @@ impl Compilation {
         out
     }
 
-    /// `(file name, YAML)` per object, for `-o DIR`.
+    /// `(file name, YAML)` per object, for `-o DIR`: `<kind>-<name>.yaml`, with
+    /// `<namespace>-` in front when two programs put objects of the same kind and
+    /// name in different namespaces (the names would clash otherwise).
     pub fn yaml_files(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
+        let mut out: Vec<(String, Option<String>, String)> = Vec::new();
         self.each_object(|o| {
             let mut text = String::with_capacity(1024);
             emit::write_object(&o, &mut text);
-            out.push((emit::file_name(&o), text));
+            out.push((emit::file_name(&o), o.namespace().map(String::from), text));
         });
-        out
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for (name, ..) in &out {
+            *count.entry(name.clone()).or_default() += 1;
+        }
+        out.into_iter()
+            .map(|(name, namespace, text)| match count[&name] {
+                1 => (name, text),
+                _ => (format!("{}-{name}", namespace.as_deref().unwrap_or("default")), text),
+            })
+            .collect()
     }
 }
 

@@ -302,3 +302,18 @@ fn killed_build_leaves_the_old_or_the_new_tree() {
     assert!(!outcomes.is_empty());
     eprintln!("outcomes: {outcomes:?}");
 }
+
+#[test]
+fn same_name_in_two_namespaces_gets_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.pipe"), dir.path().join("b.pipe"));
+    std::fs::write(&a, "namespace \"team-a\"\njob x { image = \"busybox:1.36\" }\n").unwrap();
+    std::fs::write(&b, "namespace \"team-b\"\njob x { image = \"busybox:1.36\" }\n").unwrap();
+    let out_dir = dir.path().join("out");
+    let out = pipec(&["build", a.to_str().unwrap(), b.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["team-a-job-x.yaml", "team-b-job-x.yaml"]);
+}

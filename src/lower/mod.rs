@@ -37,14 +37,19 @@ impl K8sObject {
             K8sObject::DaemonSet(_) => "DaemonSet",
         }
     }
-    pub fn name(&self) -> &str {
-        let meta = match self {
+    fn metadata(&self) -> &ObjectMeta {
+        match self {
             K8sObject::ConfigMap(o) => &o.metadata,
             K8sObject::Job(o) => &o.metadata,
             K8sObject::CronJob(o) => &o.metadata,
             K8sObject::DaemonSet(o) => &o.metadata,
-        };
-        meta.name.as_deref().unwrap_or("")
+        }
+    }
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or("")
+    }
+    pub fn namespace(&self) -> Option<&str> {
+        self.metadata().namespace.as_deref()
     }
 }
 
