@@ -233,17 +233,7 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        if n < min || n > max {
-            let range =
-                if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };
-            self.report(
-                Diagnostic::error(Code::OutOfRange, e.span, format!("{what} must be {range}, found {n}"))
-                    .label("out of range")
-                    .help(format!("Kubernetes rejects {what} outside this range")),
-            );
-            return None;
-        }
-        Some(n)
+        self.in_range(e, what, n, min, max)
     }
 
     pub fn duration(&mut self, expr: &'a Expr, what: &str) -> Option<Duration> {

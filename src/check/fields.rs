@@ -62,6 +62,27 @@ impl<'a> Fields<'a> {
         f
     }
 
+    /// An item of a list of records (tolerations, node terms, policy rules): it must
+    /// be a map; its entries are gathered like a block's. `example` shows the shape.
+    pub fn record(
+        ck: &mut Checker<'a>,
+        item: &'a crate::ast::Expr,
+        ctx: Contexts,
+        place: &'static str,
+        example: &str,
+    ) -> Option<(&'a crate::ast::Expr, Fields<'a>)> {
+        let (e, _) = ck.resolve(item)?;
+        let crate::ast::ExprKind::Map(entries) = &e.kind else {
+            ck.report(
+                Diagnostic::error(Code::TypeMismatch, e.span, format!("{place} is written as a map"))
+                    .label("not a map")
+                    .help(format!("write `{example}`")),
+            );
+            return None;
+        };
+        Some((e, Fields::from_map(ck, entries, ctx, place)))
+    }
+
     pub fn from_map(ck: &mut Checker, entries: &'a [MapEntry], ctx: Contexts, place: &'static str) -> Fields<'a> {
         let mut f = Fields { fields: Vec::new(), labeled: Vec::new(), mounts: Vec::new(), ctx, place };
         for e in entries {

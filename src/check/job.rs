@@ -257,16 +257,13 @@ fn failure_policy<'a>(
 }
 
 fn failure_rule<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, has_per_index: bool) -> Option<FailureRule> {
-    let (e, _) = ck.resolve(item)?;
-    let ast::ExprKind::Map(entries) = &e.kind else {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a failure policy rule is written as a map")
-                .label("not a map")
-                .help("write `{ action: fail-job, exit-codes: [42] }`"),
-        );
-        return None;
-    };
-    let mut f = Fields::from_map(ck, entries, schema::FAILURE_RULE, "a failure policy rule");
+    let (e, mut f) = Fields::record(
+        ck,
+        item,
+        schema::FAILURE_RULE,
+        "a failure policy rule",
+        "{ action: fail-job, exit-codes: [42] }",
+    )?;
     let action = match f.take("action") {
         Some((k, v)) => ck.expr_of(k, v).and_then(|x| ck.choice(x, "`action`", FAILURE_ACTION).map(|a| (a, x.span))),
         None => {
@@ -389,16 +386,8 @@ fn success_policy<'a>(
     }
     let mut rules = Vec::new();
     for item in items {
-        let (e, _) = ck.resolve(item)?;
-        let ast::ExprKind::Map(entries) = &e.kind else {
-            ck.report(
-                Diagnostic::error(Code::TypeMismatch, e.span, "a success policy rule is written as a map")
-                    .label("not a map")
-                    .help("write `{ indexes: \"0-2\", count: 2 }`"),
-            );
-            return None;
-        };
-        let mut f = Fields::from_map(ck, entries, schema::SUCCESS_RULE, "a success policy rule");
+        let (e, mut f) =
+            Fields::record(ck, item, schema::SUCCESS_RULE, "a success policy rule", "{ indexes: \"0-2\", count: 2 }")?;
         let indexes = f.take("indexes").and_then(|(k, v)| ck.expr_of(k, v)).and_then(|x| {
             let text = ck.string(x, "`indexes`")?;
             check_index_list(ck, &text, x.span, completions).then_some(text)

@@ -22,16 +22,13 @@ const NODE_OPERATOR: Choices = &[
 ];
 
 pub(super) fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<Toleration> {
-    let (e, _) = ck.resolve(item)?;
-    let ast::ExprKind::Map(entries) = &e.kind else {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a toleration is written as a map")
-                .label("not a map")
-                .help("write `{ key: \"virtual-kubelet.io/provider\", operator: exists, effect: no-schedule }`"),
-        );
-        return None;
-    };
-    let mut f = Fields::from_map(ck, entries, schema::TOLERATION, "a toleration");
+    let (e, mut f) = Fields::record(
+        ck,
+        item,
+        schema::TOLERATION,
+        "a toleration",
+        "{ key: \"virtual-kubelet.io/provider\", operator: exists, effect: no-schedule }",
+    )?;
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", TOLERATION_OPERATOR);
     let value_span = f.take("value");
@@ -96,16 +93,13 @@ pub(super) fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAff
 }
 
 fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> Option<(i32, NodeRequirement)> {
-    let (e, _) = ck.resolve(item)?;
-    let ast::ExprKind::Map(entries) = &e.kind else {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, e.span, "a node term is written as a map")
-                .label("not a map")
-                .help("write `{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }`"),
-        );
-        return None;
-    };
-    let mut f = Fields::from_map(ck, entries, schema::NODE_TERM, "a node term");
+    let (e, mut f) = Fields::record(
+        ck,
+        item,
+        schema::NODE_TERM,
+        "a node term",
+        "{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }",
+    )?;
     let key = string(ck, &mut f, "key");
     let operator = choice(ck, &mut f, "operator", NODE_OPERATOR);
     let values = string_list(ck, &mut f, "values");
