@@ -37,7 +37,7 @@ fn check(bencher: divan::Bencher, n: usize) {
     let id = sources.add("bench.pipe", text.clone());
     let (ast, _) = pipec::syntax::parse(id, &text);
     let options = pipec::Options::default();
-    bencher.bench(|| pipec::check::check(&sources, id, &ast, &[], &pipec::FsLoader, &options));
+    bencher.bench(|| pipec::check::check(&sources, id, &ast, &[], &pipec::FsLoader, &options, None));
 }
 
 #[divan::bench(args = SIZES)]
@@ -46,7 +46,7 @@ fn lower(bencher: divan::Bencher, n: usize) {
     let mut sources = SourceMap::new();
     let id = sources.add("bench.pipe", text.clone());
     let (ast, _) = pipec::syntax::parse(id, &text);
-    let (program, _) = pipec::check::check(&sources, id, &ast, &[], &pipec::FsLoader, &pipec::Options::default());
+    let (program, _) = pipec::check::check(&sources, id, &ast, &[], &pipec::FsLoader, &pipec::Options::default(), None);
     bencher.bench(|| pipec::lower::lower(divan::black_box(&program)));
 }
 

@@ -12,8 +12,27 @@ pub struct Program {
     /// Value of the `pipec.dev/program` label: the file name without `.pipe`.
     pub name: String,
     pub namespace: Option<String>,
-    /// In source order.
+    /// In source order (empty when the objects went to a [`crate::check::Sink`]).
     pub objects: Vec<Object>,
+    /// Every object's kind and name, in source order, also when the objects themselves were not kept.
+    pub keys: Vec<ObjectKey>,
+}
+
+impl Program {
+    /// The program without its objects (what lowering an object needs).
+    pub fn clone_header(&self) -> Program {
+        Program { name: self.name.clone(), namespace: self.namespace.clone(), objects: Vec::new(), keys: Vec::new() }
+    }
+}
+
+/// What identifies an object in a cluster (with the program's namespace).
+#[derive(Debug, Clone)]
+pub struct ObjectKey {
+    /// `Job`, `CronJob`, …
+    pub kind: &'static str,
+    pub name: String,
+    /// Where the name was written.
+    pub span: crate::source::Span,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +64,16 @@ pub enum Object {
 }
 
 impl Object {
+    /// The Kubernetes kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Config(_) => "ConfigMap",
+            Object::Job(_) => "Job",
+            Object::Cron(_) => "CronJob",
+            Object::Daemon(_) => "DaemonSet",
+        }
+    }
+
     pub fn meta(&self) -> &Meta {
         match self {
             Object::Config(c) => &c.meta,

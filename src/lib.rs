@@ -59,6 +59,19 @@ pub struct Options {
     pub kube_version: version::KubeVersion,
     /// Values for the programs' `param`s (`--set name=value`, `--values FILE`), in order: later wins.
     pub params: Vec<(String, check::ParamInput)>,
+    /// What to keep of the checked objects.
+    pub output: Output,
+}
+
+/// What [`compile`] keeps of the checked objects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Output {
+    /// The checked objects themselves ([`Compilation::programs`]), for reports and tools.
+    #[default]
+    Objects,
+    /// The YAML, written while checking goes on (on a second thread), each checked
+    /// object dropped as soon as it is written.
+    Yaml,
 }
 
 /// The result of compiling one or more programs.
@@ -66,7 +79,20 @@ pub struct Compilation {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     /// The checked programs (also when there are errors), for reports such as QoS.
+    /// Their `objects` are empty unless [`Options::output`] is [`Output::Objects`].
     pub programs: Vec<ir::Program>,
+    output: Output,
+    /// What was written while checking ([`Output::Yaml`]).
+    written: Written,
+}
+
+/// YAML written during compilation (not shown when there are errors).
+#[derive(Default)]
+struct Written {
+    /// Every object, documents separated by `---`.
+    stream: String,
+    /// Per object: its file name under `-o DIR`, namespace, and where it is in `stream`.
+    documents: Vec<(String, Option<String>, std::ops::Range<usize>)>,
 }
 
 impl Compilation {
@@ -76,61 +102,100 @@ impl Compilation {
 
     /// Every object to emit, in order: none when there are errors (pipec never
     /// emits a partial result).
-    fn each_object(&self, mut f: impl FnMut(K8sObject)) {
+    fn each_object(&self, mut f: impl FnMut(&ir::Program, &ir::Object)) {
         if self.has_errors() {
             return;
         }
-        let mut ignored = Vec::new(); // `raw` was checked by `compile`
         for p in &self.programs {
             for o in &p.objects {
-                f(lower::lower_one(p, o, &mut ignored));
+                f(p, o);
             }
         }
     }
 
-    /// The objects (for tests and tools; building output streams them instead).
+    /// The objects (for tests and tools) when they were kept ([`Output::Objects`]).
     pub fn objects(&self) -> Vec<K8sObject> {
         let mut out = Vec::new();
-        self.each_object(|o| out.push(o));
+        let mut ignored = Vec::new(); // `raw` was checked by `compile`
+        self.each_object(|p, o| out.push(lower::lower_one(p, o, &mut ignored)));
         out
     }
 
-    /// One YAML stream. Each object is lowered, written and dropped in turn, so
-    /// memory holds the output and one object, not every object.
-    pub fn yaml_stream(&self) -> String {
-        let mut out = String::new();
-        let mut first = true;
-        self.each_object(|o| {
-            if !first {
-                out.push_str("---\n");
-            }
-            first = false;
-            emit::write_object(&o, &mut out);
-        });
-        out
+    /// One YAML stream (empty when there are errors).
+    pub fn yaml_stream(&self) -> std::borrow::Cow<'_, str> {
+        if self.has_errors() {
+            return "".into();
+        }
+        match self.output {
+            Output::Yaml => self.written.stream.as_str().into(),
+            Output::Objects => self.write_kept().stream.into(),
+        }
     }
 
     /// `(file name, YAML)` per object, for `-o DIR`: `<kind>-<name>.yaml`, with
     /// `<namespace>-` in front when two programs put objects of the same kind and
     /// name in different namespaces (the names would clash otherwise).
     pub fn yaml_files(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, Option<String>, String)> = Vec::new();
-        self.each_object(|o| {
-            let mut text = String::with_capacity(1024);
-            emit::write_object(&o, &mut text);
-            out.push((emit::file_name(&o), o.namespace().map(String::from), text));
-        });
-        let mut count: HashMap<String, usize> = HashMap::new();
-        for (name, ..) in &out {
-            *count.entry(name.clone()).or_default() += 1;
+        if self.has_errors() {
+            return Vec::new();
         }
-        out.into_iter()
-            .map(|(name, namespace, text)| match count[&name] {
-                1 => (name, text),
+        let kept;
+        let written = match self.output {
+            Output::Yaml => &self.written,
+            Output::Objects => {
+                kept = self.write_kept();
+                &kept
+            }
+        };
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for (name, ..) in &written.documents {
+            *count.entry(name).or_default() += 1;
+        }
+        let files = written.documents.iter().map(|(name, namespace, range)| {
+            let text = written.stream[range.clone()].to_string();
+            match count[name.as_str()] {
+                1 => (name.clone(), text),
                 _ => (format!("{}-{name}", namespace.as_deref().unwrap_or("default")), text),
-            })
-            .collect()
+            }
+        });
+        files.collect()
     }
+
+    /// Writes the kept objects ([`Output::Objects`]).
+    fn write_kept(&self) -> Written {
+        let mut writer = Writer::default();
+        self.each_object(|p, o| writer.object(p, o));
+        writer.written
+    }
+}
+
+/// Lowers checked objects and writes their YAML, collecting the diagnostics of
+/// `raw` patches (the only ones lowering has).
+#[derive(Default)]
+struct Writer {
+    written: Written,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Writer {
+    fn object(&mut self, program: &ir::Program, object: &ir::Object) {
+        let object = lower::lower_one(program, object, &mut self.diagnostics);
+        let out = &mut self.written.stream;
+        if !out.is_empty() {
+            out.push_str("---\n");
+        }
+        let start = out.len();
+        emit::write_object(&object, out);
+        let range = start..out.len();
+        self.written.documents.push((emit::file_name(&object), object.namespace().map(String::from), range));
+    }
+}
+
+/// What the checking thread sends the writing thread.
+enum ToWriter {
+    /// The program the next objects belong to (its `objects` are empty).
+    Program(ir::Program),
+    Object(ir::Object),
 }
 
 /// Compiles programs given as `(name, text)`. Each file is its own program (own
@@ -140,29 +205,62 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
     let ids: Vec<_> = inputs.into_iter().map(|(name, text)| sources.add(name, text)).collect();
     let mut diagnostics = Vec::new();
     let mut programs = Vec::new();
-    for id in ids {
-        let text = sources.get(id).text.clone();
-        let (ast, syntax_diags) = syntax::parse(id, &text);
-        diagnostics.extend(syntax_diags);
-        let loaded = modules::load(id, &ast, &mut sources, loader, &mut diagnostics);
-        let modules: Vec<check::Module> =
-            loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast, failed: m.failed }).collect();
-        let (program, check_diags) = check::check(&sources, id, &ast, &modules, loader, options);
-        diagnostics.extend(check_diags);
-        programs.push(program);
-    }
+    // Objects are lowered and written on a second thread while checking goes on:
+    // the two halves take about as long as each other on large programs.
+    let writer = std::thread::scope(|scope| {
+        let (to_writer, from_checker) = std::sync::mpsc::sync_channel::<ToWriter>(256);
+        let writing = scope.spawn(move || {
+            let mut writer = Writer::default();
+            let mut program = None;
+            for message in from_checker {
+                match message {
+                    ToWriter::Program(p) => program = Some(p),
+                    ToWriter::Object(o) => writer.object(program.as_ref().expect("program first"), &o),
+                }
+            }
+            writer
+        });
+        for &id in &ids {
+            let text = sources.get(id).text.clone();
+            let (ast, syntax_diags) = syntax::parse(id, &text);
+            diagnostics.extend(syntax_diags);
+            let loaded = modules::load(id, &ast, &mut sources, loader, &mut diagnostics);
+            let modules: Vec<check::Module> =
+                loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast, failed: m.failed }).collect();
+            let mut program_sent = false;
+            let mut send = |p: &ir::Program, o: ir::Object| {
+                if !program_sent {
+                    let header = p.clone_header();
+                    let _ = to_writer.send(ToWriter::Program(header));
+                    program_sent = true;
+                }
+                let _ = to_writer.send(ToWriter::Object(o));
+            };
+            let sink: Option<check::Sink> = match options.output {
+                Output::Objects => None,
+                Output::Yaml => Some(&mut send),
+            };
+            let (program, check_diags) = check::check(&sources, id, &ast, &modules, loader, options, sink);
+            // Kept objects are lowered only when they have `raw` patches, to check those.
+            if options.output == Output::Objects {
+                for o in program.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
+                    let _ = to_writer.send(ToWriter::Program(program.clone_header()));
+                    let _ = to_writer.send(ToWriter::Object(o.clone()));
+                }
+            }
+            diagnostics.extend(check_diags);
+            programs.push(program);
+        }
+        drop(to_writer);
+        writing.join().expect("the writing thread does not panic")
+    });
+    diagnostics.extend(writer.diagnostics);
     diagnostics.extend(clashes_across_files(&programs));
     // In reading order: by file, then by position (stable, so related ones stay together).
     diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| (p.span.file, p.span.start)));
-    // `raw` patches can only be checked on the real object: lower those objects now.
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        for p in &programs {
-            for o in p.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
-                lower::lower_one(p, o, &mut diagnostics);
-            }
-        }
-    }
-    Compilation { sources, diagnostics, programs }
+    // Objects kept for their `raw` patches were written only to be checked.
+    let written = if options.output == Output::Yaml { writer.written } else { Written::default() };
+    Compilation { sources, diagnostics, programs, output: options.output, written }
 }
 
 /// Two files that define the same object (kind, namespace, name).
@@ -170,27 +268,21 @@ fn clashes_across_files(programs: &[ir::Program]) -> Vec<Diagnostic> {
     let mut seen: HashMap<(&str, Option<&str>, &str), source::Span> = HashMap::new();
     let mut out = Vec::new();
     for p in programs {
-        for o in &p.objects {
-            let (kind, meta) = match o {
-                ir::Object::Config(c) => ("ConfigMap", &c.meta),
-                ir::Object::Job(j) => ("Job", &j.meta),
-                ir::Object::Cron(c) => ("CronJob", &c.meta),
-                ir::Object::Daemon(d) => ("DaemonSet", &d.meta),
-            };
-            let key = (kind, p.namespace.as_deref(), meta.name.as_str());
+        for o in &p.keys {
+            let key = (o.kind, p.namespace.as_deref(), o.name.as_str());
             match seen.get(&key) {
-                Some(first) if first.file != meta.span.file => out.push(
+                Some(first) if first.file != o.span.file => out.push(
                     Diagnostic::error(
                         Code::DuplicateObject,
-                        meta.span,
-                        format!("another file also defines {kind} `{}`", meta.name),
+                        o.span,
+                        format!("another file also defines {} `{}`", o.kind, o.name),
                     )
                     .label("second definition")
                     .secondary(*first, "first defined")
                     .help("the files are applied together, so one object would overwrite the other: rename one"),
                 ),
                 _ => {
-                    seen.insert(key, meta.span);
+                    seen.insert(key, o.span);
                 }
             }
         }

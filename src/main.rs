@@ -162,7 +162,13 @@ fn run(cli: Cli) -> u8 {
         }
     }
     params.extend(cli.set.iter().map(|(n, v)| (n.clone(), ParamInput::Text(v.clone()))));
-    let options = Options { kube_version: cli.kube_version, params };
+    // `build` writes YAML while checking goes on; reports that read the checked objects keep them.
+    let output = match &cli.command {
+        Command::Build { .. } if cli.explain_qos => pipec::Output::Objects,
+        Command::Build { .. } => pipec::Output::Yaml,
+        _ => pipec::Output::Objects,
+    };
+    let options = Options { kube_version: cli.kube_version, params, output };
     let compilation = pipec::compile(inputs, &FsLoader, &options);
     // The process ends right after this function: freeing a large program's
     // trees and objects one by one would only cost time.

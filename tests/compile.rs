@@ -14,7 +14,8 @@ fn outcome(path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(path).expect("test files are UTF-8");
     let options = test_options(&text);
-    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader, &options);
+    let c = pipec::compile(vec![(rel.clone(), text.clone())], &pipec::FsLoader, &options);
+    same_in_every_output_mode(&c, &rel, &text, &options);
     let mut out = String::new();
     for d in &c.diagnostics {
         out.push_str(&render::human(d, &c.sources, false));
@@ -35,6 +36,20 @@ fn outcome(path: &Path) -> String {
         out.push_str(&c.yaml_stream());
     }
     out
+}
+
+/// `pipec build` writes YAML while checking (`Output::Yaml`); tests and reports
+/// keep the checked objects (`Output::Objects`). Both must report the same
+/// diagnostics and give the same bytes.
+fn same_in_every_output_mode(kept: &pipec::Compilation, name: &str, text: &str, options: &pipec::Options) {
+    let rendered = |c: &pipec::Compilation| -> Vec<String> {
+        c.diagnostics.iter().map(|d| render::human(d, &c.sources, false)).collect()
+    };
+    let options = pipec::Options { output: pipec::Output::Yaml, ..options.clone() };
+    let c = pipec::compile(vec![(name.to_string(), text.to_string())], &pipec::FsLoader, &options);
+    assert_eq!(rendered(&c), rendered(kept), "{name}: diagnostics differ when writing while checking");
+    assert_eq!(c.yaml_stream(), kept.yaml_stream(), "{name}: YAML differs when writing while checking");
+    assert_eq!(c.yaml_files(), kept.yaml_files(), "{name}: files differ when writing while checking");
 }
 
 /// A test file may set options in a comment line: `# test-options: --kube-version 1.30`.

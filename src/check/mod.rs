@@ -56,8 +56,14 @@ struct SecretInfo {
     keys: Option<Vec<String>>,
 }
 
+/// Receives each checked object as soon as it is checked, in source order, with
+/// its program (name and namespace; `objects` is empty).
+pub type Sink<'s> = &'s mut (dyn FnMut(&ir::Program, ir::Object) + 's);
+
 /// Checks one program file. Returns the program (possibly partial when there
-/// were errors) and every diagnostic.
+/// were errors) and every diagnostic. With a `sink`, each object goes to it
+/// instead of into the program, so that a large program's objects need not all
+/// be held at once.
 pub fn check(
     sources: &SourceMap,
     file: FileId,
@@ -65,6 +71,7 @@ pub fn check(
     modules: &[Module],
     loader: &dyn Loader,
     options: &Options,
+    sink: Option<Sink>,
 ) -> (ir::Program, Vec<Diagnostic>) {
     let mut expander = expand::Expander::new(ast, modules);
     let expanded = expander.expand(ast, &options.params);
@@ -82,7 +89,15 @@ pub fn check(
         current_name_span: Span::new(file, 0, 0),
         origin: Vec::new(),
     };
-    let program = ck.program(&expanded);
+    let program = match sink {
+        Some(sink) => ck.program(&expanded, sink),
+        None => {
+            let mut kept = Vec::new();
+            let mut program = ck.program(&expanded, &mut |_, o| kept.push(o));
+            program.objects = kept;
+            program
+        }
+    };
     let mut diags = expand_diags;
     diags.extend(ck.diags);
     (program, diags)
@@ -97,10 +112,10 @@ impl<'a> Checker<'a> {
         self.diags.push(d);
     }
 
-    fn program(&mut self, expanded: &'a [Expanded]) -> ir::Program {
+    fn program(&mut self, expanded: &'a [Expanded], sink: Sink) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
-        let mut program = ir::Program { name, namespace: None, objects: Vec::new() };
+        let mut program = ir::Program { name, namespace: None, objects: Vec::new(), keys: Vec::new() };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;
@@ -179,13 +194,13 @@ impl<'a> Checker<'a> {
         }
 
         // Configs and secrets before workloads, which refer to them; then all in source order.
-        let mut objects: Vec<(usize, ir::Object)> = Vec::new();
+        let mut configs: Vec<(usize, ir::Object)> = Vec::new();
         for (index, name, span) in &named {
             self.origin = expanded[*index].origin.clone();
             match &items[*index].kind {
                 ItemKind::Config { body: Some(body), .. } => {
                     if let Some(c) = self.config(name, *span, body) {
-                        objects.push((*index, ir::Object::Config(c)));
+                        configs.push((*index, ir::Object::Config(c)));
                     }
                 }
                 ItemKind::Config { body: None, .. } => {
@@ -197,18 +212,24 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
+        // Each object goes out as soon as it is checked; configs wait for their place in the file.
+        let mut configs = configs.into_iter().peekable();
         for (index, name, span) in &named {
+            let ItemKind::Workload { kind, body: Some(body), .. } = &items[*index].kind else {
+                continue;
+            };
             self.origin = expanded[*index].origin.clone();
-            if let ItemKind::Workload { kind, body: Some(body), .. } = &items[*index].kind
-                && let Some(obj) = self.workload(kind.node, name, *span, body)
-            {
-                objects.push((*index, obj));
+            if let Some(obj) = self.workload(kind.node, name, *span, body) {
+                while let Some((_, config)) = configs.next_if(|(i, _)| i < index) {
+                    send(&mut program, config, sink);
+                }
+                send(&mut program, obj, sink);
             }
         }
+        for (_, config) in configs {
+            send(&mut program, config, sink);
+        }
         self.origin.clear();
-        objects.sort_by_key(|(i, _)| *i);
-        program.objects = objects.into_iter().map(|(_, o)| o).collect();
-
         program
     }
 
@@ -444,7 +465,7 @@ mod tests {
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("t.pipe", src);
         let (ast, mut diags) = crate::syntax::parse(id, src);
-        let (program, check_diags) = super::check(&sources, id, &ast, &[], &NoFiles, &crate::Options::default());
+        let (program, check_diags) = super::check(&sources, id, &ast, &[], &NoFiles, &crate::Options::default(), None);
         diags.extend(check_diags);
         if !diags.is_empty() {
             return Err(diags.iter().map(|d| d.code.as_str()).collect());
@@ -503,4 +524,11 @@ mod tests {
         assert!(!c.has_errors());
         assert_eq!(c.objects().len(), 1);
     }
+}
+
+/// Records the object's key (for clashes across files) and hands it on.
+fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
+    let meta = object.meta();
+    program.keys.push(ir::ObjectKey { kind: object.kind(), name: meta.name.clone(), span: meta.span });
+    sink(program, object);
 }

@@ -388,6 +388,7 @@ mod tests {
         let program = Program {
             name: "p".into(),
             namespace: None,
+            keys: Vec::new(),
             objects: vec![ir::Object::Daemon(ir::Daemon {
                 meta,
                 update: UpdateStrategy::Default,
