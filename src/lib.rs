@@ -195,7 +195,7 @@ impl Writer {
 enum ToWriter {
     /// The program the next objects belong to (its `objects` are empty).
     Program(ir::Program),
-    Object(ir::Object),
+    Object(Box<ir::Object>),
 }
 
 /// Compiles programs given as `(name, text)`. Each file is its own program (own
@@ -234,7 +234,7 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
                     let _ = to_writer.send(ToWriter::Program(header));
                     program_sent = true;
                 }
-                let _ = to_writer.send(ToWriter::Object(o));
+                let _ = to_writer.send(ToWriter::Object(Box::new(o)));
             };
             let sink: Option<check::Sink> = match options.output {
                 Output::Objects => None,
@@ -245,7 +245,7 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
             if options.output == Output::Objects {
                 for o in program.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
                     let _ = to_writer.send(ToWriter::Program(program.clone_header()));
-                    let _ = to_writer.send(ToWriter::Object(o.clone()));
+                    let _ = to_writer.send(ToWriter::Object(Box::new(o.clone())));
                 }
             }
             diagnostics.extend(check_diags);

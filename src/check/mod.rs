@@ -449,6 +449,13 @@ fn to_json(v: &value::Value) -> Option<serde_json::Value> {
     })
 }
 
+/// Records the object's key (for clashes across files) and hands it on.
+fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
+    let meta = object.meta();
+    program.keys.push(ir::ObjectKey { kind: object.kind(), name: meta.name.clone(), span: meta.span });
+    sink(program, object);
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Loader, compile, ir};
@@ -524,11 +531,4 @@ mod tests {
         assert!(!c.has_errors());
         assert_eq!(c.objects().len(), 1);
     }
-}
-
-/// Records the object's key (for clashes across files) and hands it on.
-fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
-    let meta = object.meta();
-    program.keys.push(ir::ObjectKey { kind: object.kind(), name: meta.name.clone(), span: meta.span });
-    sink(program, object);
 }
