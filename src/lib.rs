@@ -11,6 +11,7 @@ pub mod cron;
 pub mod diag;
 pub mod emit;
 pub mod ir;
+pub mod limits;
 pub mod lower;
 pub mod modules;
 pub mod qos;
@@ -61,6 +62,8 @@ pub struct Options {
     pub params: Vec<(String, check::ParamInput)>,
     /// What to keep of the checked objects.
     pub output: Output,
+    /// How much input to accept (`--limit NAME=VALUE`).
+    pub limits: limits::Limits,
 }
 
 /// What [`compile`] keeps of the checked objects.
@@ -222,9 +225,9 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
         });
         for &id in &ids {
             let text = sources.get(id).text.clone();
-            let (ast, syntax_diags) = syntax::parse(id, &text);
+            let (ast, syntax_diags) = syntax::parse_with(id, &text, &options.limits);
             diagnostics.extend(syntax_diags);
-            let loaded = modules::load(id, &ast, &mut sources, loader, &mut diagnostics);
+            let loaded = modules::load(id, &ast, &mut sources, loader, &options.limits, &mut diagnostics);
             let modules: Vec<check::Module> =
                 loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast, failed: m.failed }).collect();
             let mut program_sent = false;

@@ -44,6 +44,15 @@ struct Cli {
     /// Read `param` values from a YAML (or JSON) map: `replicas: 8`.
     #[arg(long, global = true, value_name = "FILE")]
     values: Vec<PathBuf>,
+    /// Raise or lower a limit on input size: `--limit objects=500000` (repeatable;
+    /// names and defaults: docs/language.md#limits).
+    #[arg(long = "limit", global = true, value_name = "NAME=VALUE", value_parser = parse_limit)]
+    limits: Vec<String>,
+}
+
+/// Checked here so that a bad setting is a usage error; applied in order below.
+fn parse_limit(text: &str) -> Result<String, String> {
+    pipec::limits::Limits::default().set(text).map(|()| text.to_string())
 }
 
 fn parse_set(text: &str) -> Result<(String, String), String> {
@@ -110,7 +119,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The core recurses over the syntax tree; nesting is capped (syntax::MAX_NESTING),
+    // The core recurses over the syntax tree; nesting is capped (`--limit nesting`, with a ceiling),
     // and a roomy stack keeps that cap far from the edge on every platform.
     let worker = std::thread::Builder::new().stack_size(64 << 20).spawn(move || run(cli));
     match worker.map(|h| h.join()) {
@@ -168,7 +177,11 @@ fn run(cli: Cli) -> u8 {
         Command::Build { .. } => pipec::Output::Yaml,
         _ => pipec::Output::Objects,
     };
-    let options = Options { kube_version: cli.kube_version, params, output };
+    let mut limits = pipec::limits::Limits::default();
+    for setting in &cli.limits {
+        limits.set(setting).expect("checked by parse_limit");
+    }
+    let options = Options { kube_version: cli.kube_version, params, output, limits };
     let compilation = pipec::compile(inputs, &FsLoader, &options);
     // The process ends right after this function: freeing a large program's
     // trees and objects one by one would only cost time.

@@ -23,19 +23,27 @@ pub fn load(
     main_ast: &File,
     sources: &mut SourceMap,
     loader: &dyn Loader,
+    limits: &crate::limits::Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedModule> {
     let mut loaded: Vec<(String, LoadedModule)> = Vec::new(); // (key = resolved path, module)
     let mut stack: Vec<String> = vec![sources.get(main).name.clone()];
-    visit(main, main_ast, sources, loader, diags, &mut loaded, &mut stack);
+    visit(main, main_ast, sources, Reader { loader, limits }, diags, &mut loaded, &mut stack);
     loaded.into_iter().map(|(_, m)| m).collect()
+}
+
+/// How modules are read: through the caller's loader, under the compilation's limits.
+#[derive(Clone, Copy)]
+struct Reader<'r> {
+    loader: &'r dyn Loader,
+    limits: &'r crate::limits::Limits,
 }
 
 fn visit(
     from: FileId,
     ast: &File,
     sources: &mut SourceMap,
-    loader: &dyn Loader,
+    reader: Reader,
     diags: &mut Vec<Diagnostic>,
     loaded: &mut Vec<(String, LoadedModule)>,
     stack: &mut Vec<String>,
@@ -58,7 +66,7 @@ fn visit(
             continue;
         };
         let program = sources.get(from).name.clone();
-        let (key, name, text) = match resolve(&program, &path, loader) {
+        let (key, name, text) = match resolve(&program, &path, reader.loader) {
             Ok(found) => found,
             Err((message, help)) => {
                 diags.push(Diagnostic::error(Code::ModuleNotFound, import.span, message).label("not found").help(help));
@@ -97,7 +105,7 @@ fn visit(
         }
         let id = sources.add(key.clone(), text);
         let module_text = sources.get(id).text.clone();
-        let (module_ast, syntax_diags) = syntax::parse(id, &module_text);
+        let (module_ast, syntax_diags) = syntax::parse_with(id, &module_text, reader.limits);
         diags.extend(syntax_diags.into_iter().filter(|d| d.code != Code::EmptyProgram));
         for item in &module_ast.items {
             if let ItemKind::Config { .. }
@@ -119,7 +127,7 @@ fn visit(
             }
         }
         stack.push(key.clone());
-        visit(id, &module_ast, sources, loader, diags, loaded, stack);
+        visit(id, &module_ast, sources, reader, diags, loaded, stack);
         stack.pop();
         loaded.push((key, LoadedModule { name, file: Some(id), ast: module_ast, failed: false }));
     }

@@ -317,3 +317,60 @@ fn same_name_in_two_namespaces_gets_two_files() {
     names.sort();
     assert_eq!(names, ["team-a-job-x.yaml", "team-b-job-x.yaml"]);
 }
+
+/// Every limit at its ceiling, reached by a program: the CLI's stack holds, and
+/// one step past it is a diagnostic. Run through the binary because the ceilings
+/// are chosen for the 64 MiB stack it runs the compiler on.
+#[test]
+fn limits_at_their_ceilings_end_in_output_or_diagnostics_never_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let sum = |n: usize| vec!["1"; n + 1].join(" + ");
+    let ifs = |n: usize| format!("{}1{}", "if true then ".repeat(n), " else 0".repeat(n));
+    let lets = |n: usize| {
+        let mut text: String = (0..n).map(|i| format!("let v{i} = v{}\n", i + 1)).collect();
+        text.push_str(&format!("let v{n} = 1\n"));
+        text
+    };
+    let cases: Vec<(&str, String, String)> = vec![
+        ("nesting=1000", format!("let x = {}", deep(990)), format!("let x = {}", deep(1001))),
+        ("operators=1000", format!("let x = {}", sum(990)), format!("let x = {}", sum(1001))),
+        ("ifs-per-item=1000", format!("let x = {}", ifs(990)), format!("let x = {}", ifs(1001))),
+        ("depth=1000", lets(990) + "let y = v0", lets(1001) + "let y = v0"),
+    ];
+    for (limit, ok, too_much) in cases {
+        for (text, fits) in [(ok, true), (too_much, false)] {
+            let path = dir.path().join("limit.pipe");
+            // The job uses the value, so that evaluation reaches the bottom.
+            let uses = match limit {
+                "depth=1000" => "y",
+                "nesting=1000" => "len(x)",
+                _ => "x",
+            };
+            std::fs::write(
+                &path,
+                format!("{text}\njob a {{ image = \"busybox:1.36\"\n env {{ V = \"${{{uses} + 1}}\" }} }}\n"),
+            )
+            .unwrap();
+            // All four at their ceilings (a long sum is also deep to evaluate), then the one tested.
+            let mut args = vec!["check"];
+            for ceiling in ["nesting=1000", "operators=1000", "ifs-per-item=1000", "depth=1000", limit] {
+                args.extend(["--limit", ceiling]);
+            }
+            args.push(path.to_str().unwrap());
+            let out = pipec(&args);
+            let stderr: String = String::from_utf8_lossy(&out.stderr).chars().take(300).collect();
+            let code = out.status.code();
+            if fits {
+                assert_eq!(code, Some(0), "{limit}: {stderr}");
+            } else {
+                assert_eq!(code, Some(1), "{limit}: past the ceiling is an error: {stderr}");
+                assert!(stderr.contains("P0004") || stderr.contains("P0104"), "{limit}: {stderr}");
+            }
+            assert!(matches!(code, Some(0 | 1)), "{limit}: crashed: {stderr}");
+        }
+    }
+    let out = pipec(&["check", "--limit", "nesting=1001", "examples/soak.pipe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 1 and 1000"));
+}

@@ -42,3 +42,21 @@ fn checks_table_matches_the_codes() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(actual == expected, "docs/checks.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`");
 }
+
+#[test]
+fn limits_table_matches_the_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let marker = "<!-- limits table: generated from src/limits.rs, kept equal by tests/docs.rs -->\n";
+    let start = page.find(marker).expect("docs/language.md has the limits table marker") + marker.len();
+    let end = start + page[start..].find("\n\n").unwrap_or(page.len() - start) + 1;
+    let expected = pipec::limits::markdown_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{expected}{}", &page[..start], &page[end..])).unwrap();
+        return;
+    }
+    assert!(
+        page[start..end] == expected,
+        "the limits table in docs/language.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}

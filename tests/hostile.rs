@@ -27,7 +27,7 @@ fn ten_megabytes_of_nested_braces() {
 
 #[test]
 fn nesting_just_under_the_limit_is_fine() {
-    let depth = pipec::syntax::MAX_NESTING - 4;
+    let depth = pipec::limits::Limits::default().nesting - 4;
     let value = format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth));
     let c = compile(&format!("let deep = {value}\njob a {{ image = \"busybox:1.36\" }}"));
     assert!(!c.has_errors(), "{:?}", c.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
@@ -156,4 +156,20 @@ fn fuzz_regressions() {
         count += 1;
     }
     assert!(count >= 1);
+}
+
+#[test]
+fn limits_can_be_lowered_and_raised() {
+    let program = "for i in 0..20 { job \"j-${i}\" { image = \"busybox:1.36\" } }";
+    let with = |setting: &str| {
+        let mut options = pipec::Options::default();
+        options.limits.set(setting).unwrap();
+        pipec::compile(vec![("limits.pipe".to_string(), program.to_string())], &pipec::FsLoader, &options)
+    };
+    let codes = |c: &pipec::Compilation| c.diagnostics.iter().map(|d| d.code.as_str()).collect::<Vec<_>>();
+    assert_eq!(codes(&with("objects=10")), ["P0209"]);
+    assert!(!with("objects=20").has_errors());
+    assert_eq!(codes(&with("range-elements=19")), ["P0204"]);
+    assert_eq!(codes(&with("source-bytes=40")), ["P0009"]);
+    assert_eq!(codes(&with("nesting=1")), ["P0004"]);
 }

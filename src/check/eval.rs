@@ -600,6 +600,9 @@ impl Env for Checker<'_> {
     fn names(&self) -> Vec<String> {
         self.lets.keys().map(|k| k.to_string()).collect()
     }
+    fn limits(&self) -> &crate::limits::Limits {
+        &self.limits
+    }
 }
 
 /// How a value is called in messages: "a string", "the quantity `5Gi`".

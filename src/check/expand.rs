@@ -11,10 +11,6 @@ use crate::diag::{Code, Diagnostic, Label, closest};
 use crate::source::{Span, Spanned};
 use std::collections::HashMap;
 
-/// The most objects one program may expand to (a `for` over a huge range ends
-/// in a diagnostic, not in exhausted memory).
-pub const MAX_OBJECTS: usize = 200_000;
-
 /// An imported module: its namespace (`soak` for `std/soak`) and syntax tree.
 pub struct Module<'a> {
     pub name: String,
@@ -44,6 +40,9 @@ pub struct Expander<'a> {
     params: HashMap<String, Value>,
     pub diags: Vec<Diagnostic>,
     objects: usize,
+    /// `objects` may not pass `limits.objects` (a `for` over a huge range ends in
+    /// a diagnostic, not in exhausted memory).
+    limits: &'a crate::limits::Limits,
 }
 
 /// Names bound while expanding: loop variables and params (values), template
@@ -85,7 +84,7 @@ impl Bindings {
 }
 
 impl<'a> Expander<'a> {
-    pub fn new(main: &'a File, modules: &'a [Module<'a>]) -> Expander<'a> {
+    pub fn new(main: &'a File, modules: &'a [Module<'a>], limits: &'a crate::limits::Limits) -> Expander<'a> {
         let mut templates = HashMap::new();
         let mut lets = HashMap::new();
         for item in &main.items {
@@ -99,7 +98,7 @@ impl<'a> Expander<'a> {
                 _ => {}
             }
         }
-        Expander { modules, templates, lets, params: HashMap::new(), diags: Vec::new(), objects: 0 }
+        Expander { modules, templates, lets, params: HashMap::new(), diags: Vec::new(), objects: 0, limits }
     }
 
     /// Expands the main file. `inputs` are the `--set`/`--values` params.
@@ -222,7 +221,7 @@ impl<'a> Expander<'a> {
         if ty.name.node == "string" {
             return Some(Value::Str(text.to_string()));
         }
-        let parsed = crate::syntax::parse_expr(name.span.file, text);
+        let parsed = crate::syntax::parse_expr(name.span.file, text, self.limits);
         let result = parsed.and_then(|e| value::eval(&e, &self.env(&Scope::default()), hint(ty)).ok());
         if result.is_none() {
             self.report(
@@ -381,18 +380,19 @@ impl<'a> Expander<'a> {
             .filter(|i| matches!(i.kind, ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::For { .. }))
             .count()
             .max(1);
-        if self.objects + pairs.len().saturating_mul(per_iteration) > MAX_OBJECTS {
+        let max = self.limits.objects;
+        if self.objects + pairs.len().saturating_mul(per_iteration) > max {
             self.report(
                 Diagnostic::error(
                     Code::ExpansionTooLarge,
                     iter.span,
                     format!(
-                        "this `for` would make {} objects; a program may make at most {MAX_OBJECTS}",
+                        "this `for` would make {} objects; a program may make at most {max}",
                         pairs.len().saturating_mul(per_iteration)
                     ),
                 )
                 .label("too many iterations")
-                .help("split the program, or loop over fewer items"),
+                .help("split the program, or loop over fewer items (or raise the limit: `--limit objects=…`)"),
             );
             return;
         }
@@ -695,6 +695,9 @@ impl Env for ExpandEnv<'_, '_> {
             .chain(self.expander.params.keys().cloned())
             .chain(self.expander.lets.keys().map(|k| k.to_string()))
             .collect()
+    }
+    fn limits(&self) -> &crate::limits::Limits {
+        self.expander.limits
     }
 }
 

@@ -35,6 +35,7 @@ pub struct Checker<'a> {
     secrets: HashMap<String, SecretInfo>,
     /// The Kubernetes version the output is for.
     kube: KubeVersion,
+    limits: crate::limits::Limits,
     /// The name of the object being checked (for rules about the whole object).
     current_name_span: Span,
     /// Where the item being checked was expanded from (template uses, `for` iterations):
@@ -73,7 +74,7 @@ pub fn check(
     options: &Options,
     sink: Option<Sink>,
 ) -> (ir::Program, Vec<Diagnostic>) {
-    let mut expander = expand::Expander::new(ast, modules);
+    let mut expander = expand::Expander::new(ast, modules, &options.limits);
     let expanded = expander.expand(ast, &options.params);
     let expand_diags = std::mem::take(&mut expander.diags);
     let mut ck = Checker {
@@ -86,6 +87,7 @@ pub fn check(
         secrets: HashMap::new(),
         expanding: Vec::new(),
         kube: options.kube_version,
+        limits: options.limits,
         current_name_span: Span::new(file, 0, 0),
         origin: Vec::new(),
     };

@@ -73,14 +73,15 @@ pub trait Env {
     fn lookup(&self, name: &str) -> Option<Binding<'_>>;
     /// Names in scope, for "did you mean".
     fn names(&self) -> Vec<String>;
+    /// Depth of evaluation and size of ranges.
+    fn limits(&self) -> &crate::limits::Limits;
 }
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// How deep evaluation may recurse (names through names, nested operators) before
-/// pipec stops: a cycle (`let a = b`, `let b = a`) or an absurdly nested value.
-/// Kept small so that evaluation is safe on a default 2 MiB thread stack.
-const MAX_DEPTH: usize = 100;
+// How deep evaluation may recurse (names through names, nested operators) before
+// pipec stops (`Limits::depth`): a cycle (`let a = b`, `let b = a`) or an absurdly
+// nested value. The default keeps evaluation safe on a 2 MiB thread stack.
 
 pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
     Evaluator { env, depth: 0, name_hops: 0 }.eval(expr, hint)
@@ -96,16 +97,17 @@ struct Evaluator<'v> {
 impl Evaluator<'_> {
     fn eval(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        let max_depth = self.env.limits().depth;
+        if self.depth > max_depth {
             return Err(if self.name_hops > 0 {
                 Diagnostic::error(Code::UnknownName, expr.span, "this value is defined in terms of itself")
-                    .label("the names here never reach a value")
-                    .help("give one of the `let` bindings in the cycle a literal value")
+                    .label(format!("the names here do not reach a value within {max_depth} steps"))
+                    .help("give one of the `let` bindings in the cycle a literal value (a chain this long that is not a cycle needs `--limit depth=…`)")
             } else {
                 Diagnostic::error(
                     Code::TooDeep,
                     expr.span,
-                    format!("this value nests more than {MAX_DEPTH} levels deep"),
+                    format!("this value nests more than {max_depth} levels deep"),
                 )
                 .label("too deep")
                 .help("split it into `let` bindings")
@@ -268,14 +270,15 @@ impl Evaluator<'_> {
         };
         Ok(match (op, l, r) {
             (Range, Value::Int(a), Value::Int(b)) => {
-                if b - a > MAX_ELEMENTS {
+                let max = self.env.limits().range_elements as i64;
+                if b - a > max {
                     return Err(Diagnostic::error(
                         Code::OutOfRange,
                         span,
-                        format!("the range {a}..{b} has {} elements; at most {MAX_ELEMENTS}", b - a),
+                        format!("the range {a}..{b} has {} elements; at most {max}", b - a),
                     )
                     .label("too large")
-                    .help("a range may have at most a million elements"));
+                    .help("loop over fewer elements, or raise the limit: `--limit range-elements=…`"));
                 }
                 Value::List((a..b.max(a)).map(Value::Int).collect())
             }

@@ -13,13 +13,12 @@ pub(super) struct Builder<'d> {
     /// Offset of the parsed slice in the file.
     pub base: usize,
     pub diags: &'d mut Vec<Diagnostic>,
+    /// Operators in one expression (`Limits::operators`): a longer chain builds a
+    /// tree too deep to walk recursively (and no real program needs one).
+    pub max_operators: usize,
 }
 
 type P<'i> = Pair<'i, Rule>;
-
-/// Operators in one expression: a longer chain builds a tree too deep to walk
-/// recursively (and no real program needs one).
-const MAX_OPERATORS: usize = 64;
 
 impl Builder<'_> {
     fn span(&self, p: &P) -> Span {
@@ -252,12 +251,12 @@ impl Builder<'_> {
                 || matches!(part.as_rule(), Rule::neg | Rule::not | Rule::field_access | Rule::index);
             if deepens {
                 operator_count += 1;
-                if operator_count > MAX_OPERATORS {
+                if operator_count > self.max_operators {
                     self.diags.push(
                         Diagnostic::error(
                             Code::TooDeep,
                             span,
-                            format!("more than {MAX_OPERATORS} operators in one expression"),
+                            format!("more than {} operators in one expression", self.max_operators),
                         )
                         .label("this one is one too many")
                         .help("split the expression into `let` bindings"),
@@ -302,7 +301,7 @@ impl Builder<'_> {
                 }
             }
         }
-        if operator_count > MAX_OPERATORS {
+        if operator_count > self.max_operators {
             // Reported above; a placeholder keeps a too-deep tree out of later stages.
             let span = operands.first().map_or(Span::new(self.file, self.base, self.base), |o| o.span);
             return Expr { kind: ExprKind::Str(StringLit { parts: vec![StrPart::Invalid], span }), span };

@@ -8,10 +8,9 @@ mod build;
 mod errors;
 mod prescan;
 
-pub use prescan::MAX_NESTING;
-
 use crate::ast::File;
 use crate::diag::{Code, Diagnostic};
+use crate::limits::Limits;
 use crate::source::{FileId, Span};
 use pest::Parser;
 
@@ -19,18 +18,21 @@ use pest::Parser;
 #[grammar = "../grammar/pipe.pest"]
 struct PipeParser;
 
-/// The largest source file pipec reads. Bigger files are refused with a diagnostic
-/// rather than parsed slowly into a tree that would not fit in memory.
-pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
-
 /// Keywords that start a top-level item: where the parser resynchronises.
 const ITEM_KEYWORDS: &[&str] =
     &["namespace", "let", "config", "secret", "job", "cron", "daemon", "import", "param", "template", "for"];
 
+/// Parses a file with the default [`Limits`].
 pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
+    parse_with(file, src, &Limits::default())
+}
+
+/// Parses a file. A file larger than `limits.source_bytes` is refused with a
+/// diagnostic rather than parsed slowly into a tree that would not fit in memory.
+pub fn parse_with(file: FileId, src: &str, limits: &Limits) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut ast = File { items: Vec::new(), comments: Vec::new() };
-    if src.len() > MAX_SOURCE_BYTES {
+    if src.len() > limits.source_bytes {
         diags.push(
             Diagnostic::error(
                 Code::TooLarge,
@@ -38,26 +40,29 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
                 format!("source file is {} bytes, more than pipec reads", src.len()),
             )
             .label("the file starts here")
-            .help(format!("split the program into files of at most {} MiB", MAX_SOURCE_BYTES >> 20)),
+            .help(format!(
+                "split the program into files of at most {} bytes (or raise the limit: `--limit source-bytes=…`)",
+                limits.source_bytes
+            )),
         );
         return (ast, diags);
     }
-    let scan = prescan::prescan(file, src);
+    let scan = prescan::prescan(file, src, limits);
     ast.comments = scan.comments;
     if let Some((span, what)) = scan.too_deep {
         let d = match what {
-            prescan::TooDeep::Brackets => {
-                Diagnostic::error(Code::TooDeep, span, format!("brackets nested more than {MAX_NESTING} levels deep"))
-                    .label("this one is too deep")
-                    .help("flatten the value: name inner parts with `let` bindings")
-            }
-            prescan::TooDeep::Ifs => Diagnostic::error(
+            prescan::TooDeep::Brackets => Diagnostic::error(
                 Code::TooDeep,
                 span,
-                format!("more than {} `if`s in one item", prescan::MAX_IFS_PER_ITEM),
+                format!("brackets nested more than {} levels deep", limits.nesting),
             )
-            .label("one `if` too many")
-            .help("move the decisions into `let` bindings or params"),
+            .label("this one is too deep")
+            .help("flatten the value: name inner parts with `let` bindings"),
+            prescan::TooDeep::Ifs => {
+                Diagnostic::error(Code::TooDeep, span, format!("more than {} `if`s in one item", limits.ifs_per_item))
+                    .label("one `if` too many")
+                    .help("move the decisions into `let` bindings or params")
+            }
         };
         diags.push(d);
         return (ast, diags);
@@ -79,7 +84,8 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = offset + pair.as_span().end();
-                let mut builder = build::Builder { file, base: offset, diags: &mut diags };
+                let mut builder =
+                    build::Builder { file, base: offset, diags: &mut diags, max_operators: limits.operators };
                 ast.items.push(builder.item(pair));
                 offset = skip_trivia(src, end);
             }
@@ -93,14 +99,14 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
 }
 
 /// Parses a single expression (a `--set` value). `None` if it is not one.
-pub fn parse_expr(file: FileId, text: &str) -> Option<crate::ast::Expr> {
-    if text.len() > MAX_SOURCE_BYTES || prescan::prescan(file, text).too_deep.is_some() {
+pub fn parse_expr(file: FileId, text: &str, limits: &Limits) -> Option<crate::ast::Expr> {
+    if text.len() > limits.source_bytes || prescan::prescan(file, text, limits).too_deep.is_some() {
         return None;
     }
     let mut pairs = PipeParser::parse(Rule::expr_here, text).ok()?;
     let pair = pairs.next()?;
     let mut diags = Vec::new();
-    let mut builder = build::Builder { file, base: 0, diags: &mut diags };
+    let mut builder = build::Builder { file, base: 0, diags: &mut diags, max_operators: limits.operators };
     let expr = builder.expr_pair(pair);
     diags.is_empty().then_some(expr)
 }

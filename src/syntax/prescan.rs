@@ -3,20 +3,18 @@
 //! and collects comments, which the grammar skips.
 
 use crate::ast::Comment;
+use crate::limits::Limits;
 use crate::source::{FileId, Span};
 
-/// The deepest nesting of `{ [ ( ${` a program may use. Real programs stay under
-/// ten; the limit exists so that hostile input cannot overflow the parser's stack.
-pub const MAX_NESTING: usize = 64;
-
-/// `if … then … else …` nests without brackets; the parser recurses into each. A
-/// top-level item may hold this many `if`s (far more than any real program).
-pub const MAX_IFS_PER_ITEM: usize = 256;
+// The deepest nesting of `{ [ ( ${` a program may use (`Limits::nesting`): real
+// programs stay under ten; the limit exists so that hostile input cannot overflow
+// the parser's stack. `if … then … else …` nests without brackets and the parser
+// recurses into each, so `if`s per top-level item are counted too.
 
 pub struct Prescan {
     pub comments: Vec<Comment>,
-    /// The first opening bracket that goes past [`MAX_NESTING`] (or the `if` past
-    /// [`MAX_IFS_PER_ITEM`]), and what is too deep.
+    /// The first opening bracket that goes past `Limits::nesting` (or the `if` past
+    /// `Limits::ifs_per_item`), and what is too deep.
     pub too_deep: Option<(Span, TooDeep)>,
 }
 
@@ -34,7 +32,7 @@ enum Frame {
     Str,
 }
 
-pub fn prescan(file: FileId, src: &str) -> Prescan {
+pub fn prescan(file: FileId, src: &str, limits: &Limits) -> Prescan {
     let bytes = src.as_bytes();
     let mut comments = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -75,7 +73,7 @@ pub fn prescan(file: FileId, src: &str) -> Prescan {
                         || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'-')) =>
                 {
                     ifs_in_item += 1;
-                    if ifs_in_item > MAX_IFS_PER_ITEM && too_deep.is_none() {
+                    if ifs_in_item > limits.ifs_per_item && too_deep.is_none() {
                         too_deep = Some((Span::new(file, i, i + 2), TooDeep::Ifs));
                     }
                 }
@@ -88,7 +86,7 @@ pub fn prescan(file: FileId, src: &str) -> Prescan {
                 _ => {}
             }
         }
-        if stack.len() > MAX_NESTING && too_deep.is_none() {
+        if stack.len() > limits.nesting && too_deep.is_none() {
             too_deep = Some((Span::new(file, i, i + 1), TooDeep::Brackets));
         }
         i += 1;
@@ -102,7 +100,7 @@ mod tests {
 
     #[test]
     fn comments_skip_strings() {
-        let p = prescan(FileId(0), "let a = \"x # not a comment\" # real\n# second");
+        let p = prescan(FileId(0), "let a = \"x # not a comment\" # real\n# second", &Limits::default());
         let texts: Vec<_> = p.comments.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, [" real", " second"]);
         assert!(p.too_deep.is_none());
@@ -110,16 +108,17 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_found_at_the_first_offending_bracket() {
-        let src = "[".repeat(MAX_NESTING + 10);
-        let p = prescan(FileId(0), &src);
-        assert_eq!(p.too_deep.map(|(s, _)| s.start), Some(MAX_NESTING as u32));
-        let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
-        assert!(prescan(FileId(0), &ok).too_deep.is_none());
+        let limits = Limits::default();
+        let src = "[".repeat(limits.nesting + 10);
+        let p = prescan(FileId(0), &src, &limits);
+        assert_eq!(p.too_deep.map(|(s, _)| s.start), Some(limits.nesting as u32));
+        let ok = format!("{}{}", "[".repeat(limits.nesting), "]".repeat(limits.nesting));
+        assert!(prescan(FileId(0), &ok, &limits).too_deep.is_none());
     }
 
     #[test]
     fn interpolation_nests_inside_strings() {
-        let p = prescan(FileId(0), r#"let a = "${ {"k": "}"} }" # c"#);
+        let p = prescan(FileId(0), r#"let a = "${ {"k": "}"} }" # c"#, &Limits::default());
         assert_eq!(p.comments.len(), 1);
     }
 }
