@@ -68,7 +68,7 @@ pub fn parse_with(file: FileId, src: &str, limits: &Limits) -> (File, Vec<Diagno
         return (ast, diags);
     }
 
-    let mut offset = skip_trivia(src, 0);
+    let offset = skip_trivia(src, 0);
     if offset == src.len() {
         diags.push(
             Diagnostic::warning(Code::EmptyProgram, Span::new(file, 0, 0), "the program declares nothing")
@@ -77,25 +77,70 @@ pub fn parse_with(file: FileId, src: &str, limits: &Limits) -> (File, Vec<Diagno
         );
         return (ast, diags);
     }
-    // Item by item: each parse holds one item's tokens, and after an error the
-    // parser resumes at the next item.
-    while offset < src.len() {
+    let parsed = parse_items(file, src, offset, limits);
+    ast.items = parsed.items;
+    diags.extend(parsed.diags);
+    (ast, diags)
+}
+
+/// Items and diagnostics from part of a file, and where parsing stopped.
+struct Parsed {
+    items: Vec<crate::ast::Item>,
+    diags: Vec<Diagnostic>,
+    end: usize,
+}
+
+/// Below this size a file is parsed on one thread (a second one would not pay for itself).
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
+/// Parses the items from `start` to the end. A large file is parsed in two
+/// halves at once: the second half starts at an item keyword at the start of a
+/// line, and is used only if the first half's parse ends exactly there (so the
+/// result is always the one a single pass gives; otherwise the first half goes on).
+fn parse_items(file: FileId, src: &str, start: usize, limits: &Limits) -> Parsed {
+    if src.len() - start < PARALLEL_FROM_BYTES {
+        return parse_range(file, src, start, src.len(), limits);
+    }
+    let split = next_item_start(src, start + (src.len() - start) / 2);
+    let (mut first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| parse_range(file, src, split, src.len(), limits));
+        let first = parse_range(file, src, start, split, limits);
+        (first, second.join().expect("the parser does not panic"))
+    });
+    let rest = if first.end == split { second } else { parse_range(file, src, first.end, src.len(), limits) };
+    first.items.extend(rest.items);
+    first.diags.extend(rest.diags);
+    first.end = rest.end;
+    first
+}
+
+/// Parses item by item from `start` while the next item starts before `stop`:
+/// each parse holds one item's tokens, and after an error the parser resumes at
+/// the next item.
+fn parse_range(file: FileId, src: &str, start: usize, stop: usize, limits: &Limits) -> Parsed {
+    let mut out = Parsed { items: Vec::new(), diags: Vec::new(), end: start };
+    let mut offset = start;
+    while offset < stop {
         match PipeParser::parse(Rule::item_here, &src[offset..]) {
             Ok(mut pairs) => {
-                let Some(pair) = pairs.next() else { break };
+                let Some(pair) = pairs.next() else {
+                    offset = src.len();
+                    break;
+                };
                 let end = offset + pair.as_span().end();
                 let mut builder =
-                    build::Builder { file, base: offset, diags: &mut diags, max_operators: limits.operators };
-                ast.items.push(builder.item(pair));
+                    build::Builder { file, base: offset, diags: &mut out.diags, max_operators: limits.operators };
+                out.items.push(builder.item(pair));
                 offset = skip_trivia(src, end);
             }
             Err(err) => {
-                diags.push(errors::to_diagnostic(file, src, offset, &err));
+                out.diags.push(errors::to_diagnostic(file, src, offset, &err));
                 offset = next_item_start(src, offset);
             }
         }
     }
-    (ast, diags)
+    out.end = offset;
+    out
 }
 
 /// Parses a single expression (a `--set` value). `None` if it is not one.
@@ -140,4 +185,35 @@ fn next_item_start(src: &str, from: usize) -> usize {
         }
     }
     src.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two-halves parse gives exactly what one pass gives, also when the
+    /// second half starts in the middle of an item or after an error.
+    #[test]
+    fn parsing_in_halves_is_the_same_as_one_pass() {
+        let job = |i: usize| format!("job j-{i} {{\n  image = \"busybox:1.36\"\n  env {{ A = \"{i}\" }}\n}}\n");
+        let plain: String = (0..5000).map(job).collect();
+        // A multi-line string whose lines start with `job` at column 0, around the middle.
+        let mut tricky = plain.clone();
+        let middle = tricky.len() / 2;
+        let at = middle + tricky[middle..].find("\njob").unwrap() + 1;
+        tricky.insert_str(at, &format!("let text = \"\n{}\"\n", "job x {\n".repeat(2000)));
+        // A syntax error just before the middle.
+        let mut broken = plain.clone();
+        broken.insert_str(middle - 200, "\njob oops { image = }\n");
+        for src in [&plain, &tricky, &broken] {
+            assert!(src.len() > PARALLEL_FROM_BYTES);
+            let limits = Limits::default();
+            let start = skip_trivia(src, 0);
+            let halves = parse_items(FileId(0), src, start, &limits);
+            let one = parse_range(FileId(0), src, start, src.len(), &limits);
+            assert_eq!(format!("{:?}", halves.items), format!("{:?}", one.items));
+            assert_eq!(format!("{:?}", halves.diags), format!("{:?}", one.diags));
+            assert_eq!(halves.end, one.end);
+        }
+    }
 }
