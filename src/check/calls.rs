@@ -3,7 +3,7 @@
 //! `secret`) and `rolling`. Each checks its own arguments.
 
 use super::Checker;
-use super::eval::Choices;
+use super::eval::{Choices, What};
 use crate::ast::{Arg, Expr, ExprKind, Ident};
 use crate::diag::{Code, Diagnostic, closest, did_you_mean};
 use crate::ir::{EnvValue, IntOrPercent, UpdateStrategy, VolumeSource};
@@ -123,7 +123,8 @@ impl<'a> Checker<'a> {
     }
 
     /// An env var's value: a literal, or a reference.
-    pub fn env_value(&mut self, expr: &'a Expr, what: &str) -> Option<EnvValue> {
+    pub fn env_value<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<EnvValue> {
+        let what = what.into();
         let ExprKind::Call { name, args } = &expr.kind else {
             return self.text(expr, what).map(EnvValue::Literal);
         };
@@ -227,7 +228,8 @@ impl<'a> Checker<'a> {
         );
     }
 
-    pub(super) fn unknown_function(&mut self, name: &Ident, word: &str, known: &[&str], what: &str) {
+    pub(super) fn unknown_function<'w>(&mut self, name: &Ident, word: &str, known: &[&str], what: impl Into<What<'w>>) {
+        let what = what.into();
         let help = match closest(word, known.iter().copied()) {
             Some(best) => format!("did you mean `{best}(…)`?"),
             None => {
@@ -417,7 +419,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn int_or_percent(&mut self, expr: &'a Expr, what: &str) -> Option<IntOrPercent> {
+    fn int_or_percent<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<IntOrPercent> {
+        let what = what.into();
         if let ExprKind::Str(s) = &expr.kind
             && let Some(text) = s.as_plain()
         {

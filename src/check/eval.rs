@@ -13,6 +13,37 @@ use super::value::{self, Binding, Env, Hint, Value as CValue};
 /// A choice written as a bare word, and the value Kubernetes wants for it.
 pub type Choices = &'static [(&'static str, &'static str)];
 
+/// What a value is for, as messages name it: "`retries`", "a `config` key".
+/// Built only when a message is (a checked program never formats one).
+#[derive(Clone, Copy, Debug)]
+pub enum What<'w> {
+    /// Said as it is.
+    Text(&'w str),
+    /// A key, said in backticks.
+    Key(&'w str),
+}
+
+impl<'w> From<&'w str> for What<'w> {
+    fn from(text: &'w str) -> What<'w> {
+        What::Text(text)
+    }
+}
+
+impl<'w> From<&'w String> for What<'w> {
+    fn from(text: &'w String) -> What<'w> {
+        What::Text(text)
+    }
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Text(t) => f.write_str(t),
+            What::Key(k) => write!(f, "`{k}`"),
+        }
+    }
+}
+
 impl<'a> Checker<'a> {
     /// Follows `let` names to the expression they stand for. Returns the
     /// expression and, when it came through a `let`, the span where it was used.
@@ -40,7 +71,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a value of the wrong kind for `what`.
-    fn mismatch(&mut self, expr: &Expr, via: Option<crate::source::Span>, what: &str, expected: &str, help: String) {
+    fn mismatch<'w>(
+        &mut self,
+        expr: &Expr,
+        via: Option<crate::source::Span>,
+        what: impl Into<What<'w>>,
+        expected: &str,
+        help: String,
+    ) {
+        let what = what.into();
         let found = describe(expr);
         let mut d = Diagnostic::error(Code::TypeMismatch, expr.span, format!("{what} takes {expected}, found {found}"))
             .label(format!("this is {found}"))
@@ -51,7 +90,8 @@ impl<'a> Checker<'a> {
         self.report(d);
     }
 
-    fn unknown_word(&mut self, expr: &Expr, word: &str, what: &str, choices: Option<Choices>) {
+    fn unknown_word<'w>(&mut self, expr: &Expr, word: &str, what: impl Into<What<'w>>, choices: Option<Choices>) {
+        let what = what.into();
         let mut candidates: Vec<&str> = self.lets.keys().copied().collect();
         if let Some(c) = choices {
             candidates.extend(c.iter().map(|(w, _)| *w));
@@ -68,7 +108,8 @@ impl<'a> Checker<'a> {
         self.report(Diagnostic::error(code, expr.span, message).label(label).help(help));
     }
 
-    pub fn string(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
+    pub fn string<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<String> {
+        let what = what.into();
         let (e, via) = self.resolve(expr)?;
         if is_computed(e) {
             return match self.computed(e, Hint::None)? {
@@ -90,7 +131,8 @@ impl<'a> Checker<'a> {
     }
 
     /// A string, or a number/bool written for it (env values, labels): `4` → "4".
-    pub fn text(&mut self, expr: &'a Expr, what: &str) -> Option<String> {
+    pub fn text<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<String> {
+        let what = what.into();
         let (e, _) = self.resolve(expr)?;
         if is_computed(e) {
             let v = self.computed(e, Hint::None)?;
@@ -172,7 +214,8 @@ impl<'a> Checker<'a> {
         ok.then_some(out)
     }
 
-    pub fn bool(&mut self, expr: &'a Expr, what: &str) -> Option<bool> {
+    pub fn bool<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<bool> {
+        let what = what.into();
         let (e, via) = self.resolve(expr)?;
         if is_computed(e) {
             return match self.computed(e, Hint::None)? {
@@ -194,7 +237,8 @@ impl<'a> Checker<'a> {
     }
 
     /// A whole number in `min..=max`.
-    pub fn int(&mut self, expr: &'a Expr, what: &str, min: i64, max: i64) -> Option<i64> {
+    pub fn int<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>, min: i64, max: i64) -> Option<i64> {
+        let what = what.into();
         let (e, via) = self.resolve(expr)?;
         if is_computed(e) {
             let n = match self.computed(e, Hint::None)? {
@@ -236,7 +280,8 @@ impl<'a> Checker<'a> {
         self.in_range(e, what, n, min, max)
     }
 
-    pub fn duration(&mut self, expr: &'a Expr, what: &str) -> Option<Duration> {
+    pub fn duration<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Duration> {
+        let what = what.into();
         let (e, via) = self.resolve(expr)?;
         if is_computed(e) {
             return match self.computed(e, Hint::Duration)? {
@@ -279,7 +324,8 @@ impl<'a> Checker<'a> {
     }
 
     /// Seconds of a duration, as Kubernetes' int fields want them.
-    pub fn seconds(&mut self, expr: &'a Expr, what: &str, min: u64) -> Option<i64> {
+    pub fn seconds<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>, min: u64) -> Option<i64> {
+        let what = what.into();
         let d = self.duration(expr, what)?;
         if d.seconds() < min {
             self.report(
@@ -299,7 +345,8 @@ impl<'a> Checker<'a> {
         })
     }
 
-    pub fn quantity(&mut self, expr: &'a Expr, what: &str) -> Option<Quantity> {
+    pub fn quantity<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Quantity> {
+        let what = what.into();
         let (e, via) = self.resolve(expr)?;
         if is_computed(e) {
             return match self.computed(e, Hint::Quantity)? {
@@ -354,7 +401,8 @@ impl<'a> Checker<'a> {
     }
 
     /// A bare-word choice such as `never` or `forbid`; returns Kubernetes' spelling.
-    pub fn choice(&mut self, expr: &'a Expr, what: &str, choices: Choices) -> Option<&'static str> {
+    pub fn choice<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>, choices: Choices) -> Option<&'static str> {
+        let what = what.into();
         let (e, via) = match &expr.kind {
             // A choice word wins over a `let` of the same name.
             ExprKind::Word(w) if choices.iter().any(|(c, _)| c == w) => (expr, None),
@@ -403,7 +451,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn list(&mut self, expr: &'a Expr, what: &str) -> Option<&'a [Expr]> {
+    pub fn list<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<&'a [Expr]> {
+        let what = what.into();
         let (e, via) = self.resolve(expr)?;
         match &e.kind {
             ExprKind::List(items) => Some(items),
@@ -418,7 +467,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn string_list(&mut self, expr: &'a Expr, what: &str) -> Option<Vec<String>> {
+    pub fn string_list<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Vec<String>> {
+        let what = what.into();
         let (e, _) = self.resolve(expr)?;
         if is_computed(e) {
             return match self.computed(e, Hint::None)? {
@@ -435,7 +485,8 @@ impl<'a> Checker<'a> {
     }
 
     /// The entries of a map, written `key = { k: v }` or as a block `key { k = v }`.
-    pub fn map_entries(&mut self, value: Value<'a>, what: &str) -> Option<Vec<(&'a Key, &'a Expr)>> {
+    pub fn map_entries<'w>(&mut self, value: Value<'a>, what: impl Into<What<'w>>) -> Option<Vec<(&'a Key, &'a Expr)>> {
+        let what = what.into();
         let entries: Vec<(&Key, &Expr)> = match value {
             Value::Block(b) => {
                 let mut out = Vec::new();
@@ -484,12 +535,13 @@ impl<'a> Checker<'a> {
         Some(out)
     }
 
-    pub fn string_map(&mut self, value: Value<'a>, what: &str) -> Option<Vec<(&'a Key, String)>> {
+    pub fn string_map<'w>(&mut self, value: Value<'a>, what: impl Into<What<'w>>) -> Option<Vec<(&'a Key, String)>> {
+        let what = what.into();
         let entries = self.map_entries(value, what)?;
         let mut out = Vec::new();
         let mut ok = true;
         for (k, v) in entries {
-            match self.text(v, &format!("`{}`", k.text)) {
+            match self.text(v, What::Key(&k.text)) {
                 Some(s) => out.push((k, s)),
                 None => ok = false,
             }
@@ -514,15 +566,16 @@ impl<'a> Checker<'a> {
 
     /// The usual wrong shapes of a typed value: the right literal in quotes, a name
     /// that is not defined, or anything else.
-    fn wrong_shape(
+    fn wrong_shape<'w>(
         &mut self,
         e: &Expr,
         via: Option<crate::source::Span>,
-        what: &str,
+        what: impl Into<What<'w>>,
         expected: &str,
         example: &str,
         parses: fn(&str) -> bool,
     ) {
+        let what = what.into();
         match &e.kind {
             ExprKind::Str(s) if s.as_plain().is_some_and(|t| parses(&t)) => {
                 let help = format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default());
@@ -544,7 +597,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn value_mismatch<T>(&mut self, e: &Expr, what: &str, expected: &str, found: &CValue) -> Option<T> {
+    fn value_mismatch<'w, T>(
+        &mut self,
+        e: &Expr,
+        what: impl Into<What<'w>>,
+        expected: &str,
+        found: &CValue,
+    ) -> Option<T> {
+        let what = what.into();
         let code = if matches!(found, CValue::Duration(_) | CValue::Quantity(_)) {
             Code::UnitMismatch
         } else {
@@ -558,7 +618,8 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn in_range(&mut self, e: &Expr, what: &str, n: i64, min: i64, max: i64) -> Option<i64> {
+    fn in_range<'w>(&mut self, e: &Expr, what: impl Into<What<'w>>, n: i64, min: i64, max: i64) -> Option<i64> {
+        let what = what.into();
         if n < min || n > max {
             let range =
                 if max == i64::from(i32::MAX) { format!("at least {min}") } else { format!("between {min} and {max}") };

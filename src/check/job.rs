@@ -6,6 +6,7 @@ use super::Checker;
 use super::eval::Choices;
 use super::fields::{Fields, Value};
 use crate::ast;
+use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, ExitCodes, FailureRule, SuccessRule};
 use crate::schema;
@@ -107,7 +108,7 @@ fn taken<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<(&'a
 
 fn int_field<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64) -> Option<(i64, Span)> {
     let (e, _) = taken(ck, f, key)?;
-    ck.int(e, &format!("`{key}`"), min, I32_MAX).map(|n| (n, e.span))
+    ck.int(e, What::Key(key), min, I32_MAX).map(|n| (n, e.span))
 }
 
 fn indexed_only(ck: &mut Checker, span: Span, key: &str) {

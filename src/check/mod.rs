@@ -17,6 +17,7 @@ mod resources;
 pub mod value;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
+use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::ir;
 use crate::source::{FileId, SourceMap, Span};
@@ -281,7 +282,7 @@ impl<'a> Checker<'a> {
                 names::check_config_key(self, &key.text, key.span);
                 let text = match &value.kind {
                     ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
-                    _ => self.text(value, &format!("`{}`", key.text)),
+                    _ => self.text(value, What::Key(&key.text)),
                 };
                 if let Some(text) = text {
                     data.insert(key.text.clone(), text);

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use super::eval::Choices;
+use super::eval::What;
 use super::fields::{Fields, Value};
 use super::pod::{choice, int_in, seconds, string, string_list};
 use crate::ast;
@@ -76,7 +77,7 @@ pub(super) fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAff
         let Some((k, v)) = f.take(which) else {
             continue;
         };
-        let Some(items) = ck.expr_of(k, v).and_then(|e| ck.list(e, &format!("`{which}`"))) else {
+        let Some(items) = ck.expr_of(k, v).and_then(|e| ck.list(e, What::Key(which))) else {
             ok = false;
             continue;
         };

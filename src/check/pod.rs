@@ -3,6 +3,7 @@
 
 use super::Checker;
 use super::eval::Choices;
+use super::eval::What;
 use super::fields::{Fields, Labeled, Value};
 use super::job::{self, JobContext};
 use super::names;
@@ -420,7 +421,7 @@ fn container_fields<'a>(
                         ok = false;
                         continue;
                     }
-                    match ck.env_value(e, &format!("`{}`", k.text)) {
+                    match ck.env_value(e, What::Key(&k.text)) {
                         Some(value) => env.push(EnvVar { name: k.text.clone(), value }),
                         None => ok = false,
                     }
@@ -554,26 +555,26 @@ pub(super) fn int<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: 
 
 pub(super) fn int_in<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64, max: i64) -> Option<i64> {
     let e = expr(ck, f, key)?;
-    ck.int(e, &format!("`{key}`"), min, max)
+    ck.int(e, What::Key(key), min, max)
 }
 
 pub(super) fn seconds<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: u64) -> Option<i64> {
     let e = expr(ck, f, key)?;
-    ck.seconds(e, &format!("`{key}`"), min)
+    ck.seconds(e, What::Key(key), min)
 }
 
 pub(super) fn string<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<String> {
     let e = expr(ck, f, key)?;
-    ck.string(e, &format!("`{key}`"))
+    ck.string(e, What::Key(key))
 }
 
 pub(super) fn string_list<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Vec<String> {
-    expr(ck, f, key).and_then(|e| ck.string_list(e, &format!("`{key}`"))).unwrap_or_default()
+    expr(ck, f, key).and_then(|e| ck.string_list(e, What::Key(key))).unwrap_or_default()
 }
 
 pub(super) fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bool> {
     let e = expr(ck, f, key)?;
-    ck.bool(e, &format!("`{key}`"))
+    ck.bool(e, What::Key(key))
 }
 
 pub(super) fn choice<'a>(
@@ -583,5 +584,5 @@ pub(super) fn choice<'a>(
     choices: Choices,
 ) -> Option<&'static str> {
     let e = expr(ck, f, key)?;
-    ck.choice(e, &format!("`{key}`"), choices)
+    ck.choice(e, What::Key(key), choices)
 }

@@ -2,6 +2,7 @@
 //! mistakes, and requests above limits.
 
 use super::Checker;
+use super::eval::What;
 use super::fields::{Fields, Value};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -107,7 +108,7 @@ fn resource_amounts<'a>(
             *ok = false;
             continue;
         };
-        let Some(q) = ck.quantity(e, &format!("`{}`", key.text)) else {
+        let Some(q) = ck.quantity(e, What::Key(&key.text)) else {
             *ok = false;
             continue;
         };
