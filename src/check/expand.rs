@@ -20,9 +20,21 @@ pub struct Module<'a> {
 }
 
 /// A concrete item and the places it was expanded from (outermost first).
-pub struct Expanded {
+///
+/// A workload's body is not substituted here: `item` has its name and no body,
+/// and `body` says how to make the body ([`Expander::body`]). The checker makes
+/// each body just before checking it and drops it after, so that a `for` over
+/// thousands of jobs never holds thousands of syntax trees.
+pub struct Expanded<'a> {
     pub item: Item,
     pub origin: Vec<Label>,
+    pub body: Option<Deferred<'a>>,
+}
+
+/// A workload body to be made: the item as written and the names bound where it is.
+pub struct Deferred<'a> {
+    item: &'a Item,
+    scope: Scope,
 }
 
 /// A value for a `param`, from `--set name=value` (text) or `--values FILE` (data).
@@ -102,13 +114,13 @@ impl<'a> Expander<'a> {
     }
 
     /// Expands the main file. `inputs` are the `--set`/`--values` params.
-    pub fn expand(&mut self, main: &'a File, inputs: &[(String, ParamInput)]) -> Vec<Expanded> {
+    pub fn expand(&mut self, main: &'a File, inputs: &[(String, ParamInput)]) -> Vec<Expanded<'a>> {
         self.params(main, inputs);
         self.check_templates(main);
         let scope = self.param_scope();
         let mut out = Vec::new();
         for item in &main.items {
-            self.item(item, &scope, &[], &mut out, None);
+            self.item(item, &scope, &[], &mut out);
         }
         out
     }
@@ -271,37 +283,14 @@ impl<'a> Expander<'a> {
 
     // ---- items -------------------------------------------------------------
 
-    fn item(
-        &mut self,
-        item: &Item,
-        scope: &Scope,
-        origin: &[Label],
-        out: &mut Vec<Expanded>,
-        module: Option<&Module<'a>>,
-    ) {
+    fn item(&mut self, item: &'a Item, scope: &Scope, origin: &[Label], out: &mut Vec<Expanded<'a>>) {
         match &item.kind {
             ItemKind::Template { .. } | ItemKind::Param { .. } | ItemKind::Import(_) => {}
             ItemKind::For { var, second, iter, items } => {
                 self.for_loop(var, second.as_ref(), iter, items, scope, origin, out)
             }
-            ItemKind::Workload { kind, name, instance: Some(inst), body } => {
-                if let Some(merged) = self.instantiate(inst, body.as_ref(), scope, module) {
-                    let mut chain = origin.to_vec();
-                    let template_name = inst.path.iter().map(|p| p.node.as_str()).collect::<Vec<_>>().join(".");
-                    chain.push(Label { span: inst.span, message: format!("in template `{template_name}`, used here") });
-                    let name = subst_name(name, scope, self);
-                    self.push(
-                        Item {
-                            kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: Some(merged) },
-                            span: item.span,
-                        },
-                        chain,
-                        out,
-                    );
-                }
-            }
-            ItemKind::Workload { kind, name, instance: None, body } => {
-                let Some(body) = body else {
+            ItemKind::Workload { kind, name, instance, body } => {
+                if instance.is_none() && body.is_none() {
                     self.report(
                         Diagnostic::error(
                             Code::MissingKey,
@@ -312,17 +301,23 @@ impl<'a> Expander<'a> {
                         .help("add a block `{ image = \"…\" }`, or use a template: `= worker(…)`"),
                     );
                     return;
-                };
-                let body = subst_block(body, scope, self);
+                }
+                let mut chain = origin.to_vec();
+                if let Some(inst) = instance {
+                    let template_name = inst.path.iter().map(|p| p.node.as_str()).collect::<Vec<_>>().join(".");
+                    chain.push(Label { span: inst.span, message: format!("in template `{template_name}`, used here") });
+                }
                 let name = subst_name(name, scope, self);
-                self.push(
-                    Item {
-                        kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: Some(body) },
-                        span: item.span,
-                    },
-                    origin.to_vec(),
-                    out,
-                );
+                let item_now = Item {
+                    kind: ItemKind::Workload { kind: kind.clone(), name, instance: None, body: None },
+                    span: item.span,
+                };
+                self.count(&item_now);
+                out.push(Expanded {
+                    item: item_now,
+                    origin: chain,
+                    body: Some(Deferred { item, scope: scope.clone() }),
+                });
             }
             _ => {
                 let item = subst_item(item, scope, self);
@@ -331,12 +326,26 @@ impl<'a> Expander<'a> {
         }
     }
 
-    fn push(&mut self, item: Item, origin: Vec<Label>, out: &mut Vec<Expanded>) {
-        let is_object = matches!(item.kind, ItemKind::Workload { .. } | ItemKind::Config { body: Some(_), .. });
-        if is_object {
+    fn push(&mut self, item: Item, origin: Vec<Label>, out: &mut Vec<Expanded<'a>>) {
+        self.count(&item);
+        out.push(Expanded { item, origin, body: None });
+    }
+
+    fn count(&mut self, item: &Item) {
+        if matches!(item.kind, ItemKind::Workload { .. } | ItemKind::Config { body: Some(_), .. }) {
             self.objects += 1;
         }
-        out.push(Expanded { item, origin });
+    }
+
+    /// Makes a workload's body: substitutes the names bound where it was written,
+    /// or instantiates its template with the use's block merged over it. `None`
+    /// when that failed (and was reported).
+    pub fn body(&mut self, deferred: &Deferred<'a>) -> Option<Block> {
+        let ItemKind::Workload { instance, body, .. } = &deferred.item.kind else { return None };
+        match instance {
+            Some(inst) => self.instantiate(inst, body.as_ref(), &deferred.scope),
+            None => body.as_ref().map(|b| subst_block(b, &deferred.scope, self)),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -345,10 +354,10 @@ impl<'a> Expander<'a> {
         var: &Ident,
         second: Option<&Ident>,
         iter: &Expr,
-        items: &[Item],
+        items: &'a [Item],
         scope: &Scope,
         origin: &[Label],
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'a>>,
     ) {
         let iter = subst_expr(iter, scope, self);
         let value = match value::eval(&iter, &self.env(scope), Hint::None) {
@@ -424,7 +433,7 @@ impl<'a> Expander<'a> {
             let mut chain = origin.to_vec();
             chain.push(Label { span: var.span, message: label });
             for item in items {
-                self.item(item, &inner, &chain, out, None);
+                self.item(item, &inner, &chain, out);
             }
         }
     }
@@ -519,13 +528,7 @@ impl<'a> Expander<'a> {
         }
     }
 
-    fn instantiate(
-        &mut self,
-        inst: &Instance,
-        body: Option<&Block>,
-        scope: &Scope,
-        _caller: Option<&Module<'a>>,
-    ) -> Option<Block> {
+    fn instantiate(&mut self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
         let (template, module) = self.template(inst)?;
         let ItemKind::Template { name: tname, params, body: tbody } = &template.kind else { return None };
         let mut bound = Scope::default();

@@ -31,7 +31,7 @@ pub struct Checker<'a> {
     file: FileId,
     loader: &'a dyn Loader,
     diags: Vec<Diagnostic>,
-    lets: HashMap<&'a str, (Span, &'a ast::Expr)>,
+    lets: Lets<'a>,
     configs: HashMap<String, ConfigInfo>,
     secrets: HashMap<String, SecretInfo>,
     /// The Kubernetes version the output is for.
@@ -44,6 +44,34 @@ pub struct Checker<'a> {
     origin: Vec<Label>,
     /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
     expanding: Vec<Span>,
+}
+
+/// The program's `let`s: owned while the declarations are read, then shared with
+/// the checkers of each workload body (see [`Checker::detached`]).
+enum Lets<'a> {
+    Own(HashMap<&'a str, (Span, &'a ast::Expr)>),
+    Shared(&'a HashMap<&'a str, (Span, &'a ast::Expr)>),
+}
+
+impl<'a> std::ops::Deref for Lets<'a> {
+    type Target = HashMap<&'a str, (Span, &'a ast::Expr)>;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Lets::Own(map) => map,
+            Lets::Shared(map) => map,
+        }
+    }
+}
+
+impl<'a> Lets<'a> {
+    fn insert(&mut self, name: &'a str, value: (Span, &'a ast::Expr)) {
+        match self {
+            Lets::Own(map) => {
+                map.insert(name, value);
+            }
+            Lets::Shared(_) => unreachable!("`let`s are declared before any workload is checked"),
+        }
+    }
 }
 
 struct ConfigInfo {
@@ -77,13 +105,12 @@ pub fn check(
 ) -> (ir::Program, Vec<Diagnostic>) {
     let mut expander = expand::Expander::new(ast, modules, &options.limits);
     let expanded = expander.expand(ast, &options.params);
-    let expand_diags = std::mem::take(&mut expander.diags);
     let mut ck = Checker {
         sources,
         file,
         loader,
         diags: Vec::new(),
-        lets: HashMap::new(),
+        lets: Lets::Own(HashMap::new()),
         configs: HashMap::new(),
         secrets: HashMap::new(),
         expanding: Vec::new(),
@@ -93,15 +120,15 @@ pub fn check(
         origin: Vec::new(),
     };
     let program = match sink {
-        Some(sink) => ck.program(&expanded, sink),
+        Some(sink) => ck.program(&expanded, &mut expander, sink),
         None => {
             let mut kept = Vec::new();
-            let mut program = ck.program(&expanded, &mut |_, o| kept.push(o));
+            let mut program = ck.program(&expanded, &mut expander, &mut |_, o| kept.push(o));
             program.objects = kept;
             program
         }
     };
-    let mut diags = expand_diags;
+    let mut diags = expander.diags;
     diags.extend(ck.diags);
     (program, diags)
 }
@@ -115,7 +142,12 @@ impl<'a> Checker<'a> {
         self.diags.push(d);
     }
 
-    fn program(&mut self, expanded: &'a [Expanded], sink: Sink) -> ir::Program {
+    fn program<'x>(
+        &mut self,
+        expanded: &'a [Expanded<'x>],
+        expander: &mut expand::Expander<'x>,
+        sink: Sink,
+    ) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
         let mut program = ir::Program { name, namespace: None, objects: Vec::new(), keys: Vec::new() };
@@ -217,13 +249,18 @@ impl<'a> Checker<'a> {
         }
         // Each object goes out as soon as it is checked; configs wait for their place in the file.
         let mut configs = configs.into_iter().peekable();
-        for (index, name, span) in &named {
-            let ItemKind::Workload { kind, body: Some(body), .. } = &items[*index].kind else {
-                continue;
-            };
-            self.origin = expanded[*index].origin.clone();
-            if let Some(obj) = self.workload(kind.node, name, *span, body) {
-                while let Some((_, config)) = configs.next_if(|(i, _)| i < index) {
+        let mut named = named.iter().peekable();
+        for (index, e) in expanded.iter().enumerate() {
+            let Some(deferred) = &e.body else { continue };
+            let ItemKind::Workload { kind, .. } = &items[index].kind else { continue };
+            // Made also when the name clashed or was wrong: the body's own errors are reported too.
+            let body = expander.body(deferred);
+            while named.next_if(|(i, ..)| *i < index).is_some() {} // configs and secrets, done above
+            let Some((_, name, span)) = named.next_if(|(i, ..)| *i == index) else { continue };
+            let Some(body) = body else { continue };
+            self.origin = e.origin.clone();
+            if let Some(obj) = self.detached(|ck| ck.workload(kind.node, name, *span, &body)) {
+                while let Some((_, config)) = configs.next_if(|(i, _)| *i < index) {
                     send(&mut program, config, sink);
                 }
                 send(&mut program, obj, sink);
@@ -234,6 +271,33 @@ impl<'a> Checker<'a> {
         }
         self.origin.clear();
         program
+    }
+
+    /// Runs `check` with a checker that may borrow a syntax tree shorter-lived than
+    /// this one's (a workload body made just now, dropped right after), sharing
+    /// this checker's declarations and collecting into its diagnostics.
+    fn detached<'b, R>(&'b mut self, check: impl FnOnce(&mut Checker<'b>) -> R) -> R {
+        let mut ck = Checker {
+            sources: self.sources,
+            file: self.file,
+            loader: self.loader,
+            diags: std::mem::take(&mut self.diags),
+            lets: Lets::Shared(&self.lets),
+            configs: std::mem::take(&mut self.configs),
+            secrets: std::mem::take(&mut self.secrets),
+            kube: self.kube,
+            limits: self.limits,
+            current_name_span: self.current_name_span,
+            origin: std::mem::take(&mut self.origin),
+            expanding: std::mem::take(&mut self.expanding),
+        };
+        let result = check(&mut ck);
+        self.diags = ck.diags;
+        self.configs = ck.configs;
+        self.secrets = ck.secrets;
+        self.origin = ck.origin;
+        self.expanding = ck.expanding;
+        result
     }
 
     /// The text of an object name, interpolated and checked to be non-empty.
