@@ -194,11 +194,76 @@ impl Writer {
     }
 }
 
+/// Where objects are lowered and written: here, for the first few, then on a
+/// second thread while checking goes on (on large programs the two halves take
+/// about as long as each other; small ones never pay for starting a thread).
+enum Writing<'scope> {
+    /// The writer, and how many objects it has written.
+    Here(Writer, usize),
+    There {
+        to_writer: std::sync::mpsc::SyncSender<ToWriter>,
+        handle: std::thread::ScopedJoinHandle<'scope, Writer>,
+        /// The program of the last object sent (name and namespace are what lowering reads).
+        last: Option<(String, Option<String>)>,
+    },
+}
+
+impl<'scope> Writing<'scope> {
+    /// Objects written on the checking thread before a writing thread starts.
+    const BEFORE_A_THREAD: usize = 64;
+
+    fn object<'env>(&mut self, scope: &'scope std::thread::Scope<'scope, 'env>, program: &ir::Program, o: ir::Object) {
+        match self {
+            Writing::Here(writer, written) if *written < Self::BEFORE_A_THREAD => {
+                writer.object(program, &o);
+                *written += 1;
+            }
+            Writing::Here(writer, _) => {
+                let writer = std::mem::take(writer);
+                let (to_writer, from_checker) = std::sync::mpsc::sync_channel::<ToWriter>(256);
+                let handle = scope.spawn(move || write_received(writer, from_checker));
+                *self = Writing::There { to_writer, handle, last: None };
+                self.object(scope, program, o);
+            }
+            Writing::There { to_writer, last, .. } => {
+                // Programs are few and objects many: the program goes along only when it changes.
+                let same = last.as_ref().is_some_and(|(n, ns)| *n == program.name && *ns == program.namespace);
+                let header = (!same).then(|| {
+                    *last = Some((program.name.clone(), program.namespace.clone()));
+                    program.clone_header()
+                });
+                let _ = to_writer.send(ToWriter::Object(header, Box::new(o)));
+            }
+        }
+    }
+
+    fn finish(self) -> Writer {
+        match self {
+            Writing::Here(writer, _) => writer,
+            Writing::There { to_writer, handle, .. } => {
+                drop(to_writer);
+                handle.join().expect("the writing thread does not panic")
+            }
+        }
+    }
+}
+
+fn write_received(mut writer: Writer, from_checker: std::sync::mpsc::Receiver<ToWriter>) -> Writer {
+    let mut program = None;
+    for message in from_checker {
+        let ToWriter::Object(header, o) = message;
+        if let Some(header) = header {
+            program = Some(header);
+        }
+        writer.object(program.as_ref().expect("the first object carries its program"), &o);
+    }
+    writer
+}
+
 /// What the checking thread sends the writing thread.
 enum ToWriter {
-    /// The program the next objects belong to (its `objects` are empty).
-    Program(ir::Program),
-    Object(Box<ir::Object>),
+    /// An object, and its program when it differs from the previous object's.
+    Object(Option<ir::Program>, Box<ir::Object>),
 }
 
 /// Compiles programs given as `(name, text)`. Each file is its own program (own
@@ -208,21 +273,8 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
     let ids: Vec<_> = inputs.into_iter().map(|(name, text)| sources.add(name, text)).collect();
     let mut diagnostics = Vec::new();
     let mut programs = Vec::new();
-    // Objects are lowered and written on a second thread while checking goes on:
-    // the two halves take about as long as each other on large programs.
     let writer = std::thread::scope(|scope| {
-        let (to_writer, from_checker) = std::sync::mpsc::sync_channel::<ToWriter>(256);
-        let writing = scope.spawn(move || {
-            let mut writer = Writer::default();
-            let mut program = None;
-            for message in from_checker {
-                match message {
-                    ToWriter::Program(p) => program = Some(p),
-                    ToWriter::Object(o) => writer.object(program.as_ref().expect("program first"), &o),
-                }
-            }
-            writer
-        });
+        let mut writing = Writing::Here(Writer::default(), 0);
         for &id in &ids {
             let text = sources.get(id).text.clone();
             let (ast, syntax_diags) = syntax::parse_with(id, &text, &options.limits);
@@ -230,15 +282,7 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
             let loaded = modules::load(id, &ast, &mut sources, loader, &options.limits, &mut diagnostics);
             let modules: Vec<check::Module> =
                 loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast, failed: m.failed }).collect();
-            let mut program_sent = false;
-            let mut send = |p: &ir::Program, o: ir::Object| {
-                if !program_sent {
-                    let header = p.clone_header();
-                    let _ = to_writer.send(ToWriter::Program(header));
-                    program_sent = true;
-                }
-                let _ = to_writer.send(ToWriter::Object(Box::new(o)));
-            };
+            let mut send = |p: &ir::Program, o: ir::Object| writing.object(scope, p, o);
             let sink: Option<check::Sink> = match options.output {
                 Output::Objects => None,
                 Output::Yaml => Some(&mut send),
@@ -247,15 +291,13 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
             // Kept objects are lowered only when they have `raw` patches, to check those.
             if options.output == Output::Objects {
                 for o in program.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
-                    let _ = to_writer.send(ToWriter::Program(program.clone_header()));
-                    let _ = to_writer.send(ToWriter::Object(Box::new(o.clone())));
+                    writing.object(scope, &program, o.clone());
                 }
             }
             diagnostics.extend(check_diags);
             programs.push(program);
         }
-        drop(to_writer);
-        writing.join().expect("the writing thread does not panic")
+        writing.finish()
     });
     diagnostics.extend(writer.diagnostics);
     diagnostics.extend(clashes_across_files(&programs));

@@ -119,3 +119,27 @@ fn stdlib_rewrites_give_the_same_yaml() {
     }
     assert!(compared >= 3);
 }
+
+/// Past the first objects, YAML is written on a second thread: several programs
+/// with many objects each give the same bytes as keeping the objects.
+#[test]
+fn writing_on_a_second_thread_gives_the_same_bytes() {
+    let program = |ns: &str, n: usize| {
+        format!(
+            "namespace \"{ns}\"\nconfig c {{ data = {{ a: \"1\" }} }}\nfor i in 0..{n} {{\n  job \"j-${{i}}\" {{ image = \"busybox:1.36\" }}\n}}\n"
+        )
+    };
+    let inputs = vec![
+        ("one.pipe".to_string(), program("a", 150)),
+        ("two.pipe".to_string(), program("b", 3)),
+        ("three.pipe".to_string(), program("c", 200)),
+    ];
+    let kept = pipec::compile(inputs.clone(), &pipec::FsLoader, &pipec::Options::default());
+    let options = pipec::Options { output: pipec::Output::Yaml, ..Default::default() };
+    let written = pipec::compile(inputs, &pipec::FsLoader, &options);
+    assert!(!kept.has_errors());
+    assert_eq!(kept.yaml_stream(), written.yaml_stream());
+    assert_eq!(kept.yaml_files(), written.yaml_files());
+    assert_eq!(written.yaml_stream().matches("kind: Job").count(), 353);
+    assert_eq!(written.yaml_files().iter().filter(|(name, _)| name.starts_with("b-")).count(), 4);
+}
