@@ -92,10 +92,40 @@ pub struct Compilation {
 /// YAML written during compilation (not shown when there are errors).
 #[derive(Default)]
 struct Written {
-    /// Every object, documents separated by `---`.
-    stream: String,
-    /// Per object: its file name under `-o DIR`, namespace, and where it is in `stream`.
-    documents: Vec<(String, Option<String>, std::ops::Range<usize>)>,
+    /// Every object, documents separated by `---`, in pieces of about
+    /// [`Written::PIECE`] bytes: one growing string would, at each doubling, briefly
+    /// need its old and new copies at once (twice the output in memory).
+    pieces: Vec<String>,
+    /// Per object: its file name under `-o DIR`, namespace, and where it is (piece, range).
+    documents: Vec<(String, Option<String>, usize, std::ops::Range<usize>)>,
+}
+
+impl Written {
+    const PIECE: usize = 1 << 20;
+
+    /// Appends one document, separated from the previous one by `---`.
+    fn push(&mut self, name: String, namespace: Option<String>, write: impl FnOnce(&mut String)) {
+        let first = self.documents.is_empty();
+        if self.pieces.last().is_none_or(|p| p.len() >= Self::PIECE) {
+            self.pieces.push(String::with_capacity(Self::PIECE + Self::PIECE / 4));
+        }
+        let piece = self.pieces.len() - 1;
+        let out = &mut self.pieces[piece];
+        if !first {
+            out.push_str("---\n");
+        }
+        let start = out.len();
+        write(out);
+        self.documents.push((name, namespace, piece, start..out.len()));
+    }
+
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self.pieces.as_slice() {
+            [] => "".into(),
+            [one] => one.as_str().into(),
+            many => many.concat().into(),
+        }
+    }
 }
 
 impl Compilation {
@@ -130,8 +160,18 @@ impl Compilation {
             return "".into();
         }
         match self.output {
-            Output::Yaml => self.written.stream.as_str().into(),
-            Output::Objects => self.write_kept().stream.into(),
+            Output::Yaml => self.written.text(),
+            Output::Objects => self.write_kept().text().into_owned().into(),
+        }
+    }
+
+    /// Writes the YAML stream (nothing when there are errors) without first
+    /// joining it into one string.
+    pub fn write_yaml(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match (self.has_errors(), self.output) {
+            (true, _) => Ok(()),
+            (false, Output::Yaml) => self.written.pieces.iter().try_for_each(|p| out.write_all(p.as_bytes())),
+            (false, Output::Objects) => out.write_all(self.yaml_stream().as_bytes()),
         }
     }
 
@@ -154,8 +194,8 @@ impl Compilation {
         for (name, ..) in &written.documents {
             *count.entry(name).or_default() += 1;
         }
-        let files = written.documents.iter().map(|(name, namespace, range)| {
-            let text = written.stream[range.clone()].to_string();
+        let files = written.documents.iter().map(|(name, namespace, piece, range)| {
+            let text = written.pieces[*piece][range.clone()].to_string();
             match count[name.as_str()] {
                 1 => (name.clone(), text),
                 _ => (format!("{}-{name}", namespace.as_deref().unwrap_or("default")), text),
@@ -183,14 +223,8 @@ struct Writer {
 impl Writer {
     fn object(&mut self, program: &ir::Program, object: &ir::Object) {
         let object = lower::lower_one(program, object, &mut self.diagnostics);
-        let out = &mut self.written.stream;
-        if !out.is_empty() {
-            out.push_str("---\n");
-        }
-        let start = out.len();
-        emit::write_object(&object, out);
-        let range = start..out.len();
-        self.written.documents.push((emit::file_name(&object), object.namespace().map(String::from), range));
+        let (name, namespace) = (emit::file_name(&object), object.namespace().map(String::from));
+        self.written.push(name, namespace, |out| emit::write_object(&object, out));
     }
 }
 

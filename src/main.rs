@@ -209,9 +209,8 @@ fn run(cli: Cli) -> u8 {
             0
         }
         Command::Build { output: None, .. } => {
-            let text = compilation.yaml_stream();
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            match compilation.write_yaml(&mut stdout).and_then(|_| stdout.flush()) {
                 Ok(()) => 0,
                 // A closed pipe (`pipec build … | head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,

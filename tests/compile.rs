@@ -120,8 +120,9 @@ fn stdlib_rewrites_give_the_same_yaml() {
     assert!(compared >= 3);
 }
 
-/// Past the first objects, YAML is written on a second thread: several programs
-/// with many objects each give the same bytes as keeping the objects.
+/// Past the first objects, YAML is written on a second thread, in pieces of about
+/// 1 MB: several programs with many objects each give the same bytes as keeping
+/// the objects.
 #[test]
 fn writing_on_a_second_thread_gives_the_same_bytes() {
     let program = |ns: &str, n: usize| {
@@ -132,7 +133,7 @@ fn writing_on_a_second_thread_gives_the_same_bytes() {
     let inputs = vec![
         ("one.pipe".to_string(), program("a", 150)),
         ("two.pipe".to_string(), program("b", 3)),
-        ("three.pipe".to_string(), program("c", 200)),
+        ("three.pipe".to_string(), program("c", 3000)),
     ];
     let kept = pipec::compile(inputs.clone(), &pipec::FsLoader, &pipec::Options::default());
     let options = pipec::Options { output: pipec::Output::Yaml, ..Default::default() };
@@ -140,6 +141,10 @@ fn writing_on_a_second_thread_gives_the_same_bytes() {
     assert!(!kept.has_errors());
     assert_eq!(kept.yaml_stream(), written.yaml_stream());
     assert_eq!(kept.yaml_files(), written.yaml_files());
-    assert_eq!(written.yaml_stream().matches("kind: Job").count(), 353);
+    assert_eq!(written.yaml_stream().matches("kind: Job").count(), 3153);
+    assert!(written.yaml_stream().len() > 1 << 20, "more than one piece");
+    let mut bytes = Vec::new();
+    written.write_yaml(&mut bytes).unwrap();
+    assert_eq!(bytes, kept.yaml_stream().as_bytes());
     assert_eq!(written.yaml_files().iter().filter(|(name, _)| name.starts_with("b-")).count(), 4);
 }
