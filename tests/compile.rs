@@ -133,7 +133,7 @@ fn writing_on_a_second_thread_gives_the_same_bytes() {
     let inputs = vec![
         ("one.pipe".to_string(), program("a", 150)),
         ("two.pipe".to_string(), program("b", 3)),
-        ("three.pipe".to_string(), program("c", 3000)),
+        ("three.pipe".to_string(), program("c", 6000)),
     ];
     let kept = pipec::compile(inputs.clone(), &pipec::FsLoader, &pipec::Options::default());
     let options = pipec::Options { output: pipec::Output::Yaml, ..Default::default() };
@@ -141,7 +141,7 @@ fn writing_on_a_second_thread_gives_the_same_bytes() {
     assert!(!kept.has_errors());
     assert_eq!(kept.yaml_stream(), written.yaml_stream());
     assert_eq!(kept.yaml_files(), written.yaml_files());
-    assert_eq!(written.yaml_stream().matches("kind: Job").count(), 3153);
+    assert_eq!(written.yaml_stream().matches("kind: Job").count(), 6153);
     assert!(written.yaml_stream().len() > 1 << 20, "more than one piece");
     let mut bytes = Vec::new();
     written.write_yaml(&mut bytes).unwrap();
