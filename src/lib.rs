@@ -10,6 +10,7 @@ pub mod check;
 pub mod cron;
 pub mod diag;
 pub mod emit;
+pub mod hash;
 pub mod ir;
 pub mod limits;
 pub mod lower;
@@ -24,9 +25,9 @@ pub mod values;
 pub mod version;
 
 use diag::{Code, Diagnostic};
+use hash::FastMap;
 use lower::K8sObject;
 use source::SourceMap;
-use std::collections::HashMap;
 
 /// Reads the files a program names with `file("…")`.
 pub trait Loader {
@@ -190,7 +191,7 @@ impl Compilation {
                 &kept
             }
         };
-        let mut count: HashMap<&str, usize> = HashMap::new();
+        let mut count: FastMap<&str, usize> = FastMap::default();
         for (name, ..) in &written.documents {
             *count.entry(name).or_default() += 1;
         }
@@ -344,7 +345,7 @@ pub fn compile(inputs: Vec<(String, String)>, loader: &dyn Loader, options: &Opt
 
 /// Two files that define the same object (kind, namespace, name).
 fn clashes_across_files(programs: &[ir::Program]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(&str, Option<&str>, &str), source::Span> = HashMap::new();
+    let mut seen: FastMap<(&str, Option<&str>, &str), source::Span> = FastMap::default();
     let mut out = Vec::new();
     for p in programs {
         for o in &p.keys {

@@ -24,14 +24,18 @@ pub fn split_number(text: &str) -> (&str, &str) {
     (&text[..sign + end], &text[sign + end..])
 }
 
+/// `10_000` → `10000`, without copying text that has no `_` (the usual case).
+fn without_underscores(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') { text.replace('_', "").into() } else { text.into() }
+}
+
 /// A plain integer: `5`, `-1`, `10_000`.
 pub fn parse_int(text: &str) -> Result<i64, LiteralError> {
     let (number, unit) = split_number(text);
     if !unit.is_empty() || number.contains('.') {
         return Err(err(format!("`{text}` is not a whole number"), "write a whole number such as `5`"));
     }
-    number
-        .replace('_', "")
+    without_underscores(number)
         .parse::<i64>()
         .map_err(|_| err(format!("`{text}` is not a whole number pipec can hold"), "numbers must fit in 64 bits"))
 }
@@ -60,8 +64,7 @@ impl Duration {
             if digits == 0 {
                 return Err(err(format!("`{text}` is not a duration"), UNITS_HELP));
             }
-            let number: u64 = rest[..digits]
-                .replace('_', "")
+            let number: u64 = without_underscores(&rest[..digits])
                 .parse()
                 .map_err(|_| err(format!("`{text}` is too long a duration"), UNITS_HELP))?;
             rest = &rest[digits..];
@@ -164,7 +167,7 @@ impl Quantity {
         const HELP: &str = "a quantity is a number with an optional suffix: `500m`, `2`, `300Mi`, `1.5Gi`, `1e3`";
         let (number, suffix) = split_number(text);
         let negative = number.starts_with('-');
-        let digits = number.trim_start_matches('-').replace('_', "");
+        let digits = without_underscores(number.trim_start_matches('-'));
         let (int_part, frac_part) = digits.split_once('.').unwrap_or((&digits, ""));
         if int_part.is_empty() || frac_part.contains('.') || (digits.contains('.') && frac_part.is_empty()) {
             return Err(err(format!("`{text}` is not a number"), HELP));
@@ -176,8 +179,13 @@ impl Quantity {
             ));
         }
         // mantissa * 10^-frac_len is the number as written.
-        let mantissa: i128 =
-            format!("{int_part}{frac_part}").parse().map_err(|_| err(format!("`{text}` is not a number"), HELP))?;
+        let not_a_number = || err(format!("`{text}` is not a number"), HELP);
+        let int: i128 = int_part.parse().map_err(|_| not_a_number())?;
+        let frac: i128 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| not_a_number())? };
+        if frac_part.starts_with(['+', '-']) {
+            return Err(not_a_number());
+        }
+        let mantissa = int * 10i128.pow(frac_part.len() as u32) + frac;
         let scale = frac_part.len() as u32;
         let (nanos, format, kind) = if let Some((_, power)) = BINARY.iter().find(|(s, _)| *s == suffix) {
             let value = mantissa * 1024i128.pow(*power) * 10i128.pow(9 - scale);

@@ -8,8 +8,8 @@
 use super::value::{self, Binding, Env, Hint, Value};
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Label, closest};
+use crate::hash::FastMap;
 use crate::source::{Span, Spanned};
-use std::collections::HashMap;
 
 /// An imported module: its namespace (`soak` for `std/soak`) and syntax tree.
 pub struct Module<'a> {
@@ -46,10 +46,10 @@ pub enum ParamInput {
 
 pub struct Expander<'a> {
     modules: &'a [Module<'a>],
-    templates: HashMap<&'a str, &'a Item>,
+    templates: FastMap<&'a str, &'a Item>,
     /// The main file's lets (for evaluating `for` iterables and params).
-    lets: HashMap<&'a str, &'a Expr>,
-    params: HashMap<String, Value>,
+    lets: FastMap<&'a str, &'a Expr>,
+    params: FastMap<String, Value>,
     pub diags: Vec<Diagnostic>,
     objects: usize,
     /// `objects` may not pass `limits.objects` (a `for` over a huge range ends in
@@ -97,8 +97,8 @@ impl Bindings {
 
 impl<'a> Expander<'a> {
     pub fn new(main: &'a File, modules: &'a [Module<'a>], limits: &'a crate::limits::Limits) -> Expander<'a> {
-        let mut templates = HashMap::new();
-        let mut lets = HashMap::new();
+        let mut templates = FastMap::default();
+        let mut lets = FastMap::default();
         for item in &main.items {
             match &item.kind {
                 ItemKind::Template { name, .. } => {
@@ -110,7 +110,7 @@ impl<'a> Expander<'a> {
                 _ => {}
             }
         }
-        Expander { modules, templates, lets, params: HashMap::new(), diags: Vec::new(), objects: 0, limits }
+        Expander { modules, templates, lets, params: FastMap::default(), diags: Vec::new(), objects: 0, limits }
     }
 
     /// Expands the main file. `inputs` are the `--set`/`--values` params.

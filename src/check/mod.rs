@@ -19,12 +19,13 @@ pub mod value;
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
+use crate::hash::FastMap;
 use crate::ir;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::{self, KubeVersion};
 use crate::{Loader, Options};
 pub use expand::{Expanded, Module, ParamInput};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 pub struct Checker<'a> {
     sources: &'a SourceMap,
@@ -32,8 +33,8 @@ pub struct Checker<'a> {
     loader: &'a dyn Loader,
     diags: Vec<Diagnostic>,
     lets: Lets<'a>,
-    configs: HashMap<String, ConfigInfo>,
-    secrets: HashMap<String, SecretInfo>,
+    configs: FastMap<String, ConfigInfo>,
+    secrets: FastMap<String, SecretInfo>,
     /// The Kubernetes version the output is for.
     kube: KubeVersion,
     limits: crate::limits::Limits,
@@ -41,7 +42,7 @@ pub struct Checker<'a> {
     current_name_span: Span,
     /// Where the item being checked was expanded from (template uses, `for` iterations):
     /// added to every diagnostic about it.
-    origin: Vec<Label>,
+    origin: &'a [Label],
     /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
     expanding: Vec<Span>,
 }
@@ -49,12 +50,12 @@ pub struct Checker<'a> {
 /// The program's `let`s: owned while the declarations are read, then shared with
 /// the checkers of each workload body (see [`Checker::detached`]).
 enum Lets<'a> {
-    Own(HashMap<&'a str, (Span, &'a ast::Expr)>),
-    Shared(&'a HashMap<&'a str, (Span, &'a ast::Expr)>),
+    Own(FastMap<&'a str, (Span, &'a ast::Expr)>),
+    Shared(&'a FastMap<&'a str, (Span, &'a ast::Expr)>),
 }
 
 impl<'a> std::ops::Deref for Lets<'a> {
-    type Target = HashMap<&'a str, (Span, &'a ast::Expr)>;
+    type Target = FastMap<&'a str, (Span, &'a ast::Expr)>;
     fn deref(&self) -> &Self::Target {
         match self {
             Lets::Own(map) => map,
@@ -110,14 +111,14 @@ pub fn check(
         file,
         loader,
         diags: Vec::new(),
-        lets: Lets::Own(HashMap::new()),
-        configs: HashMap::new(),
-        secrets: HashMap::new(),
+        lets: Lets::Own(FastMap::default()),
+        configs: FastMap::default(),
+        secrets: FastMap::default(),
         expanding: Vec::new(),
         kube: options.kube_version,
         limits: options.limits,
         current_name_span: Span::new(file, 0, 0),
-        origin: Vec::new(),
+        origin: &[],
     };
     let program = match sink {
         Some(sink) => ck.program(&expanded, &mut expander, sink),
@@ -196,9 +197,9 @@ impl<'a> Checker<'a> {
         // Object names, checked for clashes before the bodies (a clash shows both places).
         let mut named: Vec<(usize, String, Span)> = Vec::new();
         // (kind family, name) → (name span, index of the item: its origin shows where it came from)
-        let mut seen: HashMap<(&'static str, String), (Span, usize)> = HashMap::new();
+        let mut seen: FastMap<(&'static str, String), (Span, usize)> = FastMap::default();
         for (index, item) in items.iter().enumerate() {
-            self.origin = expanded[index].origin.clone();
+            self.origin = &expanded[index].origin;
             let (family, name) = match &item.kind {
                 ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
@@ -208,7 +209,15 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let span = name.span();
-            if let Some(&(first, first_index)) = seen.get(&(family, text.clone())) {
+            let (first, first_index, text) = match seen.entry((family, text)) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    named.push((index, slot.key().1.clone(), span));
+                    slot.insert((span, index));
+                    continue;
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => (slot.get().0, slot.get().1, slot.key().1.clone()),
+            };
+            {
                 let mut d = Diagnostic::error(Code::DuplicateObject, span, format!("two objects named `{text}`"))
                     .label("second one")
                     .secondary(first, "first one");
@@ -222,16 +231,13 @@ impl<'a> Checker<'a> {
                     }
                     _ => "Kubernetes keeps one object per kind and name: rename one",
                 }));
-                continue;
             }
-            seen.insert((family, text.clone()), (span, index));
-            named.push((index, text, span));
         }
 
         // Configs and secrets before workloads, which refer to them; then all in source order.
         let mut configs: Vec<(usize, ir::Object)> = Vec::new();
         for (index, name, span) in &named {
-            self.origin = expanded[*index].origin.clone();
+            self.origin = &expanded[*index].origin;
             match &items[*index].kind {
                 ItemKind::Config { body: Some(body), .. } => {
                     if let Some(c) = self.config(name, *span, body) {
@@ -258,7 +264,7 @@ impl<'a> Checker<'a> {
             while named.next_if(|(i, ..)| *i < index).is_some() {} // configs and secrets, done above
             let Some((_, name, span)) = named.next_if(|(i, ..)| *i == index) else { continue };
             let Some(body) = body else { continue };
-            self.origin = e.origin.clone();
+            self.origin = &e.origin;
             if let Some(obj) = self.detached(|ck| ck.workload(kind.node, name, *span, &body)) {
                 while let Some((_, config)) = configs.next_if(|(i, _)| *i < index) {
                     send(&mut program, config, sink);
@@ -269,7 +275,7 @@ impl<'a> Checker<'a> {
         for (_, config) in configs {
             send(&mut program, config, sink);
         }
-        self.origin.clear();
+        self.origin = &[];
         program
     }
 
@@ -288,14 +294,13 @@ impl<'a> Checker<'a> {
             kube: self.kube,
             limits: self.limits,
             current_name_span: self.current_name_span,
-            origin: std::mem::take(&mut self.origin),
+            origin: self.origin,
             expanding: std::mem::take(&mut self.expanding),
         };
         let result = check(&mut ck);
         self.diags = ck.diags;
         self.configs = ck.configs;
         self.secrets = ck.secrets;
-        self.origin = ck.origin;
         self.expanding = ck.expanding;
         result
     }
