@@ -1,5 +1,6 @@
-//! The whole pipeline (source → checked program → YAML) never panics, and what it
-//! emits when there is no error is a YAML stream.
+//! The whole pipeline (source → checked program → YAML) never panics, what it
+//! emits when there is no error is a YAML stream, and writing while checking
+//! (`pipec build`) gives the same diagnostics and bytes as keeping the objects.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -22,4 +23,9 @@ fuzz_target!(|data: &[u8]| {
         let yaml = c.yaml_stream();
         assert!(yaml.is_empty() || yaml.starts_with("apiVersion: "));
     }
+    let options = pipec::Options { output: pipec::Output::Yaml, ..Default::default() };
+    let written = pipec::compile(vec![("fuzz.pipe".into(), text.to_string())], &NoFiles, &options);
+    let messages = |c: &pipec::Compilation| c.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+    assert_eq!(messages(&written), messages(&c));
+    assert_eq!(written.yaml_stream(), c.yaml_stream());
 });
