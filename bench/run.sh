@@ -21,8 +21,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 python3 "$workload/gen_explicit.py" "$tmp" "${sizes[@]}" >/dev/null
 
-echo "| form | N | pipec | jrsonnet | ratio | pipec peak memory | output |"
-echo "|---|---|---|---|---|---|---|"
+echo "| form | N | pipec | jrsonnet | ratio | pipec peak memory | output | memory / output |"
+echo "|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   python3 bench/gen-written-out.py "$n" > "$tmp/written-$n.pipe"
   for form in loop written; do
@@ -43,6 +43,11 @@ for n in "${sizes[@]}"; do
     mem=$( { /usr/bin/time -f "%M" $p_cmd > /dev/null; } 2>&1 | tail -1)
     size=$(stat -c %s "$tmp/p.yaml")
     ratio=$(python3 -c "print(round($j_ms/$p_ms, 1))")
-    echo "| $form | $n | ${p_ms} ms | ${j_ms} ms | ${ratio}× | $((mem / 1024)) MiB | $((size / 1024)) KiB |"
+    mem_ratio=$(python3 -c "print(round($mem * 1024 / $size, 1))")
+    echo "| $form | $n | ${p_ms} ms | ${j_ms} ms | ${ratio}× | $((mem / 1024)) MiB | $((size / 1024)) KiB | ${mem_ratio}× |"
   done
 done
+
+# Start-up: `pipec check` on a small program, whole process.
+hyperfine -N -w 20 -r 300 --export-json "$tmp/s.json" "$pipec check examples/soak.pipe" >/dev/null 2>&1
+python3 -c "import json; r=json.load(open('$tmp/s.json'))['results'][0]; print(f\"\n\`pipec check examples/soak.pipe\`: {r['median']*1000:.2f} ms median, {r['mean']*1000:.2f} ± {r['stddev']*1000:.2f} ms mean (user {r['user']*1000:.2f} ms, system {r['system']*1000:.2f} ms)\")"
