@@ -181,6 +181,24 @@ impl Writer<'_> {
         self.str_value(variant)
     }
 
+    /// A struct field's name: k8s-openapi's are camelCase words, written as they
+    /// are without the full quoting decision (anything else takes the general path).
+    fn field_name(&mut self, key: &str) -> Res {
+        // Letters only: plain unless it is one of YAML 1.1's words (`on`, `no`, …), all short.
+        let word = !key.is_empty()
+            && key.bytes().all(|c| c.is_ascii_alphabetic())
+            && (key.len() > 5 || plain_ok(key.as_bytes()));
+        match self.ctx {
+            Ctx::Key(col) if word => {
+                self.out.push_str(key);
+                self.out.push(':');
+                self.ctx = Ctx::Value(col);
+                Ok(())
+            }
+            _ => self.str_value(key),
+        }
+    }
+
     fn str_value(&mut self, s: &str) -> Res {
         match style(s) {
             Style::Plain => self.scalar(|out| out.push_str(s)),
@@ -560,7 +578,8 @@ macro_rules! compound {
             type Ok = ();
             type Error = YamlError;
             fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Res {
-                self.element(key)?;
+                self.w.entry(&mut self.block);
+                self.w.field_name(key)?;
                 v.serialize(&mut *self.w)
             }
             fn end(self) -> Res {
