@@ -6,9 +6,10 @@
 
 mod build;
 mod errors;
+mod fast;
 mod prescan;
 
-use crate::ast::File;
+use crate::ast::{File, Item};
 use crate::diag::{Code, Diagnostic};
 use crate::limits::Limits;
 use crate::source::{FileId, Span};
@@ -121,6 +122,13 @@ fn parse_range(file: FileId, src: &str, start: usize, stop: usize, limits: &Limi
     let mut out = Parsed { items: Vec::new(), diags: Vec::new(), end: start };
     let mut offset = start;
     while offset < stop {
+        // The hand-written fast path takes the items it is sure of; pest parses the
+        // others (and words their errors).
+        if let Some((item, end)) = fast::item(file, src, offset, limits) {
+            out.items.push(item);
+            offset = skip_trivia(src, end);
+            continue;
+        }
         match PipeParser::parse(Rule::item_here, &src[offset..]) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else {
@@ -141,6 +149,66 @@ fn parse_range(file: FileId, src: &str, start: usize, stop: usize, limits: &Limi
     }
     out.end = offset;
     out
+}
+
+/// What [`check_fast_path`] saw: the items pest parses, and which of them the
+/// fast path took or declined (by start offset).
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct FastPathReport {
+    pub items: usize,
+    pub fast: usize,
+    pub declined: Vec<usize>,
+}
+
+/// For the equivalence tests and the `parse_equivalence` fuzz target: visits the
+/// item starts a pest-only parse visits, and at each checks that the fast path
+/// either declines or gives exactly pest's item and end (with the builder
+/// reporting nothing). The error describes the first difference.
+#[doc(hidden)]
+pub fn check_fast_path(file: FileId, src: &str, limits: &Limits) -> Result<FastPathReport, String> {
+    let mut report = FastPathReport::default();
+    // The parser runs only on what the size check and the pre-scan let through.
+    if src.len() > limits.source_bytes || prescan::prescan(file, src, limits).too_deep.is_some() {
+        return Ok(report);
+    }
+    let mut offset = skip_trivia(src, 0);
+    while offset < src.len() {
+        let fast = fast::item(file, src, offset, limits);
+        let Some((item, end, diags)) = pest_item(file, src, offset, limits) else {
+            if fast.is_some() {
+                return Err(format!("at byte {offset}: pest finds a syntax error, the fast path an item"));
+            }
+            offset = next_item_start(src, offset);
+            continue;
+        };
+        report.items += 1;
+        match fast {
+            None => report.declined.push(offset),
+            Some((fast_item, fast_end)) => {
+                report.fast += 1;
+                let (want, got) = (format!("{item:?}"), format!("{fast_item:?}"));
+                if !diags.is_empty() || want != got || end != fast_end {
+                    return Err(format!(
+                        "at byte {offset}:\npest: end {end}, {} diagnostics, {want}\nfast: end {fast_end}, {got}",
+                        diags.len()
+                    ));
+                }
+            }
+        }
+        offset = skip_trivia(src, end);
+    }
+    Ok(report)
+}
+
+/// One item parsed by pest and the builder alone: the item, its end and the
+/// builder's diagnostics; `None` on a syntax error.
+fn pest_item(file: FileId, src: &str, offset: usize, limits: &Limits) -> Option<(Item, usize, Vec<Diagnostic>)> {
+    let pair = PipeParser::parse(Rule::item_here, &src[offset..]).ok()?.next()?;
+    let end = offset + pair.as_span().end();
+    let mut diags = Vec::new();
+    let item = build::Builder { file, base: offset, diags: &mut diags, max_operators: limits.operators }.item(pair);
+    Some((item, end, diags))
 }
 
 /// Parses a single expression (a `--set` value). `None` if it is not one.
