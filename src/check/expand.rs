@@ -10,6 +10,7 @@ use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Label, closest};
 use crate::hash::FastMap;
 use crate::source::{Span, Spanned};
+use std::borrow::Cow;
 
 /// An imported module: its namespace (`soak` for `std/soak`) and syntax tree.
 pub struct Module<'a> {
@@ -340,11 +341,15 @@ impl<'a> Expander<'a> {
     /// Makes a workload's body: substitutes the names bound where it was written,
     /// or instantiates its template with the use's block merged over it. `None`
     /// when that failed (and was reported).
-    pub fn body(&mut self, deferred: &Deferred<'a>) -> Option<Block> {
+    /// With nothing to substitute (no names bound, no modules), the body as written
+    /// is used as it is, not copied.
+    pub fn body(&mut self, deferred: &Deferred<'a>) -> Option<Cow<'a, Block>> {
         let ItemKind::Workload { instance, body, .. } = &deferred.item.kind else { return None };
-        match instance {
-            Some(inst) => self.instantiate(inst, body.as_ref(), &deferred.scope),
-            None => body.as_ref().map(|b| subst_block(b, &deferred.scope, self)),
+        match (instance, body) {
+            (Some(inst), _) => self.instantiate(inst, body.as_ref(), &deferred.scope).map(Cow::Owned),
+            (None, Some(b)) if deferred.scope.values.is_empty() && self.modules.is_empty() => Some(Cow::Borrowed(b)),
+            (None, Some(b)) => Some(Cow::Owned(subst_block(b, &deferred.scope, self))),
+            (None, None) => None,
         }
     }
 
