@@ -15,7 +15,7 @@ pub struct Limits {
     pub operators: usize,
     /// `if`s in one top-level item (P0004).
     pub ifs_per_item: usize,
-    /// Evaluation depth: names through names, values inside values (P0104, P0004).
+    /// Evaluation depth: names through names, values inside values (P0004).
     pub depth: usize,
     /// Elements of one range `a..b` (P0204).
     pub range_elements: usize,
@@ -92,7 +92,7 @@ pub const TABLE: &[Limit] = &[
         default: 100,
         ceiling: 1_000,
         counts: "evaluation depth (names through names, values inside values)",
-        code: "P0104",
+        code: "P0004",
         field: |l| &mut l.depth,
     },
     Limit {

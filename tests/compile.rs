@@ -81,6 +81,7 @@ fn test_options(text: &str) -> pipec::Options {
         while let Some(flag) = words.next() {
             match (flag, words.next()) {
                 ("--kube-version", Some(v)) => options.kube_version = pipec::version::KubeVersion::parse(v).unwrap(),
+                ("--limit", Some(setting)) => options.limits.set(setting).unwrap(),
                 ("--set", Some(kv)) => {
                     let (k, v) = kv.split_once('=').expect("--set NAME=VALUE");
                     options.params.push((k.to_string(), pipec::check::ParamInput::Text(v.to_string())));

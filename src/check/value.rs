@@ -84,14 +84,15 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 // nested value. The default keeps evaluation safe on a 2 MiB thread stack.
 
 pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
-    Evaluator { env, depth: 0, name_hops: 0 }.eval(expr, hint)
+    Evaluator { env, depth: 0, following: Vec::new() }.eval(expr, hint)
 }
 
 struct Evaluator<'v> {
     env: &'v dyn Env,
     depth: usize,
-    /// Names followed on the current path (to tell a cycle from deep nesting).
-    name_hops: usize,
+    /// The definitions followed on the current path (by address: a name's
+    /// definition is one node of the tree), to tell a cycle from a long chain.
+    following: Vec<*const Expr>,
 }
 
 impl Evaluator<'_> {
@@ -99,10 +100,14 @@ impl Evaluator<'_> {
         self.depth += 1;
         let max_depth = self.env.limits().depth;
         if self.depth > max_depth {
-            return Err(if self.name_hops > 0 {
-                Diagnostic::error(Code::UnknownName, expr.span, "this value is defined in terms of itself")
-                    .label(format!("the names here do not reach a value within {max_depth} steps"))
-                    .help("give one of the `let` bindings in the cycle a literal value (a chain this long that is not a cycle needs `--limit depth=…`)")
+            return Err(if !self.following.is_empty() {
+                Diagnostic::error(
+                    Code::TooDeep,
+                    expr.span,
+                    format!("this value goes through names more than {max_depth} levels deep"),
+                )
+                .label("too deep")
+                .help("shorten the chain of `let`s, or raise the limit: `--limit depth=…`")
             } else {
                 Diagnostic::error(
                     Code::TooDeep,
@@ -144,9 +149,19 @@ impl Evaluator<'_> {
             ExprKind::Word(w) => match self.env.lookup(w) {
                 Some(Binding::Value(v)) => Ok(v),
                 Some(Binding::Expr(e)) => {
-                    self.name_hops += 1;
+                    let definition: *const Expr = e;
+                    if self.following.contains(&definition) {
+                        return Err(Diagnostic::error(
+                            Code::UnknownName,
+                            expr.span,
+                            format!("`{w}` is defined in terms of itself"),
+                        )
+                        .label("this name leads back to itself")
+                        .help("give one of the `let` bindings in the cycle a literal value"));
+                    }
+                    self.following.push(definition);
                     let v = self.eval(e, hint);
-                    self.name_hops -= 1;
+                    self.following.pop();
                     v
                 }
                 None => {
