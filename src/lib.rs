@@ -267,7 +267,7 @@ impl<'scope> Writing<'scope> {
                     *last = Some((program.name.clone(), program.namespace.clone()));
                     program.clone_header()
                 });
-                let _ = to_writer.send(ToWriter::Object(header, Box::new(o)));
+                let _ = to_writer.send(ToWriter { program: header, object: Box::new(o) });
             }
         }
     }
@@ -286,19 +286,19 @@ impl<'scope> Writing<'scope> {
 fn write_received(mut writer: Writer, from_checker: std::sync::mpsc::Receiver<ToWriter>) -> Writer {
     let mut program = None;
     for message in from_checker {
-        let ToWriter::Object(header, o) = message;
-        if let Some(header) = header {
+        if let Some(header) = message.program {
             program = Some(header);
         }
-        writer.object(program.as_ref().expect("the first object carries its program"), &o);
+        writer.object(program.as_ref().expect("the first object carries its program"), &message.object);
     }
     writer
 }
 
-/// What the checking thread sends the writing thread.
-enum ToWriter {
-    /// An object, and its program when it differs from the previous object's.
-    Object(Option<ir::Program>, Box<ir::Object>),
+/// What the checking thread sends the writing thread: an object, and its
+/// program when it differs from the previous object's.
+struct ToWriter {
+    program: Option<ir::Program>,
+    object: Box<ir::Object>,
 }
 
 /// Compiles programs given as `(name, text)`. Each file is its own program (own

@@ -26,6 +26,7 @@ use crate::version::{self, KubeVersion};
 use crate::{Loader, Options};
 pub use expand::{Expanded, Module, ParamInput};
 use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 
 pub struct Checker<'a> {
     sources: &'a SourceMap,
@@ -210,28 +211,24 @@ impl<'a> Checker<'a> {
             };
             let span = name.span();
             let (first, first_index, text) = match seen.entry((family, text)) {
-                std::collections::hash_map::Entry::Vacant(slot) => {
+                Entry::Vacant(slot) => {
                     named.push((index, slot.key().1.clone(), span));
                     slot.insert((span, index));
                     continue;
                 }
-                std::collections::hash_map::Entry::Occupied(slot) => (slot.get().0, slot.get().1, slot.key().1.clone()),
+                Entry::Occupied(slot) => (slot.get().0, slot.get().1, slot.key().1.clone()),
             };
-            {
-                let mut d = Diagnostic::error(Code::DuplicateObject, span, format!("two objects named `{text}`"))
-                    .label("second one")
-                    .secondary(first, "first one");
-                // Where the first one came from, when it was expanded (the second's origin is added by `report`).
-                for l in &expanded[first_index].origin {
-                    d = d.secondary(l.span, format!("first one: {}", l.message));
-                }
-                self.report(d.help(match family {
-                    "config or secret" => {
-                        "configs and secrets are mounted by name, so their names must differ: rename one"
-                    }
-                    _ => "Kubernetes keeps one object per kind and name: rename one",
-                }));
+            let mut d = Diagnostic::error(Code::DuplicateObject, span, format!("two objects named `{text}`"))
+                .label("second one")
+                .secondary(first, "first one");
+            // Where the first one came from, when it was expanded (the second's origin is added by `report`).
+            for l in &expanded[first_index].origin {
+                d = d.secondary(l.span, format!("first one: {}", l.message));
             }
+            self.report(d.help(match family {
+                "config or secret" => "configs and secrets are mounted by name, so their names must differ: rename one",
+                _ => "Kubernetes keeps one object per kind and name: rename one",
+            }));
         }
 
         // Configs and secrets before workloads, which refer to them; then all in source order.
