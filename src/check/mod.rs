@@ -4,11 +4,11 @@
 //! at the first).
 
 mod calls;
-mod cron_job;
 mod eval;
 pub mod expand;
 mod fields;
-mod job;
+mod job_spec;
+mod kinds;
 mod names;
 mod placement;
 mod pod;
@@ -18,7 +18,6 @@ mod resources;
 pub mod value;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
-use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
@@ -238,7 +237,7 @@ impl<'a> Checker<'a> {
             self.origin = &expanded[*index].origin;
             match &items[*index].kind {
                 ItemKind::Config { body: Some(body), .. } => {
-                    if let Some(c) = self.config(name, *span, body) {
+                    if let Some(c) = kinds::config_map::config(self, name, *span, body) {
                         configs.push((*index, ir::Object::Config(c)));
                     }
                 }
@@ -247,7 +246,7 @@ impl<'a> Checker<'a> {
                     names::check_object_name(self, name, *span, "ConfigMap", 253);
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
-                ItemKind::Secret { body, .. } => self.secret(name, *span, body.as_ref()),
+                ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
                 _ => {}
             }
         }
@@ -315,64 +314,8 @@ impl<'a> Checker<'a> {
         did_you_mean(word, names, String::new)
     }
 
-    fn secret(&mut self, name: &str, span: Span, body: Option<&'a ast::Block>) {
-        let mut keys = None;
-        if let Some(body) = body {
-            let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
-            let inline = ["data", "string-data", "stringData"].into_iter().find_map(|word| f.take_unlisted(word));
-            if let Some((k, v)) = inline {
-                self.report(
-                    Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
-                        .label("secret data here would end up in Git")
-                        .help("create the Secret outside pipec (kubectl, sealed-secrets, an external secret store) and declare only its keys: `keys = [\"password\"]`"),
-                );
-            }
-            keys = read::string_list(self, &mut f, &crate::schema::SECRET_KEYS).map(|(l, _)| l);
-            f.finish(self);
-        }
-        names::check_object_name(self, name, span, "Secret", 253);
-        self.secrets.insert(name.to_string(), SecretInfo { span, keys });
-    }
-
-    fn config(&mut self, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
-        let mut f = fields::Fields::from_block(self, body, crate::schema::CONFIG, "a `config`");
-        let meta = self.meta(&mut f, name, span, "ConfigMap", 253);
-        let mut data = ir::StringMap::new();
-        if let Some((data_key, v)) = read::take(self, &mut f, &crate::schema::DATA)
-            && let Some(entries) = self.map_entries(v, "`data`")
-        {
-            let data_span = data_key.span;
-            for (key, value) in entries {
-                names::check_config_key(self, &key.text, key.span);
-                let text = match &value.kind {
-                    ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
-                    _ => self.text(value, What::Key(&key.text)),
-                };
-                if let Some(text) = text {
-                    data.insert(key.text.clone(), text);
-                }
-            }
-            let total: usize = data.iter().map(|(k, v)| k.len() + v.len()).sum();
-            if total > 1024 * 1024 {
-                self.report(
-                    Diagnostic::error(
-                        Code::TooBig,
-                        data_span,
-                        format!("the config holds {total} bytes; a ConfigMap may hold 1048576"),
-                    )
-                    .label("too large for a ConfigMap")
-                    .help("split the data into several configs, or ship large files in the image or a volume"),
-                );
-            }
-        }
-        let immutable = read::boolean(self, &mut f, &crate::schema::IMMUTABLE).map(|(b, _)| b);
-        f.finish(self);
-        self.configs.insert(name.to_string(), ConfigInfo { keys: Some(data.keys().cloned().collect()) });
-        Some(ir::Config { meta: meta?, data, immutable })
-    }
-
     /// `labels` and `annotations`, and the object name's rules.
-    fn meta(
+    pub(super) fn meta(
         &mut self,
         f: &mut fields::Fields<'a>,
         name: &str,
@@ -408,7 +351,7 @@ impl<'a> Checker<'a> {
 
     fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
         self.current_name_span = span;
-        pod::workload(self, kind, name, span, body)
+        kinds::workload(self, kind, name, span, body)
     }
 
     /// A key newer than the target version is an error; beta on the target, a warning.

@@ -1,94 +1,22 @@
-//! Workloads: the pod (containers, volumes, placement) and the Job, CronJob and
-//! DaemonSet fields around it.
+//! The pod of every workload kind: containers, volumes and mounts, restart policy,
+//! placement and the pod's metadata. The kinds around it are in `kinds/`.
 
 use super::Checker;
 use super::eval::What;
 use super::fields::{Fields, Labeled, Value};
-use super::job::{self, JobContext};
 use super::names;
-use super::qos;
 use super::read;
-use super::{cron_job, placement, resources};
-use crate::ast::{self, Block, LabeledValue, WorkloadKind};
+use super::{placement, resources};
+use crate::ast::{self, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{self, Container, EnvVar, Mount, Pod, Resources, Volume};
+use crate::ir::{Container, EnvVar, Mount, Pod, Resources, Volume};
 use crate::schema::{self, Contexts};
 use crate::source::Span;
 
 /// The `mount` entries of one container: (is init container, index in its list, mounts).
 type ContainerMounts<'a> = (bool, usize, Vec<(&'a ast::Mount, Span)>);
 
-pub(super) fn workload<'a>(
-    ck: &mut Checker<'a>,
-    kind: WorkloadKind,
-    name: &str,
-    span: Span,
-    body: &'a Block,
-) -> Option<ir::Object> {
-    let (ctx, place, k8s_kind, max_len) = match kind {
-        WorkloadKind::Job => (schema::JOB, "a `job`", "Job", 63),
-        WorkloadKind::Cron => (schema::CRON, "a `cron`", "CronJob", 52),
-        WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", "DaemonSet", 253),
-    };
-    let mut f = Fields::from_block(ck, body, ctx, place);
-    let meta = ck.meta(&mut f, name, span, k8s_kind, max_len);
-    let (pod, restart) = pod(ck, &mut f, kind, name, span);
-    if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
-        qos::assertion(ck, pod, k, v);
-    }
-    let job_cx = JobContext {
-        name,
-        restart_policy: restart.0,
-        restart_span: restart.1,
-        with_suspend: kind == WorkloadKind::Job,
-    };
-    // Read every key before giving up on anything, so that `finish` sees what is left.
-    let object = match kind {
-        WorkloadKind::Job => {
-            let spec = job::job_spec(ck, &mut f, &job_cx);
-            meta.zip(pod).map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
-        }
-        WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
-        WorkloadKind::Daemon => {
-            let update = match f.take(&schema::UPDATE) {
-                Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
-                    let update = ck.update_strategy(e)?;
-                    rolling_update_progresses(ck, &update, e.span).then_some(update)
-                }),
-                None => Some(ir::UpdateStrategy::Default),
-            };
-            let min_ready_seconds = read::seconds(ck, &mut f, &schema::MIN_READY).map(|(s, _)| s as i32);
-            match (meta, pod, update) {
-                (Some(meta), Some(pod), Some(update)) => {
-                    Some(ir::Object::Daemon(ir::Daemon { meta, update, min_ready_seconds, pod }))
-                }
-                _ => None,
-            }
-        }
-    };
-    f.finish(ck);
-    object
-}
-
-/// A DaemonSet rolling update with `maxUnavailable` and `maxSurge` both 0 can never replace a pod.
-fn rolling_update_progresses(ck: &mut Checker, update: &ir::UpdateStrategy, span: Span) -> bool {
-    use ir::IntOrPercent::{Int, Percent};
-    let zero = |v: &Option<ir::IntOrPercent>| matches!(v, Some(Int(0))) || matches!(v, Some(Percent(p)) if p == "0%");
-    if let ir::UpdateStrategy::Rolling { max_unavailable, max_surge } = update
-        && zero(max_unavailable)
-        && (zero(max_surge) || max_surge.is_none())
-    {
-        ck.report(
-            Diagnostic::error(Code::RollingUpdateZero, span, "this rolling update can never replace a pod")
-                .label("`max-unavailable` 0 and no surge")
-                .help("allow one of them: `rolling(max-unavailable = 1)` or `rolling(max-unavailable = 0, max-surge = 1)`"),
-        );
-        return false;
-    }
-    true
-}
-
-fn pod<'a>(
+pub(super) fn pod<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
     kind: WorkloadKind,

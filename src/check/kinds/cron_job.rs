@@ -1,11 +1,11 @@
 //! A `cron`: the CronJob fields around a job template, the schedule and its time zone.
 
-use super::Checker;
-use super::eval::What;
-use super::fields::Fields;
-use super::job::{self, JobContext};
-use super::read;
 use crate::ast;
+use crate::check::Checker;
+use crate::check::eval::What;
+use crate::check::fields::Fields;
+use crate::check::job_spec::{self, JobContext};
+use crate::check::read;
 use crate::cron::{self, Schedule};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Pod};
@@ -85,7 +85,7 @@ pub(super) fn cron<'a>(
     let successful_jobs_history_limit = read::int32(ck, f, &schema::KEEP_SUCCEEDED);
     let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
     let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
-    let job = job::job_spec(ck, f, job_cx);
+    let job = job_spec::job_spec(ck, f, job_cx);
     if let Some((_, parsed, span)) = &schedule {
         runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
     }
