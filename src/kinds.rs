@@ -127,8 +127,10 @@ pub enum ApplyOrder {
 /// What a name of a kind must be, and how long it may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameRule {
-    /// A DNS-1123 label (≤ 63): Namespace, Service.
+    /// A DNS-1123 label (≤ 63, no dots): Namespace.
     DnsLabel,
+    /// A DNS-1035 label (a DNS-1123 label that starts with a letter): Service.
+    Dns1035Label,
     /// A DNS-1123 subdomain, but ≤ 63: the name becomes the `job-name` label of every pod.
     Job,
     /// A DNS-1123 subdomain, but ≤ 52: the controller appends an 11-character suffix for each Job.
@@ -140,14 +142,14 @@ pub enum NameRule {
 impl NameRule {
     pub const fn max_len(self) -> usize {
         match self {
-            NameRule::DnsLabel | NameRule::Job => 63,
+            NameRule::DnsLabel | NameRule::Dns1035Label | NameRule::Job => 63,
             NameRule::CronJob => 52,
             NameRule::DnsSubdomain => 253,
         }
     }
     /// Whether dots are allowed (a subdomain) or not (a label).
     pub const fn dots(self) -> bool {
-        !matches!(self, NameRule::DnsLabel)
+        !matches!(self, NameRule::DnsLabel | NameRule::Dns1035Label)
     }
 }
 
