@@ -13,6 +13,7 @@ mod names;
 mod placement;
 mod pod;
 mod qos;
+mod read;
 mod resources;
 pub mod value;
 
@@ -22,7 +23,7 @@ use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
 use crate::source::{FileId, SourceMap, Span};
-use crate::version::{self, KubeVersion};
+use crate::version::KubeVersion;
 use crate::{Loader, Options};
 pub use expand::{Expanded, Module, ParamInput};
 use std::collections::BTreeSet;
@@ -318,18 +319,15 @@ impl<'a> Checker<'a> {
         let mut keys = None;
         if let Some(body) = body {
             let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
-            if let Some((k, v)) = f.take("data").or_else(|| f.take("string-data")).or_else(|| f.take("stringData")) {
+            let inline = ["data", "string-data", "stringData"].into_iter().find_map(|word| f.take_unlisted(word));
+            if let Some((k, v)) = inline {
                 self.report(
                     Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
                         .label("secret data here would end up in Git")
                         .help("create the Secret outside pipec (kubectl, sealed-secrets, an external secret store) and declare only its keys: `keys = [\"password\"]`"),
                 );
             }
-            if let Some((k, v)) = f.take("keys")
-                && let Some(e) = self.expr_of(k, v)
-            {
-                keys = self.string_list(e, "`keys`");
-            }
+            keys = read::string_list(self, &mut f, &crate::schema::SECRET_KEYS).map(|(l, _)| l);
             f.finish(self);
         }
         names::check_object_name(self, name, span, "Secret", 253);
@@ -340,7 +338,7 @@ impl<'a> Checker<'a> {
         let mut f = fields::Fields::from_block(self, body, crate::schema::CONFIG, "a `config`");
         let meta = self.meta(&mut f, name, span, "ConfigMap", 253);
         let mut data = ir::StringMap::new();
-        if let Some((data_key, v)) = f.take("data")
+        if let Some((data_key, v)) = read::take(self, &mut f, &crate::schema::DATA)
             && let Some(entries) = self.map_entries(v, "`data`")
         {
             let data_span = data_key.span;
@@ -367,10 +365,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let immutable = match f.take("immutable") {
-            Some((k, v)) => self.expr_of(k, v).and_then(|e| self.bool(e, "`immutable`")),
-            None => None,
-        };
+        let immutable = read::boolean(self, &mut f, &crate::schema::IMMUTABLE).map(|(b, _)| b);
         f.finish(self);
         self.configs.insert(name.to_string(), ConfigInfo { keys: Some(data.keys().cloned().collect()) });
         Some(ir::Config { meta: meta?, data, immutable })
@@ -387,7 +382,7 @@ impl<'a> Checker<'a> {
     ) -> Option<ir::Meta> {
         let name_ok = names::check_object_name(self, name, span, kind, max_len);
         let mut labels = ir::StringMap::new();
-        if let Some((_, v)) = f.take("labels")
+        if let Some((_, v)) = f.take(&crate::schema::LABELS)
             && let Some(entries) = self.string_map(v, "`labels`")
         {
             let value_spans = label_value_spans(v);
@@ -398,15 +393,13 @@ impl<'a> Checker<'a> {
             }
         }
         let mut annotations = ir::StringMap::new();
-        if let Some((k, v)) = f.take("annotations")
-            && let Some(entries) = self.string_map(v, "`annotations`")
-        {
-            names::check_annotations(self, &entries, k.span.to(v.span()));
+        if let Some((entries, span)) = read::string_map(self, f, &crate::schema::ANNOTATIONS) {
+            names::check_annotations(self, &entries, span);
             for (k, value) in entries {
                 annotations.insert(k.text.clone(), value);
             }
         }
-        let raw = match f.take("raw") {
+        let raw = match f.take(&crate::schema::RAW) {
             Some((_, v)) => self.raw_patches(v),
             None => Vec::new(),
         };
@@ -419,8 +412,8 @@ impl<'a> Checker<'a> {
     }
 
     /// A key newer than the target version is an error; beta on the target, a warning.
-    pub(crate) fn gate(&mut self, key: &ast::Key) {
-        let Some(g) = version::gate(&key.text) else { return };
+    pub(crate) fn gate(&mut self, key: &ast::Key, row: &'static crate::schema::Key) {
+        let Some(g) = row.gate else { return };
         let target = self.kube;
         if target.minor < g.beta {
             let state = if target.minor >= g.alpha {
@@ -434,7 +427,7 @@ impl<'a> Checker<'a> {
                     key.span,
                     format!("`{}` needs Kubernetes 1.{}; the target is {target}", key.text, g.beta),
                 )
-                .label(format!("{} is {state}", g.field))
+                .label(format!("{} is {state}", row.field()))
                 .help(format!(
                     "an older API server drops the field silently: target a newer version with `--kube-version 1.{}`, or remove `{}`",
                     g.beta, key.text
@@ -443,7 +436,7 @@ impl<'a> Checker<'a> {
         } else if target.minor < g.ga {
             self.report(
                 Diagnostic::warning(Code::BetaField, key.span, format!("`{}` is beta in {target} (GA in 1.{})", key.text, g.ga))
-                    .label(format!("{} is beta here", g.field))
+                    .label(format!("{} is beta here", row.field()))
                     .help("beta features are on by default but a cluster can switch them off; check your cluster's feature gates"),
             );
         }
