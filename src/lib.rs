@@ -12,6 +12,7 @@ pub mod diag;
 pub mod emit;
 pub mod hash;
 pub mod ir;
+pub mod kinds;
 pub mod limits;
 pub mod lower;
 pub mod modules;
@@ -151,7 +152,7 @@ impl Compilation {
     pub fn objects(&self) -> Vec<K8sObject> {
         let mut out = Vec::new();
         let mut ignored = Vec::new(); // `raw` was checked by `compile`
-        self.each_object(|p, o| out.push(lower::lower_one(p, o, &mut ignored)));
+        self.each_object(|p, o| lower::lower_item(p, o, &mut ignored, |k| out.push(k)));
         out
     }
 
@@ -223,9 +224,10 @@ struct Writer {
 
 impl Writer {
     fn object(&mut self, program: &ir::Program, object: &ir::Object) {
-        let object = lower::lower_one(program, object, &mut self.diagnostics);
-        let (name, namespace) = (emit::file_name(&object), object.namespace().map(String::from));
-        self.written.push(name, namespace, |out| emit::write_object(&object, out));
+        lower::lower_item(program, object, &mut self.diagnostics, |object| {
+            let (name, namespace) = (emit::file_name(&object), object.namespace().map(String::from));
+            self.written.push(name, namespace, |out| emit::write_object(&object, out));
+        });
     }
 }
 
