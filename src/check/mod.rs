@@ -12,10 +12,13 @@ mod kinds;
 mod names;
 mod placement;
 mod pod;
+mod probes;
 mod qos;
 mod read;
 mod resources;
+mod security;
 pub mod value;
+mod volumes;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};

@@ -29,7 +29,10 @@ mod meta;
 mod placement;
 mod pod;
 mod policy;
+mod probes;
 mod resources;
+mod security;
+mod volumes;
 
 pub use config::*;
 pub use container::*;
@@ -40,7 +43,10 @@ pub use meta::*;
 pub use placement::*;
 pub use pod::*;
 pub use policy::*;
+pub use probes::*;
 pub use resources::*;
+pub use security::*;
+pub use volumes::*;
 
 /// Where a key may be written (a bit set).
 pub type Contexts = u64;
@@ -203,6 +209,9 @@ const AREAS: &[&[&Key]] = &[
     resources::KEYS,
     placement::KEYS,
     policy::KEYS,
+    security::KEYS,
+    probes::KEYS,
+    volumes::KEYS,
 ];
 
 /// Every row, area by area.
