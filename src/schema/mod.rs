@@ -43,9 +43,12 @@ pub use meta::*;
 pub use placement::*;
 pub use pod::*;
 pub use policy::*;
+#[allow(unused_imports)] // until the area has rows
 pub use probes::*;
 pub use resources::*;
+#[allow(unused_imports)] // until the area has rows
 pub use security::*;
+#[allow(unused_imports)] // until the area has rows
 pub use volumes::*;
 
 /// Where a key may be written (a bit set).
