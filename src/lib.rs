@@ -17,6 +17,7 @@ pub mod limits;
 pub mod lower;
 pub mod modules;
 pub mod qos;
+pub mod security;
 pub mod schedule;
 pub mod schema;
 pub mod source;

@@ -38,6 +38,9 @@ struct Cli {
     /// Print the QoS class of each workload (on stderr), and why it is not Guaranteed.
     #[arg(long, global = true)]
     explain_qos: bool,
+    /// Print the Pod Security Standards level of each workload (on stderr), and why it is not higher.
+    #[arg(long, global = true)]
+    explain_security: bool,
     /// Set a `param` of the program: `--set replicas=8` (repeatable; wins over --values).
     #[arg(long = "set", global = true, value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
@@ -173,7 +176,7 @@ fn run(cli: Cli) -> u8 {
     params.extend(cli.set.iter().map(|(n, v)| (n.clone(), ParamInput::Text(v.clone()))));
     // `build` writes YAML while checking goes on; reports that read the checked objects keep them.
     let output = match &cli.command {
-        Command::Build { .. } if cli.explain_qos => pipec::Output::Objects,
+        Command::Build { .. } if cli.explain_qos || cli.explain_security => pipec::Output::Objects,
         Command::Build { .. } => pipec::Output::Yaml,
         _ => pipec::Output::Objects,
     };
@@ -189,6 +192,9 @@ fn run(cli: Cli) -> u8 {
     printer.diagnostics(&compilation);
     if cli.explain_qos {
         print_qos(&compilation);
+    }
+    if cli.explain_security {
+        eprint!("{}", pipec::security::report(&compilation.programs));
     }
     if compilation.has_errors() {
         return 1;

@@ -49,6 +49,8 @@ pub struct Checker<'a> {
     origin: &'a [Label],
     /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
     expanding: Vec<Span>,
+    /// The program's `defaults { … }` (security area).
+    defaults: security::Defaults,
 }
 
 /// The program's `let`s: owned while the declarations are read, then shared with
@@ -123,6 +125,7 @@ pub fn check(
         limits: options.limits,
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
+        defaults: security::Defaults::default(),
     };
     let program = match sink {
         Some(sink) => ck.program(&expanded, &mut expander, sink),
@@ -194,6 +197,7 @@ impl<'a> Checker<'a> {
                     }
                     self.lets.insert(&name.node, (name.span, value));
                 }
+                ItemKind::Defaults(body) => security::defaults_item(self, body, item.span),
                 _ => {}
             }
         }
@@ -297,6 +301,7 @@ impl<'a> Checker<'a> {
             current_name_span: self.current_name_span,
             origin: self.origin,
             expanding: std::mem::take(&mut self.expanding),
+            defaults: self.defaults,
         };
         let result = check(&mut ck);
         self.diags = ck.diags;

@@ -184,6 +184,7 @@ pub(super) fn pod<'a>(
 
     // ---- each area reads its pod-level keys here (one call per area)
     // security area
+    super::security::pod(ck, f, &mut pod);
 
     // pod-spec area
 
@@ -361,6 +362,7 @@ fn container_fields<'a>(
 
     // ---- each area reads its container keys here, before any early return (one call per area)
     // security area
+    let security = super::security::container(ck, f);
 
     // probes area
 
@@ -383,6 +385,7 @@ fn container_fields<'a>(
         resources_span,
         // ---- areas' container fields
         // security area
+        security,
 
         // probes area
 
