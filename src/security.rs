@@ -224,7 +224,8 @@ fn restricted(pod: &Pod, out: &mut Vec<Finding>) {
     {
         push("Running as Non-root user", "the pod runs as user 0 (root)".into(), at(w, None));
     }
-    let pod_non_root = pod_run_as.and_then(|r| r.non_root.as_ref()).is_some_and(|w| w.value);
+    // Set either way on the pod: `true` covers the containers, `false` is a finding of its own.
+    let pod_non_root = pod_run_as.and_then(|r| r.non_root.as_ref()).is_some();
     let pod_seccomp = pod_run_as.and_then(|r| r.seccomp.as_ref()).map(|w| w.value.kind);
     for (i, c) in containers(pod) {
         let sc = c.security.as_ref();
@@ -423,7 +424,7 @@ mod tests {
         let mut pod = restricted_pod(vec![container("a", Some(hardened()))]);
         pod.security.as_mut().unwrap().run_as.seccomp =
             Some(Written::default(Profile { kind: "Unconfined", localhost: None }));
-        assert_eq!(rules(&pod), ["Seccomp", "Seccomp"]);
+        assert_eq!(rules(&pod), ["Seccomp"]);
     }
 
     #[test]

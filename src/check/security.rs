@@ -184,7 +184,7 @@ fn profile<'a>(
         (Some(k), None) if k.value == "Localhost" => {
             if let Some(s) = k.span {
                 ck.report(
-                    Diagnostic::error(Code::SecurityContext, s, format!("`{what} = localhost` needs `{}`", path_row.key))
+                    Diagnostic::error(Code::SecurityContext, s, format!("`{} = localhost` needs `{}`", kind_row.key, path_row.key))
                         .label("which profile?")
                         .help(format!("add `{} = \"…\"`: Kubernetes rejects a Localhost profile without one", path_row.key)),
                 );
@@ -194,14 +194,14 @@ fn profile<'a>(
         (kind, Some(_)) => {
             let s = path_span.unwrap_or(ck.current_name_span);
             ck.report(
-                Diagnostic::error(Code::SecurityContext, s, format!("`{}` goes with `{what} = localhost`", path_row.key))
+                Diagnostic::error(Code::SecurityContext, s, format!("`{}` goes with `{} = localhost`", path_row.key, kind_row.key))
                     .label(match &kind {
                         Some(_) => "the profile is not `localhost`",
                         None => "no profile type is given",
                     })
                     .help(format!(
-                        "write `{what} = localhost` to use this profile, or remove `{}` (Kubernetes rejects it with another type)",
-                        path_row.key
+                        "write `{} = localhost` to use this profile, or remove `{}` (Kubernetes rejects it with another type)",
+                        kind_row.key, path_row.key
                     )),
             );
             kind.map(|k| Written { value: Profile { kind: k.value, localhost: None }, span: k.span })
