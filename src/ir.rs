@@ -212,7 +212,6 @@ pub struct Pod {
     pub host_pid: Option<Written<bool>>,
     pub host_ipc: Option<Written<bool>>,
     pub automount_token: Option<Written<bool>>,
-
     // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
 
     // ---- volumes area: sidecars and volume sources
@@ -234,7 +233,6 @@ pub struct Container {
     pub mounts: Vec<Mount>,
     // ---- security area: the container's security context
     pub security: Option<SecurityContext>,
-
     // ---- probes area: ports, probes, lifecycle, termination message, env-from
 
     // ---- volumes area: mount propagation, sidecar restart policy

@@ -187,7 +187,11 @@ fn baseline(pod: &Pod, out: &mut Vec<Finding>) {
         if let Some(name) = key.strip_prefix("container.apparmor.security.beta.kubernetes.io/")
             && !(value.is_empty() || value == "runtime/default" || value.starts_with("localhost/"))
         {
-            push("AppArmor", format!("the annotation gives container `{name}` the AppArmor profile `{value}`"), At::Pod);
+            push(
+                "AppArmor",
+                format!("the annotation gives container `{name}` the AppArmor profile `{value}`"),
+                At::Pod,
+            );
         }
     }
     for (i, c) in containers(pod) {
@@ -233,7 +237,9 @@ fn restricted(pod: &Pod, out: &mut Vec<Finding>) {
         let name = &c.name;
         match sc.and_then(|s| s.allow_privilege_escalation.as_ref()) {
             Some(w) if !w.value => {}
-            Some(w) => push("Privilege Escalation", format!("container `{name}` allows privilege escalation"), at(w, Some(i))),
+            Some(w) => {
+                push("Privilege Escalation", format!("container `{name}` allows privilege escalation"), at(w, Some(i)))
+            }
             None => push(
                 "Privilege Escalation",
                 format!("container `{name}` does not set `allow-privilege-escalation = false`"),
@@ -241,9 +247,11 @@ fn restricted(pod: &Pod, out: &mut Vec<Finding>) {
             ),
         }
         match run_as.and_then(|r| r.non_root.as_ref()) {
-            Some(w) if !w.value => {
-                push("Running as Non-root", format!("container `{name}` says `run-as-non-root = false`"), at(w, Some(i)))
-            }
+            Some(w) if !w.value => push(
+                "Running as Non-root",
+                format!("container `{name}` says `run-as-non-root = false`"),
+                at(w, Some(i)),
+            ),
             Some(_) => {}
             None if pod_non_root => {}
             None => push(
@@ -409,7 +417,10 @@ mod tests {
         assert!(rules(&restricted_pod(vec![container("a", Some(privileged))])).contains(&"Privileged Containers"));
         let mut pod = restricted_pod(vec![container("a", Some(hardened()))]);
         pod.host_network = Some(Written::default(true));
-        pod.volumes.push(Volume { name: "logs".into(), source: VolumeSource::HostPath { path: "/var/log".into(), kind: None } });
+        pod.volumes.push(Volume {
+            name: "logs".into(),
+            source: VolumeSource::HostPath { path: "/var/log".into(), kind: None },
+        });
         assert_eq!(rules(&pod), ["Host Namespaces", "HostPath Volumes"]);
         assert_eq!(level_of(&findings(&pod)), Level::Privileged);
         let mut pod = restricted_pod(vec![container("a", Some(hardened()))]);

@@ -386,7 +386,6 @@ fn container_fields<'a>(
         // ---- areas' container fields
         // security area
         security,
-
         // probes area
 
         // volumes area

@@ -184,9 +184,16 @@ fn profile<'a>(
         (Some(k), None) if k.value == "Localhost" => {
             if let Some(s) = k.span {
                 ck.report(
-                    Diagnostic::error(Code::SecurityContext, s, format!("`{} = localhost` needs `{}`", kind_row.key, path_row.key))
-                        .label("which profile?")
-                        .help(format!("add `{} = \"…\"`: Kubernetes rejects a Localhost profile without one", path_row.key)),
+                    Diagnostic::error(
+                        Code::SecurityContext,
+                        s,
+                        format!("`{} = localhost` needs `{}`", kind_row.key, path_row.key),
+                    )
+                    .label("which profile?")
+                    .help(format!(
+                        "add `{} = \"…\"`: Kubernetes rejects a Localhost profile without one",
+                        path_row.key
+                    )),
                 );
             }
             None
@@ -239,7 +246,13 @@ fn apparmor<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, rows: &RunAsRows) -> O
 pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<SecurityContext> {
     let span = f.peek_span(&schema::SECURITY_CONTEXT);
     let (_, v) = read::take(ck, f, &schema::SECURITY_CONTEXT)?;
-    let mut b = read::block(ck, &schema::SECURITY_CONTEXT, v, "`security-context`", "security-context { run-as-non-root = true }")?;
+    let mut b = read::block(
+        ck,
+        &schema::SECURITY_CONTEXT,
+        v,
+        "`security-context`",
+        "security-context { run-as-non-root = true }",
+    )?;
     let mut sc = SecurityContext {
         run_as: run_as(ck, &mut b, &CONTAINER_ROWS),
         read_only_root: read::boolean(ck, &mut b, &schema::READ_ONLY_ROOT).map(|(v, _)| v),
@@ -253,10 +266,8 @@ pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<
             read::block(ck, &schema::CAPABILITIES_BLOCK, v, "`capabilities`", "capabilities { drop = [\"ALL\"] }")
     {
         sc.add = capability_list(ck, &mut caps, &schema::CAP_ADD).map(|w| w.value).unwrap_or_default();
-        sc.drop = capability_list(ck, &mut caps, &schema::CAP_DROP).map(|w| Written {
-            value: w.value.into_iter().map(|c| c.value).collect(),
-            span: w.span,
-        });
+        sc.drop = capability_list(ck, &mut caps, &schema::CAP_DROP)
+            .map(|w| Written { value: w.value.into_iter().map(|c| c.value).collect(), span: w.span });
         caps.finish(ck);
     }
     b.finish(ck);
@@ -266,10 +277,14 @@ pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<
         && let (Some(ps), Some(es)) = (p.span, e.span)
     {
         ck.report(
-            Diagnostic::error(Code::SecurityContext, es, "a privileged container cannot say `allow-privilege-escalation = false`")
-                .label("contradicts `privileged`")
-                .secondary(ps, "privileged: it has every privilege already")
-                .help("the API server rejects the pair: remove `allow-privilege-escalation`, or `privileged = true`"),
+            Diagnostic::error(
+                Code::SecurityContext,
+                es,
+                "a privileged container cannot say `allow-privilege-escalation = false`",
+            )
+            .label("contradicts `privileged`")
+            .secondary(ps, "privileged: it has every privilege already")
+            .help("the API server rejects the pair: remove `allow-privilege-escalation`, or `privileged = true`"),
         );
     }
     Some(sc)
@@ -292,7 +307,8 @@ fn capability_list<'a>(
             continue;
         }
         let bare = name.strip_prefix("CAP_").or(name.strip_prefix("cap_")).unwrap_or(&name).to_ascii_uppercase();
-        let d = Diagnostic::error(Code::UnknownCapability, item.span, format!("`{name}` is not a Linux capability name"));
+        let d =
+            Diagnostic::error(Code::UnknownCapability, item.span, format!("`{name}` is not a Linux capability name"));
         let d = if bare != name && (bare == "ALL" || CAPABILITIES.contains(&bare.as_str())) {
             d.label("Kubernetes' name has no `CAP_` and is upper case")
                 .help(format!("write \"{bare}\": the container runtime adds the `CAP_` prefix itself"))
@@ -334,8 +350,7 @@ pub(super) fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: &mut Pod) {
         if let Some(e) = read::expr(ck, &mut b, &schema::SUPPLEMENTAL_GROUPS)
             && let Some(items) = ck.list(e, "`supplemental-groups`")
         {
-            ps.supplemental_groups =
-                items.iter().filter_map(|i| ck.int(i, "a group id", 0, schema::I32_MAX)).collect();
+            ps.supplemental_groups = items.iter().filter_map(|i| ck.int(i, "a group id", 0, schema::I32_MAX)).collect();
         }
         if let Some((entries, _)) = read::string_map(ck, &mut b, &schema::SYSCTLS) {
             ps.sysctls = sysctls(ck, entries);
@@ -367,7 +382,7 @@ fn sysctls(ck: &mut Checker, entries: Vec<(&Key, String)>) -> Vec<Written<(Strin
         if let Some(first) = out.iter().find(|w| norm(&w.value.0) == norm(name)) {
             let mut d = Diagnostic::error(Code::InvalidSysctl, k.span, format!("sysctl `{name}` is set twice"))
                 .label("set again here")
-                .help("Kubernetes rejects a sysctl given twice: keep one value");
+                .help("a sysctl is set once: keep one value (`a/b` and `a.b` name the same sysctl)");
             if let Some(s) = first.span {
                 d = d.secondary(s, "first set here");
             }
@@ -540,7 +555,9 @@ fn fix(rule: &str, breaks: Level) -> &'static str {
         ("Host Ports", _) => "remove the host port: reach the pod through its own IP or a Service",
         ("AppArmor", _) => "use `apparmor = runtime-default` or `localhost`, not `unconfined`",
         ("Seccomp", Level::Baseline) => "use `seccomp = runtime-default` or `localhost`, not `unconfined`",
-        ("Seccomp", _) => "write `seccomp = runtime-default` in `pod-security-context`, or `defaults { pod-security = restricted }`",
+        ("Seccomp", _) => {
+            "write `seccomp = runtime-default` in `pod-security-context`, or `defaults { pod-security = restricted }`"
+        }
         ("Sysctls", _) => "set only safe sysctls (see `pipec explain P0433`)",
         ("Privilege Escalation", _) => {
             "write `allow-privilege-escalation = false` in the container's `security-context`, or `defaults { pod-security = restricted }`"

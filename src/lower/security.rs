@@ -9,11 +9,15 @@ fn value<T: Clone>(w: &Option<Written<T>>) -> Option<T> {
 }
 
 fn seccomp(p: &Option<Written<Profile>>) -> Option<core::SeccompProfile> {
-    p.as_ref().map(|w| core::SeccompProfile { type_: w.value.kind.to_string(), localhost_profile: w.value.localhost.clone() })
+    p.as_ref()
+        .map(|w| core::SeccompProfile { type_: w.value.kind.to_string(), localhost_profile: w.value.localhost.clone() })
 }
 
 fn apparmor(p: &Option<Written<Profile>>) -> Option<core::AppArmorProfile> {
-    p.as_ref().map(|w| core::AppArmorProfile { type_: w.value.kind.to_string(), localhost_profile: w.value.localhost.clone() })
+    p.as_ref().map(|w| core::AppArmorProfile {
+        type_: w.value.kind.to_string(),
+        localhost_profile: w.value.localhost.clone(),
+    })
 }
 
 pub(super) fn container(c: &ir::Container, out: &mut core::Container) {
