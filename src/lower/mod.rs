@@ -53,14 +53,6 @@ impl K8sObject {
     }
 }
 
-/// The objects of a program. The only diagnostics are about `raw` patches,
-/// which can only be checked against the real object.
-pub fn lower(program: &Program) -> (Vec<K8sObject>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let objects = program.objects.iter().map(|o| lower_one(program, o, &mut diags)).collect();
-    (objects, diags)
-}
-
 /// One object, with its `raw` patches applied.
 pub fn lower_one(program: &Program, o: &ir::Object, diags: &mut Vec<Diagnostic>) -> K8sObject {
     let object = lower_object(program, o);
@@ -396,8 +388,8 @@ mod tests {
                 pod: ir::Pod { restart_policy: "Always", labels: pod_labels, ..Default::default() },
             })],
         };
-        match lower(&program).0.pop() {
-            Some(K8sObject::DaemonSet(d)) => *d,
+        match lower_one(&program, &program.objects[0], &mut Vec::new()) {
+            K8sObject::DaemonSet(d) => *d,
             _ => unreachable!(),
         }
     }
