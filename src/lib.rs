@@ -23,6 +23,7 @@ pub mod driver;
 pub mod emit;
 pub mod hash;
 pub mod ir;
+pub mod kinds;
 pub mod limits;
 pub mod loader;
 pub mod lower;

@@ -88,7 +88,7 @@ impl<'a> Session<'a> {
     pub fn check(&mut self, file: FileId) -> (ir::Program, Vec<Diagnostic>) {
         let (program, mut diags) = self.check_with(file, None);
         for o in program.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
-            lower::lower_one(&program, o, &mut diags);
+            lower::lower_item(&program, o, &mut diags, drop);
         }
         sort(&mut diags);
         (program, diags)
@@ -102,8 +102,10 @@ impl<'a> Session<'a> {
         if diags.iter().any(Diagnostic::is_error) {
             return (Vec::new(), diags);
         }
-        let mut checked_above = Vec::new();
-        let objects = program.objects.iter().map(|o| lower::lower_one(&program, o, &mut checked_above)).collect();
+        let (mut objects, mut checked_above) = (Vec::new(), Vec::new());
+        for o in &program.objects {
+            lower::lower_item(&program, o, &mut checked_above, |k| objects.push(k));
+        }
         (objects, diags)
     }
 
@@ -169,7 +171,7 @@ mod tests {
         assert_eq!(program.objects.len(), 4);
         let (objects, diags) = session.objects(file);
         assert!(diags.is_empty());
-        let kinds: Vec<&str> = objects.iter().map(K8sObject::kind).collect();
+        let kinds: Vec<&str> = objects.iter().map(|o| o.kind().as_str()).collect();
         assert_eq!(kinds, ["ConfigMap", "Job", "CronJob", "DaemonSet"]);
         assert!(objects.iter().all(|o| o.namespace() == Some("batch")));
     }

@@ -4,26 +4,26 @@
 //! at the first).
 
 mod calls;
-mod cron_job;
 mod eval;
 pub mod expand;
 mod fields;
-mod job;
+mod job_spec;
+mod kinds;
 mod names;
 mod placement;
 mod pod;
 mod qos;
+mod read;
 mod resources;
 pub mod value;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
-use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
 use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
-use crate::version::{self, KubeVersion};
+use crate::version::KubeVersion;
 pub use expand::{Expanded, Module, ParamInput};
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
@@ -252,7 +252,7 @@ impl<'a> Checker<'a> {
             self.origin = &expanded[*index].origin;
             match &items[*index].kind {
                 ItemKind::Config { body: Some(body), .. } => {
-                    if let Some(c) = self.config(name, *span, body) {
+                    if let Some(c) = kinds::config_map::config(self, name, *span, body) {
                         configs.push((*index, ir::Object::Config(c)));
                     }
                 }
@@ -261,7 +261,7 @@ impl<'a> Checker<'a> {
                     names::check_object_name(self, name, *span, "ConfigMap", 253);
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
-                ItemKind::Secret { body, .. } => self.secret(name, *span, body.as_ref()),
+                ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
                 _ => {}
             }
         }
@@ -329,70 +329,8 @@ impl<'a> Checker<'a> {
         did_you_mean(word, names, String::new)
     }
 
-    fn secret(&mut self, name: &str, span: Span, body: Option<&'a ast::Block>) {
-        let mut keys = None;
-        if let Some(body) = body {
-            let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
-            if let Some((k, v)) = f.take("data").or_else(|| f.take("string-data")).or_else(|| f.take("stringData")) {
-                self.report(
-                    Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
-                        .label("secret data here would end up in Git")
-                        .help("create the Secret outside pipec (kubectl, sealed-secrets, an external secret store) and declare only its keys: `keys = [\"password\"]`"),
-                );
-            }
-            if let Some((k, v)) = f.take("keys")
-                && let Some(e) = self.expr_of(k, v)
-            {
-                keys = self.string_list(e, "`keys`");
-            }
-            f.finish(self);
-        }
-        names::check_object_name(self, name, span, "Secret", 253);
-        self.secrets.insert(name.to_string(), SecretInfo { span, keys });
-    }
-
-    fn config(&mut self, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
-        let mut f = fields::Fields::from_block(self, body, crate::schema::CONFIG, "a `config`");
-        let meta = self.meta(&mut f, name, span, "ConfigMap", 253);
-        let mut data = ir::StringMap::new();
-        if let Some((data_key, v)) = f.take("data")
-            && let Some(entries) = self.map_entries(v, "`data`")
-        {
-            let data_span = data_key.span;
-            for (key, value) in entries {
-                names::check_config_key(self, &key.text, key.span);
-                let text = match &value.kind {
-                    ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
-                    _ => self.text(value, What::Key(&key.text)),
-                };
-                if let Some(text) = text {
-                    data.insert(key.text.clone(), text);
-                }
-            }
-            let total: usize = data.iter().map(|(k, v)| k.len() + v.len()).sum();
-            if total > 1024 * 1024 {
-                self.report(
-                    Diagnostic::error(
-                        Code::TooBig,
-                        data_span,
-                        format!("the config holds {total} bytes; a ConfigMap may hold 1048576"),
-                    )
-                    .label("too large for a ConfigMap")
-                    .help("split the data into several configs, or ship large files in the image or a volume"),
-                );
-            }
-        }
-        let immutable = match f.take("immutable") {
-            Some((k, v)) => self.expr_of(k, v).and_then(|e| self.bool(e, "`immutable`")),
-            None => None,
-        };
-        f.finish(self);
-        self.configs.insert(name.to_string(), ConfigInfo { keys: Some(data.keys().cloned().collect()) });
-        Some(ir::Config { meta: meta?, data, immutable })
-    }
-
     /// `labels` and `annotations`, and the object name's rules.
-    fn meta(
+    pub(super) fn meta(
         &mut self,
         f: &mut fields::Fields<'a>,
         name: &str,
@@ -402,7 +340,7 @@ impl<'a> Checker<'a> {
     ) -> Option<ir::Meta> {
         let name_ok = names::check_object_name(self, name, span, kind, max_len);
         let mut labels = ir::StringMap::new();
-        if let Some((_, v)) = f.take("labels")
+        if let Some((_, v)) = f.take(&crate::schema::LABELS)
             && let Some(entries) = self.string_map(v, "`labels`")
         {
             let value_spans = label_value_spans(v);
@@ -413,15 +351,13 @@ impl<'a> Checker<'a> {
             }
         }
         let mut annotations = ir::StringMap::new();
-        if let Some((k, v)) = f.take("annotations")
-            && let Some(entries) = self.string_map(v, "`annotations`")
-        {
-            names::check_annotations(self, &entries, k.span.to(v.span()));
+        if let Some((entries, span)) = read::string_map(self, f, &crate::schema::ANNOTATIONS) {
+            names::check_annotations(self, &entries, span);
             for (k, value) in entries {
                 annotations.insert(k.text.clone(), value);
             }
         }
-        let raw = match f.take("raw") {
+        let raw = match f.take(&crate::schema::RAW) {
             Some((_, v)) => self.raw_patches(v),
             None => Vec::new(),
         };
@@ -430,12 +366,12 @@ impl<'a> Checker<'a> {
 
     fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
         self.current_name_span = span;
-        pod::workload(self, kind, name, span, body)
+        kinds::workload(self, kind, name, span, body)
     }
 
     /// A key newer than the target version is an error; beta on the target, a warning.
-    pub(crate) fn gate(&mut self, key: &ast::Key) {
-        let Some(g) = version::gate(&key.text) else { return };
+    pub(crate) fn gate(&mut self, key: &ast::Key, row: &'static crate::schema::Key) {
+        let Some(g) = row.gate else { return };
         let target = self.kube;
         if target.minor < g.beta {
             let state = if target.minor >= g.alpha {
@@ -449,7 +385,7 @@ impl<'a> Checker<'a> {
                     key.span,
                     format!("`{}` needs Kubernetes 1.{}; the target is {target}", key.text, g.beta),
                 )
-                .label(format!("{} is {state}", g.field))
+                .label(format!("{} is {state}", row.field()))
                 .help(format!(
                     "an older API server drops the field silently: target a newer version with `--kube-version 1.{}`, or remove `{}`",
                     g.beta, key.text
@@ -458,7 +394,7 @@ impl<'a> Checker<'a> {
         } else if target.minor < g.ga {
             self.report(
                 Diagnostic::warning(Code::BetaField, key.span, format!("`{}` is beta in {target} (GA in 1.{})", key.text, g.ga))
-                    .label(format!("{} is beta here", g.field))
+                    .label(format!("{} is beta here", row.field()))
                     .help("beta features are on by default but a cluster can switch them off; check your cluster's feature gates"),
             );
         }

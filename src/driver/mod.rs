@@ -82,7 +82,7 @@ impl Compilation {
     pub fn objects(&self) -> Vec<K8sObject> {
         let mut out = Vec::new();
         let mut ignored = Vec::new(); // `raw` was checked by `compile`
-        self.each_object(|p, o| out.push(lower::lower_one(p, o, &mut ignored)));
+        self.each_object(|p, o| lower::lower_item(p, o, &mut ignored, |k| out.push(k)));
         out
     }
 

@@ -54,9 +54,10 @@ pub(super) struct Writer {
 
 impl Writer {
     pub(super) fn object(&mut self, program: &ir::Program, object: &ir::Object) {
-        let object = lower::lower_one(program, object, &mut self.diagnostics);
-        let (name, namespace) = (emit::file_name(&object), object.namespace().map(String::from));
-        self.written.push(name, namespace, |out| emit::write_object(&object, out));
+        lower::lower_item(program, object, &mut self.diagnostics, |object| {
+            let (name, namespace) = (emit::file_name(&object), object.namespace().map(String::from));
+            self.written.push(name, namespace, |out| emit::write_object(&object, out));
+        });
     }
 }
 
