@@ -206,6 +206,11 @@ pub struct Pod {
     pub service_account: Option<String>,
     pub priority_class: Option<String>,
     pub termination_grace_seconds: Option<i64>,
+    // ---- security area: the pod's security context and what it implies
+
+    // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
+
+    // ---- volumes area: sidecars and volume sources
 }
 
 #[derive(Debug, Clone, Default)]
@@ -222,6 +227,11 @@ pub struct Container {
     pub env: Vec<EnvVar>,
     pub resources: Resources,
     pub mounts: Vec<Mount>,
+    // ---- security area: the container's security context
+
+    // ---- probes area: ports, probes, lifecycle, termination message, env-from
+
+    // ---- volumes area: mount propagation, sidecar restart policy
 }
 
 #[derive(Debug, Clone)]

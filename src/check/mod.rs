@@ -12,10 +12,13 @@ mod kinds;
 mod names;
 mod placement;
 mod pod;
+mod probes;
 mod qos;
 mod read;
 mod resources;
+mod security;
 pub mod value;
+mod volumes;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
@@ -258,7 +261,8 @@ impl<'a> Checker<'a> {
                 }
                 ItemKind::Config { body: None, .. } => {
                     // A reference: its keys are unknown, so `config(name, key)` cannot be checked.
-                    names::check_object_name(self, name, *span, "ConfigMap", 253);
+                    let rule = crate::kinds::Kind::ConfigMap.name_rule();
+                    names::check_object_name(self, name, *span, "ConfigMap", rule.max_len());
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
                 ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
@@ -335,10 +339,9 @@ impl<'a> Checker<'a> {
         f: &mut fields::Fields<'a>,
         name: &str,
         span: Span,
-        kind: &str,
-        max_len: usize,
+        kind: crate::kinds::Kind,
     ) -> Option<ir::Meta> {
-        let name_ok = names::check_object_name(self, name, span, kind, max_len);
+        let name_ok = names::check_object_name(self, name, span, kind.as_str(), kind.name_rule().max_len());
         let mut labels = ir::StringMap::new();
         if let Some((_, v)) = f.take(&crate::schema::LABELS)
             && let Some(entries) = self.string_map(v, "`labels`")

@@ -181,6 +181,14 @@ pub(super) fn pod<'a>(
     pod.service_account = read::string(ck, f, &schema::SERVICE_ACCOUNT).map(|(s, _)| s);
     pod.priority_class = read::string(ck, f, &schema::PRIORITY_CLASS).map(|(s, _)| s);
     pod.termination_grace_seconds = read::seconds(ck, f, &schema::GRACE_PERIOD).map(|(s, _)| s);
+
+    // ---- each area reads its pod-level keys here (one call per area)
+    // security area
+
+    // pod-spec area
+
+    // volumes area
+
     let restart = (pod.restart_policy, restart_span);
     (ok.then_some(pod), restart)
 }
@@ -350,6 +358,14 @@ fn container_fields<'a>(
         Some((_, v)) => resources::resources(ck, v),
         None => Some(Resources::default()),
     };
+
+    // ---- each area reads its container keys here, before any early return (one call per area)
+    // security area
+
+    // probes area
+
+    // volumes area
+
     let (image, image_span) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
     let _ = image_span;
@@ -365,6 +381,12 @@ fn container_fields<'a>(
         mounts: Vec::new(),
         span: Some(span),
         resources_span,
+        // ---- areas' container fields
+        // security area
+
+        // probes area
+
+        // volumes area
     })
 }
 

@@ -7,7 +7,10 @@
 mod kinds;
 mod meta;
 mod pod;
+mod probes;
 mod raw;
+mod security;
+mod volumes;
 
 pub use crate::kinds::K8sObject;
 pub use meta::{MANAGED_BY, NAME_LABEL, PROGRAM_LABEL};

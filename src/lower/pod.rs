@@ -18,7 +18,8 @@ pub(super) fn template_labels(
 }
 
 pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
-    core::PodTemplateSpec {
+    #[allow(unused_mut)] // the areas below fill in their fields
+    let mut template = core::PodTemplateSpec {
         metadata: (labels.is_some() || !pod.annotations.is_empty()).then(|| ObjectMeta {
             labels,
             annotations: (!pod.annotations.is_empty()).then(|| pod.annotations.clone()),
@@ -38,7 +39,15 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
             termination_grace_period_seconds: pod.termination_grace_seconds,
             ..Default::default()
         }),
-    }
+    };
+    // ---- each area lowers its pod-level fields here (one call per area)
+    // security area
+
+    // pod-spec area
+
+    // volumes area
+
+    template
 }
 
 fn container(c: &ir::Container) -> core::Container {
@@ -46,7 +55,8 @@ fn container(c: &ir::Container) -> core::Container {
         (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect())
     };
     let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
-    core::Container {
+    #[allow(unused_mut)] // the areas below fill in their fields
+    let mut out = core::Container {
         name: c.name.clone(),
         image: Some(c.image.clone()),
         image_pull_policy: Some(c.pull_policy.to_string()),
@@ -72,7 +82,15 @@ fn container(c: &ir::Container) -> core::Container {
                 .collect()
         }),
         ..Default::default()
-    }
+    };
+    // ---- each area lowers its container fields here (one call per area)
+    // security area
+
+    // probes area
+
+    // volumes area
+
+    out
 }
 
 fn env_var(e: &ir::EnvVar) -> core::EnvVar {

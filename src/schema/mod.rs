@@ -29,7 +29,10 @@ mod meta;
 mod placement;
 mod pod;
 mod policy;
+mod probes;
 mod resources;
+mod security;
+mod volumes;
 
 pub use config::*;
 pub use container::*;
@@ -40,7 +43,13 @@ pub use meta::*;
 pub use placement::*;
 pub use pod::*;
 pub use policy::*;
+#[allow(unused_imports)] // until the area has rows
+pub use probes::*;
 pub use resources::*;
+#[allow(unused_imports)] // until the area has rows
+pub use security::*;
+#[allow(unused_imports)] // until the area has rows
+pub use volumes::*;
 
 /// Where a key may be written (a bit set).
 pub type Contexts = u64;
@@ -203,6 +212,9 @@ const AREAS: &[&[&Key]] = &[
     resources::KEYS,
     placement::KEYS,
     policy::KEYS,
+    security::KEYS,
+    probes::KEYS,
+    volumes::KEYS,
 ];
 
 /// Every row, area by area.

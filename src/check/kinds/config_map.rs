@@ -31,7 +31,7 @@ pub(crate) fn secret<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: Opt
 
 pub(crate) fn config<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
     let mut f = Fields::from_block(ck, body, schema::CONFIG, "a `config`");
-    let meta = ck.meta(&mut f, name, span, "ConfigMap", 253);
+    let meta = ck.meta(&mut f, name, span, crate::kinds::Kind::ConfigMap);
     let mut data = ir::StringMap::new();
     if let Some((data_key, v)) = read::take(ck, &mut f, &schema::DATA)
         && let Some(entries) = ck.map_entries(v, "`data`")

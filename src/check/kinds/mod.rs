@@ -13,6 +13,7 @@ use super::job_spec::JobContext;
 use super::{pod, qos};
 use crate::ast::{Block, WorkloadKind};
 use crate::ir;
+use crate::kinds::Kind;
 use crate::schema;
 use crate::source::Span;
 
@@ -23,13 +24,13 @@ pub(super) fn workload<'a>(
     span: Span,
     body: &'a Block,
 ) -> Option<ir::Object> {
-    let (ctx, place, k8s_kind, max_len) = match kind {
-        WorkloadKind::Job => (schema::JOB, "a `job`", "Job", 63),
-        WorkloadKind::Cron => (schema::CRON, "a `cron`", "CronJob", 52),
-        WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", "DaemonSet", 253),
+    let (ctx, place, k8s_kind) = match kind {
+        WorkloadKind::Job => (schema::JOB, "a `job`", Kind::Job),
+        WorkloadKind::Cron => (schema::CRON, "a `cron`", Kind::CronJob),
+        WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", Kind::DaemonSet),
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
-    let meta = ck.meta(&mut f, name, span, k8s_kind, max_len);
+    let meta = ck.meta(&mut f, name, span, k8s_kind);
     let (pod, restart) = pod::pod(ck, &mut f, kind, name, span);
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);
