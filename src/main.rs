@@ -134,13 +134,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> u8 {
     match &cli.command {
         Command::Explain { code } => explain(code),
-        Command::Check { files } => match compile(&cli, files, Output::Objects) {
-            Ok(_) => 0,
-            Err(code) => code,
-        },
+        Command::Check { files } => check(&cli, files),
         Command::Build { files, output } => build(&cli, files, output.as_deref()),
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
     }
+}
+
+/// `pipec check`: the diagnostics only.
+fn check(cli: &Cli, files: &[PathBuf]) -> u8 {
+    compile(cli, files, Output::Objects).map_or_else(|code| code, |_| 0)
 }
 
 /// `pipec build`: the YAML on stdout, or one file per object in `dir`.
