@@ -24,9 +24,9 @@ use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
+use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::KubeVersion;
-use crate::{Loader, Options};
 pub use expand::{Expanded, Module, ParamInput};
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
@@ -95,19 +95,34 @@ struct SecretInfo {
 /// its program (name and namespace; `objects` is empty).
 pub type Sink<'s> = &'s mut (dyn FnMut(&ir::Program, ir::Object) + 's);
 
+/// What checking needs besides the program itself.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Fields newer than this are errors; beta ones warnings.
+    pub kube_version: KubeVersion,
+    /// Values for the program's `param`s (`--set name=value`, `--values FILE`), in order: later wins.
+    pub params: Vec<(String, ParamInput)>,
+    /// How much input to accept (`--limit NAME=VALUE`).
+    pub limits: crate::limits::Limits,
+}
+
+/// One program to check: its file and tree, the modules it imports (already
+/// loaded), and how `file("…")` is read.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub sources: &'a SourceMap,
+    pub file: FileId,
+    pub ast: &'a File,
+    pub modules: &'a [Module<'a>],
+    pub loader: &'a dyn Loader,
+}
+
 /// Checks one program file. Returns the program (possibly partial when there
 /// were errors) and every diagnostic. With a `sink`, each object goes to it
 /// instead of into the program, so that a large program's objects need not all
 /// be held at once.
-pub fn check(
-    sources: &SourceMap,
-    file: FileId,
-    ast: &File,
-    modules: &[Module],
-    loader: &dyn Loader,
-    options: &Options,
-    sink: Option<Sink>,
-) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::Program, Vec<Diagnostic>) {
+    let Input { sources, file, ast, modules, loader } = input;
     let mut expander = expand::Expander::new(ast, modules, &options.limits);
     let expanded = expander.expand(ast, &options.params);
     let mut ck = Checker {
@@ -466,7 +481,9 @@ fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Loader, compile, ir};
+    use super::{CheckOptions, Input};
+    use crate::loader::Loader;
+    use crate::{driver::Options, driver::compile, ir};
 
     struct NoFiles;
     impl Loader for NoFiles {
@@ -480,7 +497,8 @@ mod tests {
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("t.pipe", src);
         let (ast, mut diags) = crate::syntax::parse(id, src);
-        let (program, check_diags) = super::check(&sources, id, &ast, &[], &NoFiles, &crate::Options::default(), None);
+        let input = Input { sources: &sources, file: id, ast: &ast, modules: &[], loader: &NoFiles };
+        let (program, check_diags) = super::check(input, &CheckOptions::default(), None);
         diags.extend(check_diags);
         if !diags.is_empty() {
             return Err(diags.iter().map(|d| d.code.as_str()).collect());
@@ -527,14 +545,14 @@ mod tests {
         let c = compile(
             vec![("a.pipe".into(), "job a { image = \"x\" }\njob b { imag = \"x\" }".into())],
             &NoFiles,
-            &crate::Options::default(),
+            &Options::default(),
         );
         assert!(c.has_errors());
         assert!(c.objects().is_empty());
         let c = compile(
             vec![("a.pipe".into(), "config c { data = { k: file(\"hello.txt\") } }".into())],
             &NoFiles,
-            &crate::Options::default(),
+            &Options::default(),
         );
         assert!(!c.has_errors());
         assert_eq!(c.objects().len(), 1);
