@@ -49,8 +49,8 @@ pub(super) fn job_spec<'a>(
     let max_failed = read::int(ck, f, &schema::MAX_FAILED_INDEXES);
     let pod_replacement = read::choice(ck, f, &schema::POD_REPLACEMENT).map(|(p, _)| p);
     let managed_by = read::string(ck, f, &schema::MANAGED_BY).map(|(s, _)| s);
-    let failure_policy =
-        read::take(ck, f, &schema::FAILURE_POLICY).and_then(|(k, v)| failure_policy(ck, k, v, cx, per_index.is_some(), pod));
+    let failure_policy = read::take(ck, f, &schema::FAILURE_POLICY)
+        .and_then(|(k, v)| failure_policy(ck, k, v, cx, per_index.is_some(), pod));
     let success_policy = read::take(ck, f, &schema::SUCCESS_POLICY).and_then(|(k, v)| {
         if !indexed {
             indexed_only(ck, k.span.to(v.span()), "success-policy");
