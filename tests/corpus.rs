@@ -27,7 +27,7 @@ use std::path::Path;
 
 /// The share of workload objects (Jobs, CronJobs, DaemonSets) of the corpus that pipec builds
 /// equal to the original without `raw`: what is true today, rounded down. Issue 11 asks 0.90.
-const MIN_EQUAL_WITHOUT_RAW: f64 = 0.0;
+const MIN_EQUAL_WITHOUT_RAW: f64 = 0.25;
 
 /// pipec's labels on every object it emits, removed before comparing (normalisation (a)).
 const PIPEC_LABELS: [&str; 2] = ["app.kubernetes.io/managed-by", "pipec.dev/program"];
@@ -79,7 +79,9 @@ fn corpus_programs_build_their_originals() {
         println!("{:<40} {:<55} {result}", r.dir, r.object);
         let listed = pending.contains(&(r.dir.clone(), r.object.clone()));
         match (&r.outcome, listed) {
-            (Outcome::Equal, true) => failures.push(format!("{} {}: EQUAL now, remove it from PENDING.md", r.dir, r.object)),
+            (Outcome::Equal, true) => {
+                failures.push(format!("{} {}: EQUAL now, remove it from PENDING.md", r.dir, r.object))
+            }
             (Outcome::Equal, false) | (_, true) => {}
             (_, false) => failures.push(format!("{} {}: {result}", r.dir, r.object)),
         }
@@ -123,7 +125,12 @@ fn compare_dir(root: &Path, dir: &Path) -> Vec<Row> {
     let mut uses_raw = BTreeMap::new();
     for p in &c.programs {
         for o in &p.objects {
-            uses_raw.insert(format!("{}/{}", o.kind(), o.meta().name), !o.meta().raw.is_empty());
+            let generate_name = o.meta().raw.iter().find(|r| r.path == "metadata.generateName");
+            let name = match generate_name.and_then(|r| r.value.as_str()) {
+                Some(prefix) => prefix.to_string(),
+                None => o.meta().name.clone(),
+            };
+            uses_raw.insert(format!("{}/{name}", o.kind()), !o.meta().raw.is_empty());
         }
     }
 
@@ -139,6 +146,11 @@ fn compare_dir(root: &Path, dir: &Path) -> Vec<Row> {
         .expect("k8s-openapi objects serialise");
         built.insert(key(&value), value);
     }
+    assert_eq!(
+        uses_raw.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>(),
+        "{rel}: the checked program and the built objects name different objects"
+    );
 
     let original_path = dir.join("original.yaml");
     let original_text = std::fs::read_to_string(&original_path).unwrap_or_else(|e| panic!("{name}/original.yaml: {e}"));
@@ -162,15 +174,23 @@ fn compare_dir(root: &Path, dir: &Path) -> Vec<Row> {
     }
     for object in built.keys().filter(|k| !originals.contains_key(*k)) {
         let raw = uses_raw.get(object).copied().unwrap_or(false);
-        rows.push(Row { dir: name.clone(), object: object.clone(), workload: false, raw, outcome: Outcome::Missing("from the original") });
+        rows.push(Row {
+            dir: name.clone(),
+            object: object.clone(),
+            workload: false,
+            raw,
+            outcome: Outcome::Missing("from the original"),
+        });
     }
     rows
 }
 
-/// `Kind/name` of an object.
+/// `Kind/name` of an object; an object named by the API server (`generateName: job-`, no
+/// `name`) is matched by that prefix, on both sides.
 fn key(object: &Value) -> String {
     let kind = object["kind"].as_str().unwrap_or("?");
-    let name = object["metadata"]["name"].as_str().unwrap_or("?");
+    let metadata = &object["metadata"];
+    let name = metadata["generateName"].as_str().or(metadata["name"].as_str()).unwrap_or("?");
     format!("{kind}/{name}")
 }
 
@@ -242,9 +262,10 @@ fn apply_defaults(object: &mut Value) {
 fn everywhere(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            // An empty list is what the API server never returns: every list field of these
-            // kinds is `omitempty`, so `env: []` is stored and read back as no `env`.
-            m.retain(|_, x| !matches!(x, Value::Array(a) if a.is_empty()));
+            // An empty list and a null are what the API server never returns: every list field of
+            // these kinds is `omitempty`, and null is no value, so `env: []` and a bare
+            // `securityContext:` are stored and read back as absent.
+            m.retain(|_, x| !x.is_null() && !matches!(x, Value::Array(a) if a.is_empty()));
             // ObjectFieldSelector.apiVersion (env `fieldRef`, downward API items) defaults to "v1".
             if let Some(field_ref) = m.get_mut("fieldRef") {
                 set_default(field_ref, "apiVersion", Value::from("v1"));
@@ -290,12 +311,66 @@ fn container_defaults(c: &mut Value) {
     for part in ["requests", "limits"] {
         if let Some(Value::Object(quantities)) = c.pointer_mut(&format!("/resources/{part}")) {
             for q in quantities.values_mut() {
-                if let Value::Number(n) = q {
-                    *q = Value::from(n.to_string());
+                let text = match q {
+                    Value::Number(n) => n.to_string(),
+                    Value::String(s) => s.clone(),
+                    _ => continue,
+                };
+                if let Some(canonical) = canonical_quantity(&text) {
+                    *q = Value::from(canonical);
                 }
             }
         }
     }
+}
+
+/// A resource quantity as the API server stores it: one value, one spelling (`1000m` and `1`,
+/// `1024Mi` and `1Gi` are the same). Spelled here as a whole number of units, of thousandths
+/// (`m`) or of billionths (`n`), whichever is exact: a test's canonical form, not Kubernetes'
+/// own (which picks a suffix), but equal exactly when the quantities are. `None` for text that
+/// is no quantity (left as it is, so that it differs).
+fn canonical_quantity(text: &str) -> Option<String> {
+    const SUFFIXES: [(&str, i128, i128); 14] = [
+        ("Ki", 1 << 10, 1),
+        ("Mi", 1 << 20, 1),
+        ("Gi", 1 << 30, 1),
+        ("Ti", 1 << 40, 1),
+        ("Pi", 1 << 50, 1),
+        ("Ei", 1 << 60, 1),
+        ("n", 1, 1_000_000_000),
+        ("u", 1, 1_000_000),
+        ("m", 1, 1_000),
+        ("k", 1_000, 1),
+        ("M", 1_000_000, 1),
+        ("G", 1_000_000_000, 1),
+        ("T", 1_000_000_000_000, 1),
+        ("P", 1_000_000_000_000_000, 1),
+    ];
+    let (number, multiply, divide) = SUFFIXES
+        .iter()
+        .find_map(|(s, m, d)| text.strip_suffix(s).map(|n| (n, *m, *d)))
+        .or_else(|| text.strip_suffix('E').filter(|n| !n.is_empty()).map(|n| (n, 1_000_000_000_000_000_000, 1)))
+        .unwrap_or((text, 1, 1));
+    let (mantissa, exponent) = match number.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<u32>().ok()?),
+        None => (number, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty() && fraction.is_empty() || !(whole.chars().chain(fraction.chars())).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // The value in billionths: digits × 10^exponent × multiply / divide × 10^9 / 10^fraction.
+    let digits: i128 = format!("{whole}{fraction}").parse().ok()?;
+    let nano = digits
+        .checked_mul(10i128.checked_pow(exponent)?)?
+        .checked_mul(multiply)?
+        .checked_mul(1_000_000_000 / divide)?
+        / 10i128.checked_pow(u32::try_from(fraction.len()).ok()?)?;
+    Some(match nano {
+        n if n % 1_000_000_000 == 0 => format!("{}", n / 1_000_000_000),
+        n if n % 1_000_000 == 0 => format!("{}m", n / 1_000_000),
+        n => format!("{n}n"),
+    })
 }
 
 /// The first path where `a` (pipec) and `b` (the original) differ, with both values.
@@ -338,4 +413,17 @@ fn pending(text: &str) -> Vec<(String, String)> {
             Some((words.next()?.to_string(), words.next()?.to_string()))
         })
         .collect()
+}
+
+#[test]
+fn quantities_compare_by_value() {
+    let same = |a: &str, b: &str| canonical_quantity(a) == canonical_quantity(b);
+    assert!(same("1000m", "1") && same("1024Mi", "1Gi") && same("0.5", "500m") && same("1e3", "1k"));
+    assert!(same("1.5Gi", "1536Mi") && same("2E", "2000P"));
+    assert!(!same("100m", "1") && !same("1G", "1Gi") && !same("1M", "1m"));
+    assert_eq!(canonical_quantity("200Mi").as_deref(), Some("209715200"));
+    assert_eq!(canonical_quantity("10m").as_deref(), Some("10m"));
+    assert_eq!(canonical_quantity("1n").as_deref(), Some("1n"));
+    assert_eq!(canonical_quantity("lots"), None);
+    assert_eq!(canonical_quantity(""), None);
 }
