@@ -1,27 +1,32 @@
 //! The real-world corpus (issue 11): public manifests in `tests/corpus/<dir>/original.yaml`,
-//! each rewritten as `program.pipe`, compared as data object by object (matched by kind and
-//! name). Sources and licences: `tests/corpus/SOURCES.md`.
+//! each rewritten as `program.pipe`, compared as data object by object, matched by kind and
+//! name (by `generateName` for an object that has one). Sources and licences:
+//! `tests/corpus/SOURCES.md`.
 //!
 //! Both sides become `serde_json::Value`s: pipec's objects through their k8s-openapi types,
 //! the originals read with serde_norway. Before comparing, and nothing else:
 //!
 //! - (a) pipec's own labels `app.kubernetes.io/managed-by` and `pipec.dev/program` are removed
-//!   from pipec's side (from every `metadata.labels`; a label map or metadata left empty by
-//!   that is removed too).
-//! - (b) fields the API server defaults are filled with Kubernetes' default on both sides where
-//!   absent ([`apply_defaults`], each default named there); quantities written as YAML numbers
-//!   (`cpu: 1`) are read as the string Kubernetes stores (`"1"`) — a number is not a quantity
-//!   in the API's JSON.
+//!   from pipec's side (from the object's, the pod template's and the job template's
+//!   `metadata.labels`; a label map or a template `metadata` left empty by that goes too).
+//! - (b) what the API server fills in or drops, on both sides ([`apply_defaults`]): a pod's
+//!   `restartPolicy` (Always), a container's `imagePullPolicy` (from the image's tag), a
+//!   `fieldRef`'s `apiVersion` (v1) where absent; an empty list or a null is absent (every list
+//!   field is `omitempty`); resource quantities compare by value (`1000m` = `1`, `1024Mi` =
+//!   `1Gi`, `cpu: 1` = `"1"`), as the API server stores one canonical spelling — the corpus
+//!   needs it (Falco writes `1000m`, Kueue `cpu: 1`).
 //! - (c) the namespace of an original object is dropped when pipec's object has none (the
 //!   program names no namespace; kubectl's current one applies to both).
 //!
-//! Every object must be EQUAL (with or without `raw`) unless `tests/corpus/PENDING.md` lists
-//! it with what pipec cannot express; a listed object that has become EQUAL fails the test too,
-//! so the list stays true. The share of workload objects EQUAL without `raw` must reach
-//! [`MIN_EQUAL_WITHOUT_RAW`]; `tests/corpus/NEEDS.md` ranks what the rest need.
+//! Lists are compared in order. Every object must be EQUAL (with or without `raw`) unless
+//! `tests/corpus/PENDING.md` lists it with what pipec cannot express; a listed object that has
+//! become EQUAL fails the test too, so the list stays true. An object "uses raw" when the checked
+//! program has a `raw` patch for it (`ir::Meta::raw`). The share of workload objects EQUAL
+//! without `raw` must reach [`MIN_EQUAL_WITHOUT_RAW`]; `tests/corpus/NEEDS.md` ranks what the
+//! rest need. No network: everything is read from the repository.
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -247,8 +252,8 @@ fn pod_template(object: &mut Value) -> Option<&mut Value> {
     object.pointer_mut(pointer)
 }
 
-/// Normalisation (b): what the API server fills in when a field is absent, only the fields the
-/// corpus needs, each with Kubernetes' default. Applied to both sides.
+/// Normalisation (b): what the API server fills in when a field is absent (only the fields the
+/// corpus needs, each with Kubernetes' default) and what it drops. Applied to both sides.
 fn apply_defaults(object: &mut Value) {
     everywhere(object);
     if let Some(template) = pod_template(object)
