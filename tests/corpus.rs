@@ -6,8 +6,8 @@
 //! Both sides become `serde_json::Value`s: pipec's objects through their k8s-openapi types,
 //! the originals read with serde_norway. Before comparing, and nothing else:
 //!
-//! - (a) pipec's own labels `app.kubernetes.io/managed-by` and `pipec.dev/program` are removed
-//!   from pipec's side (from the object's, the pod template's and the job template's
+//! - (a) pipec's own labels `app.kubernetes.io/managed-by: pipec` and `pipec.dev/program` are removed
+//!   from pipec's side (a program built with `# build: --managed-by NAME` keeps `NAME`) (from the object's, the pod template's and the job template's
 //!   `metadata.labels`; a label map or a template `metadata` left empty by that goes too).
 //! - (b) what the API server fills in or drops, on both sides ([`apply_defaults`]): a pod's
 //!   `restartPolicy` (Always), a container's `imagePullPolicy` (from the image's tag), a
@@ -117,7 +117,11 @@ fn compare_dir(root: &Path, dir: &Path) -> Vec<Row> {
     let program = dir.join("program.pipe");
     let rel = program.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(&program).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader, &pipec::Options::default());
+    // `# build: --managed-by NAME`: the program is built as `pipec build --managed-by NAME`
+    // would (a rendered Helm chart's objects say `managed-by: Helm`).
+    let managed_by = text.lines().find_map(|l| l.strip_prefix("# build: --managed-by ")).map(|n| n.trim().to_string());
+    let options = pipec::Options { managed_by, ..Default::default() };
+    let c = pipec::compile(vec![(rel.clone(), text)], &pipec::FsLoader, &options);
     let errors: Vec<_> = c
         .diagnostics
         .iter()
@@ -223,7 +227,10 @@ fn strip_pipec_labels(object: &mut Value) {
         let Some(Value::Object(metadata)) = holder.get_mut("metadata") else { return };
         if let Some(Value::Object(labels)) = metadata.get_mut("labels") {
             for label in PIPEC_LABELS {
-                labels.remove(label);
+                // `managed-by` stays when it names another tool (`--managed-by`): then it is data.
+                if label != PIPEC_LABELS[0] || labels.get(label).is_some_and(|v| v == "pipec") {
+                    labels.remove(label);
+                }
             }
             if labels.is_empty() {
                 metadata.remove("labels");

@@ -222,6 +222,27 @@ pub fn check_annotations(ck: &mut Checker, entries: &[(&crate::ast::Key, String)
     ok
 }
 
+/// The labels pipec sets on every object itself, and why: a user's value would be
+/// replaced, so writing one is an error rather than silently lost.
+pub(super) fn label_not_owned(ck: &mut Checker, key: &str, span: Span) -> bool {
+    let why = if key == crate::lower::MANAGED_BY.0 {
+        "pipec sets `app.kubernetes.io/managed-by: pipec` on every object, so that a cluster shows who owns it \
+         (and `pipec apply --prune` only ever touches its own objects); to hand the objects to another tool, build \
+         with `--managed-by NAME` (e.g. `--managed-by Helm`) and remove this label"
+    } else if key == crate::lower::PROGRAM_LABEL {
+        "pipec sets `pipec.dev/program` to the program's file name on every object: it is how the objects of one \
+         program are found again (prune, diff); remove this label, or rename the file to change the value"
+    } else {
+        return true;
+    };
+    ck.report(
+        Diagnostic::error(Code::OwnedLabel, span, format!("`{key}` is a label pipec sets itself"))
+            .label("would be replaced")
+            .help(why),
+    );
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,25 +264,4 @@ mod tests {
         assert!(!is_dns_label("a.b"));
         assert_eq!(suggest("My_Job", false), "my-job");
     }
-}
-
-/// The labels pipec sets on every object itself, and why: a user's value would be
-/// replaced, so writing one is an error rather than silently lost.
-pub(super) fn label_not_owned(ck: &mut Checker, key: &str, span: Span) -> bool {
-    let why = if key == crate::lower::MANAGED_BY.0 {
-        "pipec sets `app.kubernetes.io/managed-by: pipec` on every object, so that a cluster shows who owns it \
-         (and `pipec apply --prune` only ever touches its own objects); to hand the objects to another tool, build \
-         with `--managed-by NAME` (e.g. `--managed-by Helm`) and remove this label"
-    } else if key == crate::lower::PROGRAM_LABEL {
-        "pipec sets `pipec.dev/program` to the program's file name on every object: it is how the objects of one \
-         program are found again (prune, diff); remove this label, or rename the file to change the value"
-    } else {
-        return true;
-    };
-    ck.report(
-        Diagnostic::error(Code::OwnedLabel, span, format!("`{key}` is a label pipec sets itself"))
-            .label("would be replaced")
-            .help(why),
-    );
-    false
 }
