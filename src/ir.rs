@@ -16,6 +16,8 @@ pub struct Program {
     /// Value of the `app.kubernetes.io/managed-by` label: `pipec`, or the tool named
     /// with `--managed-by` that takes the objects over.
     pub manager: String,
+    /// The Kubernetes version the objects are for (the re-check of `raw` patches reads it).
+    pub kube_version: crate::version::KubeVersion,
     /// In source order (empty when the objects went to a [`crate::check::Sink`]).
     pub objects: Vec<Object>,
     /// Every object's kind and name, in source order, also when the objects themselves were not kept.
@@ -29,6 +31,7 @@ impl Program {
             name: self.name.clone(),
             namespace: self.namespace.clone(),
             manager: self.manager.clone(),
+            kube_version: self.kube_version,
             objects: Vec::new(),
             keys: Vec::new(),
         }

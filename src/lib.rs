@@ -28,6 +28,7 @@ pub mod limits;
 pub mod loader;
 pub mod lower;
 pub mod modules;
+pub mod naming;
 pub mod qos;
 pub mod schedule;
 pub mod schema;

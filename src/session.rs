@@ -119,6 +119,7 @@ impl<'a> Session<'a> {
                 name: String::new(),
                 namespace: None,
                 manager: String::new(),
+                kube_version: Default::default(),
                 objects: Vec::new(),
                 keys: Vec::new(),
             };

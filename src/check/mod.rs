@@ -177,7 +177,14 @@ impl<'a> Checker<'a> {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
         let manager = self.managed_by.unwrap_or(crate::lower::MANAGED_BY.1).to_string();
-        let mut program = ir::Program { name, namespace: None, manager, objects: Vec::new(), keys: Vec::new() };
+        let mut program = ir::Program {
+            name,
+            namespace: None,
+            manager,
+            kube_version: self.kube,
+            objects: Vec::new(),
+            keys: Vec::new(),
+        };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;

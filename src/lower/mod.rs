@@ -9,6 +9,7 @@ mod meta;
 mod pod;
 mod probes;
 mod raw;
+mod raw_rules;
 mod security;
 mod volumes;
 
@@ -71,7 +72,7 @@ impl Out<'_> {
             object.metadata_mut().namespace = None;
         }
         if !raw.is_empty() {
-            object = raw::apply(object, raw, self.diags);
+            object = raw::apply(object, raw, self.program, self.diags);
         }
         (self.each)(object);
     }

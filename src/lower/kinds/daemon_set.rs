@@ -65,6 +65,7 @@ mod tests {
             name: "p".into(),
             namespace: None,
             manager: "pipec".into(),
+            kube_version: Default::default(),
             keys: Vec::new(),
             objects: vec![ir::Object::Daemon(ir::Daemon {
                 meta,
