@@ -368,11 +368,19 @@ fn plain_ok(b: &[u8]) -> bool {
 }
 
 /// Conservative superset of YAML 1.1/1.2 ints, floats (incl. `.inf`, `.nan`, sexagesimal)
-/// and 1.1 timestamps: after an optional sign, starts with a digit or `.`, and is made only
-/// of characters those forms use, or contains a space.
+/// and 1.1 timestamps: after an optional sign and, if signed, any `_`, starts with a digit or
+/// `.`, and is made only of characters those forms use, or contains a space. The `_` matters:
+/// go-yaml drops every `_` before it reads a number (`+_1` is 1) and ruamel.yaml's YAML 1.2
+/// ints are `[-+]?[0-9_]+` (so `+_` is an int to it, and fails to convert).
 fn looks_numeric(b: &[u8]) -> bool {
     let t = match b {
-        [b'+' | b'-', rest @ ..] => rest,
+        [b'+' | b'-', rest @ ..] => {
+            let t = &rest[rest.iter().take_while(|&&c| c == b'_').count()..];
+            if t.is_empty() {
+                return !rest.is_empty(); // `+_`, `-__`: a number to ruamel.yaml
+            }
+            t
+        }
         _ => b,
     };
     match t.first() {
@@ -383,6 +391,13 @@ fn looks_numeric(b: &[u8]) -> bool {
         || t.eq_ignore_ascii_case(b".nan")
         || t.contains(&b' ')
         || t.iter().all(|&c| class(c, NUMERIC))
+        || (is_date_start(t) && t.iter().all(|&c| c == b',' || class(c, NUMERIC)))
+}
+
+/// `YYYY-`: how every timestamp starts. Go's time parser (go-yaml) also takes `,` before the
+/// fraction of a second (`2001-12-14t21:59:43,10Z`), a character no other numeric form uses.
+fn is_date_start(t: &[u8]) -> bool {
+    matches!(t, [a, b, c, d, b'-', ..] if [a, b, c, d].iter().all(|x| x.is_ascii_digit()))
 }
 
 fn single_quoted(out: &mut String, s: &str) {
@@ -610,6 +625,9 @@ impl ser::SerializeMap for Compound<'_, '_> {
         self.w.end(&self.block)
     }
 }
+
+#[cfg(test)]
+mod readers;
 
 #[cfg(test)]
 mod tests {
