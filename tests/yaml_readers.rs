@@ -174,12 +174,12 @@ fn real_readers_read_every_plain_or_quoted_string_back() {
     let wrong: Vec<&str> = report.lines().filter(|l| !l.starts_with("missing ") && !l.starts_with("ok ")).collect();
     eprintln!("{} strings; {report}", strings.len());
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    let required = |m: &&str| match require.as_str() {
+    let required = |m: &str| match require.as_str() {
         "1" | "all" => true,
         "python" => !m.contains("go"),
         _ => false,
     };
-    let (fatal, skipped): (Vec<&str>, Vec<&str>) = missing.iter().partition(required);
+    let (fatal, skipped): (Vec<&str>, Vec<&str>) = missing.iter().copied().partition(|m| required(m));
     assert!(fatal.is_empty(), "PIPEC_REQUIRE_READERS={require} but: {}", fatal.join(", "));
     skipped.iter().for_each(|m| eprintln!("note: {m}: skipped"));
 }
