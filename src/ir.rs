@@ -2,6 +2,7 @@
 //! pipec decides (restart policy, pull policy) filled in. `lower` turns this into
 //! Kubernetes objects without having to report anything.
 
+use crate::kinds::Kind;
 use crate::values::Quantity;
 use std::collections::BTreeMap;
 
@@ -55,23 +56,35 @@ pub struct RawPatch {
     pub span: crate::source::Span,
 }
 
+/// A checked item. It lowers to one object or several (`lower/kinds/`); its
+/// name and `raw` patches are those of its own object.
 #[derive(Debug, Clone)]
 pub enum Object {
     Config(Config),
     Job(Job),
     Cron(Cron),
     Daemon(Daemon),
+    /// Lowers to a Job and a ConfigMap: tests one item → many objects.
+    #[cfg(test)]
+    Pair(Job),
 }
 
 impl Object {
-    /// The Kubernetes kind.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of the item's own object.
+    pub fn k8s_kind(&self) -> Kind {
         match self {
-            Object::Config(_) => "ConfigMap",
-            Object::Job(_) => "Job",
-            Object::Cron(_) => "CronJob",
-            Object::Daemon(_) => "DaemonSet",
+            Object::Config(_) => Kind::ConfigMap,
+            Object::Job(_) => Kind::Job,
+            Object::Cron(_) => Kind::CronJob,
+            Object::Daemon(_) => Kind::DaemonSet,
+            #[cfg(test)]
+            Object::Pair(_) => Kind::Job,
         }
+    }
+
+    /// The Kubernetes kind of the item's own object: `Job`, `ConfigMap`, …
+    pub fn kind(&self) -> &'static str {
+        self.k8s_kind().as_str()
     }
 
     pub fn meta(&self) -> &Meta {
@@ -80,6 +93,8 @@ impl Object {
             Object::Job(j) => &j.meta,
             Object::Cron(c) => &c.meta,
             Object::Daemon(d) => &d.meta,
+            #[cfg(test)]
+            Object::Pair(j) => &j.meta,
         }
     }
 }
@@ -191,6 +206,11 @@ pub struct Pod {
     pub service_account: Option<String>,
     pub priority_class: Option<String>,
     pub termination_grace_seconds: Option<i64>,
+    // ---- security area: the pod's security context and what it implies
+
+    // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
+
+    // ---- volumes area: sidecars and volume sources
 }
 
 #[derive(Debug, Clone, Default)]
@@ -207,6 +227,11 @@ pub struct Container {
     pub env: Vec<EnvVar>,
     pub resources: Resources,
     pub mounts: Vec<Mount>,
+    // ---- security area: the container's security context
+
+    // ---- probes area: ports, probes, lifecycle, termination message, env-from
+
+    // ---- volumes area: mount propagation, sidecar restart policy
 }
 
 #[derive(Debug, Clone)]
