@@ -109,9 +109,13 @@ fn resource_amounts<'a>(
                 // A plain number is bytes: no pod runs in less than a mebibyte of memory,
                 // so a small one is a unit left out (`512` meant `512Mi`).
                 ck.report(
-                    Diagnostic::warning(Code::SuspiciousUnit, e.span, format!("`{text}` of {} is {text} bytes", key.text))
-                        .label("a plain number is bytes")
-                        .help(format!("did you mean `{text}Mi` (mebibytes)? Write bytes with a unit: `512Mi`, `2Gi`")),
+                    Diagnostic::warning(
+                        Code::SuspiciousUnit,
+                        e.span,
+                        format!("`{text}` of {} is {text} bytes", key.text),
+                    )
+                    .label("a plain number is bytes")
+                    .help(format!("did you mean `{text}Mi` (mebibytes)? Write bytes with a unit: `512Mi`, `2Gi`")),
                 );
             }
         } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {

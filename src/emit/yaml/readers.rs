@@ -13,7 +13,7 @@ struct Pattern(Vec<Vec<(Atom, Rep)>>);
 
 enum Atom {
     Byte(u8),
-    Class([bool; 256]),
+    Class(Box<[bool; 256]>),
     Group(Vec<Vec<(Atom, Rep)>>),
 }
 
@@ -73,7 +73,7 @@ fn parse_alts(p: &[u8], i: &mut usize) -> Vec<Vec<(Atom, Rep)>> {
                     (lo..=hi).for_each(|b| set[b as usize] = true);
                 }
                 *i += 1;
-                Atom::Class(set)
+                Atom::Class(Box::new(set))
             }
             _ => {
                 *i -= 1;
