@@ -253,12 +253,14 @@ enum Style {
 const SCAN: u8 = 1; // needs a closer look in `style`
 const INDICATOR: u8 = 2; // can't start a plain scalar
 const NUMERIC: u8 = 4; // can appear in a YAML 1.1/1.2 number or timestamp
+const NUM_START: u8 = 8; // can start one (a sign, a digit or `.`)
 
 static CLASS: [u8; 256] = {
-    let sets: [(&[u8], u8); 3] = [
+    let sets: [(&[u8], u8); 4] = [
         (b":#\x7f\xc2\xe2\xef", SCAN),
         (b"-?:,[]{}#&*!|>'\"%@` ", INDICATOR),
         (b"0123456789abcdefABCDEFxXoO_.:+-tTzZ", NUMERIC),
+        (b"0123456789.+-", NUM_START),
     ];
     let mut t = [0; 256];
     let mut i = 0;
@@ -373,6 +375,10 @@ fn plain_ok(b: &[u8]) -> bool {
 /// go-yaml drops every `_` before it reads a number (`+_1` is 1) and ruamel.yaml's YAML 1.2
 /// ints are `[-+]?[0-9_]+` (so `+_` is an int to it, and fails to convert).
 fn looks_numeric(b: &[u8]) -> bool {
+    // The common case, a word or a name, leaves on its first byte.
+    if !b.first().is_some_and(|&c| class(c, NUM_START)) {
+        return false;
+    }
     let t = match b {
         [b'+' | b'-', rest @ ..] => {
             let t = &rest[rest.iter().take_while(|&&c| c == b'_').count()..];
@@ -390,8 +396,10 @@ fn looks_numeric(b: &[u8]) -> bool {
     t.eq_ignore_ascii_case(b".inf")
         || t.eq_ignore_ascii_case(b".nan")
         || t.contains(&b' ')
-        || t.iter().all(|&c| class(c, NUMERIC))
-        || (is_date_start(t) && t.iter().all(|&c| c == b',' || class(c, NUMERIC)))
+        || match t.iter().position(|&c| !class(c, NUMERIC)) {
+            None => true,
+            Some(i) => t[i] == b',' && is_date_start(t) && t[i..].iter().all(|&c| c == b',' || class(c, NUMERIC)),
+        }
 }
 
 /// `YYYY-`: how every timestamp starts. Go's time parser (go-yaml) also takes `,` before the
