@@ -48,6 +48,17 @@ struct Cli {
     /// names and defaults: docs/language.md#limits).
     #[arg(long = "limit", global = true, value_name = "NAME=VALUE", value_parser = parse_limit)]
     limits: Vec<String>,
+    /// Hand the objects to another tool: the value of their `app.kubernetes.io/managed-by`
+    /// label (default `pipec`), e.g. `--managed-by Helm`.
+    #[arg(long, global = true, value_name = "NAME", value_parser = parse_managed_by)]
+    managed_by: Option<String>,
+}
+
+fn parse_managed_by(text: &str) -> Result<String, String> {
+    match pipec::check::label_value_problem(text) {
+        None => Ok(text.to_string()),
+        Some(problem) => Err(format!("`{text}` cannot be a label value: {problem}")),
+    }
 }
 
 /// Checked here so that a bad setting is a usage error; applied in order below.
@@ -237,7 +248,7 @@ fn check_options(cli: &Cli) -> Result<CheckOptions, u8> {
     for setting in &cli.limits {
         limits.set(setting).expect("checked by parse_limit");
     }
-    Ok(CheckOptions { kube_version: cli.kube_version, params, limits })
+    Ok(CheckOptions { kube_version: cli.kube_version, params, limits, managed_by: cli.managed_by.clone() })
 }
 
 /// `--values FILE`: a YAML or JSON map of param names to values.

@@ -115,7 +115,13 @@ impl<'a> Session<'a> {
     pub(crate) fn check_with(&mut self, file: FileId, sink: Option<check::Sink>) -> (ir::Program, Vec<Diagnostic>) {
         let (ast, mut diags) = self.parse(file);
         if self.not_utf8.iter().any(|(id, _)| *id == file) {
-            let nothing = ir::Program { name: String::new(), namespace: None, objects: Vec::new(), keys: Vec::new() };
+            let nothing = ir::Program {
+                name: String::new(),
+                namespace: None,
+                manager: String::new(),
+                objects: Vec::new(),
+                keys: Vec::new(),
+            };
             return (nothing, diags);
         }
         let loaded = modules::load(file, &ast, &mut self.sources, self.loader, &self.options.limits, &mut diags);

@@ -445,3 +445,15 @@ fn limits_at_their_ceilings_end_in_output_or_diagnostics_never_a_crash() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("between 1 and 1000"));
 }
+
+#[test]
+fn managed_by_hands_the_objects_to_another_tool() {
+    let out = pipec(&["build", "--managed-by", "Helm", "examples/soak.pipe"]);
+    assert!(out.status.success());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(yaml.contains("app.kubernetes.io/managed-by: Helm"));
+    assert!(!yaml.contains("managed-by: pipec"));
+    assert!(yaml.contains("pipec.dev/program: soak"));
+    let out = pipec(&["build", "--managed-by", "not a label", "examples/soak.pipe"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -28,6 +28,7 @@ use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::KubeVersion;
 pub use expand::{Expanded, Module, ParamInput};
+pub use names::label_value_problem;
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 
@@ -42,6 +43,8 @@ pub struct Checker<'a> {
     /// The Kubernetes version the output is for.
     kube: KubeVersion,
     limits: crate::limits::Limits,
+    /// `--managed-by`: the tool that owns the objects, when not pipec.
+    managed_by: Option<&'a str>,
     /// The name of the object being checked (for rules about the whole object).
     current_name_span: Span,
     /// Where the item being checked was expanded from (template uses, `for` iterations):
@@ -104,6 +107,8 @@ pub struct CheckOptions {
     pub params: Vec<(String, ParamInput)>,
     /// How much input to accept (`--limit NAME=VALUE`).
     pub limits: crate::limits::Limits,
+    /// The tool that owns the objects (`--managed-by`), when not pipec.
+    pub managed_by: Option<String>,
 }
 
 /// One program to check: its file and tree, the modules it imports (already
@@ -136,6 +141,7 @@ pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::P
         expanding: Vec::new(),
         kube: options.kube_version,
         limits: options.limits,
+        managed_by: options.managed_by.as_deref(),
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
     };
@@ -170,7 +176,8 @@ impl<'a> Checker<'a> {
     ) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
-        let mut program = ir::Program { name, namespace: None, objects: Vec::new(), keys: Vec::new() };
+        let manager = self.managed_by.unwrap_or(crate::lower::MANAGED_BY.1).to_string();
+        let mut program = ir::Program { name, namespace: None, manager, objects: Vec::new(), keys: Vec::new() };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;
@@ -309,6 +316,7 @@ impl<'a> Checker<'a> {
             secrets: std::mem::take(&mut self.secrets),
             kube: self.kube,
             limits: self.limits,
+            managed_by: self.managed_by,
             current_name_span: self.current_name_span,
             origin: self.origin,
             expanding: std::mem::take(&mut self.expanding),
@@ -348,6 +356,9 @@ impl<'a> Checker<'a> {
         {
             let value_spans = label_value_spans(v);
             for (k, value) in entries {
+                if !names::label_not_owned(self, &k.text, k.span) {
+                    continue;
+                }
                 let span = value_spans.iter().find(|(key, _)| *key == k.text).map_or(k.span, |(_, s)| *s);
                 names::check_label(self, &k.text, k.span, Some((&value, span)), true);
                 labels.insert(k.text.clone(), value);

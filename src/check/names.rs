@@ -145,6 +145,14 @@ fn label_name_problem(name: &str, what: &str) -> Option<String> {
     None
 }
 
+/// Why `value` is not a valid label value (for command-line values such as `--managed-by`).
+pub fn label_value_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("it is empty".into());
+    }
+    label_name_problem(value, "value")
+}
+
 /// Label keys and values (`labels`, and the keys `node-selector` matches on).
 pub fn check_label(ck: &mut Checker, key: &str, key_span: Span, value: Option<(&str, Span)>, set_here: bool) -> bool {
     let mut ok = true;
@@ -212,6 +220,27 @@ pub fn check_annotations(ck: &mut Checker, entries: &[(&crate::ast::Key, String)
         ok = false;
     }
     ok
+}
+
+/// The labels pipec sets on every object itself, and why: a user's value would be
+/// replaced, so writing one is an error rather than silently lost.
+pub(super) fn label_not_owned(ck: &mut Checker, key: &str, span: Span) -> bool {
+    let why = if key == crate::lower::MANAGED_BY.0 {
+        "pipec sets `app.kubernetes.io/managed-by: pipec` on every object, so that a cluster shows who owns it \
+         (and `pipec apply --prune` only ever touches its own objects); to hand the objects to another tool, build \
+         with `--managed-by NAME` (e.g. `--managed-by Helm`) and remove this label"
+    } else if key == crate::lower::PROGRAM_LABEL {
+        "pipec sets `pipec.dev/program` to the program's file name on every object: it is how the objects of one \
+         program are found again (prune, diff); remove this label, or rename the file to change the value"
+    } else {
+        return true;
+    };
+    ck.report(
+        Diagnostic::error(Code::OwnedLabel, span, format!("`{key}` is a label pipec sets itself"))
+            .label("would be replaced")
+            .help(why),
+    );
+    false
 }
 
 #[cfg(test)]

@@ -28,12 +28,19 @@ pub struct Options {
     pub output: Output,
     /// How much input to accept (`--limit NAME=VALUE`).
     pub limits: limits::Limits,
+    /// The tool that owns the objects (`--managed-by`), when not pipec.
+    pub managed_by: Option<String>,
 }
 
 impl Options {
     /// What checking each file needs (all but [`Options::output`]).
     pub fn check_options(&self) -> CheckOptions {
-        CheckOptions { kube_version: self.kube_version, params: self.params.clone(), limits: self.limits }
+        CheckOptions {
+            kube_version: self.kube_version,
+            params: self.params.clone(),
+            limits: self.limits,
+            managed_by: self.managed_by.clone(),
+        }
     }
 }
 

@@ -64,6 +64,7 @@ mod tests {
         let program = Program {
             name: "p".into(),
             namespace: None,
+            manager: "pipec".into(),
             keys: Vec::new(),
             objects: vec![ir::Object::Daemon(ir::Daemon {
                 meta,
