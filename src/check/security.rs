@@ -104,8 +104,9 @@ fn written<'a, T>(
     row: &'static Row,
     read: impl FnOnce(&mut Checker<'a>, &mut Fields<'a>, &'static Row) -> Option<(T, Span)>,
 ) -> Option<Written<T>> {
-    let span = f.peek_span(row);
-    read(ck, f, row).map(|(value, _)| Written { value, span })
+    // An absent key costs one look (the hot path writes none of these).
+    let span = f.peek_span(row)?;
+    read(ck, f, row).map(|(value, _)| Written { value, span: Some(span) })
 }
 
 /// The rows of the keys a container's and a pod's contexts share.
@@ -244,7 +245,7 @@ fn apparmor<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, rows: &RunAsRows) -> O
 
 /// A container's `security-context { … }`.
 pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<SecurityContext> {
-    let span = f.peek_span(&schema::SECURITY_CONTEXT);
+    let span = Some(f.peek_span(&schema::SECURITY_CONTEXT)?);
     let (_, v) = read::take(ck, f, &schema::SECURITY_CONTEXT)?;
     let mut b = read::block(
         ck,
