@@ -44,6 +44,7 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
     // security area
 
     // pod-spec area
+    super::pod_spec::lower(&pod.spec, &mut template);
 
     // volumes area
 

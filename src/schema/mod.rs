@@ -28,6 +28,7 @@ mod job;
 mod meta;
 mod placement;
 mod pod;
+mod pod_spec;
 mod policy;
 mod probes;
 mod resources;
@@ -42,6 +43,7 @@ pub use job::*;
 pub use meta::*;
 pub use placement::*;
 pub use pod::*;
+pub use pod_spec::*;
 pub use policy::*;
 #[allow(unused_imports)] // until the area has rows
 pub use probes::*;
@@ -72,6 +74,14 @@ pub const SUCCESS_RULE: Contexts = 1 << 12;
 // areas written at the same time never collide: 16–23 security contexts, 24–31
 // ports, probes and lifecycle, 32–39 volumes, 40–47 pod-level blocks (selectors,
 // DNS, topology spread, template metadata), 48–55 anything else.
+/// `dns-config { … }`.
+pub const DNS_CONFIG: Contexts = 1 << 40;
+/// Items of `options` in `dns-config`.
+pub const DNS_OPTION: Contexts = 1 << 41;
+/// Items of `topology-spread`.
+pub const SPREAD: Contexts = 1 << 42;
+/// Items of `host-aliases`.
+pub const HOST_ALIAS: Contexts = 1 << 43;
 
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
@@ -204,6 +214,7 @@ impl Key {
 const AREAS: &[&[&Key]] = &[
     container::KEYS,
     pod::KEYS,
+    pod_spec::KEYS,
     meta::KEYS,
     job::KEYS,
     cron::KEYS,
@@ -265,6 +276,10 @@ pub fn reference_markdown() -> String {
         ("Node terms (items of `required` and `preferred`)", NODE_TERM),
         ("Failure policy rules (items of `failure-policy`)", FAILURE_RULE),
         ("Success policy rules (items of `success-policy`)", SUCCESS_RULE),
+        ("DNS config (in `dns-config`)", DNS_CONFIG),
+        ("DNS options (items of `options` in `dns-config`)", DNS_OPTION),
+        ("Topology spread constraints (items of `topology-spread`)", SPREAD),
+        ("Host aliases (items of `host-aliases`)", HOST_ALIAS),
     ];
     let rows: Vec<&Key> = all().collect();
     let mut listed = vec![false; rows.len()];
