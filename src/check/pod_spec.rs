@@ -316,7 +316,7 @@ fn host_alias<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<HostAlias
     };
     let mut names_out = Vec::new();
     for (host, span) in hostnames.unwrap_or_default() {
-        ok &= names::check_object_name(ck, &host, span, "host name", 253);
+        ok &= names::check_object_name(ck, &host, span, "host alias", 253);
         names_out.push(host);
     }
     ok.then_some(HostAlias { ip, hostnames: names_out })
@@ -337,6 +337,9 @@ fn spread<'a>(
     let mut ok = true;
     let max_skew = read::int32(ck, &mut f, &schema::MAX_SKEW);
     let key = read::string(ck, &mut f, &schema::TOPOLOGY_KEY);
+    if let Some((k, span)) = &key {
+        ok &= names::check_label(ck, k, *span, None, false);
+    }
     let when = read::choice(ck, &mut f, &schema::WHEN_UNSATISFIABLE);
     let mut match_labels = crate::ir::StringMap::new();
     if let Some((entries, _)) = read::string_map(ck, &mut f, &schema::MATCH_LABELS) {
@@ -369,7 +372,6 @@ fn spread<'a>(
         );
     }
     let (max_skew, (topology_key, key_span), (when_unsatisfiable, when_span)) = (max_skew?, key?, when?);
-    ok &= names::check_label(ck, &topology_key, key_span, None, false);
     if let Some((_, span)) = min_domains
         && when_unsatisfiable != "DoNotSchedule"
     {
