@@ -218,7 +218,6 @@ pub struct Pod {
 
     // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
     pub spec: PodSpecKeys,
-
     // ---- volumes area: sidecars and volume sources
 }
 

@@ -81,8 +81,10 @@ pub(super) fn pod_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<P
         );
         ok = false;
     }
-    out.node_name = name(ck, f, &schema::NODE_NAME, &mut ok, |ck, s, sp| names::check_object_name(ck, s, sp, "node", 253));
-    out.hostname = name(ck, f, &schema::HOSTNAME, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a hostname", 63));
+    out.node_name =
+        name(ck, f, &schema::NODE_NAME, &mut ok, |ck, s, sp| names::check_object_name(ck, s, sp, "node", 253));
+    out.hostname =
+        name(ck, f, &schema::HOSTNAME, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a hostname", 63));
     out.subdomain =
         name(ck, f, &schema::SUBDOMAIN, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a subdomain", 63));
     out.runtime_class = name(ck, f, &schema::RUNTIME_CLASS, &mut ok, |ck, s, sp| {
@@ -169,9 +171,13 @@ fn dns_config<'a>(ck: &mut Checker<'a>, v: super::fields::Value<'a>) -> Option<D
         let list = strings_at(ck, e, &schema::NAMESERVERS).unwrap_or_default();
         if list.len() > 3 {
             ck.report(
-                Diagnostic::error(Code::DnsConfig, e.span, format!("{} nameservers; Kubernetes allows at most 3", list.len()))
-                    .label("too many nameservers")
-                    .help("the resolver reads at most 3 `nameserver` lines: keep the 3 you need"),
+                Diagnostic::error(
+                    Code::DnsConfig,
+                    e.span,
+                    format!("{} nameservers; Kubernetes allows at most 3", list.len()),
+                )
+                .label("too many nameservers")
+                .help("the resolver reads at most 3 `nameserver` lines: keep the 3 you need"),
             );
             ok = false;
         }
@@ -268,7 +274,9 @@ fn pull_secrets<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr) -> Option<Vec<String
         if !ck.secrets.contains_key(&name) {
             let help = ck.word_suggestion(&name, ck.secrets.keys().map(String::as_str));
             let help = if help.is_empty() {
-                format!("declare the registry Secret the cluster has: `secret {name}` (created with `kubectl create secret docker-registry`)")
+                format!(
+                    "declare the registry Secret the cluster has: `secret {name}` (created with `kubectl create secret docker-registry`)"
+                )
             } else {
                 help
             };
@@ -376,10 +384,14 @@ fn spread<'a>(
         && when_unsatisfiable != "DoNotSchedule"
     {
         ck.report(
-            Diagnostic::error(Code::TopologySpread, span, "`min-domains` only applies with `when-unsatisfiable: do-not-schedule`")
-                .label("with schedule-anyway")
-                .secondary(when_span, "the scheduler may place the pods anyway")
-                .help("write `when-unsatisfiable: do-not-schedule`, or remove `min-domains`"),
+            Diagnostic::error(
+                Code::TopologySpread,
+                span,
+                "`min-domains` only applies with `when-unsatisfiable: do-not-schedule`",
+            )
+            .label("with schedule-anyway")
+            .secondary(when_span, "the scheduler may place the pods anyway")
+            .help("write `when-unsatisfiable: do-not-schedule`, or remove `min-domains`"),
         );
         ok = false;
     }
