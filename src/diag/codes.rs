@@ -110,6 +110,7 @@ codes! {
     InvalidAddress = "P0464", "IP address Kubernetes rejects", "dnsConfig.nameservers and hostAliases[].ip must be IPv4 or IPv6 addresses";
 
     // ---- P0470–P0479: rules re-run on `raw`, label ownership, and other fixes
+    OwnedLabel = "P0470", "label that pipec sets itself", "app.kubernetes.io/managed-by and pipec.dev/program identify pipec's objects (ownership, prune)";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -86,7 +86,7 @@ pub(super) fn cron<'a>(
     let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
     let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
     let (job_labels, job_annotations) = job_template_meta(ck, f);
-    let job = job_spec::job_spec(ck, f, job_cx);
+    let job = job_spec::job_spec(ck, f, job_cx, pod.as_ref());
     if let Some((_, parsed, span)) = &schedule {
         runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
     }

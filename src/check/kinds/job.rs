@@ -18,7 +18,7 @@ pub(super) fn job<'a>(
     cx: &JobContext,
 ) -> Option<ir::Object> {
     let generate_name = read::boolean(ck, f, &schema::GENERATE_NAME);
-    let spec = job_spec::job_spec(ck, f, cx);
+    let spec = job_spec::job_spec(ck, f, cx, pod.as_ref());
     if let Some((true, span)) = generate_name {
         generated_hostnames_fit(ck, cx.name, &spec, span);
     }
