@@ -229,7 +229,8 @@ pub struct Pod {
     // ---- security area: the pod's security context and what it implies
 
     // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
-    pub spec: PodSpecKeys,
+    /// `None` when the workload writes none of them (boxed: the pod stays small to move).
+    pub spec: Option<Box<PodSpecKeys>>,
     // ---- volumes area: sidecars and volume sources
 }
 

@@ -76,17 +76,19 @@ pub(super) fn pod<'a>(
     let has_image = f.take(&schema::IMAGE);
     let has_containers = labeled.iter().any(|l| l.key.text == schema::CONTAINER_BLOCK.key);
     let has_main = has_image.is_some() || !has_containers;
-    let name_given = f.peek_span(&schema::CONTAINER_NAME).is_some();
-    let main = match read::string(ck, f, &schema::CONTAINER_NAME) {
-        Some((given, at)) => {
+    // One look at the keys: `None` when absent, `Some(None)` when written wrong (reported).
+    let given = read::expr(ck, f, &schema::CONTAINER_NAME)
+        .map(|e| ck.string(e, What::Key(schema::CONTAINER_NAME.key)).map(|s| (s, e.span)));
+    let main = match given {
+        Some(Some((given, at))) => {
             ok &= names::check_dns_label(ck, &given, at, "a container", 63);
             if !has_main {
                 ok &= no_main_container(ck, kind, name, at);
             }
             MainName { name: given, span: at, given: true }
         }
-        None => {
-            ok &= !name_given;
+        written => {
+            ok &= written.is_none();
             let mut derived: String = name.replace('.', "-").chars().take(63).collect();
             while derived.ends_with('-') {
                 derived.pop();
@@ -207,8 +209,8 @@ pub(super) fn pod<'a>(
 
     // pod-spec area
     match super::pod_spec::pod_spec(ck, f) {
-        Some(keys) => pod.spec = keys,
-        None => ok = false,
+        Ok(keys) => pod.spec = keys,
+        Err(()) => ok = false,
     }
 
     // volumes area

@@ -55,12 +55,13 @@ const POD_KEYS: &[&Key] = &[
     &schema::TOPOLOGY_SPREAD,
 ];
 
-/// Reads the area's keys of a workload; `None` when one of them was wrong (reported).
-pub(super) fn pod_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<PodSpecKeys> {
-    let mut out = PodSpecKeys::default();
+/// Reads the area's keys of a workload: `Ok(None)` when it writes none of them,
+/// `Err(())` when one was wrong (reported).
+pub(super) fn pod_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Result<Option<Box<PodSpecKeys>>, ()> {
     if !f.any_left(is_pod_spec_key) {
-        return Some(out);
+        return Ok(None);
     }
+    let mut out = Box::<PodSpecKeys>::default();
     let mut ok = true;
     let policy = read::choice(ck, f, &schema::DNS_POLICY);
     out.dns_policy = policy.map(|(p, _)| p);
@@ -124,7 +125,7 @@ pub(super) fn pod_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<P
             None => ok = false,
         }
     }
-    ok.then_some(out)
+    if ok { Ok(Some(out)) } else { Err(()) }
 }
 
 /// A string key that names something, checked by `rule`.

@@ -44,7 +44,9 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
     // security area
 
     // pod-spec area
-    super::pod_spec::lower(&pod.spec, &mut template);
+    if let Some(keys) = &pod.spec {
+        super::pod_spec::lower(keys, &mut template);
+    }
 
     // volumes area
 
