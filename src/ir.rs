@@ -234,7 +234,6 @@ pub struct Container {
     pub env_from: Vec<EnvFrom>,
     /// Probes, lifecycle hooks and the termination message: boxed, since most containers have none.
     pub probes: Option<Box<Probes>>,
-
     // ---- volumes area: mount propagation, sidecar restart policy
 }
 

@@ -393,7 +393,6 @@ fn container_fields<'a>(
         ports: probe_keys.ports,
         env_from: probe_keys.env_from,
         probes: probe_keys.probes,
-
         // volumes area
     })
 }

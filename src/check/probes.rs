@@ -3,15 +3,15 @@
 //! keys; `pod` applies the rules that span the pod's containers (port names,
 //! host ports, init containers, a hook's sleep against the grace period).
 
+mod env_from;
+mod ports;
+
 use super::Checker;
-use super::eval::What;
 use super::fields::{Fields, Value};
 use super::read;
 use crate::ast::{self, ExprKind};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::ir::{
-    EnvFrom, EnvFromSource, Handler, Hook, HttpGet, Pod, Port, PortRef, Probe, Probes, VolumeSource,
-};
+use crate::ir::{EnvFrom, Handler, Hook, HttpGet, Pod, Port, PortRef, Probe, Probes};
 use crate::schema::{self, Key};
 use crate::source::Span;
 
@@ -44,7 +44,7 @@ pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> (bool, 
     }
     let mut ok = true;
     if f.peek_span(&schema::PORTS).is_some() {
-        match ports(ck, f) {
+        match ports::ports(ck, f) {
             Some(p) => out.ports = p,
             None => ok = false,
         }
@@ -98,167 +98,12 @@ pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> (bool, 
         out.probes = Some(Box::new(probes));
     }
     if f.peek_span(&schema::ENV_FROM).is_some() {
-        match env_from(ck, f) {
+        match env_from::env_from(ck, f) {
             Some(e) => out.env_from = e,
             None => ok = false,
         }
     }
     (ok, out)
-}
-
-// ---- ports
-
-fn ports<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<Vec<Port>> {
-    let (k, v) = read::take(ck, f, &schema::PORTS)?;
-    let named = match v {
-        Value::Block(_) => true,
-        Value::Expr(e) => match &ck.resolve(e)?.0.kind {
-            ExprKind::Map(_) => true,
-            ExprKind::List(_) => false,
-            _ => {
-                ck.report(
-                    Diagnostic::error(Code::TypeMismatch, e.span, "`ports` takes a map of named ports or a list")
-                        .label("not a map or a list")
-                        .help("write `ports = { http: 8080 }` (named) or `ports = [8080]` (unnamed)"),
-                );
-                return None;
-            }
-        },
-    };
-    let mut out: Vec<Port> = Vec::new();
-    let mut ok = true;
-    if named {
-        for (key, e) in ck.map_entries(v, What::Key(k.text.as_str()))? {
-            let name_ok = port_name(ck, &key.text, key.span);
-            match port(ck, e, Some(key.text.clone()), key.span) {
-                Some(p) if name_ok => out.push(p),
-                _ => ok = false,
-            }
-        }
-    } else {
-        let Value::Expr(e) = v else { return None };
-        for item in ck.list(e, "`ports`")? {
-            match port(ck, item, None, item.span) {
-                Some(p) => out.push(p),
-                None => ok = false,
-            }
-        }
-    }
-    // Kubernetes keys a container's ports by number and protocol.
-    for (i, p) in out.iter().enumerate() {
-        if let Some(first) = out[..i].iter().find(|q| q.container_port == p.container_port && q.protocol() == p.protocol())
-        {
-            ck.report(
-                Diagnostic::error(
-                    Code::DuplicatePort,
-                    p.span,
-                    format!("port {} ({}) is given twice in this container", p.container_port, p.protocol_word()),
-                )
-                .label("second one")
-                .secondary(first.span, "first one")
-                .help("a container lists each port and protocol once: remove one, or give it another protocol"),
-            );
-            ok = false;
-        }
-    }
-    ok.then_some(out)
-}
-
-/// One port: a number, or `{ port, protocol, host-port, host-ip }`.
-fn port<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr, name: Option<String>, span: Span) -> Option<Port> {
-    let (resolved, _) = ck.resolve(e)?;
-    if !matches!(resolved.kind, ExprKind::Map(_)) {
-        let n = ck.int(e, "a port", 1, 65535)?;
-        return Some(Port { name, container_port: n as i32, protocol: None, host_port: None, host_ip: None, span });
-    }
-    let (m, mut f) = Fields::record(ck, e, schema::PORT, "a port", "{ port: 53, protocol: udp }")?;
-    let mut ok = true;
-    if let Some((key, _)) = f.take_unlisted("name") {
-        ck.report(
-            Diagnostic::error(Code::UnknownKey, key.span, "a port is named by its key in `ports`")
-                .label("not a key of a port")
-                .help("write the ports as a map: `ports = { dns: { port: 53, protocol: udp } }`"),
-        );
-        ok = false;
-    }
-    let number = read::int32(ck, &mut f, &schema::PORT_NUMBER_KEY);
-    let protocol = read::choice(ck, &mut f, &schema::PORT_PROTOCOL).map(|(p, _)| p);
-    let host_port = read::int32(ck, &mut f, &schema::HOST_PORT);
-    let host_ip = read::string(ck, &mut f, &schema::HOST_IP).and_then(|(ip, ip_span)| {
-        if ip.parse::<std::net::IpAddr>().is_ok() {
-            return Some(ip);
-        }
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, ip_span, format!("`{ip}` is not an IP address"))
-                .label("not an address")
-                .help("write the node address to bind, e.g. \"0.0.0.0\" or \"::\""),
-        );
-        ok = false;
-        None
-    });
-    f.finish(ck);
-    let Some(number) = number else {
-        ck.report(
-            Diagnostic::error(Code::MissingKey, m.span, "a port needs its `port` number")
-                .label("which port?")
-                .help("write `{ port: 8080 }`"),
-        );
-        return None;
-    };
-    ok.then_some(Port { name, container_port: number, protocol, host_port, host_ip, span: m.span })
-}
-
-impl Port {
-    /// The node port it binds, with protocol and address, if it binds one.
-    fn host(&self) -> Option<(i32, &'static str, Option<&str>)> {
-        self.host_port.filter(|h| *h != 0).map(|h| (h, self.protocol(), self.host_ip.as_deref()))
-    }
-
-    fn protocol(&self) -> &'static str {
-        self.protocol.unwrap_or("TCP")
-    }
-
-    fn protocol_word(&self) -> &'static str {
-        let k8s = self.protocol();
-        schema::PROTOCOLS.iter().find(|(_, p)| *p == k8s).map_or(k8s, |(w, _)| w)
-    }
-}
-
-/// Kubernetes' `IsValidPortName` (an IANA service name).
-fn port_name(ck: &mut Checker, name: &str, span: Span) -> bool {
-    let problem = if name.is_empty() || name.len() > 15 {
-        Some("is 1 to 15 characters long")
-    } else if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        Some("has only lowercase letters, digits and `-`")
-    } else if !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        Some("has at least one letter")
-    } else if name.contains("--") {
-        Some("has no `--`")
-    } else if name.starts_with('-') || name.ends_with('-') {
-        Some("neither starts nor ends with `-`")
-    } else {
-        None
-    };
-    let Some(rule) = problem else { return true };
-    let suggestion: String = {
-        let lower = name.to_ascii_lowercase().replace(['_', '.', ' '], "-");
-        let mut s: String = lower.chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
-        while s.contains("--") {
-            s = s.replace("--", "-");
-        }
-        s.chars().take(15).collect::<String>().trim_matches('-').to_string()
-    };
-    let help = if !suggestion.is_empty() && suggestion != name && suggestion.bytes().any(|b| b.is_ascii_lowercase()) {
-        format!("a port name {rule}: e.g. `{suggestion}`")
-    } else {
-        format!("a port name {rule}, e.g. `http` or `metrics`")
-    };
-    ck.report(
-        Diagnostic::error(Code::PortName, span, format!("`{name}` is not a valid port name"))
-            .label("not an IANA service name")
-            .help(help),
-    );
-    false
 }
 
 // ---- probes and hooks
@@ -281,19 +126,20 @@ fn probe<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports:
     let span = k.span;
     let mut pf = read::block(ck, row, v, place(row), &format!("{} {PROBE_EXAMPLE}", row.key))?;
     let mut ok = true;
+    let mut misplaced = false;
     if let Some((sleep, _)) = pf.take_unlisted("sleep") {
+        misplaced = true;
         ck.report(
-            Diagnostic::error(Code::ProbeHandler, sleep.span, "a probe cannot `sleep`")
-                .label("a hook's action")
-                .help("`sleep` is for `pre-stop` and `post-start`; a probe checks with `exec`, `http`, `tcp` or `grpc`"),
+            Diagnostic::error(Code::ProbeHandler, sleep.span, "a probe cannot `sleep`").label("a hook's action").help(
+                "`sleep` is for `pre-stop` and `post-start`; a probe checks with `exec`, `http`, `tcp` or `grpc`",
+            ),
         );
         ok = false;
     }
     let handler = handler(
         ck,
         &mut pf,
-        row,
-        span,
+        (row, span, misplaced),
         &[&schema::PROBE_EXEC, &schema::PROBE_HTTP, &schema::PROBE_TCP, &schema::PROBE_GRPC],
         ports,
     );
@@ -362,8 +208,10 @@ fn hook<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
     let span = k.span;
     let mut hf = read::block(ck, row, v, place(row), &format!("{} {HOOK_EXAMPLE}", row.key))?;
     let mut ok = true;
+    let mut misplaced = false;
     for word in ["tcp", "grpc"] {
         if let Some((key, _)) = hf.take_unlisted(word) {
+            misplaced = true;
             let why = if word == "tcp" {
                 "Kubernetes keeps `tcpSocket` in hooks only for old objects and does not run it"
             } else {
@@ -377,18 +225,25 @@ fn hook<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
             ok = false;
         }
     }
-    let handler = handler(ck, &mut hf, row, span, &[&schema::HOOK_EXEC, &schema::HOOK_HTTP, &schema::HOOK_SLEEP], ports);
+    let handler = handler(
+        ck,
+        &mut hf,
+        (row, span, misplaced),
+        &[&schema::HOOK_EXEC, &schema::HOOK_HTTP, &schema::HOOK_SLEEP],
+        ports,
+    );
     hf.finish(ck);
     let handler = handler?;
     ok.then_some(Hook { handler, span })
 }
 
 /// Exactly one of the handler keys `rows`; each written one is read (its errors reported).
+/// `owner` is the probe or hook, where it is written, and whether a handler it cannot
+/// have was given (already reported: then "nothing to do" is not said too).
 fn handler<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
-    owner: &'static Key,
-    owner_span: Span,
+    (owner, owner_span, misplaced): (&'static Key, Span, bool),
     rows: &[&'static Key],
     ports: &[Port],
 ) -> Option<Handler> {
@@ -396,6 +251,7 @@ fn handler<'a>(
     let words = rows.iter().map(|r| format!("`{}`", r.key)).collect::<Vec<_>>().join(", ");
     let mut ok = true;
     match written.as_slice() {
+        [] if misplaced => ok = false,
         [] => {
             ck.report(
                 Diagnostic::error(Code::ProbeHandler, owner_span, format!("{} says nothing to do", place(owner)))
@@ -437,7 +293,7 @@ fn handler<'a>(
             }),
             "http" => http(ck, f, row, ports).map(Handler::Http),
             "tcp" => read::expr(ck, f, row).and_then(|e| port_ref(ck, e, ports)).map(Handler::Tcp),
-            "grpc" => grpc(ck, f, row),
+            "grpc" => grpc(ck, f, row, ports),
             _ => sleep(ck, f, row),
         };
         match h {
@@ -475,8 +331,8 @@ fn http<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
         match read::string_map(ck, &mut hf, &schema::HTTP_HEADERS) {
             Some((entries, _)) => {
                 for (key, value) in entries {
-                    let valid = !key.text.is_empty()
-                        && key.text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                    let valid =
+                        !key.text.is_empty() && key.text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
                     if !valid {
                         ck.report(
                             Diagnostic::error(
@@ -501,11 +357,32 @@ fn http<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
     ok.then_some(HttpGet { path, port, scheme, headers })
 }
 
-fn grpc<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key) -> Option<Handler> {
+fn grpc<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: &[Port]) -> Option<Handler> {
     let (k, v) = read::take(ck, f, row)?;
     if let Value::Expr(e) = v
         && !matches!(ck.resolve(e)?.0.kind, ExprKind::Map(_))
     {
+        let (r, _) = ck.resolve(e)?;
+        if matches!(r.kind, ExprKind::Word(_) | ExprKind::Str(_)) {
+            let name = match &r.kind {
+                ExprKind::Word(w) => w.clone(),
+                _ => ck.string(r, "a gRPC port")?,
+            };
+            let number = ports.iter().find(|p| p.name.as_deref() == Some(&name)).map(|p| p.container_port);
+            ck.report(
+                Diagnostic::error(Code::TypeMismatch, r.span, "a `grpc` check takes a port number, not a name")
+                    .label("a name")
+                    .help(match number {
+                        Some(n) => {
+                            format!("Kubernetes' gRPC check has no named ports: write `grpc = {n}` (the port `{name}`)")
+                        }
+                        None => {
+                            "Kubernetes' gRPC check has no named ports: write the number, e.g. `grpc = 9090`".into()
+                        }
+                    }),
+            );
+            return None;
+        }
         let port = ck.int(e, "a gRPC port", 1, 65535)?;
         return Some(Handler::Grpc { port: port as i32, service: None });
     }
@@ -530,12 +407,18 @@ fn grpc<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key) -> Opti
 
 fn sleep<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key) -> Option<Handler> {
     let (seconds, span) = read::seconds(ck, f, row)?;
-    // A zero sleep is allowed from 1.33 (PodLifecycleSleepActionAllowZero, beta there).
-    if seconds == 0 && ck.kube.minor < 33 {
+    // A zero sleep is allowed from 1.33 (PodLifecycleSleepActionAllowZero, beta there);
+    // below the gate of `sleep` itself, the gate was reported.
+    let sleep_known = row.gate.is_none_or(|g| ck.kube.minor >= g.beta);
+    if seconds == 0 && sleep_known && ck.kube.minor < 33 {
         ck.report(
-            Diagnostic::error(Code::ProbeTiming, span, format!("`sleep = 0s` needs Kubernetes 1.33; the target is {}", ck.kube))
-                .label("zero sleep")
-                .help("sleep at least `1s`, or remove the hook"),
+            Diagnostic::error(
+                Code::ProbeTiming,
+                span,
+                format!("`sleep = 0s` needs Kubernetes 1.33; the target is {}", ck.kube),
+            )
+            .label("zero sleep")
+            .help("sleep at least `1s`, or remove the hook"),
         );
         return None;
     }
@@ -565,7 +448,10 @@ fn port_ref<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr, ports: &[Port]) -> Optio
         if names.is_empty() {
             format!("name it in the container's ports (`ports = {{ {name}: 8080 }}`), or write the port number")
         } else {
-            format!("the container's ports are named: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "the container's ports are named: {}",
+                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            )
         }
     });
     ck.report(
@@ -587,155 +473,18 @@ fn seconds32<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ok
         Ok(n) => Some(n),
         Err(_) => {
             ck.report(
-                Diagnostic::error(Code::OutOfRange, span, format!("`{}` must be at most {} seconds", row.key, i32::MAX))
-                    .label("too long")
-                    .help("Kubernetes keeps this duration in 32 bits: write a shorter one"),
+                Diagnostic::error(
+                    Code::OutOfRange,
+                    span,
+                    format!("`{}` must be at most {} seconds", row.key, i32::MAX),
+                )
+                .label("too long")
+                .help("Kubernetes keeps this duration in 32 bits: write a shorter one"),
             );
             *ok = false;
             None
         }
     }
-}
-
-// ---- env-from
-
-const ENV_FROM_EXAMPLE: &str = "env-from = [config(app-settings), secret(db, prefix = \"DB_\")]";
-
-fn env_from<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<Vec<EnvFrom>> {
-    let e = read::expr(ck, f, &schema::ENV_FROM)?;
-    let mut out = Vec::new();
-    let mut ok = true;
-    for item in ck.list(e, "`env-from`")? {
-        match env_source(ck, item) {
-            Some(s) => out.push(s),
-            None => ok = false,
-        }
-    }
-    ok.then_some(out)
-}
-
-fn env_source<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<EnvFrom> {
-    let (e, _) = ck.resolve(item)?;
-    let ExprKind::Call { name: func, args } = &e.kind else {
-        ck.report(
-            Diagnostic::error(Code::EnvFrom, e.span, "an `env-from` source is `config(name)` or `secret(name)`")
-                .label("not a source")
-                .help(format!("write `{ENV_FROM_EXAMPLE}`")),
-        );
-        return None;
-    };
-    let is_config = match func.node.as_str() {
-        "config" => true,
-        "secret" => false,
-        other => {
-            ck.unknown_function(func, other, &["config", "secret"], "`env-from`");
-            return None;
-        }
-    };
-    let what = if is_config { "config" } else { "secret" };
-    let signature = format!("{what}(name, prefix = \"APP_\", optional = true)");
-    let positional: Vec<&ast::Expr> = args.iter().filter(|a| a.name.is_none()).map(|a| &a.value).collect();
-    let [target] = positional.as_slice() else {
-        ck.report(
-            Diagnostic::error(
-                Code::BadArguments,
-                e.span,
-                format!("`{what}` in `env-from` takes one name, given {}", positional.len()),
-            )
-            .label("wrong number of arguments")
-            .help(format!("write `{signature}`: every key of the {what} becomes a variable")),
-        );
-        return None;
-    };
-    let mut ok = true;
-    let mut prefix = None;
-    let mut optional = None;
-    for a in args {
-        let Some(n) = &a.name else { continue };
-        match n.node.as_str() {
-            "prefix" if prefix.is_none() => match ck.string(&a.value, "`prefix`") {
-                Some(p) => match prefix_problem(&p, ck.kube.minor) {
-                    None => prefix = Some(p),
-                    Some(help) => {
-                        ck.report(
-                            Diagnostic::error(Code::EnvFrom, a.value.span, format!("`{p}` cannot start environment variable names"))
-                                .label("invalid prefix")
-                                .help(help),
-                        );
-                        ok = false;
-                    }
-                },
-                None => ok = false,
-            },
-            "optional" if optional.is_none() => match ck.bool(&a.value, "`optional`") {
-                Some(b) => optional = Some(b),
-                None => ok = false,
-            },
-            word => {
-                let help = did_you_mean(word, ["prefix", "optional"], || format!("write `{signature}`"));
-                ck.report(
-                    Diagnostic::error(Code::BadArguments, n.span, format!("`{what}` in `env-from` has no argument `{word}`"))
-                        .label("unknown or repeated argument")
-                        .help(help),
-                );
-                ok = false;
-            }
-        }
-    }
-    let object = match &target.kind {
-        ExprKind::Word(w) => w.clone(),
-        _ => ck.string(target, "a config or secret name")?,
-    };
-    // Configs and secrets of a program have distinct names, so the lookup says which it is.
-    let source = match (ck.mount_source(&object), is_config) {
-        (Some(VolumeSource::Config(n)), true) => EnvFromSource::Config(n),
-        (Some(VolumeSource::Secret(n)), false) => EnvFromSource::Secret(n),
-        (Some(_), _) => {
-            let (is, other) = if is_config { ("secret", "config") } else { ("config", "secret") };
-            ck.report(
-                Diagnostic::error(Code::UnknownName, target.span, format!("`{object}` is a {is}, not a {other}"))
-                    .label(format!("declared as a {is}"))
-                    .help(format!("write `{is}({object})`")),
-            );
-            return None;
-        }
-        (None, _) => {
-            let names = ck.mountable_names();
-            let help = did_you_mean(&object, names.iter().copied(), || {
-                if is_config {
-                    format!("declare it: `config {object} {{ data = {{ … }} }}`, or `config {object}` for one the cluster has")
-                } else {
-                    format!("declare the Secret the cluster has: `secret {object}`")
-                }
-            });
-            ck.report(
-                Diagnostic::error(Code::UnknownName, target.span, format!("no {what} named `{object}`"))
-                    .label("not declared")
-                    .help(help),
-            );
-            return None;
-        }
-    };
-    ok.then_some(EnvFrom { source, prefix, optional })
-}
-
-/// Why `prefix` cannot begin environment variable names, if it cannot: any printable
-/// ASCII but `=` where relaxed names are on by default (1.32), a C-like name before.
-fn prefix_problem(prefix: &str, minor: u32) -> Option<String> {
-    if prefix.is_empty() {
-        return Some("remove `prefix`, or give it some text such as \"APP_\"".into());
-    }
-    if !prefix.chars().all(|c| c.is_ascii_graphic()) || prefix.contains('=') {
-        return Some("a prefix is printable ASCII without `=` or spaces, e.g. \"APP_\"".into());
-    }
-    let strict = |c: char| c.is_ascii_alphanumeric() || "-._".contains(c);
-    let starts = prefix.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c));
-    if minor < 32 && !(starts && prefix.chars().all(strict)) {
-        return Some(format!(
-            "before Kubernetes 1.32 variable names are letters, digits, `_`, `-` and `.`, not starting with a digit (the target is 1.{minor})"
-        ));
-    }
-    None
 }
 
 // ---- rules across the pod's containers
@@ -763,35 +512,7 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
             ok = false;
         }
     }
-    let ports: Vec<&Port> = all().flat_map(|c| &c.ports).collect();
-    for (i, p) in ports.iter().enumerate() {
-        if let Some(name) = &p.name
-            && let Some(first) = ports[..i].iter().find(|q| q.name.as_ref() == Some(name))
-        {
-            ck.report(
-                Diagnostic::error(Code::DuplicatePort, p.span, format!("two ports named `{name}` in one pod"))
-                    .label("second one")
-                    .secondary(first.span, "first one")
-                    .help("Services and probes find a port by its name, so names are unique in the pod: rename one"),
-            );
-            ok = false;
-        }
-        if let Some(h) = p.host()
-            && let Some(first) = ports[..i].iter().find(|q| q.host() == Some(h))
-        {
-            ck.report(
-                Diagnostic::error(
-                    Code::DuplicatePort,
-                    p.span,
-                    format!("host port {} ({}) is taken twice in one pod", h.0, p.protocol_word()),
-                )
-                .label("second one")
-                .secondary(first.span, "first one")
-                .help("a node port can be bound once: use another `host-port`"),
-            );
-            ok = false;
-        }
-    }
+    ok &= ports::across_pod(ck, all().flat_map(|c| &c.ports).collect());
     let grace = pod.termination_grace_seconds.unwrap_or(30);
     for c in all() {
         let Some(p) = &c.probes else { continue };
@@ -799,7 +520,8 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
             if let Handler::Sleep { seconds, span } = h.handler
                 && seconds > grace
             {
-                let said = if pod.termination_grace_seconds.is_some() { "its `grace-period`" } else { "the default 30s" };
+                let said =
+                    if pod.termination_grace_seconds.is_some() { "its `grace-period`" } else { "the default 30s" };
                 ck.report(
                     Diagnostic::error(
                         Code::ProbeTiming,
@@ -807,7 +529,9 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
                         format!("the hook sleeps {seconds}s but the pod's grace period is {grace}s"),
                     )
                     .label("longer than the grace period")
-                    .help(format!("the pod is killed after {said}: sleep less, or raise the workload's `grace-period`")),
+                    .help(format!(
+                        "the pod is killed after {said}: sleep less, or raise the workload's `grace-period`"
+                    )),
                 );
                 ok = false;
             }

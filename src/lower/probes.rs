@@ -64,8 +64,12 @@ fn probe(p: &ir::Probe) -> core::Probe {
     match &p.handler {
         Handler::Exec(command) => out.exec = Some(exec(command)),
         Handler::Http(h) => out.http_get = Some(http(h)),
-        Handler::Tcp(port) => out.tcp_socket = Some(core::TCPSocketAction { port: port_ref(port), ..Default::default() }),
-        Handler::Grpc { port, service } => out.grpc = Some(core::GRPCAction { port: *port, service: service.clone(), ..Default::default() }),
+        Handler::Tcp(port) => {
+            out.tcp_socket = Some(core::TCPSocketAction { port: port_ref(port), ..Default::default() })
+        }
+        Handler::Grpc { port, service } => {
+            out.grpc = Some(core::GRPCAction { port: *port, service: service.clone(), ..Default::default() })
+        }
         // The checker reads `sleep` only in hooks.
         Handler::Sleep { .. } => {}
     }
@@ -94,7 +98,10 @@ fn http(h: &ir::HttpGet) -> core::HTTPGetAction {
         port: port_ref(&h.port),
         scheme: h.scheme.map(String::from),
         http_headers: (!h.headers.is_empty()).then(|| {
-            h.headers.iter().map(|(name, value)| core::HTTPHeader { name: name.clone(), value: value.clone() }).collect()
+            h.headers
+                .iter()
+                .map(|(name, value)| core::HTTPHeader { name: name.clone(), value: value.clone() })
+                .collect()
         }),
         ..Default::default()
     }
