@@ -13,6 +13,11 @@ pub struct Program {
     /// Value of the `pipec.dev/program` label: the file name without `.pipe`.
     pub name: String,
     pub namespace: Option<String>,
+    /// Value of the `app.kubernetes.io/managed-by` label: `pipec`, or the tool named
+    /// with `--managed-by` that takes the objects over.
+    pub manager: String,
+    /// The Kubernetes version the objects are for (the re-check of `raw` patches reads it).
+    pub kube_version: crate::version::KubeVersion,
     /// In source order (empty when the objects went to a [`crate::check::Sink`]).
     pub objects: Vec<Object>,
     /// Every object's kind and name, in source order, also when the objects themselves were not kept.
@@ -22,7 +27,14 @@ pub struct Program {
 impl Program {
     /// The program without its objects (what lowering an object needs).
     pub fn clone_header(&self) -> Program {
-        Program { name: self.name.clone(), namespace: self.namespace.clone(), objects: Vec::new(), keys: Vec::new() }
+        Program {
+            name: self.name.clone(),
+            namespace: self.namespace.clone(),
+            manager: self.manager.clone(),
+            kube_version: self.kube_version,
+            objects: Vec::new(),
+            keys: Vec::new(),
+        }
     }
 }
 

@@ -127,7 +127,7 @@ pub(super) fn pod<'a>(
 
     let restart_default = if kind == WorkloadKind::Daemon { "Always" } else { "Never" };
     let restart_given = f.peek_span(&schema::RESTART).is_some();
-    pod.restart_policy = match read::choice(ck, f, &schema::RESTART) {
+    pod.restart_policy = match restart_policy(ck, f, kind) {
         Some((policy, span)) => {
             ok &= restart_allowed(ck, kind, policy, span);
             restart_span = Some(span);
@@ -210,6 +210,23 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
     }
+}
+
+/// `restart`, read as a choice; a policy written in Kubernetes' spelling
+/// (`restart = Always`) that the kind does not allow anyway is said as not
+/// allowed for the kind at once, with the kind's own choices, rather than first
+/// corrected to a spelling that is the next error.
+fn restart_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind) -> Option<(&'static str, Span)> {
+    let e = read::expr(ck, f, &schema::RESTART)?;
+    if let ast::ExprKind::Word(w) = &e.kind
+        && let Some((_, policy)) =
+            schema::RESTART_POLICIES.iter().find(|(word, k8s)| word != w && k8s.eq_ignore_ascii_case(w))
+        && !restart_allowed(ck, kind, policy, e.span)
+    {
+        return None;
+    }
+    let schema::Shape::Choice(choices) = schema::RESTART.shape else { unreachable!() };
+    ck.choice(e, What::Key(schema::RESTART.key), choices).map(|c| (c, e.span))
 }
 
 fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Span) -> bool {

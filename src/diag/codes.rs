@@ -114,6 +114,7 @@ codes! {
     // ---- P0460–P0469: pod spec: host namespaces, DNS, scheduling, selectors, template metadata
 
     // ---- P0470–P0479: rules re-run on `raw`, label ownership, and other fixes
+    OwnedLabel = "P0470", "label that pipec sets itself", "app.kubernetes.io/managed-by and pipec.dev/program identify pipec's objects (ownership, prune)";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.
