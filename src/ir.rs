@@ -123,6 +123,8 @@ pub struct Job {
     pub meta: Meta,
     pub spec: JobSpec,
     pub pod: Pod,
+    /// `generate-name = true`: `metadata.generateName: <name>-` instead of `name`.
+    pub generate_name: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -174,6 +176,9 @@ pub struct Cron {
     pub successful_jobs_history_limit: Option<i32>,
     pub failed_jobs_history_limit: Option<i32>,
     pub suspend: Option<bool>,
+    /// Metadata of the Jobs it creates (`job-labels`, `job-annotations`).
+    pub job_labels: StringMap,
+    pub job_annotations: StringMap,
     pub job: JobSpec,
     pub pod: Pod,
 }
@@ -183,6 +188,9 @@ pub struct Daemon {
     pub meta: Meta,
     pub update: UpdateStrategy,
     pub min_ready_seconds: Option<i32>,
+    /// The program's own selector (`selector`), already in the pod labels; `None`:
+    /// pipec's `app.kubernetes.io/name: <name>`.
+    pub selector: Option<StringMap>,
     pub pod: Pod,
 }
 
@@ -225,7 +233,8 @@ pub struct Pod {
     pub host_ipc: Option<Written<bool>>,
     pub automount_token: Option<Written<bool>>,
     // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
-
+    /// `None` when the workload writes none of them (boxed: the pod stays small to move).
+    pub spec: Option<Box<PodSpecKeys>>,
     // ---- volumes area: sidecars and volume sources
 }
 
@@ -246,7 +255,10 @@ pub struct Container {
     // ---- security area: the container's security context
     pub security: Option<SecurityContext>,
     // ---- probes area: ports, probes, lifecycle, termination message, env-from
-
+    pub ports: Vec<Port>,
+    pub env_from: Vec<EnvFrom>,
+    /// Probes, lifecycle hooks and the termination message: boxed, since most containers have none.
+    pub probes: Option<Box<Probes>>,
     // ---- volumes area: mount propagation, sidecar restart policy
 }
 
@@ -374,4 +386,142 @@ pub struct PodSecurity {
     pub fs_group_change_policy: Option<&'static str>,
     pub supplemental_groups: Vec<i64>,
     pub sysctls: Vec<Written<(String, String)>>,
+}
+
+/// The pod-spec keys beyond containers and placement (`check/pod_spec.rs`); all
+/// absent by default, so an unused key costs nothing.
+#[derive(Debug, Clone, Default)]
+pub struct PodSpecKeys {
+    pub dns_policy: Option<&'static str>,
+    pub dns_config: Option<DnsConfig>,
+    pub node_name: Option<String>,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    pub enable_service_links: Option<bool>,
+    pub share_process_namespace: Option<bool>,
+    pub image_pull_secrets: Vec<String>,
+    pub runtime_class: Option<String>,
+    pub scheduler_name: Option<String>,
+    pub preemption_policy: Option<&'static str>,
+    pub host_aliases: Vec<HostAlias>,
+    pub topology_spread: Vec<TopologySpread>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DnsConfig {
+    pub nameservers: Vec<String>,
+    pub searches: Vec<String>,
+    /// (name, value)
+    pub options: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HostAlias {
+    pub ip: String,
+    pub hostnames: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TopologySpread {
+    pub max_skew: i32,
+    pub topology_key: String,
+    pub when_unsatisfiable: &'static str,
+    pub match_labels: StringMap,
+    pub match_label_keys: Vec<String>,
+    pub min_domains: Option<i32>,
+    pub node_affinity_policy: Option<&'static str>,
+    pub node_taints_policy: Option<&'static str>,
+}
+
+// ---- probes area: ports, probes, lifecycle hooks, termination message, env-from
+
+#[derive(Debug, Clone)]
+pub struct Port {
+    pub name: Option<String>,
+    pub container_port: i32,
+    /// `None`: Kubernetes' default, TCP.
+    pub protocol: Option<&'static str>,
+    /// `None` or 0: no host port.
+    pub host_port: Option<i32>,
+    pub host_ip: Option<String>,
+    pub span: crate::source::Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Probes {
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub post_start: Option<Hook>,
+    pub pre_stop: Option<Hook>,
+    pub termination_message_path: Option<String>,
+    pub termination_message_policy: Option<&'static str>,
+}
+
+impl Probes {
+    /// Where each probe and hook is written, with its key (for rules about the container).
+    pub fn spans(&self) -> impl Iterator<Item = (&'static str, crate::source::Span)> + '_ {
+        let probes = [("liveness", &self.liveness), ("readiness", &self.readiness), ("startup", &self.startup)];
+        let hooks = [("post-start", &self.post_start), ("pre-stop", &self.pre_stop)];
+        probes
+            .into_iter()
+            .filter_map(|(k, p)| p.as_ref().map(|p| (k, p.span)))
+            .chain(hooks.into_iter().filter_map(|(k, h)| h.as_ref().map(|h| (k, h.span))))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub handler: Handler,
+    pub initial_delay: Option<i32>,
+    pub period: Option<i32>,
+    pub timeout: Option<i32>,
+    pub failure_threshold: Option<i32>,
+    pub success_threshold: Option<i32>,
+    pub termination_grace: Option<i64>,
+    pub span: crate::source::Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub handler: Handler,
+    pub span: crate::source::Span,
+}
+
+/// What a probe or hook does (a probe cannot sleep, a hook cannot use tcp or grpc).
+#[derive(Debug, Clone)]
+pub enum Handler {
+    Exec(Vec<String>),
+    Http(HttpGet),
+    Tcp(PortRef),
+    Grpc { port: i32, service: Option<String> },
+    Sleep { seconds: i64, span: crate::source::Span },
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpGet {
+    pub path: Option<String>,
+    pub port: PortRef,
+    pub scheme: Option<&'static str>,
+    /// In the order written.
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PortRef {
+    Number(i32),
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvFrom {
+    pub source: EnvFromSource,
+    pub prefix: Option<String>,
+    pub optional: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum EnvFromSource {
+    Config(String),
+    Secret(String),
 }

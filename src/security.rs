@@ -98,7 +98,10 @@ pub fn is_safe_sysctl(name: &str, minor: u32) -> bool {
 pub fn findings(pod: &Pod) -> Vec<Finding> {
     let mut out = Vec::new();
     baseline(pod, &mut out);
-    // wire: host ports (probes area) — `out.extend(host_ports(<each container's (index, hostPort)>))`
+    // Host ports come from the probes area's `ports` (wired once both areas were merged).
+    let names: Vec<&str> = containers(pod).map(|(_, c)| c.name.as_str()).collect();
+    let ports = containers(pod).flat_map(|(i, c)| c.ports.iter().filter_map(move |p| Some((i, p.host_port?, p.span))));
+    out.extend(host_ports(ports, &names));
     restricted(pod, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.breaks == Level::Baseline));
     out
@@ -116,16 +119,16 @@ pub fn level_of(findings: &[Finding]) -> Level {
 }
 
 /// The Host Ports control: containers' `hostPort`s must be unset or 0.
-/// `ports` are (container index, host port) pairs.
-pub fn host_ports(ports: impl IntoIterator<Item = (usize, i32)>, names: &[&str]) -> Vec<Finding> {
+/// `ports` are (container index, host port, where it is written) triples.
+pub fn host_ports(ports: impl IntoIterator<Item = (usize, i32, Span)>, names: &[&str]) -> Vec<Finding> {
     ports
         .into_iter()
-        .filter(|(_, port)| *port != 0)
-        .map(|(i, port)| Finding {
+        .filter(|(_, port, _)| *port != 0)
+        .map(|(i, port, span)| Finding {
             breaks: Level::Baseline,
             rule: "Host Ports",
             what: format!("container `{}` uses host port {port}", names.get(i).copied().unwrap_or("?")),
-            at: At::Container(i),
+            at: At::Span(span),
         })
         .collect()
 }
@@ -440,9 +443,10 @@ mod tests {
 
     #[test]
     fn host_ports_break_baseline_unless_zero() {
-        let f = host_ports([(0, 0), (1, 8080)], &["a", "b"]);
+        let span = Span::new(crate::source::FileId(0), 3, 7);
+        let f = host_ports([(0, 0, span), (1, 8080, span)], &["a", "b"]);
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].breaks, f[0].rule, f[0].at.clone()), (Level::Baseline, "Host Ports", At::Container(1)));
+        assert_eq!((f[0].breaks, f[0].rule, f[0].at.clone()), (Level::Baseline, "Host Ports", At::Span(span)));
         assert!(f[0].what.contains("`b`") && f[0].what.contains("8080"));
         assert!(host_ports([], &[]).is_empty());
     }

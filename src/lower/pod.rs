@@ -47,6 +47,9 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
     }
 
     // pod-spec area
+    if let Some(keys) = &pod.spec {
+        super::pod_spec::lower(keys, &mut template);
+    }
 
     // volumes area
 
@@ -91,6 +94,7 @@ fn container(c: &ir::Container) -> core::Container {
     super::security::container(c, &mut out);
 
     // probes area
+    super::probes::container(c, &mut out);
 
     // volumes area
 

@@ -28,6 +28,7 @@ mod job;
 mod meta;
 mod placement;
 mod pod;
+mod pod_spec;
 mod policy;
 mod probes;
 mod resources;
@@ -42,8 +43,8 @@ pub use job::*;
 pub use meta::*;
 pub use placement::*;
 pub use pod::*;
+pub use pod_spec::*;
 pub use policy::*;
-#[allow(unused_imports)] // until the area has rows
 pub use probes::*;
 pub use resources::*;
 pub use security::*;
@@ -79,7 +80,25 @@ pub const POD_SECURITY: Contexts = 1 << 17;
 pub const CAPABILITIES: Contexts = 1 << 18;
 /// The top-level `defaults { … }` item.
 pub const DEFAULTS: Contexts = 1 << 19;
+/// `liveness`, `readiness` and `startup` blocks.
+pub const PROBE: Contexts = 1 << 24;
+/// `post-start` and `pre-stop` blocks.
+pub const HOOK: Contexts = 1 << 25;
+/// The `http` check of a probe or hook.
+pub const HTTP_GET: Contexts = 1 << 26;
+/// The `grpc` check of a probe.
+pub const GRPC: Contexts = 1 << 27;
+/// One of a container's `ports`.
+pub const PORT: Contexts = 1 << 28;
 
+/// `dns-config { … }`.
+pub const DNS_CONFIG: Contexts = 1 << 40;
+/// Items of `options` in `dns-config`.
+pub const DNS_OPTION: Contexts = 1 << 41;
+/// Items of `topology-spread`.
+pub const SPREAD: Contexts = 1 << 42;
+/// Items of `host-aliases`.
+pub const HOST_ALIAS: Contexts = 1 << 43;
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
@@ -211,6 +230,7 @@ impl Key {
 const AREAS: &[&[&Key]] = &[
     container::KEYS,
     pod::KEYS,
+    pod_spec::KEYS,
     meta::KEYS,
     job::KEYS,
     cron::KEYS,
@@ -276,6 +296,15 @@ pub fn reference_markdown() -> String {
         ("Capabilities (in `capabilities`)", CAPABILITIES),
         ("Pod security contexts (in `pod-security-context`)", POD_SECURITY),
         ("Program defaults (in `defaults`)", DEFAULTS),
+        ("DNS config (in `dns-config`)", DNS_CONFIG),
+        ("DNS options (items of `options` in `dns-config`)", DNS_OPTION),
+        ("Topology spread constraints (items of `topology-spread`)", SPREAD),
+        ("Host aliases (items of `host-aliases`)", HOST_ALIAS),
+        ("Container ports (entries of `ports`)", PORT),
+        ("Probes (in `liveness`, `readiness`, `startup`)", PROBE),
+        ("Lifecycle hooks (in `post-start`, `pre-stop`)", HOOK),
+        ("HTTP checks (`http` of a probe or hook)", HTTP_GET),
+        ("gRPC checks (`grpc` of a probe)", GRPC),
     ];
     let rows: Vec<&Key> = all().collect();
     let mut listed = vec![false; rows.len()];
