@@ -9,7 +9,7 @@ use crate::diag::{Code, Diagnostic, closest, did_you_mean};
 use crate::ir::{EnvValue, IntOrPercent, UpdateStrategy};
 use crate::source::Span;
 
-const DOWNWARD_FIELDS: &[&str] = &[
+pub(super) const DOWNWARD_FIELDS: &[&str] = &[
     "metadata.name",
     "metadata.namespace",
     "metadata.uid",
@@ -20,7 +20,7 @@ const DOWNWARD_FIELDS: &[&str] = &[
     "status.podIP",
     "status.podIPs",
 ];
-const DOWNWARD_RESOURCES: &[&str] = &[
+pub(super) const DOWNWARD_RESOURCES: &[&str] = &[
     "limits.cpu",
     "limits.memory",
     "limits.ephemeral-storage",
@@ -208,7 +208,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn unknown_path(&mut self, span: Span, path: &str, what: &str, known: &[&str]) {
+    pub(super) fn unknown_path(&mut self, span: Span, path: &str, what: &str, known: &[&str]) {
         let help = did_you_mean(path, known.iter().copied(), || format!("one of: {}", known.join(", ")));
         self.report(
             Diagnostic::error(Code::UnknownVariant, span, format!("`{path}` is not {what} Kubernetes exposes"))

@@ -188,6 +188,7 @@ pub(super) fn pod<'a>(
     // pod-spec area
 
     // volumes area
+    ok &= super::volumes::pod(ck, &pod);
 
     let restart = (pod.restart_policy, restart_span);
     (ok.then_some(pod), restart)
@@ -365,6 +366,7 @@ fn container_fields<'a>(
     // probes area
 
     // volumes area
+    let restart = super::volumes::container_restart(ck, f);
 
     let (image, image_span) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
@@ -387,6 +389,7 @@ fn container_fields<'a>(
         // probes area
 
         // volumes area
+        restart,
     })
 }
 
@@ -476,5 +479,6 @@ fn mount<'a>(
             }
         }
     }
-    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path })
+    let propagation = ck.mount_propagation(m)?;
+    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path, propagation })
 }

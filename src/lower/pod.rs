@@ -89,6 +89,7 @@ fn container(c: &ir::Container) -> core::Container {
     // probes area
 
     // volumes area
+    super::volumes::container(c, &mut out);
 
     out
 }
