@@ -238,7 +238,6 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
             }
         }
     }
-    let names: Vec<&str> = pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str()).collect();
     for v in &pod.volumes {
         let items: Vec<&crate::ir::DownwardItem> = match &v.source {
             VolumeSource::DownwardApi { items, .. } => items.iter().collect(),
@@ -253,9 +252,12 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
             _ => continue,
         };
         for item in items {
+            let mut names = pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str());
             if let DownwardRef::Resource { container, span, .. } = &item.from
-                && !names.contains(&container.as_str())
+                && !names.any(|n| n == container)
             {
+                let names: Vec<&str> =
+                    pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str()).collect();
                 let help = did_you_mean(container, names.iter().copied(), || {
                     format!(
                         "the pod's containers are: {}",

@@ -231,7 +231,7 @@ impl Builder<'_> {
                 Rule::kw_readonly => read_only = Some(self.span(&opt)),
                 Rule::propagation => {
                     let word = opt.into_inner().find(|p| p.as_rule() == Rule::ident);
-                    propagation = word.map(|w| self.ident(w));
+                    propagation = word.map(|w| Box::new(self.ident(w)));
                 }
                 _ => {
                     let s = opt.into_inner().find(|p| p.as_rule() == Rule::string);

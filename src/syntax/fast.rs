@@ -492,7 +492,7 @@ impl<'s> Parser<'s> {
                 // (`propagation` is then the next entry's key): leave that to pest.
                 Some("propagation") => {
                     self.bump("propagation".len());
-                    propagation = Some(self.ident()?);
+                    propagation = Some(Box::new(self.ident()?));
                 }
                 _ => break,
             }

@@ -85,12 +85,14 @@ impl<'a> Checker<'a> {
                 Some(list) => out.items = list,
                 None => ok = false,
             },
-            // Without items every key is a file: the keys the program knows take their paths.
-            None => {
+            // Without items every key is a file: in a projected volume, the keys the program
+            // knows take their paths beside the other sources' files.
+            None if projected => {
                 for key in self.known_keys(&object, secret).unwrap_or_default() {
                     ok &= self.file_path(&key, target.span, paths);
                 }
             }
+            None => {}
         }
         ok.then_some(out)
     }
