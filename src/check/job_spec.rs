@@ -26,7 +26,14 @@ pub(super) struct JobContext<'n> {
     pub with_suspend: bool,
 }
 
-pub(super) fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, cx: &JobContext) -> ir::JobSpec {
+/// The Job fields; `pod` is the checked pod (`None` when it had errors), for the
+/// rules that name its containers.
+pub(super) fn job_spec<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    cx: &JobContext,
+    pod: Option<&ir::Pod>,
+) -> ir::JobSpec {
     let completions = read::int(ck, f, &schema::COMPLETIONS);
     let parallelism = read::int(ck, f, &schema::PARALLELISM);
     let retries = read::int(ck, f, &schema::RETRIES);
@@ -42,8 +49,8 @@ pub(super) fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, cx: &JobCon
     let max_failed = read::int(ck, f, &schema::MAX_FAILED_INDEXES);
     let pod_replacement = read::choice(ck, f, &schema::POD_REPLACEMENT).map(|(p, _)| p);
     let managed_by = read::string(ck, f, &schema::MANAGED_BY).map(|(s, _)| s);
-    let failure_policy =
-        read::take(ck, f, &schema::FAILURE_POLICY).and_then(|(k, v)| failure_policy(ck, k, v, cx, per_index.is_some()));
+    let failure_policy = read::take(ck, f, &schema::FAILURE_POLICY)
+        .and_then(|(k, v)| failure_policy(ck, k, v, cx, per_index.is_some(), pod));
     let success_policy = read::take(ck, f, &schema::SUCCESS_POLICY).and_then(|(k, v)| {
         if !indexed {
             indexed_only(ck, k.span.to(v.span()), "success-policy");
@@ -202,6 +209,7 @@ fn failure_policy<'a>(
     value: Value<'a>,
     cx: &JobContext,
     has_per_index: bool,
+    pod: Option<&ir::Pod>,
 ) -> Option<Vec<FailureRule>> {
     let items = ck.expr_of(key, value).and_then(|e| ck.list(e, "`failure-policy`"))?;
     if cx.restart_policy != "Never" {
@@ -227,7 +235,7 @@ fn failure_policy<'a>(
     let mut rules = Vec::new();
     let mut ok = true;
     for item in items {
-        match failure_rule(ck, item, has_per_index) {
+        match failure_rule(ck, item, has_per_index, pod) {
             Some(r) => rules.push(r),
             None => ok = false,
         }
@@ -235,7 +243,12 @@ fn failure_policy<'a>(
     ok.then_some(rules)
 }
 
-fn failure_rule<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, has_per_index: bool) -> Option<FailureRule> {
+fn failure_rule<'a>(
+    ck: &mut Checker<'a>,
+    item: &'a ast::Expr,
+    has_per_index: bool,
+    pod: Option<&ir::Pod>,
+) -> Option<FailureRule> {
     let (e, mut f) = Fields::record(
         ck,
         item,
@@ -256,7 +269,13 @@ fn failure_rule<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, has_per_index: bo
             None
         }
     };
-    let container = read::string(ck, &mut f, &schema::RULE_CONTAINER).map(|(c, _)| c);
+    let container = read::string(ck, &mut f, &schema::RULE_CONTAINER);
+    if let (Some((name, span)), Some(pod)) = (&container, pod)
+        && !rule_container_exists(ck, pod, name, *span)
+    {
+        return None;
+    }
+    let container = container.map(|(c, _)| c);
     let codes_in = f.take(&schema::EXIT_CODES);
     let codes_not_in = f.take(&schema::EXIT_CODES_EXCEPT);
     let condition = f.take(&schema::CONDITION);
@@ -435,4 +454,24 @@ fn condition_status<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<&'st
             ck.choice(e, What::Key(schema::STATUS.key), choices)
         }
     }
+}
+
+/// A rule's `container` must be a container or init container of the pod: the API
+/// server rejects a name that is not.
+fn rule_container_exists(ck: &mut Checker, pod: &ir::Pod, name: &str, span: Span) -> bool {
+    let mut names = pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str());
+    if names.any(|n| n == name) {
+        return true;
+    }
+    let names = pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str());
+    let all: Vec<&str> = names.clone().collect();
+    let help = crate::diag::did_you_mean(name, names, || {
+        format!("the pod's containers are: {}", all.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+    });
+    ck.report(
+        Diagnostic::error(Code::FailurePolicy, span, format!("the pod has no container named `{name}`"))
+            .label("not a container of this pod")
+            .help(help),
+    );
+    false
 }

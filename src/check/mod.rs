@@ -24,10 +24,11 @@ use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
+use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::KubeVersion;
-use crate::{Loader, Options};
 pub use expand::{Expanded, Module, ParamInput};
+pub use names::label_value_problem;
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 
@@ -42,6 +43,8 @@ pub struct Checker<'a> {
     /// The Kubernetes version the output is for.
     kube: KubeVersion,
     limits: crate::limits::Limits,
+    /// `--managed-by`: the tool that owns the objects, when not pipec.
+    managed_by: Option<&'a str>,
     /// The name of the object being checked (for rules about the whole object).
     current_name_span: Span,
     /// Where the item being checked was expanded from (template uses, `for` iterations):
@@ -95,19 +98,36 @@ struct SecretInfo {
 /// its program (name and namespace; `objects` is empty).
 pub type Sink<'s> = &'s mut (dyn FnMut(&ir::Program, ir::Object) + 's);
 
+/// What checking needs besides the program itself.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Fields newer than this are errors; beta ones warnings.
+    pub kube_version: KubeVersion,
+    /// Values for the program's `param`s (`--set name=value`, `--values FILE`), in order: later wins.
+    pub params: Vec<(String, ParamInput)>,
+    /// How much input to accept (`--limit NAME=VALUE`).
+    pub limits: crate::limits::Limits,
+    /// The tool that owns the objects (`--managed-by`), when not pipec.
+    pub managed_by: Option<String>,
+}
+
+/// One program to check: its file and tree, the modules it imports (already
+/// loaded), and how `file("…")` is read.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub sources: &'a SourceMap,
+    pub file: FileId,
+    pub ast: &'a File,
+    pub modules: &'a [Module<'a>],
+    pub loader: &'a dyn Loader,
+}
+
 /// Checks one program file. Returns the program (possibly partial when there
 /// were errors) and every diagnostic. With a `sink`, each object goes to it
 /// instead of into the program, so that a large program's objects need not all
 /// be held at once.
-pub fn check(
-    sources: &SourceMap,
-    file: FileId,
-    ast: &File,
-    modules: &[Module],
-    loader: &dyn Loader,
-    options: &Options,
-    sink: Option<Sink>,
-) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::Program, Vec<Diagnostic>) {
+    let Input { sources, file, ast, modules, loader } = input;
     let mut expander = expand::Expander::new(ast, modules, &options.limits);
     let expanded = expander.expand(ast, &options.params);
     let mut ck = Checker {
@@ -121,6 +141,7 @@ pub fn check(
         expanding: Vec::new(),
         kube: options.kube_version,
         limits: options.limits,
+        managed_by: options.managed_by.as_deref(),
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
     };
@@ -155,7 +176,15 @@ impl<'a> Checker<'a> {
     ) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
-        let mut program = ir::Program { name, namespace: None, objects: Vec::new(), keys: Vec::new() };
+        let manager = self.managed_by.unwrap_or(crate::lower::MANAGED_BY.1).to_string();
+        let mut program = ir::Program {
+            name,
+            namespace: None,
+            manager,
+            kube_version: self.kube,
+            objects: Vec::new(),
+            keys: Vec::new(),
+        };
 
         // Declarations first, so that order in the file does not matter.
         let mut namespace_span: Option<Span> = None;
@@ -294,6 +323,7 @@ impl<'a> Checker<'a> {
             secrets: std::mem::take(&mut self.secrets),
             kube: self.kube,
             limits: self.limits,
+            managed_by: self.managed_by,
             current_name_span: self.current_name_span,
             origin: self.origin,
             expanding: std::mem::take(&mut self.expanding),
@@ -333,6 +363,9 @@ impl<'a> Checker<'a> {
         {
             let value_spans = label_value_spans(v);
             for (k, value) in entries {
+                if !names::label_not_owned(self, &k.text, k.span) {
+                    continue;
+                }
                 let span = value_spans.iter().find(|(key, _)| *key == k.text).map_or(k.span, |(_, s)| *s);
                 names::check_label(self, &k.text, k.span, Some((&value, span)), true);
                 labels.insert(k.text.clone(), value);
@@ -472,7 +505,9 @@ fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Loader, compile, ir};
+    use super::{CheckOptions, Input};
+    use crate::loader::Loader;
+    use crate::{driver::Options, driver::compile, ir};
 
     struct NoFiles;
     impl Loader for NoFiles {
@@ -486,7 +521,8 @@ mod tests {
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("t.pipe", src);
         let (ast, mut diags) = crate::syntax::parse(id, src);
-        let (program, check_diags) = super::check(&sources, id, &ast, &[], &NoFiles, &crate::Options::default(), None);
+        let input = Input { sources: &sources, file: id, ast: &ast, modules: &[], loader: &NoFiles };
+        let (program, check_diags) = super::check(input, &CheckOptions::default(), None);
         diags.extend(check_diags);
         if !diags.is_empty() {
             return Err(diags.iter().map(|d| d.code.as_str()).collect());
@@ -533,14 +569,14 @@ mod tests {
         let c = compile(
             vec![("a.pipe".into(), "job a { image = \"x\" }\njob b { imag = \"x\" }".into())],
             &NoFiles,
-            &crate::Options::default(),
+            &Options::default(),
         );
         assert!(c.has_errors());
         assert!(c.objects().is_empty());
         let c = compile(
             vec![("a.pipe".into(), "config c { data = { k: file(\"hello.txt\") } }".into())],
             &NoFiles,
-            &crate::Options::default(),
+            &Options::default(),
         );
         assert!(!c.has_errors());
         assert_eq!(c.objects().len(), 1);

@@ -6,7 +6,7 @@ use super::eval::What;
 use super::fields::{Fields, Labeled, Value};
 use super::names;
 use super::read;
-use super::{placement, resources};
+use super::{placement, probes, resources};
 use crate::ast::{self, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{Container, EnvVar, Mount, Pod, Resources, Volume};
@@ -127,7 +127,7 @@ pub(super) fn pod<'a>(
 
     let restart_default = if kind == WorkloadKind::Daemon { "Always" } else { "Never" };
     let restart_given = f.peek_span(&schema::RESTART).is_some();
-    pod.restart_policy = match read::choice(ck, f, &schema::RESTART) {
+    pod.restart_policy = match restart_policy(ck, f, kind) {
         Some((policy, span)) => {
             ok &= restart_allowed(ck, kind, policy, span);
             restart_span = Some(span);
@@ -190,6 +190,9 @@ pub(super) fn pod<'a>(
     // volumes area
     ok &= super::volumes::pod(ck, &pod);
 
+    // probes area
+    ok &= probes::pod(ck, &pod);
+
     let restart = (pod.restart_policy, restart_span);
     (ok.then_some(pod), restart)
 }
@@ -208,6 +211,23 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
     }
+}
+
+/// `restart`, read as a choice; a policy written in Kubernetes' spelling
+/// (`restart = Always`) that the kind does not allow anyway is said as not
+/// allowed for the kind at once, with the kind's own choices, rather than first
+/// corrected to a spelling that is the next error.
+fn restart_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind) -> Option<(&'static str, Span)> {
+    let e = read::expr(ck, f, &schema::RESTART)?;
+    if let ast::ExprKind::Word(w) = &e.kind
+        && let Some((_, policy)) =
+            schema::RESTART_POLICIES.iter().find(|(word, k8s)| word != w && k8s.eq_ignore_ascii_case(w))
+        && !restart_allowed(ck, kind, policy, e.span)
+    {
+        return None;
+    }
+    let schema::Shape::Choice(choices) = schema::RESTART.shape else { unreachable!() };
+    ck.choice(e, What::Key(schema::RESTART.key), choices).map(|c| (c, e.span))
 }
 
 fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Span) -> bool {
@@ -364,6 +384,8 @@ fn container_fields<'a>(
     // security area
 
     // probes area
+    let (probes_ok, probe_keys) = probes::container(ck, f);
+    ok &= probes_ok;
 
     // volumes area
     let restart = super::volumes::container_restart(ck, f);
@@ -387,7 +409,9 @@ fn container_fields<'a>(
         // security area
 
         // probes area
-
+        ports: probe_keys.ports,
+        env_from: probe_keys.env_from,
+        probes: probe_keys.probes,
         // volumes area
         restart,
     })

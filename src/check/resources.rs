@@ -66,6 +66,9 @@ pub(super) fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resour
     ok.then_some(out)
 }
 
+/// One mebibyte, in the nano-units of [`crate::values::Quantity::nanos`].
+const MEBIBYTE_NANOS: i128 = (1 << 20) * 1_000_000_000;
+
 /// `cpu`, `memory`, `ephemeral-storage` and extended resources (`"nvidia.com/gpu"`).
 fn resource_amounts<'a>(
     ck: &mut Checker<'a>,
@@ -101,6 +104,18 @@ fn resource_amounts<'a>(
                     )
                     .label("`m` means milli here")
                     .help(format!("did you mean `{n}Mi` (mebibytes)?")),
+                );
+            } else if q.suffix == Suffix::None && q.nanos() > 0 && q.nanos() < MEBIBYTE_NANOS {
+                // A plain number is bytes: no pod runs in less than a mebibyte of memory,
+                // so a small one is a unit left out (`512` meant `512Mi`).
+                ck.report(
+                    Diagnostic::warning(
+                        Code::SuspiciousUnit,
+                        e.span,
+                        format!("`{text}` of {} is {text} bytes", key.text),
+                    )
+                    .label("a plain number is bytes")
+                    .help(format!("did you mean `{text}Mi` (mebibytes)? Write bytes with a unit: `512Mi`, `2Gi`")),
                 );
             }
         } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {

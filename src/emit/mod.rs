@@ -15,18 +15,6 @@ pub fn write_object(object: &K8sObject, out: &mut String) {
     }
 }
 
-/// All objects as one stream, documents separated by `---`.
-pub fn stream(objects: &[K8sObject]) -> String {
-    let mut out = String::with_capacity(objects.len() * 1024);
-    for (i, o) in objects.iter().enumerate() {
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        write_object(o, &mut out);
-    }
-    out
-}
-
 /// The file name of an object under `-o DIR`: `<kind>-<name>.yaml`, lower-case.
 pub fn file_name(object: &K8sObject) -> String {
     let (kind, name) = (object.kind().as_str(), object.name());
@@ -36,16 +24,4 @@ pub fn file_name(object: &K8sObject) -> String {
     file.push_str(name);
     file.push_str(".yaml");
     file
-}
-
-/// One `(file name, YAML)` per object.
-pub fn files(objects: &[K8sObject]) -> Vec<(String, String)> {
-    objects
-        .iter()
-        .map(|o| {
-            let mut text = String::with_capacity(1024);
-            write_object(o, &mut text);
-            (file_name(o), text)
-        })
-        .collect()
 }

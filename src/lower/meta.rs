@@ -4,7 +4,8 @@
 use crate::ir::{self, Program};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-/// The label every emitted object carries, so that a cluster shows what pipec manages.
+/// The label every emitted object carries, so that a cluster shows what pipec manages
+/// (the value is `pipec`, or the tool named with `--managed-by`).
 pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "pipec");
 /// The label naming the program an object came from (used by prune, later).
 pub const PROGRAM_LABEL: &str = "pipec.dev/program";
@@ -14,7 +15,7 @@ pub const NAME_LABEL: &str = "app.kubernetes.io/name";
 /// An object's metadata: the item's name, labels and annotations, the ownership labels.
 pub(super) fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {
     let mut labels = meta.labels.clone();
-    labels.insert(MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string());
+    labels.insert(MANAGED_BY.0.to_string(), program.manager.clone());
     labels.insert(PROGRAM_LABEL.to_string(), program.name.clone());
     ObjectMeta {
         name: Some(meta.name.clone()),

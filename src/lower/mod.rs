@@ -9,6 +9,7 @@ mod meta;
 mod pod;
 mod probes;
 mod raw;
+mod raw_rules;
 mod security;
 mod volumes;
 
@@ -18,17 +19,6 @@ pub use meta::{MANAGED_BY, NAME_LABEL, PROGRAM_LABEL};
 use crate::diag::Diagnostic;
 use crate::ir::{self, Program, RawPatch};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
-/// The objects of a program. The only diagnostics are about `raw` patches,
-/// which can only be checked against the real object.
-pub fn lower(program: &Program) -> (Vec<K8sObject>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut objects = Vec::with_capacity(program.objects.len());
-    for o in &program.objects {
-        lower_item(program, o, &mut diags, |k| objects.push(k));
-    }
-    (objects, diags)
-}
 
 /// The objects of one checked item, in order, each passed to `each` (no list is
 /// built: most items are one object). The item's own object has its `raw`
@@ -82,7 +72,7 @@ impl Out<'_> {
             object.metadata_mut().namespace = None;
         }
         if !raw.is_empty() {
-            object = raw::apply(object, raw, self.diags);
+            object = raw::apply(object, raw, self.program, self.diags);
         }
         (self.each)(object);
     }
@@ -106,7 +96,8 @@ mod tests {
     #[test]
     fn one_item_becomes_two_objects_end_to_end() {
         let text = "namespace \"qa\"\njob first { image = \"busybox\" }\n";
-        let mut c = crate::compile(vec![("t.pipe".into(), text.into())], &crate::FsLoader, &Default::default());
+        let mut c =
+            crate::driver::compile(vec![("t.pipe".into(), text.into())], &crate::loader::FsLoader, &Default::default());
         assert!(!c.has_errors());
         let program = &mut c.programs[0];
         let span = program.keys[0].span;

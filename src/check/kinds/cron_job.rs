@@ -85,7 +85,7 @@ pub(super) fn cron<'a>(
     let successful_jobs_history_limit = read::int32(ck, f, &schema::KEEP_SUCCEEDED);
     let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
     let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
-    let job = job_spec::job_spec(ck, f, job_cx);
+    let job = job_spec::job_spec(ck, f, job_cx, pod.as_ref());
     if let Some((_, parsed, span)) = &schedule {
         runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
     }

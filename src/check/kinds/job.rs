@@ -13,6 +13,6 @@ pub(super) fn job<'a>(
     pod: Option<Pod>,
     cx: &JobContext,
 ) -> Option<ir::Object> {
-    let spec = job_spec::job_spec(ck, f, cx);
+    let spec = job_spec::job_spec(ck, f, cx, pod.as_ref());
     meta.zip(pod).map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
 }

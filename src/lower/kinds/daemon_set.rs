@@ -50,7 +50,7 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
 mod tests {
     use super::*;
     use crate::ir::Program;
-    use crate::lower::{K8sObject, lower};
+    use crate::lower::{K8sObject, lower_item};
 
     fn daemon(labels: &[(&str, &str)]) -> apps::DaemonSet {
         let meta = ir::Meta {
@@ -64,6 +64,8 @@ mod tests {
         let program = Program {
             name: "p".into(),
             namespace: None,
+            manager: "pipec".into(),
+            kube_version: Default::default(),
             keys: Vec::new(),
             objects: vec![ir::Object::Daemon(ir::Daemon {
                 meta,
@@ -72,7 +74,9 @@ mod tests {
                 pod: ir::Pod { restart_policy: "Always", labels: pod_labels, ..Default::default() },
             })],
         };
-        match lower(&program).0.pop() {
+        let mut objects = Vec::new();
+        lower_item(&program, &program.objects[0], &mut Vec::new(), |k| objects.push(k));
+        match objects.pop() {
             Some(K8sObject::DaemonSet(d)) => *d,
             _ => unreachable!(),
         }
