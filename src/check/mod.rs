@@ -12,6 +12,7 @@ mod kinds;
 mod names;
 mod placement;
 mod pod;
+mod pod_spec;
 mod probes;
 mod qos;
 mod read;
