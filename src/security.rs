@@ -170,7 +170,10 @@ fn baseline(pod: &Pod, out: &mut Vec<Finding>) {
             VolumeSource::Config(_)
             | VolumeSource::Secret(_)
             | VolumeSource::EmptyDir { .. }
-            | VolumeSource::Pvc { .. } => {}
+            | VolumeSource::Pvc { .. }
+            | VolumeSource::DownwardApi { .. }
+            | VolumeSource::Projected { .. }
+            | VolumeSource::Ephemeral(_) => {}
         }
     }
     if let Some(ps) = &pod.security {

@@ -923,6 +923,7 @@ fn subst_block(b: &Block, scope: &Scope, x: &mut Expander) -> Block {
                     path: subst_string(&m.path, scope, x),
                     read_only: m.read_only,
                     sub_path: m.sub_path.as_ref().map(|s| subst_string(s, scope, x)),
+                    propagation: m.propagation.clone(),
                 }),
             };
             Entry { kind, span: e.span }

@@ -129,6 +129,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The context the keys are read in (a workload's, or a `container`/`init` block's).
+    pub fn context(&self) -> Contexts {
+        self.ctx
+    }
+
     /// The span of a key not yet taken, without taking it.
     pub fn peek_span(&self, row: &'static schema::Key) -> Option<Span> {
         self.fields.iter().find(|f| !f.taken && f.key.text == row.key).map(|f| f.key.span.to(f.value.span()))
@@ -188,11 +193,13 @@ pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {
     if let Some(k) = schema::by_kubernetes_name(word, ctx) {
         return d.label("Kubernetes' name").help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.field()));
     }
-    if let Some(best) = closest(word, schema::keys_in(ctx)) {
-        return d.label("unknown key").help(format!("did you mean `{best}`?"));
-    }
+    // A key of another context is most likely meant as that key: say where it belongs
+    // before guessing a near spelling.
     if let Some(k) = schema::all().find(|k| k.key == word) {
         return d.label("not allowed here").help(format!("`{word}` ({}) cannot be written in {place}", k.field()));
+    }
+    if let Some(best) = closest(word, schema::keys_in(ctx)) {
+        return d.label("unknown key").help(format!("did you mean `{best}`?"));
     }
     let mut known: Vec<&str> = schema::keys_in(ctx).collect();
     known.sort_unstable();

@@ -196,6 +196,10 @@ pub(super) fn pod<'a>(
             pod.labels.insert(k.text.clone(), value);
         }
     }
+    if let Some((name, span)) = read::string(ck, f, &schema::TEMPLATE_NAME) {
+        ok &= names::check_object_name(ck, &name, span, "pod template", 253);
+        pod.template_name = Some(name);
+    }
     if let Some((entries, span)) = read::string_map(ck, f, &schema::POD_ANNOTATIONS) {
         ok &= names::check_annotations(ck, &entries, span);
         pod.annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
@@ -215,6 +219,7 @@ pub(super) fn pod<'a>(
     }
 
     // volumes area
+    ok &= super::volumes::pod(ck, &pod);
 
     // probes area
     ok &= probes::pod(ck, &pod);
@@ -446,6 +451,7 @@ fn container_fields<'a>(
     ok &= probes_ok;
 
     // volumes area
+    let restart = super::volumes::container_restart(ck, f);
 
     let (image, image_span) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
@@ -470,6 +476,7 @@ fn container_fields<'a>(
         env_from: probe_keys.env_from,
         probes: probe_keys.probes,
         // volumes area
+        restart,
     })
 }
 
@@ -559,5 +566,6 @@ fn mount<'a>(
             }
         }
     }
-    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path })
+    let propagation = ck.mount_propagation(m)?;
+    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path, propagation })
 }
