@@ -5,12 +5,14 @@
 //! places it came from ("in template `worker`, used at soak.pipe:12:5"), so that
 //! the checker needs to know nothing about composition.
 
-use super::value::{self, Binding, Env, Hint, Value};
+use super::lets::{LetTable, Names};
+use super::value::{self, Binding, Env, Failure, Hint, Value};
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Label, closest};
 use crate::hash::FastMap;
 use crate::source::{Span, Spanned};
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// An imported module: its namespace (`soak` for `std/soak`) and syntax tree.
 pub struct Module<'a> {
@@ -47,11 +49,13 @@ pub enum ParamInput {
 
 pub struct Expander<'a> {
     modules: &'a [Module<'a>],
+    /// The `let`s of each module, by the index in `modules`.
+    module_lets: Vec<LetTable<'a>>,
     templates: FastMap<&'a str, &'a Item>,
-    /// The main file's lets (for evaluating `for` iterables and params).
-    lets: FastMap<&'a str, &'a Expr>,
-    params: FastMap<String, Value>,
-    pub diags: Vec<Diagnostic>,
+    /// The program's `param`s and `let`s, shared with the checker.
+    names: Names<'a>,
+    /// Shared, not `&mut`: the checker holds `names` while it asks for bodies.
+    diags: RefCell<Vec<Diagnostic>>,
     objects: usize,
     /// `objects` may not pass `limits.objects` (a `for` over a huge range ends in
     /// a diagnostic, not in exhausted memory).
@@ -97,21 +101,53 @@ impl Bindings {
 }
 
 impl<'a> Expander<'a> {
+    /// Reads the declarations of the program and its modules: templates, and the
+    /// `let` tables (their cycles reported here, once).
     pub fn new(main: &'a File, modules: &'a [Module<'a>], limits: &'a crate::limits::Limits) -> Expander<'a> {
         let mut templates = FastMap::default();
-        let mut lets = FastMap::default();
+        let mut params = Vec::new();
         for item in &main.items {
             match &item.kind {
                 ItemKind::Template { name, .. } => {
                     templates.insert(name.node.as_str(), item);
                 }
-                ItemKind::Let { name, value } => {
-                    lets.insert(name.node.as_str(), value);
-                }
+                ItemKind::Param { name, .. } => params.push(name.node.as_str()),
                 _ => {}
             }
         }
-        Expander { modules, templates, lets, params: FastMap::default(), diags: Vec::new(), objects: 0, limits }
+        let mut diags = Vec::new();
+        let module_names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+        let lets = LetTable::new(main, &params, &module_names, &mut diags);
+        let module_lets = modules.iter().map(|m| LetTable::new(m.file, &[], &module_names, &mut diags)).collect();
+        let names = Names { lets, params: FastMap::default(), modules: module_names };
+        let mut x = Expander { modules, module_lets, templates, names, diags: RefCell::new(diags), objects: 0, limits };
+        if !modules.is_empty() {
+            // `m.x` in the program's `let`s is replaced once, here, as in bodies.
+            let replaced: Vec<Option<Expr>> =
+                x.names.lets.iter().map(|l| (!l.cyclic).then(|| subst_expr(&l.value, &Scope::default(), &x))).collect();
+            for (l, value) in x.names.lets.iter_mut().zip(replaced) {
+                if let Some(value) = value {
+                    l.value = Cow::Owned(value);
+                }
+            }
+        }
+        x
+    }
+
+    /// The `let` table of module `m`.
+    fn lets_of(&self, m: &Module) -> Option<&LetTable<'a>> {
+        let i = self.modules.iter().position(|n| std::ptr::eq(n, m))?;
+        self.module_lets.get(i)
+    }
+
+    /// The program's `param`s and `let`s (after [`Expander::expand`]).
+    pub fn names(&self) -> &Names<'a> {
+        &self.names
+    }
+
+    /// The diagnostics of composition.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diags.into_inner()
     }
 
     /// Expands the main file. `inputs` are the `--set`/`--values` params.
@@ -126,9 +162,13 @@ impl<'a> Expander<'a> {
         out
     }
 
-    fn report(&mut self, d: Diagnostic) {
-        if !value::is_silent(&d) {
-            self.diags.push(d);
+    fn report(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    fn report_failure(&self, f: Failure) {
+        if let Failure::Error(d) = f {
+            self.report(d);
         }
     }
 
@@ -163,7 +203,7 @@ impl<'a> Expander<'a> {
             }
         }
         for (name, ty, default) in decls {
-            if self.params.contains_key(&name.node) {
+            if self.names.params.contains_key(&name.node) {
                 self.report(
                     Diagnostic::error(
                         Code::DuplicateLet,
@@ -185,8 +225,8 @@ impl<'a> Expander<'a> {
                 None => match default {
                     Some(e) => match value::eval(e, &self.env(&Scope::default()), hint(ty)) {
                         Ok(v) => Some(v),
-                        Err(d) => {
-                            self.report(d);
+                        Err(f) => {
+                            self.report_failure(f);
                             None
                         }
                     },
@@ -215,7 +255,7 @@ impl<'a> Expander<'a> {
             };
             match conform(&value, ty) {
                 Ok(v) => {
-                    self.params.insert(name.node.clone(), v);
+                    self.names.params.insert(name.node.clone(), v);
                 }
                 Err(expected) => self.report(
                     Diagnostic::error(
@@ -252,7 +292,7 @@ impl<'a> Expander<'a> {
 
     fn param_scope(&self) -> Scope {
         let mut scope = Scope::default();
-        for (name, v) in &self.params {
+        for (name, v) in &self.names.params {
             scope.values.insert(name.clone(), value_to_expr(v, Span::new(crate::source::FileId(0), 0, 0)));
         }
         scope
@@ -263,7 +303,7 @@ impl<'a> Expander<'a> {
     }
 
     /// Template declarations: parameter types are known, defaults fit them.
-    fn check_templates(&mut self, main: &'a File) {
+    fn check_templates(&self, main: &'a File) {
         for item in &main.items {
             let ItemKind::Template { params, .. } = &item.kind else { continue };
             for p in params {
@@ -286,7 +326,8 @@ impl<'a> Expander<'a> {
 
     fn item(&mut self, item: &'a Item, scope: &Scope, origin: &[Label], out: &mut Vec<Expanded<'a>>) {
         match &item.kind {
-            ItemKind::Template { .. } | ItemKind::Param { .. } | ItemKind::Import(_) => {}
+            // `let`s are read once, into the table the checker shares.
+            ItemKind::Template { .. } | ItemKind::Param { .. } | ItemKind::Import(_) | ItemKind::Let { .. } => {}
             ItemKind::For { var, second, iter, items } => {
                 self.for_loop(var, second.as_ref(), iter, items, scope, origin, out)
             }
@@ -343,7 +384,7 @@ impl<'a> Expander<'a> {
     /// when that failed (and was reported).
     /// With nothing to substitute (no names bound, no modules), the body as written
     /// is used as it is, not copied.
-    pub fn body(&mut self, deferred: &Deferred<'a>) -> Option<Cow<'a, Block>> {
+    pub fn body(&self, deferred: &Deferred<'a>) -> Option<Cow<'a, Block>> {
         let ItemKind::Workload { instance, body, .. } = &deferred.item.kind else { return None };
         match (instance, body) {
             (Some(inst), _) => self.instantiate(inst, body.as_ref(), &deferred.scope).map(Cow::Owned),
@@ -367,8 +408,8 @@ impl<'a> Expander<'a> {
         let iter = subst_expr(iter, scope, self);
         let value = match value::eval(&iter, &self.env(scope), Hint::None) {
             Ok(v) => v,
-            Err(d) => {
-                self.report(d);
+            Err(f) => {
+                self.report_failure(f);
                 return;
             }
         };
@@ -446,7 +487,7 @@ impl<'a> Expander<'a> {
     // ---- templates ---------------------------------------------------------
 
     /// Finds a template by path (`worker` or `soak.stable`).
-    fn template(&mut self, inst: &Instance) -> Option<(&'a Item, Option<&'a Module<'a>>)> {
+    fn template(&self, inst: &Instance) -> Option<(&'a Item, Option<&'a Module<'a>>)> {
         match inst.path.as_slice() {
             [name] => match self.templates.get(name.node.as_str()) {
                 Some(t) => Some((*t, None)),
@@ -496,28 +537,11 @@ impl<'a> Expander<'a> {
                 match found {
                     Some(t) => Some((t, Some(module))),
                     None => {
-                        let known: Vec<&str> = module
-                            .file
-                            .items
-                            .iter()
-                            .filter_map(|i| match &i.kind {
-                                ItemKind::Template { name, .. } => Some(name.node.as_str()),
-                                _ => None,
-                            })
-                            .collect();
-                        let help = match closest(&name.node, known.iter().copied()) {
-                            Some(best) => format!("did you mean `{}.{best}`?", ns.node),
-                            None => format!("`{}` has the templates: {}", ns.node, known.join(", ")),
-                        };
-                        self.report(
-                            Diagnostic::error(
-                                Code::UnknownName,
-                                name.span,
-                                format!("module `{}` has no template `{}`", ns.node, name.node),
-                            )
-                            .label("unknown template")
-                            .help(help),
-                        );
+                        let known = module.file.items.iter().filter_map(|i| match &i.kind {
+                            ItemKind::Template { name, .. } => Some(name.node.as_str()),
+                            _ => None,
+                        });
+                        self.report(not_in_module(module, &name.node, name.span, Member::Template, known));
                         None
                     }
                 }
@@ -533,7 +557,7 @@ impl<'a> Expander<'a> {
         }
     }
 
-    fn instantiate(&mut self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
+    fn instantiate(&self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
         let (template, module) = self.template(inst)?;
         let ItemKind::Template { name: tname, params, body: tbody } = &template.kind else { return None };
         let mut bound = Scope::default();
@@ -606,8 +630,8 @@ impl<'a> Expander<'a> {
                         continue;
                     }
                 }
-                Err(d) => {
-                    self.report(d);
+                Err(f) => {
+                    self.report_failure(f);
                     ok = false;
                     continue;
                 }
@@ -690,22 +714,16 @@ impl Env for ExpandEnv<'_, '_> {
         if let Some(e) = self.scope.values.get(name) {
             return Some(Binding::Expr(e));
         }
-        if let Some(v) = self.expander.params.get(name) {
-            return Some(Binding::Value(v.clone()));
-        }
-        self.expander.lets.get(name).map(|e| Binding::Expr(e))
+        self.expander.names.lookup(name)
     }
     fn names(&self) -> Vec<String> {
-        self.scope
-            .values
-            .keys()
-            .cloned()
-            .chain(self.expander.params.keys().cloned())
-            .chain(self.expander.lets.keys().map(|k| k.to_string()))
-            .collect()
+        self.scope.values.keys().cloned().chain(self.expander.names.names().map(str::to_string)).collect()
     }
     fn limits(&self) -> &crate::limits::Limits {
         self.expander.limits
+    }
+    fn is_module(&self, name: &str) -> bool {
+        self.expander.names.is_module(name)
     }
 }
 
@@ -857,9 +875,8 @@ fn name_text(n: &Name) -> String {
 
 // ---- substitution --------------------------------------------------------
 
-fn subst_item(item: &Item, scope: &Scope, x: &mut Expander) -> Item {
+fn subst_item(item: &Item, scope: &Scope, x: &Expander) -> Item {
     let kind = match &item.kind {
-        ItemKind::Let { name, value } => ItemKind::Let { name: name.clone(), value: subst_expr(value, scope, x) },
         ItemKind::Namespace(s) => ItemKind::Namespace(subst_string(s, scope, x)),
         ItemKind::Config { name, body } => {
             ItemKind::Config { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
@@ -872,7 +889,7 @@ fn subst_item(item: &Item, scope: &Scope, x: &mut Expander) -> Item {
     Item { kind, span: item.span }
 }
 
-fn subst_name(n: &Name, scope: &Scope, x: &mut Expander) -> Name {
+fn subst_name(n: &Name, scope: &Scope, x: &Expander) -> Name {
     match n {
         Name::Word(w) => match scope.values.get(&w.node) {
             // A loop variable used as a name: `job t { … }` inside `for t in […]`.
@@ -883,7 +900,7 @@ fn subst_name(n: &Name, scope: &Scope, x: &mut Expander) -> Name {
     }
 }
 
-fn subst_string(s: &StringLit, scope: &Scope, x: &mut Expander) -> StringLit {
+fn subst_string(s: &StringLit, scope: &Scope, x: &Expander) -> StringLit {
     let parts = s
         .parts
         .iter()
@@ -895,7 +912,7 @@ fn subst_string(s: &StringLit, scope: &Scope, x: &mut Expander) -> StringLit {
     StringLit { parts, span: s.span }
 }
 
-fn subst_block(b: &Block, scope: &Scope, x: &mut Expander) -> Block {
+fn subst_block(b: &Block, scope: &Scope, x: &Expander) -> Block {
     if scope.values.is_empty() && x.modules.is_empty() {
         return b.clone();
     }
@@ -931,7 +948,7 @@ fn subst_block(b: &Block, scope: &Scope, x: &mut Expander) -> Block {
     Block { entries, span: b.span }
 }
 
-fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
+fn subst_expr(e: &Expr, scope: &Scope, x: &Expander) -> Expr {
     let kind = match &e.kind {
         ExprKind::Word(w) => match scope.values.get(w) {
             Some(replacement) => return replacement.clone(),
@@ -965,7 +982,7 @@ fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
                 && !scope.values.contains_key(ns)
                 && let Some(m) = x.modules.iter().find(|m| m.name == *ns)
             {
-                return module_let(m, name, x, 0).unwrap_or_else(|| e.clone());
+                return module_let(m, &name.node, name.span, x, 0).unwrap_or_else(|| e.clone());
             }
             ExprKind::Field { base: Box::new(subst_expr(base, scope, x)), name: name.clone() }
         }
@@ -977,70 +994,100 @@ fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
     Expr { kind, span: e.span }
 }
 
+/// What a module is asked for by `m.x`.
+#[derive(Clone, Copy)]
+enum Member {
+    Template,
+    Let,
+}
+
+/// "module `m` has no template `x`" (or `let x`), with the closest name as `m.y`.
+fn not_in_module<'k>(
+    m: &Module,
+    name: &str,
+    span: Span,
+    member: Member,
+    known: impl Iterator<Item = &'k str>,
+) -> Diagnostic {
+    let known: Vec<&str> = known.collect();
+    let (message, label, listed) = match member {
+        Member::Template => (
+            format!("module `{}` has no template `{name}`", m.name),
+            "unknown template",
+            format!("`{}` has the templates: {}", m.name, known.join(", ")),
+        ),
+        Member::Let => (
+            format!("module `{}` has no `let {name}`", m.name),
+            "not in the module",
+            format!("`{}` defines: {}", m.name, known.join(", ")),
+        ),
+    };
+    let help = match closest(name, known.iter().copied()) {
+        Some(best) => format!("did you mean `{}.{best}`?", m.name),
+        None => listed,
+    };
+    Diagnostic::error(Code::UnknownName, span, message).label(label).help(help)
+}
+
 /// The expression of `let name` in module `m`, with the module's own names replaced.
-fn module_let(m: &Module, name: &Ident, x: &mut Expander, depth: usize) -> Option<Expr> {
+/// `None` when there is none (reported) or it is in a cycle (reported up front).
+fn module_let(m: &Module, name: &str, span: Span, x: &Expander, depth: usize) -> Option<Expr> {
     if m.failed {
         return None;
     }
-    let found = m.file.items.iter().find_map(|i| match &i.kind {
-        ItemKind::Let { name: n, value } if n.node == name.node => Some(value),
-        _ => None,
-    });
-    match found {
-        Some(v) if depth < 50 => Some(subst_module(v, m, x, depth + 1)),
-        Some(_) => None,
-        None => {
-            let known: Vec<&str> = m
-                .file
-                .items
-                .iter()
-                .filter_map(|i| match &i.kind {
-                    ItemKind::Let { name, .. } => Some(name.node.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let help = match closest(&name.node, known.iter().copied()) {
-                Some(best) => format!("did you mean `{}.{best}`?", m.name),
-                None => format!("`{}` defines: {}", m.name, known.join(", ")),
-            };
+    let table = x.lets_of(m)?;
+    match table.get(name) {
+        Some(l) if l.cyclic => None,
+        Some(l) if depth <= x.limits.depth => Some(subst_module(&l.value, m, x, depth + 1)),
+        Some(_) => {
+            // Only a chain through other modules gets here (a module's own cycles are found up front).
             x.report(
                 Diagnostic::error(
-                    Code::UnknownName,
-                    name.span,
-                    format!("module `{}` has no `let {}`", m.name, name.node),
+                    Code::TooDeep,
+                    span,
+                    format!("`{}.{name}` goes through names more than {} levels deep", m.name, x.limits.depth),
                 )
-                .label("not in the module")
-                .help(help),
+                .label("too deep")
+                .help("shorten the chain of `let`s, or raise the limit: `--limit depth=…`"),
             );
+            None
+        }
+        None => {
+            x.report(not_in_module(m, name, span, Member::Let, table.names()));
             None
         }
     }
 }
 
 /// Replaces the words of `e` that name lets of module `m`.
-fn subst_module(e: &Expr, m: &Module, x: &mut Expander, depth: usize) -> Expr {
+fn subst_module(e: &Expr, m: &Module, x: &Expander, depth: usize) -> Expr {
     let mut scope = Scope::default();
-    for item in &m.file.items {
-        if let ItemKind::Let { name, .. } = &item.kind
-            && expr_mentions(e, &name.node)
-            && let Some(v) = module_let(m, name, x, depth + 1)
+    for (name, l) in module_lets(m, x) {
+        if expr_mentions(e, name)
+            && let Some(v) = module_let(m, name, l, x, depth + 1)
         {
-            scope.values.insert(name.node.clone(), v);
+            scope.values.insert(name.to_string(), v);
         }
     }
     if scope.values.is_empty() { e.clone() } else { subst_expr(e, &scope, x) }
 }
 
-fn subst_block_module(b: &Block, m: &Module, x: &mut Expander) -> Block {
+fn subst_block_module(b: &Block, m: &Module, x: &Expander) -> Block {
     let mut scope = Scope::default();
-    for item in &m.file.items {
-        if let ItemKind::Let { name, .. } = &item.kind
-            && let Some(v) = module_let(m, name, x, 1)
-        {
-            scope.values.insert(name.node.clone(), v);
+    for (name, l) in module_lets(m, x) {
+        if let Some(v) = module_let(m, name, l, x, 1) {
+            scope.values.insert(name.to_string(), v);
         }
     }
     if scope.values.is_empty() { b.clone() } else { subst_block(b, &scope, x) }
+}
+
+/// The names of module `m`'s `let`s and where each is declared.
+fn module_lets<'x>(m: &Module, x: &'x Expander) -> Vec<(&'x str, Span)> {
+    match x.lets_of(m) {
+        Some(table) => table.names().filter_map(|n| Some((n, table.get(n)?.span))).collect(),
+        None => Vec::new(),
+    }
 }
 
 fn expr_mentions(e: &Expr, name: &str) -> bool {

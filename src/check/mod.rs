@@ -9,6 +9,7 @@ mod eval;
 pub mod expand;
 mod fields;
 mod job;
+mod lets;
 mod names;
 mod placement;
 mod pod;
@@ -33,7 +34,8 @@ pub struct Checker<'a> {
     file: FileId,
     loader: &'a dyn Loader,
     diags: Vec<Diagnostic>,
-    lets: Lets<'a>,
+    /// The program's `param`s and `let`s, read by expansion and shared here.
+    names: &'a lets::Names<'a>,
     configs: FastMap<String, ConfigInfo>,
     secrets: FastMap<String, SecretInfo>,
     /// The Kubernetes version the output is for.
@@ -44,36 +46,6 @@ pub struct Checker<'a> {
     /// Where the item being checked was expanded from (template uses, `for` iterations):
     /// added to every diagnostic about it.
     origin: &'a [Label],
-    /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
-    expanding: Vec<Span>,
-}
-
-/// The program's `let`s: owned while the declarations are read, then shared with
-/// the checkers of each workload body (see [`Checker::detached`]).
-enum Lets<'a> {
-    Own(FastMap<&'a str, (Span, &'a ast::Expr)>),
-    Shared(&'a FastMap<&'a str, (Span, &'a ast::Expr)>),
-}
-
-impl<'a> std::ops::Deref for Lets<'a> {
-    type Target = FastMap<&'a str, (Span, &'a ast::Expr)>;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Lets::Own(map) => map,
-            Lets::Shared(map) => map,
-        }
-    }
-}
-
-impl<'a> Lets<'a> {
-    fn insert(&mut self, name: &'a str, value: (Span, &'a ast::Expr)) {
-        match self {
-            Lets::Own(map) => {
-                map.insert(name, value);
-            }
-            Lets::Shared(_) => unreachable!("`let`s are declared before any workload is checked"),
-        }
-    }
 }
 
 struct ConfigInfo {
@@ -112,34 +84,31 @@ pub fn check(
         file,
         loader,
         diags: Vec::new(),
-        lets: Lets::Own(FastMap::default()),
+        names: expander.names(),
         configs: FastMap::default(),
         secrets: FastMap::default(),
-        expanding: Vec::new(),
         kube: options.kube_version,
         limits: options.limits,
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
     };
     let program = match sink {
-        Some(sink) => ck.program(&expanded, &mut expander, sink),
+        Some(sink) => ck.program(&expanded, &expander, sink),
         None => {
             let mut kept = Vec::new();
-            let mut program = ck.program(&expanded, &mut expander, &mut |_, o| kept.push(o));
+            let mut program = ck.program(&expanded, &expander, &mut |_, o| kept.push(o));
             program.objects = kept;
             program
         }
     };
-    let mut diags = expander.diags;
-    diags.extend(ck.diags);
+    let check_diags = ck.diags;
+    let mut diags = expander.into_diagnostics();
+    diags.extend(check_diags);
     (program, diags)
 }
 
 impl<'a> Checker<'a> {
     pub(crate) fn report(&mut self, mut d: Diagnostic) {
-        if value::is_silent(&d) {
-            return;
-        }
         d.secondary.extend(self.origin.iter().cloned());
         self.diags.push(d);
     }
@@ -147,51 +116,31 @@ impl<'a> Checker<'a> {
     fn program<'x>(
         &mut self,
         expanded: &'a [Expanded<'x>],
-        expander: &mut expand::Expander<'x>,
+        expander: &expand::Expander<'x>,
         sink: Sink,
     ) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
         let mut program = ir::Program { name, namespace: None, objects: Vec::new(), keys: Vec::new() };
 
-        // Declarations first, so that order in the file does not matter.
+        // The namespace first, so that order in the file does not matter (the `let`s
+        // were read with the program's other names: `Checker::names`).
         let mut namespace_span: Option<Span> = None;
         for item in &items {
-            match &item.kind {
-                ItemKind::Namespace(s) => {
-                    if let Some(first) = namespace_span {
-                        self.report(
-                            Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
-                                .label("second declaration")
-                                .secondary(first, "first declared here")
-                                .help("a program has one namespace; keep one `namespace` line"),
-                        );
-                        continue;
-                    }
-                    namespace_span = Some(s.span);
-                    if let Some(ns) = self.interpolate(s) {
-                        names::check_dns_label(self, &ns, s.span, "a namespace", 63);
-                        program.namespace = Some(ns);
-                    }
-                }
-                ItemKind::Let { name, value } => {
-                    if let Some((first, _)) = self.lets.get(name.node.as_str()) {
-                        let first = *first;
-                        self.report(
-                            Diagnostic::error(
-                                Code::DuplicateLet,
-                                name.span,
-                                format!("`{}` is defined twice", name.node),
-                            )
-                            .label("defined again here")
-                            .secondary(first, "first defined here")
-                            .help("rename one of them; `let` names are defined once"),
-                        );
-                        continue;
-                    }
-                    self.lets.insert(&name.node, (name.span, value));
-                }
-                _ => {}
+            let ItemKind::Namespace(s) = &item.kind else { continue };
+            if let Some(first) = namespace_span {
+                self.report(
+                    Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
+                        .label("second declaration")
+                        .secondary(first, "first declared here")
+                        .help("a program has one namespace; keep one `namespace` line"),
+                );
+                continue;
+            }
+            namespace_span = Some(s.span);
+            if let Some(ns) = self.interpolate(s) {
+                names::check_dns_label(self, &ns, s.span, "a namespace", 63);
+                program.namespace = Some(ns);
             }
         }
 
@@ -285,20 +234,18 @@ impl<'a> Checker<'a> {
             file: self.file,
             loader: self.loader,
             diags: std::mem::take(&mut self.diags),
-            lets: Lets::Shared(&self.lets),
+            names: self.names,
             configs: std::mem::take(&mut self.configs),
             secrets: std::mem::take(&mut self.secrets),
             kube: self.kube,
             limits: self.limits,
             current_name_span: self.current_name_span,
             origin: self.origin,
-            expanding: std::mem::take(&mut self.expanding),
         };
         let result = check(&mut ck);
         self.diags = ck.diags;
         self.configs = ck.configs;
         self.secrets = ck.secrets;
-        self.expanding = ck.expanding;
         result
     }
 
@@ -484,7 +431,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            let Some(value) = self.computed(expr, value::Hint::None) else { continue };
+            let Some(value) = self.evaluate(expr, value::Hint::None) else { continue };
             match to_json(&value) {
                 Some(json) => {
                     out.push(ir::RawPatch { path: key.text.clone(), value: json, span: key.span.to(expr.span) })
