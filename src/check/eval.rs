@@ -166,7 +166,7 @@ impl<'a> Checker<'a> {
         let (e, via) = self.resolve(expr)?;
         match (&e.kind, Literal::of(e)) {
             (ExprKind::Number(text), _) => {
-                let n = match value::eval(e, &*self, Hint::None) {
+                let n = match value::number(text, e.span, Hint::None) {
                     Ok(CValue::Int(n)) => n,
                     // Said in the words of the literal: why it is not a whole number.
                     _ => {
@@ -206,7 +206,7 @@ impl<'a> Checker<'a> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
         match (&e.kind, Literal::of(e)) {
-            (ExprKind::Number(text), _) => match value::eval(e, &*self, Hint::Duration) {
+            (ExprKind::Number(text), _) => match value::number(text, e.span, Hint::Duration) {
                 Ok(CValue::Duration(d)) => Some(d),
                 // Said in the words of the literal: why it is not a duration.
                 _ => {
@@ -271,7 +271,7 @@ impl<'a> Checker<'a> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
         let q = match (&e.kind, Literal::of(e)) {
-            (ExprKind::Number(text), _) => match value::eval(e, &*self, Hint::Quantity) {
+            (ExprKind::Number(text), _) => match value::number(text, e.span, Hint::Quantity) {
                 Ok(CValue::Quantity(q)) => q,
                 Ok(CValue::Int(n)) if n >= 0 => Quantity::from_int(n),
                 // Said in the words of the literal: why it is not a quantity.

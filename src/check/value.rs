@@ -125,13 +125,13 @@ pub fn is_function(name: &str) -> bool {
 // safe on a 2 MiB thread stack.
 
 pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
-    Evaluator { env, depth: 0, through_names: 0 }.eval(expr, hint)
+    Evaluator::new(env).eval(expr, hint)
 }
 
 /// The text of a string literal, `${…}` inserted.
 pub fn interpolate(s: &StringLit, env: &dyn Env) -> Result<String> {
     let mut out = String::new();
-    Evaluator { env, depth: 0, through_names: 0 }.write_parts(s, &mut out)?;
+    Evaluator::new(env).write_parts(s, &mut out)?;
     Ok(out)
 }
 
@@ -140,7 +140,7 @@ pub fn interpolate(s: &StringLit, env: &dyn Env) -> Result<String> {
 /// that has no text (a list, a map).
 pub fn text(expr: &Expr, env: &dyn Env) -> Result<Option<String>> {
     let mut out = String::new();
-    match (Evaluator { env, depth: 0, through_names: 0 }).write(expr, &mut out)? {
+    match (Evaluator::new(env)).write(expr, &mut out)? {
         None => Ok(Some(out)),
         Some(v) => Ok(v.to_text()),
     }
@@ -149,12 +149,18 @@ pub fn text(expr: &Expr, env: &dyn Env) -> Result<Option<String>> {
 struct Evaluator<'v> {
     env: &'v dyn Env,
     depth: usize,
+    /// `Limits::depth`, read once.
+    max_depth: usize,
     /// How many `let` names the current path goes through (to tell a long chain
     /// of names from deep nesting in messages).
     through_names: usize,
 }
 
-impl Evaluator<'_> {
+impl<'v> Evaluator<'v> {
+    fn new(env: &'v dyn Env) -> Evaluator<'v> {
+        Evaluator { env, depth: 0, max_depth: env.limits().depth, through_names: 0 }
+    }
+
     fn eval(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
         self.enter(expr)?;
         let v = self.eval_inner(expr, hint);
@@ -165,7 +171,7 @@ impl Evaluator<'_> {
     /// One level deeper, or the "too deep" error.
     fn enter(&mut self, expr: &Expr) -> Result<()> {
         self.depth += 1;
-        let max_depth = self.env.limits().depth;
+        let max_depth = self.max_depth;
         if self.depth > max_depth {
             return Err(Failure::Error(if self.through_names > 0 {
                 Diagnostic::error(
@@ -226,12 +232,8 @@ impl Evaluator<'_> {
         match &expr.kind {
             ExprKind::Number(n) => out.push_str(n),
             ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            ExprKind::Str(s) => {
-                self.enter(expr)?;
-                let r = self.write_parts(s, out);
-                self.depth -= 1;
-                r?
-            }
+            // Strings nest as deep as the parser allows; names are what can go deeper.
+            ExprKind::Str(s) => self.write_parts(s, out)?,
             ExprKind::Word(w) => {
                 self.enter(expr)?;
                 let r = self.follow(expr, w, |ev, e| ev.write(e, out), Some);
@@ -566,10 +568,12 @@ fn literal_error(span: Span, e: values::LiteralError) -> Failure {
     Diagnostic::error(Code::BadNumber, span, e.message).label("not a valid literal").help(e.help).into()
 }
 
-/// A number literal, with its unit decided when it can be.
-fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
-    let (digits, unit) = values::split_number(text);
-    if unit.is_empty() && !digits.contains('.') {
+/// A number literal, with its unit decided when it can be: what [`eval`] gives
+/// for one (the typed readers call it directly: a literal needs no evaluator).
+pub fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
+    // A whole number (digits and `_`, no unit, no point), tested byte by byte: the hot case.
+    let body = text.strip_prefix('-').unwrap_or(text);
+    if body.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
         return values::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
     }
     // The key's own unit first: a duration key need not try the literal as a quantity.
