@@ -53,12 +53,9 @@ impl<'a> Checker<'a> {
         let mut via = None;
         // The table has no cycles that are not marked, so this ends.
         while let ExprKind::Word(word) = &current.kind {
-            let Some(l) = self.names.get_let(word) else { break };
-            if l.cyclic {
-                return None;
-            }
+            let Some(definition) = self.names.definition(word) else { break };
             via.get_or_insert(expr.span);
-            current = &l.value;
+            current = definition.ok()?;
         }
         Some((current, via))
     }

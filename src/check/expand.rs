@@ -119,7 +119,7 @@ impl<'a> Expander<'a> {
         let module_names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
         let lets = LetTable::new(main, &params, &module_names, &mut diags);
         let module_lets = modules.iter().map(|m| LetTable::new(m.file, &[], &module_names, &mut diags)).collect();
-        let names = Names { lets, params: FastMap::default(), modules: module_names };
+        let names = Names { lets, params: FastMap::default(), param_exprs: FastMap::default(), modules: module_names };
         let mut x = Expander { modules, module_lets, templates, names, diags: RefCell::new(diags), objects: 0, limits };
         if !modules.is_empty() {
             // `m.x` in the program's `let`s is replaced once, here, as in bodies.
@@ -153,6 +153,9 @@ impl<'a> Expander<'a> {
     /// Expands the main file. `inputs` are the `--set`/`--values` params.
     pub fn expand(&mut self, main: &'a File, inputs: &[(String, ParamInput)]) -> Vec<Expanded<'a>> {
         self.params(main, inputs);
+        let nowhere = Span::new(crate::source::FileId(0), 0, 0);
+        self.names.param_exprs =
+            self.names.params.iter().map(|(name, v)| (name.clone(), value_to_expr(v, nowhere))).collect();
         self.check_templates(main);
         let scope = self.param_scope();
         let mut out = Vec::new();
@@ -292,8 +295,8 @@ impl<'a> Expander<'a> {
 
     fn param_scope(&self) -> Scope {
         let mut scope = Scope::default();
-        for (name, v) in &self.names.params {
-            scope.values.insert(name.clone(), value_to_expr(v, Span::new(crate::source::FileId(0), 0, 0)));
+        for (name, e) in &self.names.param_exprs {
+            scope.values.insert(name.clone(), e.clone());
         }
         scope
     }

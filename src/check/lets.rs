@@ -203,11 +203,17 @@ impl<'a> LetTable<'a> {
     }
 }
 
+/// A name whose definition was found wrong, and said so.
+pub struct Reported;
+
 /// The program's own names: its `param`s (values, decided by expansion) and its
 /// `let`s; what a bare word means in the program wherever it is evaluated.
 pub struct Names<'a> {
     pub lets: LetTable<'a>,
     pub params: FastMap<String, Value>,
+    /// Each param's value written as a literal: what a word for it reads as
+    /// where the checker follows names (bodies have it substituted the same way).
+    pub param_exprs: FastMap<String, Expr>,
     /// The imported modules' names (`soak` of `soak.stable`).
     pub modules: Vec<&'a str>,
 }
@@ -221,9 +227,13 @@ impl<'a> Names<'a> {
         self.lets.get(name).map(|l| if l.cyclic { Binding::Failed } else { Binding::Expr(&l.value) })
     }
 
-    /// The `let` a word names (not a `param`).
-    pub fn get_let(&self, name: &str) -> Option<&Let<'a>> {
-        if self.params.contains_key(name) { None } else { self.lets.get(name) }
+    /// What a word stands for, to follow it: a param's value as a literal, or a
+    /// `let`'s expression; `Err` for a `let` in a cycle (reported).
+    pub fn definition(&self, name: &str) -> Option<Result<&Expr, Reported>> {
+        if let Some(e) = self.param_exprs.get(name) {
+            return Some(Ok(e));
+        }
+        self.lets.get(name).map(|l| if l.cyclic { Err(Reported) } else { Ok(&*l.value) })
     }
 
     pub fn defines(&self, name: &str) -> bool {
