@@ -513,11 +513,12 @@ impl<'a> Checker<'a> {
     fn report_failed<T>(&mut self, result: Result<T, Failure>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
-            Err(Failure::Error(d)) => {
-                self.report(d);
+            Err(f) => {
+                for d in f.into_diagnostics() {
+                    self.report(d);
+                }
                 None
             }
-            Err(Failure::Reported) => None,
         }
     }
 

@@ -170,9 +170,7 @@ impl<'a> Expander<'a> {
     }
 
     fn report_failure(&self, f: Failure) {
-        if let Failure::Error(d) = f {
-            self.report(d);
-        }
+        self.diags.borrow_mut().extend(f.into_diagnostics());
     }
 
     // ---- params ------------------------------------------------------------

@@ -89,8 +89,21 @@ pub trait Env {
 pub enum Failure {
     /// A problem to report.
     Error(Diagnostic),
+    /// Several, each in its own part of a string (`"${a}-${b}"` with neither defined).
+    Several(Vec<Diagnostic>),
     /// A problem already reported (a bad escape, a `let` cycle): nothing more to say.
     Reported,
+}
+
+impl Failure {
+    /// The diagnostics to report (none when already reported).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Error(d) => vec![d],
+            Failure::Several(ds) => ds,
+            Failure::Reported => Vec::new(),
+        }
+    }
 }
 
 impl From<Diagnostic> for Failure {
@@ -245,22 +258,49 @@ impl<'v> Evaluator<'v> {
         Ok(None)
     }
 
+    /// Writes each part of a string; a part that fails does not stop the others
+    /// from being checked (each bad `${…}` is reported).
     fn write_parts(&mut self, s: &StringLit, out: &mut String) -> Result<()> {
+        let mut errors = Vec::new();
+        let mut failed = false;
         for part in &s.parts {
             match part {
                 StrPart::Text(t) => out.push_str(t),
-                StrPart::Invalid => return Err(Failure::Reported),
-                StrPart::Interp(inner) => {
-                    if let Some(v) = self.write(inner, out)? {
-                        let Some(text) = v.to_text() else {
-                            return Err(Diagnostic::error(Code::BadInterpolation, inner.span, format!("cannot insert {} into a string", v.kind()))
-                                .label("not text")
-                                .help("insert strings, numbers, durations, quantities or `true`/`false`; a list: `join(xs, \",\")`").into());
-                        };
-                        out.push_str(&text);
+                StrPart::Invalid => failed = true, // a bad escape, reported by the parser
+                StrPart::Interp(inner) => match self.insert(inner, out) {
+                    Ok(()) => {}
+                    Err(f) => {
+                        failed = true;
+                        errors.extend(f.into_diagnostics());
                     }
-                }
+                },
             }
+        }
+        match (failed, errors.len()) {
+            (false, _) => Ok(()),
+            (true, 0) => Err(Failure::Reported),
+            (true, 1) => Err(Failure::Error(errors.remove(0))),
+            (true, _) => Err(Failure::Several(errors)),
+        }
+    }
+
+    /// Writes the text of one `${…}`.
+    fn insert(&mut self, inner: &Expr, out: &mut String) -> Result<()> {
+        if let Some(v) = self.write(inner, out)? {
+            let Some(text) = v.to_text() else {
+                return fail(
+                    Diagnostic::error(
+                        Code::BadInterpolation,
+                        inner.span,
+                        format!("cannot insert {} into a string", v.kind()),
+                    )
+                    .label("not text")
+                    .help(
+                        "insert strings, numbers, durations, quantities or `true`/`false`; a list: `join(xs, \",\")`",
+                    ),
+                );
+            };
+            out.push_str(&text);
         }
         Ok(())
     }
