@@ -132,11 +132,10 @@ pub fn is_function(name: &str) -> bool {
     FUNCTIONS.iter().any(|(f, _)| *f == name)
 }
 
-// How deep evaluation may recurse (names through names, nested operators) before
-// pipec stops (`Limits::depth`): a long chain of `let`s or an absurdly nested value
-// (cycles are found before evaluation: see `lets.rs`). The default keeps evaluation
-// safe on a 2 MiB thread stack.
-
+/// The value of an expression. Evaluation stops at `Limits::depth` levels (names
+/// through names, nested operators): a long chain of `let`s or an absurdly nested
+/// value; the default keeps it safe on a 2 MiB thread stack. Cycles are found
+/// before anything is evaluated (`lets.rs`).
 pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
     Evaluator::new(env).eval(expr, hint)
 }
