@@ -36,25 +36,33 @@ fn check(bencher: divan::Bencher, n: usize) {
     let mut sources = SourceMap::new();
     let id = sources.add("bench.pipe", text.clone());
     let (ast, _) = pipec::syntax::parse(id, &text);
-    let options = pipec::Options::default();
-    bencher.bench(|| pipec::check::check(&sources, id, &ast, &[], &pipec::FsLoader, &options, None));
+    let options = pipec::check::CheckOptions::default();
+    bencher.bench(|| {
+        let input =
+            pipec::check::Input { sources: &sources, file: id, ast: &ast, modules: &[], loader: &pipec::FsLoader };
+        pipec::check::check(input, &options, None)
+    });
 }
 
+/// The objects a compilation kept, lowered as `Compilation::objects` does for tools.
 #[divan::bench(args = SIZES)]
 fn lower(bencher: divan::Bencher, n: usize) {
-    let text = written_out(n);
-    let mut sources = SourceMap::new();
-    let id = sources.add("bench.pipe", text.clone());
-    let (ast, _) = pipec::syntax::parse(id, &text);
-    let (program, _) = pipec::check::check(&sources, id, &ast, &[], &pipec::FsLoader, &pipec::Options::default(), None);
-    bencher.bench(|| pipec::lower::lower(divan::black_box(&program)));
+    let c = pipec::compile(vec![("bench.pipe".into(), written_out(n))], &pipec::FsLoader, &pipec::Options::default());
+    assert!(!c.has_errors());
+    bencher.bench(|| divan::black_box(&c).objects());
 }
 
+/// The YAML writer over lowered objects: what `build` does per object after lowering.
 #[divan::bench(args = SIZES)]
 fn emit(bencher: divan::Bencher, n: usize) {
-    let text = written_out(n);
-    let c = pipec::compile(vec![("bench.pipe".into(), text)], &pipec::FsLoader, &pipec::Options::default());
+    let c = pipec::compile(vec![("bench.pipe".into(), written_out(n))], &pipec::FsLoader, &pipec::Options::default());
     assert!(!c.has_errors());
     let objects = c.objects();
-    bencher.bench(|| pipec::emit::stream(divan::black_box(&objects)));
+    bencher.bench(|| {
+        let mut out = String::with_capacity(objects.len() * 1024);
+        for o in divan::black_box(&objects) {
+            pipec::emit::write_object(o, &mut out);
+        }
+        out
+    });
 }

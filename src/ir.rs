@@ -2,6 +2,7 @@
 //! pipec decides (restart policy, pull policy) filled in. `lower` turns this into
 //! Kubernetes objects without having to report anything.
 
+use crate::kinds::Kind;
 use crate::values::Quantity;
 use std::collections::BTreeMap;
 
@@ -12,6 +13,11 @@ pub struct Program {
     /// Value of the `pipec.dev/program` label: the file name without `.pipe`.
     pub name: String,
     pub namespace: Option<String>,
+    /// Value of the `app.kubernetes.io/managed-by` label: `pipec`, or the tool named
+    /// with `--managed-by` that takes the objects over.
+    pub manager: String,
+    /// The Kubernetes version the objects are for (the re-check of `raw` patches reads it).
+    pub kube_version: crate::version::KubeVersion,
     /// In source order (empty when the objects went to a [`crate::check::Sink`]).
     pub objects: Vec<Object>,
     /// Every object's kind and name, in source order, also when the objects themselves were not kept.
@@ -21,7 +27,14 @@ pub struct Program {
 impl Program {
     /// The program without its objects (what lowering an object needs).
     pub fn clone_header(&self) -> Program {
-        Program { name: self.name.clone(), namespace: self.namespace.clone(), objects: Vec::new(), keys: Vec::new() }
+        Program {
+            name: self.name.clone(),
+            namespace: self.namespace.clone(),
+            manager: self.manager.clone(),
+            kube_version: self.kube_version,
+            objects: Vec::new(),
+            keys: Vec::new(),
+        }
     }
 }
 
@@ -55,23 +68,35 @@ pub struct RawPatch {
     pub span: crate::source::Span,
 }
 
+/// A checked item. It lowers to one object or several (`lower/kinds/`); its
+/// name and `raw` patches are those of its own object.
 #[derive(Debug, Clone)]
 pub enum Object {
     Config(Config),
     Job(Job),
     Cron(Cron),
     Daemon(Daemon),
+    /// Lowers to a Job and a ConfigMap: tests one item → many objects.
+    #[cfg(test)]
+    Pair(Job),
 }
 
 impl Object {
-    /// The Kubernetes kind.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of the item's own object.
+    pub fn k8s_kind(&self) -> Kind {
         match self {
-            Object::Config(_) => "ConfigMap",
-            Object::Job(_) => "Job",
-            Object::Cron(_) => "CronJob",
-            Object::Daemon(_) => "DaemonSet",
+            Object::Config(_) => Kind::ConfigMap,
+            Object::Job(_) => Kind::Job,
+            Object::Cron(_) => Kind::CronJob,
+            Object::Daemon(_) => Kind::DaemonSet,
+            #[cfg(test)]
+            Object::Pair(_) => Kind::Job,
         }
+    }
+
+    /// The Kubernetes kind of the item's own object: `Job`, `ConfigMap`, …
+    pub fn kind(&self) -> &'static str {
+        self.k8s_kind().as_str()
     }
 
     pub fn meta(&self) -> &Meta {
@@ -80,6 +105,8 @@ impl Object {
             Object::Job(j) => &j.meta,
             Object::Cron(c) => &c.meta,
             Object::Daemon(d) => &d.meta,
+            #[cfg(test)]
+            Object::Pair(j) => &j.meta,
         }
     }
 }
@@ -191,6 +218,11 @@ pub struct Pod {
     pub service_account: Option<String>,
     pub priority_class: Option<String>,
     pub termination_grace_seconds: Option<i64>,
+    // ---- security area: the pod's security context and what it implies
+
+    // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
+
+    // ---- volumes area: sidecars and volume sources
 }
 
 #[derive(Debug, Clone, Default)]
@@ -207,6 +239,11 @@ pub struct Container {
     pub env: Vec<EnvVar>,
     pub resources: Resources,
     pub mounts: Vec<Mount>,
+    // ---- security area: the container's security context
+
+    // ---- probes area: ports, probes, lifecycle, termination message, env-from
+
+    // ---- volumes area: mount propagation, sidecar restart policy
 }
 
 #[derive(Debug, Clone)]

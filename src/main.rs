@@ -5,13 +5,13 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use pipec::check::ParamInput;
-use pipec::check::value::Value;
+use pipec::check::{CheckOptions, ParamInput};
 use pipec::diag::{Code, Diagnostic, Severity, render};
 use pipec::version::KubeVersion;
-use pipec::{Compilation, FsLoader, Options};
+use pipec::{Compilation, FsLoader, Output, Session};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::mem::ManuallyDrop;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -48,6 +48,17 @@ struct Cli {
     /// names and defaults: docs/language.md#limits).
     #[arg(long = "limit", global = true, value_name = "NAME=VALUE", value_parser = parse_limit)]
     limits: Vec<String>,
+    /// Hand the objects to another tool: the value of their `app.kubernetes.io/managed-by`
+    /// label (default `pipec`), e.g. `--managed-by Helm`.
+    #[arg(long, global = true, value_name = "NAME", value_parser = parse_managed_by)]
+    managed_by: Option<String>,
+}
+
+fn parse_managed_by(text: &str) -> Result<String, String> {
+    match pipec::check::label_value_problem(text) {
+        None => Ok(text.to_string()),
+        Some(problem) => Err(format!("`{text}` cannot be a label value: {problem}")),
+    }
 }
 
 /// Checked here so that a bad setting is a usage error; applied in order below.
@@ -132,136 +143,120 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
-    if let Command::Explain { code } = &cli.command {
-        return explain(code);
+    match &cli.command {
+        Command::Explain { code } => explain(code),
+        Command::Check { files } => check(&cli, files),
+        Command::Build { files, output } => build(&cli, files, output.as_deref()),
+        Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
     }
-    let files = match &cli.command {
-        Command::Explain { .. } => unreachable!("handled above"),
-        Command::Build { files, .. } | Command::Check { files } | Command::Schedule { files, .. } => files,
-    };
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let printer = Printer { format: cli.message_format, color, quiet: cli.quiet };
+}
 
-    let mut inputs = Vec::new();
-    for path in files {
-        match read_source(path) {
-            Ok(text) => inputs.push((path.display().to_string(), text)),
-            Err(ReadError::Io(message)) => {
-                eprintln!("pipec: cannot read `{}`: {message}", path.display());
-                return 2;
+/// `pipec check`: the diagnostics only.
+fn check(cli: &Cli, files: &[PathBuf]) -> u8 {
+    compile(cli, files, Output::Objects).map_or_else(|code| code, |_| 0)
+}
+
+/// `pipec build`: the YAML on stdout, or one file per object in `dir`.
+fn build(cli: &Cli, files: &[PathBuf], dir: Option<&Path>) -> u8 {
+    // YAML is written while checking goes on, unless a report needs the checked objects.
+    let output = if cli.explain_qos { Output::Objects } else { Output::Yaml };
+    let compilation = match compile(cli, files, output) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(dir) = dir {
+        return match output::replace_dir(dir, &compilation.yaml_files()) {
+            Ok(()) => 0,
+            Err(message) => {
+                eprintln!("pipec: cannot write `{}`: {message}", dir.display());
+                2
             }
-            Err(ReadError::NotUtf8 { line, column }) => {
-                printer.not_utf8(&path.display().to_string(), line, column);
-                return 2;
+        };
+    }
+    let mut stdout = std::io::stdout().lock();
+    match compilation.write_yaml(&mut stdout).and_then(|_| stdout.flush()) {
+        Ok(()) => 0,
+        // A closed pipe (`pipec build … | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("pipec: cannot write to stdout: {e}");
+            2
+        }
+    }
+}
+
+/// `pipec schedule`: the next fire times of every cron.
+fn schedule(cli: &Cli, files: &[PathBuf], next: usize, from: Option<&str>) -> u8 {
+    let from = match from.map(pipec::schedule::From::parse) {
+        Some(Ok(f)) => f,
+        Some(Err(message)) => {
+            eprintln!("pipec: {message}");
+            return 2;
+        }
+        // The CLI reads the clock; the core never does.
+        None => pipec::schedule::From::Instant(jiff::Timestamp::now()),
+    };
+    match compile(cli, files, Output::Objects) {
+        Ok(compilation) => {
+            print!("{}", pipec::schedule::report(&compilation.programs, &from, next));
+            0
+        }
+        Err(code) => code,
+    }
+}
+
+/// What every compiling subcommand does first: read the files and `--values`,
+/// compile, print the diagnostics (and `--explain-qos`). `Err` holds the exit
+/// code when there is nothing more to do (errors, or a file that cannot be read).
+fn compile(cli: &Cli, files: &[PathBuf], output: Output) -> Result<ManuallyDrop<Compilation>, u8> {
+    let mut session = Session::new(check_options(cli)?, &FsLoader);
+    let mut ids = Vec::new();
+    for path in files {
+        match pipec::loader::read(path) {
+            // Bytes, not text: a file that is not UTF-8 is a diagnostic like any other.
+            Ok(bytes) => ids.push(session.add_bytes(path.display().to_string(), bytes)),
+            Err(message) => {
+                eprintln!("pipec: cannot read `{}`: {message}", path.display());
+                return Err(2);
             }
         }
     }
+    // The process ends soon after: freeing a large program's trees and objects
+    // one by one would only cost time.
+    let compilation = ManuallyDrop::new(pipec::driver::compile_files(session, &ids, output));
+    Printer::new(cli).diagnostics(&compilation);
+    if cli.explain_qos {
+        print_qos(&compilation);
+    }
+    if compilation.has_errors() { Err(1) } else { Ok(compilation) }
+}
+
+/// `--kube-version`, `--limit`, `--values` and `--set` (which wins over `--values`).
+fn check_options(cli: &Cli) -> Result<CheckOptions, u8> {
     let mut params = Vec::new();
     for file in &cli.values {
         match read_values(file) {
             Ok(values) => params.extend(values),
             Err(message) => {
                 eprintln!("pipec: cannot read `{}`: {message}", file.display());
-                return 2;
+                return Err(2);
             }
         }
     }
     params.extend(cli.set.iter().map(|(n, v)| (n.clone(), ParamInput::Text(v.clone()))));
-    // `build` writes YAML while checking goes on; reports that read the checked objects keep them.
-    let output = match &cli.command {
-        Command::Build { .. } if cli.explain_qos => pipec::Output::Objects,
-        Command::Build { .. } => pipec::Output::Yaml,
-        _ => pipec::Output::Objects,
-    };
     let mut limits = pipec::limits::Limits::default();
     for setting in &cli.limits {
         limits.set(setting).expect("checked by parse_limit");
     }
-    let options = Options { kube_version: cli.kube_version, params, output, limits };
-    let compilation = pipec::compile(inputs, &FsLoader, &options);
-    // The process ends right after this function: freeing a large program's
-    // trees and objects one by one would only cost time.
-    let compilation = std::mem::ManuallyDrop::new(compilation);
-    printer.diagnostics(&compilation);
-    if cli.explain_qos {
-        print_qos(&compilation);
-    }
-    if compilation.has_errors() {
-        return 1;
-    }
-    match &cli.command {
-        Command::Check { .. } | Command::Explain { .. } => 0,
-        Command::Schedule { next, from, .. } => {
-            let from = match from.as_deref().map(pipec::schedule::From::parse) {
-                Some(Ok(f)) => f,
-                Some(Err(message)) => {
-                    eprintln!("pipec: {message}");
-                    return 2;
-                }
-                // The CLI reads the clock; the core never does.
-                None => pipec::schedule::From::Instant(jiff::Timestamp::now()),
-            };
-            print!("{}", pipec::schedule::report(&compilation.programs, &from, *next));
-            0
-        }
-        Command::Build { output: None, .. } => {
-            let mut stdout = std::io::stdout().lock();
-            match compilation.write_yaml(&mut stdout).and_then(|_| stdout.flush()) {
-                Ok(()) => 0,
-                // A closed pipe (`pipec build … | head`) is not an error worth a message.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-                Err(e) => {
-                    eprintln!("pipec: cannot write to stdout: {e}");
-                    2
-                }
-            }
-        }
-        Command::Build { output: Some(dir), .. } => match output::replace_dir(dir, &compilation.yaml_files()) {
-            Ok(()) => 0,
-            Err(message) => {
-                eprintln!("pipec: cannot write `{}`: {message}", dir.display());
-                2
-            }
-        },
-    }
+    Ok(CheckOptions { kube_version: cli.kube_version, params, limits, managed_by: cli.managed_by.clone() })
 }
 
-/// `--values FILE`: a YAML or JSON map of param names to values. Scalars are read
-/// like `--set` text (so `timeout: 30m` is a duration where the param is one).
-fn read_values(path: &PathBuf) -> Result<Vec<(String, ParamInput)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        _ => e.to_string(),
-    })?;
+/// `--values FILE`: a YAML or JSON map of param names to values.
+fn read_values(path: &Path) -> Result<Vec<(String, ParamInput)>, String> {
+    let bytes = pipec::loader::read(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
     let data: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("not YAML: {e}"))?;
-    let serde_json::Value::Object(map) = data else {
-        return Err("it must be a map of param names to values, e.g. `replicas: 8`".into());
-    };
-    Ok(map.into_iter().map(|(k, v)| (k, to_param_input(v))).collect())
-}
-
-fn to_param_input(v: serde_json::Value) -> ParamInput {
-    match v {
-        serde_json::Value::String(s) => ParamInput::Text(s),
-        serde_json::Value::Number(n) => ParamInput::Text(n.to_string()),
-        serde_json::Value::Bool(b) => ParamInput::Text(b.to_string()),
-        other => ParamInput::Data(to_value(other)),
-    }
-}
-
-fn to_value(v: serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Str(String::new()),
-        serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => n.as_i64().map(Value::Int).unwrap_or_else(|| Value::Number(n.to_string())),
-        serde_json::Value::String(s) => Value::Str(s),
-        serde_json::Value::Array(items) => Value::List(items.into_iter().map(to_value).collect()),
-        serde_json::Value::Object(map) => Value::Map(map.into_iter().map(|(k, v)| (k, to_value(v))).collect()),
-    }
+    pipec::driver::param_inputs(data)
 }
 
 fn explain(code: &str) -> u8 {
@@ -282,31 +277,6 @@ fn explain(code: &str) -> u8 {
     }
 }
 
-enum ReadError {
-    Io(String),
-    NotUtf8 { line: usize, column: usize },
-}
-
-fn read_source(path: &PathBuf) -> Result<String, ReadError> {
-    if path.is_dir() {
-        return Err(ReadError::Io("it is a directory".into()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        ReadError::Io(match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".into(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-            _ => e.to_string(),
-        })
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
-        ReadError::NotUtf8 { line, column }
-    })
-}
-
 struct Printer {
     format: MessageFormat,
     color: bool,
@@ -314,6 +284,15 @@ struct Printer {
 }
 
 impl Printer {
+    fn new(cli: &Cli) -> Printer {
+        let color = match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Printer { format: cli.message_format, color, quiet: cli.quiet }
+    }
+
     fn diagnostics(&self, c: &Compilation) {
         let mut err = std::io::stderr().lock();
         let shown: Vec<Diagnostic> = c.diagnostics.iter().filter(|d| !self.quiet || d.is_error()).cloned().collect();
@@ -336,24 +315,6 @@ impl Printer {
                 let _ = writeln!(err, "pipec: {} and {}", plural(errors, "error"), plural(warnings, "warning"));
             }
         }
-    }
-
-    fn not_utf8(&self, file: &str, line: usize, column: usize) {
-        let d = Diagnostic {
-            code: Code::NotUtf8,
-            severity: Severity::Error,
-            message: format!("`{file}` is not UTF-8 text: invalid byte at line {line}, column {column}"),
-            primary: None,
-            secondary: Vec::new(),
-            help: Some("pipec reads UTF-8 source; is this the right file? Re-save it as UTF-8 if it is".into()),
-        };
-        let sources = pipec::source::SourceMap::new();
-        let text = match self.format {
-            MessageFormat::Human => render::human(&d, &sources, self.color),
-            MessageFormat::Json => render::json(&d, &sources) + "\n",
-            MessageFormat::Sarif => render::sarif(std::slice::from_ref(&d), &sources),
-        };
-        let _ = std::io::stderr().write_all(text.as_bytes());
     }
 }
 

@@ -2,9 +2,9 @@
 //! imports, with cycle detection. Modules provide templates and `let`s; an object
 //! declared in a module is an error (it would be emitted once per importer).
 
-use crate::Loader;
 use crate::ast::{File, ItemKind, StringLit};
 use crate::diag::{Code, Diagnostic, closest};
+use crate::loader::Loader;
 use crate::source::{FileId, SourceMap};
 use crate::{stdlib, syntax};
 

@@ -44,32 +44,6 @@ impl fmt::Display for KubeVersion {
     }
 }
 
-/// A field's life: alpha (off by default), beta (on by default), GA.
-pub struct Gate {
-    /// The pipec key.
-    pub key: &'static str,
-    pub field: &'static str,
-    pub alpha: u32,
-    pub beta: u32,
-    pub ga: u32,
-}
-
-/// From `../shared/reference/k8s-rules.md` ("Version gating"), for the keys pipec has.
-pub const GATES: &[Gate] = &[
-    Gate { key: "timezone", field: "CronJob spec.timeZone", alpha: 24, beta: 25, ga: 27 },
-    Gate { key: "completion-mode", field: "Job spec.completionMode", alpha: 21, beta: 22, ga: 24 },
-    Gate { key: "failure-policy", field: "Job spec.podFailurePolicy", alpha: 25, beta: 26, ga: 31 },
-    Gate { key: "retries-per-index", field: "Job spec.backoffLimitPerIndex", alpha: 28, beta: 29, ga: 33 },
-    Gate { key: "max-failed-indexes", field: "Job spec.maxFailedIndexes", alpha: 28, beta: 29, ga: 33 },
-    Gate { key: "success-policy", field: "Job spec.successPolicy", alpha: 30, beta: 31, ga: 33 },
-    Gate { key: "pod-replacement", field: "Job spec.podReplacementPolicy", alpha: 28, beta: 29, ga: 34 },
-    Gate { key: "managed-by", field: "Job spec.managedBy", alpha: 30, beta: 32, ga: 35 },
-];
-
-pub fn gate(key: &str) -> Option<&'static Gate> {
-    GATES.iter().find(|g| g.key == key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,12 +55,5 @@ mod tests {
         assert!(KubeVersion::parse("1.26").unwrap_err().contains("1.27 to 1.37"));
         assert!(KubeVersion::parse("1.38").is_err());
         assert!(KubeVersion::parse("two").unwrap_err().contains("not a Kubernetes version"));
-    }
-
-    #[test]
-    fn gates_are_ordered() {
-        for g in GATES {
-            assert!(g.alpha < g.beta && g.beta <= g.ga, "{}", g.key);
-        }
     }
 }

@@ -89,14 +89,56 @@ fn usage_and_io_errors_exit_two() {
 
     let out = pipec(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
+}
 
+/// A file that is not UTF-8 is a diagnostic like any other (exit 1), shown at its
+/// first bad byte; the other files are still checked.
+#[test]
+fn a_file_that_is_not_utf8_is_a_diagnostic_at_its_first_bad_byte() {
     let dir = tempfile::tempdir().unwrap();
     let latin1 = dir.path().join("latin1.pipe");
     std::fs::write(&latin1, b"job a {\n  image = \"caf\xe9\"\n}\n").unwrap();
-    let out = pipec(&["check", latin1.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    let latin1 = latin1.to_str().unwrap();
+    let out = pipec(&["check", latin1, "tests/cases/errors/wrong-types.pipe"]);
+    assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("P0005") && stderr.contains("line 2, column 15"), "{stderr}");
+    assert!(stderr.contains("P0005") && stderr.contains(&format!("{latin1}:2:15")), "{stderr}");
+    assert!(stderr.contains("image = \"caf\u{FFFD}\"") && stderr.contains("byte 0xE9 is not UTF-8"), "{stderr}");
+    assert!(stderr.contains("P0201"), "the other file is checked too: {stderr}");
+
+    let out = pipec(&["check", "--message-format", "json", latin1]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stderr).expect("one JSON object");
+    assert_eq!(json["code"], "P0005");
+    assert_eq!(
+        (json["file"].as_str(), json["line"].as_u64(), json["column"].as_u64()),
+        (Some(latin1), Some(2), Some(15))
+    );
+    let out = pipec(&["build", latin1]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+/// ESC, BEL, NUL and other control characters in a source line reach the
+/// terminal escaped (`\u{1b}`), never raw; columns are still the file's.
+#[test]
+fn control_characters_in_source_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ctl.pipe");
+    std::fs::write(&path, b"job a {\n  env { A = \"\x1b[31m\x07\x00\", B = [1] }\n  image = \"x\"\n}\n").unwrap();
+    let path = path.to_str().unwrap();
+    let out = pipec(&["check", path]);
+    assert_eq!(out.status.code(), Some(1));
+    for raw in [0x1b, 0x07, 0x00] {
+        assert!(!out.stderr.contains(&raw), "byte {raw:#x} reached the terminal");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(r#"A = "\u{1b}[31m\u{7}\u{0}""#), "{stderr}");
+    assert!(stderr.contains(&format!("{path}:2:28")), "the column in the file: {stderr}");
+    // With colour on, the only escape sequences are miette's own.
+    let coloured = pipec(&["check", "--color", "always", path]);
+    assert!(String::from_utf8_lossy(&coloured.stderr).contains(r"\u{1b}[31m"));
+    assert!(!coloured.stderr.contains(&0x07) && !coloured.stderr.contains(&0x00));
 }
 
 #[test]
@@ -373,4 +415,16 @@ fn limits_at_their_ceilings_end_in_output_or_diagnostics_never_a_crash() {
     let out = pipec(&["check", "--limit", "nesting=1001", "examples/soak.pipe"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("between 1 and 1000"));
+}
+
+#[test]
+fn managed_by_hands_the_objects_to_another_tool() {
+    let out = pipec(&["build", "--managed-by", "Helm", "examples/soak.pipe"]);
+    assert!(out.status.success());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(yaml.contains("app.kubernetes.io/managed-by: Helm"));
+    assert!(!yaml.contains("managed-by: pipec"));
+    assert!(yaml.contains("pipec.dev/program: soak"));
+    let out = pipec(&["build", "--managed-by", "not a label", "examples/soak.pipe"]);
+    assert_eq!(out.status.code(), Some(2));
 }

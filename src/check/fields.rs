@@ -104,13 +104,52 @@ impl<'a> Fields<'a> {
         self.fields.push(Field { key, value, taken: false });
     }
 
-    /// The span of a key not yet taken, without taking it.
-    pub fn peek_span(&self, key: &str) -> Option<Span> {
-        self.fields.iter().find(|f| !f.taken && f.key.text == key).map(|f| f.key.span.to(f.value.span()))
+    /// A block, or a map written for one (`resources = { cpu: 1 }`); anything else
+    /// is reported as "`place` takes a block" with `example` as the help.
+    pub fn from_value(
+        ck: &mut Checker<'a>,
+        v: Value<'a>,
+        ctx: Contexts,
+        place: &'static str,
+        example: &str,
+    ) -> Option<Fields<'a>> {
+        match v {
+            Value::Block(b) => Some(Fields::from_block(ck, b, ctx, place)),
+            Value::Expr(e) => match &e.kind {
+                crate::ast::ExprKind::Map(entries) => Some(Fields::from_map(ck, entries, ctx, place)),
+                _ => {
+                    ck.report(
+                        Diagnostic::error(Code::TypeMismatch, e.span, format!("{place} takes a block"))
+                            .label("not a block")
+                            .help(format!("write `{example}`")),
+                    );
+                    None
+                }
+            },
+        }
     }
 
-    pub fn take(&mut self, key: &str) -> Option<(&'a Key, Value<'a>)> {
-        let f = self.fields.iter_mut().find(|f| !f.taken && f.key.text == key)?;
+    /// The span of a key not yet taken, without taking it.
+    pub fn peek_span(&self, row: &'static schema::Key) -> Option<Span> {
+        self.fields.iter().find(|f| !f.taken && f.key.text == row.key).map(|f| f.key.span.to(f.value.span()))
+    }
+
+    /// Takes a key by its schema row: the checker cannot read a key that has none.
+    /// (Version gates are applied by `check::read`, which most rules use.)
+    pub fn take(&mut self, row: &'static schema::Key) -> Option<(&'a Key, Value<'a>)> {
+        debug_assert!(
+            row.contexts & self.ctx != 0,
+            "`{}` is read in {} but its row does not list it",
+            row.key,
+            self.place
+        );
+        self.take_unlisted(row.key)
+    }
+
+    /// Takes a key that deliberately has no row: a word that is always wrong here
+    /// but earns a message of its own (`stringData` in a secret).
+    pub fn take_unlisted(&mut self, word: &str) -> Option<(&'a Key, Value<'a>)> {
+        let f = self.fields.iter_mut().find(|f| !f.taken && f.key.text == word)?;
         f.taken = true;
         Some((f.key, f.value))
     }
@@ -142,13 +181,13 @@ pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {
         ));
     }
     if let Some(k) = schema::by_kubernetes_name(word, ctx) {
-        return d.label("Kubernetes' name").help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.k8s));
+        return d.label("Kubernetes' name").help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.field()));
     }
     if let Some(best) = closest(word, schema::keys_in(ctx)) {
         return d.label("unknown key").help(format!("did you mean `{best}`?"));
     }
-    if let Some(k) = schema::KEYS.iter().find(|k| k.key == word) {
-        return d.label("not allowed here").help(format!("`{word}` ({}) cannot be written in {place}", k.k8s));
+    if let Some(k) = schema::all().find(|k| k.key == word) {
+        return d.label("not allowed here").help(format!("`{word}` ({}) cannot be written in {place}", k.field()));
     }
     let mut known: Vec<&str> = schema::keys_in(ctx).collect();
     known.sort_unstable();

@@ -4,28 +4,32 @@
 //! at the first).
 
 mod calls;
-mod cron_job;
 mod eval;
 pub mod expand;
 mod fields;
-mod job;
+mod job_spec;
+mod kinds;
 mod lets;
 mod names;
 mod placement;
 mod pod;
+mod probes;
 mod qos;
+mod read;
 mod resources;
+mod security;
 pub mod value;
+mod volumes;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
-use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
+use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
-use crate::version::{self, KubeVersion};
-use crate::{Loader, Options};
+use crate::version::KubeVersion;
 pub use expand::{Expanded, Module, ParamInput};
+pub use names::label_value_problem;
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 
@@ -41,6 +45,8 @@ pub struct Checker<'a> {
     /// The Kubernetes version the output is for.
     kube: KubeVersion,
     limits: crate::limits::Limits,
+    /// `--managed-by`: the tool that owns the objects, when not pipec.
+    managed_by: Option<&'a str>,
     /// The name of the object being checked (for rules about the whole object).
     current_name_span: Span,
     /// Where the item being checked was expanded from (template uses, `for` iterations):
@@ -64,19 +70,36 @@ struct SecretInfo {
 /// its program (name and namespace; `objects` is empty).
 pub type Sink<'s> = &'s mut (dyn FnMut(&ir::Program, ir::Object) + 's);
 
+/// What checking needs besides the program itself.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Fields newer than this are errors; beta ones warnings.
+    pub kube_version: KubeVersion,
+    /// Values for the program's `param`s (`--set name=value`, `--values FILE`), in order: later wins.
+    pub params: Vec<(String, ParamInput)>,
+    /// How much input to accept (`--limit NAME=VALUE`).
+    pub limits: crate::limits::Limits,
+    /// The tool that owns the objects (`--managed-by`), when not pipec.
+    pub managed_by: Option<String>,
+}
+
+/// One program to check: its file and tree, the modules it imports (already
+/// loaded), and how `file("…")` is read.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub sources: &'a SourceMap,
+    pub file: FileId,
+    pub ast: &'a File,
+    pub modules: &'a [Module<'a>],
+    pub loader: &'a dyn Loader,
+}
+
 /// Checks one program file. Returns the program (possibly partial when there
 /// were errors) and every diagnostic. With a `sink`, each object goes to it
 /// instead of into the program, so that a large program's objects need not all
 /// be held at once.
-pub fn check(
-    sources: &SourceMap,
-    file: FileId,
-    ast: &File,
-    modules: &[Module],
-    loader: &dyn Loader,
-    options: &Options,
-    sink: Option<Sink>,
-) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::Program, Vec<Diagnostic>) {
+    let Input { sources, file, ast, modules, loader } = input;
     let mut expander = expand::Expander::new(ast, modules, &options.limits);
     let expanded = expander.expand(ast, &options.params);
     let mut ck = Checker {
@@ -89,6 +112,7 @@ pub fn check(
         secrets: FastMap::default(),
         kube: options.kube_version,
         limits: options.limits,
+        managed_by: options.managed_by.as_deref(),
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
     };
@@ -121,7 +145,15 @@ impl<'a> Checker<'a> {
     ) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
         let name = names::program_label(&self.sources.get(self.file).name);
-        let mut program = ir::Program { name, namespace: None, objects: Vec::new(), keys: Vec::new() };
+        let manager = self.managed_by.unwrap_or(crate::lower::MANAGED_BY.1).to_string();
+        let mut program = ir::Program {
+            name,
+            namespace: None,
+            manager,
+            kube_version: self.kube,
+            objects: Vec::new(),
+            keys: Vec::new(),
+        };
 
         // The namespace first, so that order in the file does not matter (the `let`s
         // were read with the program's other names: `Checker::names`).
@@ -186,16 +218,17 @@ impl<'a> Checker<'a> {
             self.origin = &expanded[*index].origin;
             match &items[*index].kind {
                 ItemKind::Config { body: Some(body), .. } => {
-                    if let Some(c) = self.config(name, *span, body) {
+                    if let Some(c) = kinds::config_map::config(self, name, *span, body) {
                         configs.push((*index, ir::Object::Config(c)));
                     }
                 }
                 ItemKind::Config { body: None, .. } => {
                     // A reference: its keys are unknown, so `config(name, key)` cannot be checked.
-                    names::check_object_name(self, name, *span, "ConfigMap", 253);
+                    let rule = crate::kinds::Kind::ConfigMap.name_rule();
+                    names::check_object_name(self, name, *span, "ConfigMap", rule.max_len());
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
-                ItemKind::Secret { body, .. } => self.secret(name, *span, body.as_ref()),
+                ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
                 _ => {}
             }
         }
@@ -239,6 +272,7 @@ impl<'a> Checker<'a> {
             secrets: std::mem::take(&mut self.secrets),
             kube: self.kube,
             limits: self.limits,
+            managed_by: self.managed_by,
             current_name_span: self.current_name_span,
             origin: self.origin,
         };
@@ -261,99 +295,37 @@ impl<'a> Checker<'a> {
         did_you_mean(word, names, String::new)
     }
 
-    fn secret(&mut self, name: &str, span: Span, body: Option<&'a ast::Block>) {
-        let mut keys = None;
-        if let Some(body) = body {
-            let mut f = fields::Fields::from_block(self, body, crate::schema::SECRET, "a `secret`");
-            if let Some((k, v)) = f.take("data").or_else(|| f.take("string-data")).or_else(|| f.take("stringData")) {
-                self.report(
-                    Diagnostic::error(Code::InlineSecret, k.span.to(v.span()), "secret values cannot be written in a program")
-                        .label("secret data here would end up in Git")
-                        .help("create the Secret outside pipec (kubectl, sealed-secrets, an external secret store) and declare only its keys: `keys = [\"password\"]`"),
-                );
-            }
-            if let Some((k, v)) = f.take("keys")
-                && let Some(e) = self.expr_of(k, v)
-            {
-                keys = self.string_list(e, "`keys`");
-            }
-            f.finish(self);
-        }
-        names::check_object_name(self, name, span, "Secret", 253);
-        self.secrets.insert(name.to_string(), SecretInfo { span, keys });
-    }
-
-    fn config(&mut self, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Config> {
-        let mut f = fields::Fields::from_block(self, body, crate::schema::CONFIG, "a `config`");
-        let meta = self.meta(&mut f, name, span, "ConfigMap", 253);
-        let mut data = ir::StringMap::new();
-        if let Some((data_key, v)) = f.take("data")
-            && let Some(entries) = self.map_entries(v, "`data`")
-        {
-            let data_span = data_key.span;
-            for (key, value) in entries {
-                names::check_config_key(self, &key.text, key.span);
-                let text = match &value.kind {
-                    ExprKind::Call { name, args } if name.node == "file" => self.file_call(value, args),
-                    _ => self.text(value, What::Key(&key.text)),
-                };
-                if let Some(text) = text {
-                    data.insert(key.text.clone(), text);
-                }
-            }
-            let total: usize = data.iter().map(|(k, v)| k.len() + v.len()).sum();
-            if total > 1024 * 1024 {
-                self.report(
-                    Diagnostic::error(
-                        Code::TooBig,
-                        data_span,
-                        format!("the config holds {total} bytes; a ConfigMap may hold 1048576"),
-                    )
-                    .label("too large for a ConfigMap")
-                    .help("split the data into several configs, or ship large files in the image or a volume"),
-                );
-            }
-        }
-        let immutable = match f.take("immutable") {
-            Some((k, v)) => self.expr_of(k, v).and_then(|e| self.bool(e, "`immutable`")),
-            None => None,
-        };
-        f.finish(self);
-        self.configs.insert(name.to_string(), ConfigInfo { keys: Some(data.keys().cloned().collect()) });
-        Some(ir::Config { meta: meta?, data, immutable })
-    }
-
     /// `labels` and `annotations`, and the object name's rules.
-    fn meta(
+    pub(super) fn meta(
         &mut self,
         f: &mut fields::Fields<'a>,
         name: &str,
         span: Span,
-        kind: &str,
-        max_len: usize,
+        kind: crate::kinds::Kind,
     ) -> Option<ir::Meta> {
-        let name_ok = names::check_object_name(self, name, span, kind, max_len);
+        let name_ok = names::check_object_name(self, name, span, kind.as_str(), kind.name_rule().max_len());
         let mut labels = ir::StringMap::new();
-        if let Some((_, v)) = f.take("labels")
+        if let Some((_, v)) = f.take(&crate::schema::LABELS)
             && let Some(entries) = self.string_map(v, "`labels`")
         {
             let value_spans = label_value_spans(v);
             for (k, value) in entries {
+                if !names::label_not_owned(self, &k.text, k.span) {
+                    continue;
+                }
                 let span = value_spans.iter().find(|(key, _)| *key == k.text).map_or(k.span, |(_, s)| *s);
                 names::check_label(self, &k.text, k.span, Some((&value, span)), true);
                 labels.insert(k.text.clone(), value);
             }
         }
         let mut annotations = ir::StringMap::new();
-        if let Some((k, v)) = f.take("annotations")
-            && let Some(entries) = self.string_map(v, "`annotations`")
-        {
-            names::check_annotations(self, &entries, k.span.to(v.span()));
+        if let Some((entries, span)) = read::string_map(self, f, &crate::schema::ANNOTATIONS) {
+            names::check_annotations(self, &entries, span);
             for (k, value) in entries {
                 annotations.insert(k.text.clone(), value);
             }
         }
-        let raw = match f.take("raw") {
+        let raw = match f.take(&crate::schema::RAW) {
             Some((_, v)) => self.raw_patches(v),
             None => Vec::new(),
         };
@@ -362,12 +334,12 @@ impl<'a> Checker<'a> {
 
     fn workload(&mut self, kind: WorkloadKind, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
         self.current_name_span = span;
-        pod::workload(self, kind, name, span, body)
+        kinds::workload(self, kind, name, span, body)
     }
 
     /// A key newer than the target version is an error; beta on the target, a warning.
-    pub(crate) fn gate(&mut self, key: &ast::Key) {
-        let Some(g) = version::gate(&key.text) else { return };
+    pub(crate) fn gate(&mut self, key: &ast::Key, row: &'static crate::schema::Key) {
+        let Some(g) = row.gate else { return };
         let target = self.kube;
         if target.minor < g.beta {
             let state = if target.minor >= g.alpha {
@@ -381,7 +353,7 @@ impl<'a> Checker<'a> {
                     key.span,
                     format!("`{}` needs Kubernetes 1.{}; the target is {target}", key.text, g.beta),
                 )
-                .label(format!("{} is {state}", g.field))
+                .label(format!("{} is {state}", row.field()))
                 .help(format!(
                     "an older API server drops the field silently: target a newer version with `--kube-version 1.{}`, or remove `{}`",
                     g.beta, key.text
@@ -390,7 +362,7 @@ impl<'a> Checker<'a> {
         } else if target.minor < g.ga {
             self.report(
                 Diagnostic::warning(Code::BetaField, key.span, format!("`{}` is beta in {target} (GA in 1.{})", key.text, g.ga))
-                    .label(format!("{} is beta here", g.field))
+                    .label(format!("{} is beta here", row.field()))
                     .help("beta features are on by default but a cluster can switch them off; check your cluster's feature gates"),
             );
         }
@@ -474,7 +446,9 @@ fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Loader, compile, ir};
+    use super::{CheckOptions, Input};
+    use crate::loader::Loader;
+    use crate::{driver::Options, driver::compile, ir};
 
     struct NoFiles;
     impl Loader for NoFiles {
@@ -488,7 +462,8 @@ mod tests {
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("t.pipe", src);
         let (ast, mut diags) = crate::syntax::parse(id, src);
-        let (program, check_diags) = super::check(&sources, id, &ast, &[], &NoFiles, &crate::Options::default(), None);
+        let input = Input { sources: &sources, file: id, ast: &ast, modules: &[], loader: &NoFiles };
+        let (program, check_diags) = super::check(input, &CheckOptions::default(), None);
         diags.extend(check_diags);
         if !diags.is_empty() {
             return Err(diags.iter().map(|d| d.code.as_str()).collect());
@@ -535,14 +510,14 @@ mod tests {
         let c = compile(
             vec![("a.pipe".into(), "job a { image = \"x\" }\njob b { imag = \"x\" }".into())],
             &NoFiles,
-            &crate::Options::default(),
+            &Options::default(),
         );
         assert!(c.has_errors());
         assert!(c.objects().is_empty());
         let c = compile(
             vec![("a.pipe".into(), "config c { data = { k: file(\"hello.txt\") } }".into())],
             &NoFiles,
-            &crate::Options::default(),
+            &Options::default(),
         );
         assert!(!c.has_errors());
         assert_eq!(c.objects().len(), 1);

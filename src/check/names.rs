@@ -4,6 +4,8 @@
 
 use super::Checker;
 use crate::diag::{Code, Diagnostic};
+pub use crate::naming::label_value_problem;
+use crate::naming::{is_dns_label, is_dns_subdomain, label_key_problem, label_name_problem, suggest};
 use crate::source::Span;
 
 /// The `pipec.dev/program` label value for a program file: its name without
@@ -23,32 +25,6 @@ pub fn program_label(file_name: &str) -> String {
         label.remove(0);
     }
     if label.is_empty() { "program".to_string() } else { label }
-}
-
-/// DNS-1123 subdomain: lowercase alphanumerics, `-` and `.`, alphanumeric at both ends.
-fn is_dns_subdomain(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
-}
-
-fn is_dns_label(s: &str) -> bool {
-    is_dns_subdomain(s) && !s.contains('.')
-}
-
-/// A suggested valid spelling: lowercase, other characters as `-`.
-fn suggest(s: &str, allow_dot: bool) -> String {
-    let mapped: String = s
-        .chars()
-        .map(|c| match c {
-            'A'..='Z' => c.to_ascii_lowercase(),
-            'a'..='z' | '0'..='9' | '-' => c,
-            '.' if allow_dot => c,
-            _ => '-',
-        })
-        .collect();
-    mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string()
 }
 
 /// Object names. `max_len` is the kind's practical limit (Job 63, CronJob 52).
@@ -113,36 +89,6 @@ pub fn check_config_key(ck: &mut Checker, key: &str, span: Span) {
                 .help("keys use letters, digits, `-`, `_` and `.` (it becomes a file name when mounted)"),
         );
     }
-}
-
-/// Why a label key is invalid, if it is.
-fn label_key_problem(key: &str) -> Option<String> {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    if let Some(p) = prefix
-        && (p.len() > 253 || !is_dns_subdomain(p))
-    {
-        return Some(format!("the prefix `{p}` is not a DNS subdomain (lowercase, ≤ 253)"));
-    }
-    label_name_problem(name, "name part")
-}
-
-fn label_name_problem(name: &str, what: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some(format!("the {what} is empty"));
-    }
-    if name.len() > 63 {
-        return Some(format!("the {what} is {} characters, more than 63", name.len()));
-    }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
-        return Some(format!("the {what} may only hold letters, digits, `-`, `_` and `.`"));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) || !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Some(format!("the {what} must start and end with a letter or digit"));
-    }
-    None
 }
 
 /// Label keys and values (`labels`, and the keys `node-selector` matches on).
@@ -212,6 +158,27 @@ pub fn check_annotations(ck: &mut Checker, entries: &[(&crate::ast::Key, String)
         ok = false;
     }
     ok
+}
+
+/// The labels pipec sets on every object itself, and why: a user's value would be
+/// replaced, so writing one is an error rather than silently lost.
+pub(super) fn label_not_owned(ck: &mut Checker, key: &str, span: Span) -> bool {
+    let why = if key == crate::lower::MANAGED_BY.0 {
+        "pipec sets `app.kubernetes.io/managed-by: pipec` on every object, so that a cluster shows who owns it \
+         (and `pipec apply --prune` only ever touches its own objects); to hand the objects to another tool, build \
+         with `--managed-by NAME` (e.g. `--managed-by Helm`) and remove this label"
+    } else if key == crate::lower::PROGRAM_LABEL {
+        "pipec sets `pipec.dev/program` to the program's file name on every object: it is how the objects of one \
+         program are found again (prune, diff); remove this label, or rename the file to change the value"
+    } else {
+        return true;
+    };
+    ck.report(
+        Diagnostic::error(Code::OwnedLabel, span, format!("`{key}` is a label pipec sets itself"))
+            .label("would be replaced")
+            .help(why),
+    );
+    false
 }
 
 #[cfg(test)]

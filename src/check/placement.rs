@@ -1,26 +1,13 @@
 //! Where pods run: tolerations and node affinity.
 
 use super::Checker;
-use super::eval::Choices;
 use super::eval::What;
 use super::fields::{Fields, Value};
-use super::pod::{choice, int_in, seconds, string, string_list};
+use super::read;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{NodeAffinity, NodeRequirement, Toleration};
 use crate::schema;
-
-const TOLERATION_OPERATOR: Choices = &[("exists", "Exists"), ("equal", "Equal")];
-const EFFECT: Choices =
-    &[("no-schedule", "NoSchedule"), ("prefer-no-schedule", "PreferNoSchedule"), ("no-execute", "NoExecute")];
-const NODE_OPERATOR: Choices = &[
-    ("in", "In"),
-    ("not-in", "NotIn"),
-    ("exists", "Exists"),
-    ("does-not-exist", "DoesNotExist"),
-    ("gt", "Gt"),
-    ("lt", "Lt"),
-];
 
 pub(super) fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<Toleration> {
     let (e, mut f) = Fields::record(
@@ -30,12 +17,12 @@ pub(super) fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Optio
         "a toleration",
         "{ key: \"virtual-kubelet.io/provider\", operator: exists, effect: no-schedule }",
     )?;
-    let key = string(ck, &mut f, "key");
-    let operator = choice(ck, &mut f, "operator", TOLERATION_OPERATOR);
-    let value_span = f.take("value");
-    let value = value_span.and_then(|(k, v)| ck.expr_of(k, v)).and_then(|e| ck.text(e, "`value`"));
-    let effect = choice(ck, &mut f, "effect", EFFECT);
-    let seconds = seconds(ck, &mut f, "duration", 0);
+    let key = read::string(ck, &mut f, &schema::TOLERATION_KEY).map(|(s, _)| s);
+    let operator = read::choice(ck, &mut f, &schema::TOLERATION_OPERATOR).map(|(c, _)| c);
+    // A number written for the value is its text (`value: 1` means "1").
+    let value = read::expr(ck, &mut f, &schema::TOLERATION_VALUE).and_then(|e| ck.text(e, "`value`"));
+    let effect = read::choice(ck, &mut f, &schema::EFFECT).map(|(c, _)| c);
+    let seconds = read::seconds(ck, &mut f, &schema::TOLERATION_DURATION).map(|(s, _)| s);
     f.finish(ck);
     if operator == Some("Exists") && value.is_some() {
         ck.report(
@@ -57,27 +44,20 @@ pub(super) fn toleration<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Optio
 }
 
 pub(super) fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAffinity> {
-    let mut f = match v {
-        Value::Block(b) => Fields::from_block(ck, b, schema::AFFINITY, "`affinity`"),
-        Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::AFFINITY, "`affinity`"),
-            _ => {
-                ck.report(
-                    Diagnostic::error(Code::TypeMismatch, e.span, "`affinity` takes a block")
-                        .label("not a block")
-                        .help("write `affinity { required = [{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }] }`"),
-                );
-                return None;
-            }
-        },
-    };
+    let mut f = read::block(
+        ck,
+        &schema::AFFINITY_BLOCK,
+        v,
+        "`affinity`",
+        "affinity { required = [{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }] }",
+    )?;
     let mut out = NodeAffinity::default();
     let mut ok = true;
-    for (which, preferred) in [("required", false), ("preferred", true)] {
-        let Some((k, v)) = f.take(which) else {
+    for (row, preferred) in [(&schema::REQUIRED, false), (&schema::PREFERRED, true)] {
+        if f.peek_span(row).is_none() {
             continue;
-        };
-        let Some(items) = ck.expr_of(k, v).and_then(|e| ck.list(e, What::Key(which))) else {
+        }
+        let Some(items) = read::expr(ck, &mut f, row).and_then(|e| ck.list(e, What::Key(row.key))) else {
             ok = false;
             continue;
         };
@@ -101,11 +81,11 @@ fn node_term<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, preferred: bool) -> 
         "a node term",
         "{ key: \"type\", operator: in, values: [\"virtual-kubelet\"] }",
     )?;
-    let key = string(ck, &mut f, "key");
-    let operator = choice(ck, &mut f, "operator", NODE_OPERATOR);
-    let values = string_list(ck, &mut f, "values");
-    let has_weight = f.peek_span("weight").is_some();
-    let weight = if preferred { int_in(ck, &mut f, "weight", 1, 100) } else { None };
+    let key = read::string(ck, &mut f, &schema::NODE_KEY).map(|(s, _)| s);
+    let operator = read::choice(ck, &mut f, &schema::NODE_OPERATOR).map(|(c, _)| c);
+    let values = read::string_list(ck, &mut f, &schema::NODE_VALUES).map(|(l, _)| l).unwrap_or_default();
+    let has_weight = f.peek_span(&schema::WEIGHT).is_some();
+    let weight = if preferred { read::int(ck, &mut f, &schema::WEIGHT).map(|(n, _)| n) } else { None };
     f.finish(ck);
     let (Some(key), Some(operator)) = (key, operator) else {
         ck.report(

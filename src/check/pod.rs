@@ -1,98 +1,22 @@
-//! Workloads: the pod (containers, volumes, placement) and the Job, CronJob and
-//! DaemonSet fields around it.
+//! The pod of every workload kind: containers, volumes and mounts, restart policy,
+//! placement and the pod's metadata. The kinds around it are in `kinds/`.
 
 use super::Checker;
-use super::eval::Choices;
 use super::eval::What;
 use super::fields::{Fields, Labeled, Value};
-use super::job::{self, JobContext};
 use super::names;
-use super::qos;
-use super::{cron_job, placement, resources};
-use crate::ast::{self, Block, LabeledValue, WorkloadKind};
+use super::read;
+use super::{placement, resources};
+use crate::ast::{self, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{self, Container, EnvVar, Mount, Pod, Resources, Volume};
+use crate::ir::{Container, EnvVar, Mount, Pod, Resources, Volume};
 use crate::schema::{self, Contexts};
 use crate::source::Span;
-
-const PULL: Choices = &[("always", "Always"), ("if-not-present", "IfNotPresent"), ("never", "Never")];
-const RESTART: Choices = &[("never", "Never"), ("on-failure", "OnFailure"), ("always", "Always")];
-const I32_MAX: i64 = i32::MAX as i64;
 
 /// The `mount` entries of one container: (is init container, index in its list, mounts).
 type ContainerMounts<'a> = (bool, usize, Vec<(&'a ast::Mount, Span)>);
 
-pub(super) fn workload<'a>(
-    ck: &mut Checker<'a>,
-    kind: WorkloadKind,
-    name: &str,
-    span: Span,
-    body: &'a Block,
-) -> Option<ir::Object> {
-    let (ctx, place, k8s_kind, max_len) = match kind {
-        WorkloadKind::Job => (schema::JOB, "a `job`", "Job", 63),
-        WorkloadKind::Cron => (schema::CRON, "a `cron`", "CronJob", 52),
-        WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", "DaemonSet", 253),
-    };
-    let mut f = Fields::from_block(ck, body, ctx, place);
-    let meta = ck.meta(&mut f, name, span, k8s_kind, max_len);
-    let (pod, restart) = pod(ck, &mut f, kind, name, span);
-    if let (Some(pod), Some((k, v))) = (&pod, f.take("qos")) {
-        qos::assertion(ck, pod, k, v);
-    }
-    let job_cx = JobContext {
-        name,
-        restart_policy: restart.0,
-        restart_span: restart.1,
-        with_suspend: kind == WorkloadKind::Job,
-    };
-    // Read every key before giving up on anything, so that `finish` sees what is left.
-    let object = match kind {
-        WorkloadKind::Job => {
-            let spec = job::job_spec(ck, &mut f, &job_cx);
-            meta.zip(pod).map(|(meta, pod)| ir::Object::Job(ir::Job { meta, spec, pod }))
-        }
-        WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
-        WorkloadKind::Daemon => {
-            let update = match f.take("update") {
-                Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
-                    let update = ck.update_strategy(e)?;
-                    rolling_update_progresses(ck, &update, e.span).then_some(update)
-                }),
-                None => Some(ir::UpdateStrategy::Default),
-            };
-            let min_ready_seconds = seconds(ck, &mut f, "min-ready", 0).map(|s| s as i32);
-            match (meta, pod, update) {
-                (Some(meta), Some(pod), Some(update)) => {
-                    Some(ir::Object::Daemon(ir::Daemon { meta, update, min_ready_seconds, pod }))
-                }
-                _ => None,
-            }
-        }
-    };
-    f.finish(ck);
-    object
-}
-
-/// A DaemonSet rolling update with `maxUnavailable` and `maxSurge` both 0 can never replace a pod.
-fn rolling_update_progresses(ck: &mut Checker, update: &ir::UpdateStrategy, span: Span) -> bool {
-    use ir::IntOrPercent::{Int, Percent};
-    let zero = |v: &Option<ir::IntOrPercent>| matches!(v, Some(Int(0))) || matches!(v, Some(Percent(p)) if p == "0%");
-    if let ir::UpdateStrategy::Rolling { max_unavailable, max_surge } = update
-        && zero(max_unavailable)
-        && (zero(max_surge) || max_surge.is_none())
-    {
-        ck.report(
-            Diagnostic::error(Code::RollingUpdateZero, span, "this rolling update can never replace a pod")
-                .label("`max-unavailable` 0 and no surge")
-                .help("allow one of them: `rolling(max-unavailable = 1)` or `rolling(max-unavailable = 0, max-surge = 1)`"),
-        );
-        return false;
-    }
-    true
-}
-
-fn pod<'a>(
+pub(super) fn pod<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
     kind: WorkloadKind,
@@ -106,7 +30,7 @@ fn pod<'a>(
     // Volumes declared in the workload, then containers (which mount them).
     let labeled = std::mem::take(&mut f.labeled);
     let mut volume_spans: Vec<(String, Span)> = Vec::new();
-    for l in labeled.iter().filter(|l| l.key.text == "volume") {
+    for l in labeled.iter().filter(|l| l.key.text == schema::VOLUME.key) {
         let Some(vname) = ck.name(l.label) else {
             continue;
         };
@@ -152,8 +76,8 @@ fn pod<'a>(
     while main_name.ends_with('-') {
         main_name.pop();
     }
-    let has_image = f.take("image");
-    let has_containers = labeled.iter().any(|l| l.key.text == "container");
+    let has_image = f.take(&schema::IMAGE);
+    let has_containers = labeled.iter().any(|l| l.key.text == schema::CONTAINER_BLOCK.key);
     let mut container_mounts: Vec<ContainerMounts<'a>> = Vec::new();
     if has_image.is_some() || !has_containers {
         let mounts = std::mem::take(&mut f.mounts);
@@ -167,9 +91,9 @@ fn pod<'a>(
     }
     for l in &labeled {
         let init = match l.key.text.as_str() {
-            "container" => false,
-            "init" => true,
-            "volume" => continue,
+            k if k == schema::CONTAINER_BLOCK.key => false,
+            k if k == schema::INIT.key => true,
+            k if k == schema::VOLUME.key => continue,
             _ => {
                 ck.report(super::fields::unknown_key(l.key, f_ctx(kind), kind_place(kind)));
                 ok = false;
@@ -202,26 +126,21 @@ fn pod<'a>(
     }
 
     let restart_default = if kind == WorkloadKind::Daemon { "Always" } else { "Never" };
-    pod.restart_policy = match f.take("restart") {
-        Some((k, v)) => {
-            let value = ck.expr_of(k, v);
-            match value.and_then(|e| ck.choice(e, "`restart`", RESTART).map(|c| (c, e))) {
-                Some((policy, e)) => {
-                    ok &= restart_allowed(ck, kind, policy, e.span);
-                    restart_span = Some(e.span);
-                    policy
-                }
-                None => {
-                    ok = false;
-                    restart_default
-                }
-            }
+    let restart_given = f.peek_span(&schema::RESTART).is_some();
+    pod.restart_policy = match restart_policy(ck, f, kind) {
+        Some((policy, span)) => {
+            ok &= restart_allowed(ck, kind, policy, span);
+            restart_span = Some(span);
+            policy
         }
-        None => restart_default,
+        None => {
+            ok &= !restart_given;
+            restart_default
+        }
     };
-    if let Some((_, v)) = f.take("node-selector") {
-        match ck.string_map(v, "`node-selector`") {
-            Some(entries) => {
+    if f.peek_span(&schema::NODE_SELECTOR).is_some() {
+        match read::string_map(ck, f, &schema::NODE_SELECTOR) {
+            Some((entries, _)) => {
                 for (k, value) in &entries {
                     ok &= names::check_label(ck, &k.text, k.span, Some((value, k.span)), false);
                 }
@@ -230,8 +149,8 @@ fn pod<'a>(
             None => ok = false,
         }
     }
-    if let Some((k, v)) = f.take("tolerations") {
-        match ck.expr_of(k, v).and_then(|e| ck.list(e, "`tolerations`")) {
+    if let Some(e) = read::expr(ck, f, &schema::TOLERATIONS) {
+        match ck.list(e, "`tolerations`") {
             Some(items) => {
                 for item in items {
                     match placement::toleration(ck, item) {
@@ -243,29 +162,33 @@ fn pod<'a>(
             None => ok = false,
         }
     }
-    if let Some((_, v)) = f.take("affinity") {
+    if let Some((_, v)) = read::take(ck, f, &schema::AFFINITY_BLOCK) {
         match placement::affinity(ck, v) {
             Some(a) => pod.affinity = Some(a),
             None => ok = false,
         }
     }
-    if let Some((_, v)) = f.take("pod-labels")
-        && let Some(entries) = ck.string_map(v, "`pod-labels`")
-    {
+    if let Some((entries, _)) = read::string_map(ck, f, &schema::POD_LABELS) {
         for (k, value) in entries {
             ok &= names::check_label(ck, &k.text, k.span, Some((&value, k.span)), true);
             pod.labels.insert(k.text.clone(), value);
         }
     }
-    if let Some((k, v)) = f.take("pod-annotations")
-        && let Some(entries) = ck.string_map(v, "`pod-annotations`")
-    {
-        ok &= names::check_annotations(ck, &entries, k.span.to(v.span()));
+    if let Some((entries, span)) = read::string_map(ck, f, &schema::POD_ANNOTATIONS) {
+        ok &= names::check_annotations(ck, &entries, span);
         pod.annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
     }
-    pod.service_account = string(ck, f, "service-account");
-    pod.priority_class = string(ck, f, "priority-class");
-    pod.termination_grace_seconds = seconds(ck, f, "grace-period", 0);
+    pod.service_account = read::string(ck, f, &schema::SERVICE_ACCOUNT).map(|(s, _)| s);
+    pod.priority_class = read::string(ck, f, &schema::PRIORITY_CLASS).map(|(s, _)| s);
+    pod.termination_grace_seconds = read::seconds(ck, f, &schema::GRACE_PERIOD).map(|(s, _)| s);
+
+    // ---- each area reads its pod-level keys here (one call per area)
+    // security area
+
+    // pod-spec area
+
+    // volumes area
+
     let restart = (pod.restart_policy, restart_span);
     (ok.then_some(pod), restart)
 }
@@ -284,6 +207,23 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
     }
+}
+
+/// `restart`, read as a choice; a policy written in Kubernetes' spelling
+/// (`restart = Always`) that the kind does not allow anyway is said as not
+/// allowed for the kind at once, with the kind's own choices, rather than first
+/// corrected to a spelling that is the next error.
+fn restart_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKind) -> Option<(&'static str, Span)> {
+    let e = read::expr(ck, f, &schema::RESTART)?;
+    if let ast::ExprKind::Word(w) = &e.kind
+        && let Some((_, policy)) =
+            schema::RESTART_POLICIES.iter().find(|(word, k8s)| word != w && k8s.eq_ignore_ascii_case(w))
+        && !restart_allowed(ck, kind, policy, e.span)
+    {
+        return None;
+    }
+    let schema::Shape::Choice(choices) = schema::RESTART.shape else { unreachable!() };
+    ck.choice(e, What::Key(schema::RESTART.key), choices).map(|c| (c, e.span))
 }
 
 fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Span) -> bool {
@@ -328,7 +268,7 @@ fn extra_container<'a>(
     let name_ok = names::check_dns_label(ck, &name, l.label.span(), "a container", 63);
     let mut f = Fields::from_block(ck, body, schema::CONTAINER, place);
     let mounts = std::mem::take(&mut f.mounts);
-    let image = f.take("image");
+    let image = f.take(&schema::IMAGE);
     for l in std::mem::take(&mut f.labeled) {
         ck.report(super::fields::unknown_key(l.key, schema::CONTAINER, place));
     }
@@ -399,12 +339,12 @@ fn container_fields<'a>(
             None
         }
     };
-    let pull_policy = choice(ck, f, "pull", PULL);
-    let command = string_list(ck, f, "command");
-    let args = string_list(ck, f, "args");
-    let working_dir = string(ck, f, "workdir");
+    let pull_policy = read::choice(ck, f, &schema::PULL).map(|(p, _)| p);
+    let command = read::string_list(ck, f, &schema::COMMAND).map(|(l, _)| l).unwrap_or_default();
+    let args = read::string_list(ck, f, &schema::ARGS).map(|(l, _)| l).unwrap_or_default();
+    let working_dir = read::string(ck, f, &schema::WORKDIR).map(|(s, _)| s);
     let mut env = Vec::new();
-    if let Some((_, v)) = f.take("env") {
+    if let Some((_, v)) = read::take(ck, f, &schema::ENV) {
         match ck.map_entries(v, "`env`") {
             Some(entries) => {
                 for (k, e) in entries {
@@ -430,11 +370,19 @@ fn container_fields<'a>(
             None => ok = false,
         }
     }
-    let resources_span = f.peek_span("resources");
-    let resources = match f.take("resources") {
+    let resources_span = f.peek_span(&schema::CONTAINER_RESOURCES);
+    let resources = match read::take(ck, f, &schema::CONTAINER_RESOURCES) {
         Some((_, v)) => resources::resources(ck, v),
         None => Some(Resources::default()),
     };
+
+    // ---- each area reads its container keys here, before any early return (one call per area)
+    // security area
+
+    // probes area
+
+    // volumes area
+
     let (image, image_span) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
     let _ = image_span;
@@ -450,6 +398,12 @@ fn container_fields<'a>(
         mounts: Vec::new(),
         span: Some(span),
         resources_span,
+        // ---- areas' container fields
+        // security area
+
+        // probes area
+
+        // volumes area
     })
 }
 
@@ -540,49 +494,4 @@ fn mount<'a>(
         }
     }
     Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path })
-}
-
-// ---- small typed getters over Fields ---------------------------------------
-
-pub(super) fn expr<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<&'a ast::Expr> {
-    let (k, v) = f.take(key)?;
-    ck.expr_of(k, v)
-}
-
-pub(super) fn int<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64) -> Option<i64> {
-    int_in(ck, f, key, min, I32_MAX)
-}
-
-pub(super) fn int_in<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64, max: i64) -> Option<i64> {
-    let e = expr(ck, f, key)?;
-    ck.int(e, What::Key(key), min, max)
-}
-
-pub(super) fn seconds<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: u64) -> Option<i64> {
-    let e = expr(ck, f, key)?;
-    ck.seconds(e, What::Key(key), min)
-}
-
-pub(super) fn string<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<String> {
-    let e = expr(ck, f, key)?;
-    ck.string(e, What::Key(key))
-}
-
-pub(super) fn string_list<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Vec<String> {
-    expr(ck, f, key).and_then(|e| ck.string_list(e, What::Key(key))).unwrap_or_default()
-}
-
-pub(super) fn boolean<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<bool> {
-    let e = expr(ck, f, key)?;
-    ck.bool(e, What::Key(key))
-}
-
-pub(super) fn choice<'a>(
-    ck: &mut Checker<'a>,
-    f: &mut Fields<'a>,
-    key: &str,
-    choices: Choices,
-) -> Option<&'static str> {
-    let e = expr(ck, f, key)?;
-    ck.choice(e, What::Key(key), choices)
 }

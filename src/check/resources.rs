@@ -4,6 +4,7 @@
 use super::Checker;
 use super::eval::What;
 use super::fields::{Fields, Value};
+use super::read;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::Resources;
@@ -14,20 +15,8 @@ use crate::values::Suffix;
 pub(super) fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
     let mut out = Resources::default();
     let mut ok = true;
-    let mut f = match v {
-        Value::Block(b) => Fields::from_block(ck, b, schema::RESOURCES, "`resources`"),
-        Value::Expr(e) => match &e.kind {
-            ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::RESOURCES, "`resources`"),
-            _ => {
-                ck.report(
-                    Diagnostic::error(Code::TypeMismatch, e.span, "`resources` takes a block")
-                        .label("not a block")
-                        .help("write `resources { cpu = 1, memory = 512Mi }`"),
-                );
-                return None;
-            }
-        },
-    };
+    let mut f =
+        read::block(ck, &schema::CONTAINER_RESOURCES, v, "`resources`", "resources { cpu = 1, memory = 512Mi }")?;
     // Short form: `cpu = 1` sets request and limit alike.
     for (key, q, _) in resource_amounts(ck, &mut f, &mut ok) {
         out.requests.insert(key.clone(), q);
@@ -35,27 +24,15 @@ pub(super) fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resour
     }
     let mut request_spans = Vec::new();
     let mut limit_spans = Vec::new();
-    for (name, target) in [("requests", &mut out.requests), ("limits", &mut out.limits)] {
-        if let Some((_, v)) = f.take(name) {
-            let mut inner = match v {
-                Value::Block(b) => Fields::from_block(
-                    ck,
-                    b,
-                    schema::REQUESTS,
-                    if name == "requests" { "`requests`" } else { "`limits`" },
-                ),
-                Value::Expr(e) => match &e.kind {
-                    ast::ExprKind::Map(entries) => Fields::from_map(ck, entries, schema::REQUESTS, "`requests`"),
-                    _ => {
-                        ck.report(
-                            Diagnostic::error(Code::TypeMismatch, e.span, format!("`{name}` takes a block"))
-                                .label("not a block")
-                                .help(format!("write `{name} {{ cpu = 1, memory = 512Mi }}`")),
-                        );
-                        ok = false;
-                        continue;
-                    }
-                },
+    for (row, place, example, target) in [
+        (&schema::REQUESTS_BLOCK, "`requests`", "requests { cpu = 1, memory = 512Mi }", &mut out.requests),
+        (&schema::LIMITS_BLOCK, "`limits`", "limits { cpu = 1, memory = 512Mi }", &mut out.limits),
+    ] {
+        let name = row.key;
+        if let Some((_, v)) = f.take(row) {
+            let Some(mut inner) = read::block(ck, row, v, place, example) else {
+                ok = false;
+                continue;
             };
             for (key, q, span) in resource_amounts(ck, &mut inner, &mut ok) {
                 let spans = if name == "requests" { &mut request_spans } else { &mut limit_spans };
@@ -89,6 +66,9 @@ pub(super) fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resour
     ok.then_some(out)
 }
 
+/// One mebibyte, in the nano-units of [`crate::values::Quantity::nanos`].
+const MEBIBYTE_NANOS: i128 = (1 << 20) * 1_000_000_000;
+
 /// `cpu`, `memory`, `ephemeral-storage` and extended resources (`"nvidia.com/gpu"`).
 fn resource_amounts<'a>(
     ck: &mut Checker<'a>,
@@ -97,12 +77,12 @@ fn resource_amounts<'a>(
 ) -> Vec<(String, crate::values::Quantity, Span)> {
     let mut out = Vec::new();
     let mut keys: Vec<(&ast::Key, Value)> = Vec::new();
-    for k in ["cpu", "memory", "ephemeral-storage"] {
-        if let Some(kv) = f.take(k) {
+    for row in [&schema::CPU, &schema::MEMORY, &schema::EPHEMERAL_STORAGE] {
+        if let Some(kv) = f.take(row) {
             keys.push(kv);
         }
     }
-    keys.extend(f.take_rest(|k| k.contains('/') || k.starts_with("hugepages-")));
+    keys.extend(f.take_rest(schema::is_extended_resource));
     for (key, v) in keys {
         let Some(e) = ck.expr_of(key, v) else {
             *ok = false;
@@ -124,6 +104,18 @@ fn resource_amounts<'a>(
                     )
                     .label("`m` means milli here")
                     .help(format!("did you mean `{n}Mi` (mebibytes)?")),
+                );
+            } else if q.suffix == Suffix::None && q.nanos() > 0 && q.nanos() < MEBIBYTE_NANOS {
+                // A plain number is bytes: no pod runs in less than a mebibyte of memory,
+                // so a small one is a unit left out (`512` meant `512Mi`).
+                ck.report(
+                    Diagnostic::warning(
+                        Code::SuspiciousUnit,
+                        e.span,
+                        format!("`{text}` of {} is {text} bytes", key.text),
+                    )
+                    .label("a plain number is bytes")
+                    .help(format!("did you mean `{text}Mi` (mebibytes)? Write bytes with a unit: `512Mi`, `2Gi`")),
                 );
             }
         } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {

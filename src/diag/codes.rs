@@ -94,6 +94,18 @@ codes! {
     UnknownTimeZone = "P0421", "time zone not in the IANA database", "CronJob timeZone must name a zone of the tz database";
     SuspiciousSchedule = "P0422", "schedule that probably does not do what was meant", "A run every minute with runs longer than a minute pile up; startingDeadlineSeconds < 10 may never start";
     RawField = "P0423", "`raw` field Kubernetes does not have, or of the wrong type", "Unknown fields are dropped by the API server; wrong types are rejected";
+    // ---- P0424–P0429: conformance
+
+    // ---- P0430–P0439: security contexts, Pod Security Standards
+
+    // ---- P0440–P0449: ports, probes, lifecycle, env-from
+
+    // ---- P0450–P0459: volumes, mounts, sidecars
+
+    // ---- P0460–P0469: pod spec: host namespaces, DNS, scheduling, selectors, template metadata
+
+    // ---- P0470–P0479: rules re-run on `raw`, label ownership, and other fixes
+    OwnedLabel = "P0470", "label that pipec sets itself", "app.kubernetes.io/managed-by and pipec.dev/program identify pipec's objects (ownership, prune)";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -36,8 +36,7 @@ pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
-    /// Where the problem is; `None` only for problems with no source position
-    /// (a file that is not UTF-8 has no text to point into).
+    /// Where the problem is; `None` only for problems with no source position.
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
     pub help: Option<String>,

@@ -4,13 +4,12 @@
 //! have (dropped on the way) is an error too: a typo is still caught.
 
 use crate::diag::{Code, Diagnostic};
-use crate::ir::RawPatch;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use crate::ir::{Program, RawPatch};
+use crate::kinds::K8sObject;
 use serde_json::Value;
 
 /// The object with the patches applied, or unchanged with diagnostics.
-pub fn apply<T: Serialize + DeserializeOwned>(object: T, patches: &[RawPatch], diags: &mut Vec<Diagnostic>) -> T {
+pub fn apply(object: K8sObject, patches: &[RawPatch], program: &Program, diags: &mut Vec<Diagnostic>) -> K8sObject {
     let Ok(mut json) = serde_json::to_value(&object) else { return object };
     for p in patches {
         if let Err(message) = set(&mut json, &p.path, p.value.clone()) {
@@ -18,7 +17,7 @@ pub fn apply<T: Serialize + DeserializeOwned>(object: T, patches: &[RawPatch], d
             return object;
         }
     }
-    let patched: T = match serde_json::from_value(json) {
+    let patched = match K8sObject::deserialize_as(object.kind(), json) {
         Ok(t) => t,
         Err(e) => {
             let span = patches.last().map(|p| p.span);
@@ -46,7 +45,11 @@ pub fn apply<T: Serialize + DeserializeOwned>(object: T, patches: &[RawPatch], d
             ok = false;
         }
     }
-    if ok { patched } else { object }
+    if !ok {
+        return object;
+    }
+    super::raw_rules::recheck(patched.kind(), &back, patches, program, diags);
+    patched
 }
 
 const HELP: &str = "paths are field names from the object's top, separated by dots; lists by index: `containers[0]`";

@@ -3,8 +3,8 @@
 //! the deadline that makes retries unreachable.
 
 use super::Checker;
-use super::eval::Choices;
 use super::fields::{Fields, Value};
+use super::read;
 use crate::ast;
 use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic};
@@ -13,12 +13,7 @@ use crate::schema;
 use crate::source::Span;
 use crate::values::Duration;
 
-const COMPLETION_MODE: Choices = &[("non-indexed", "NonIndexed"), ("indexed", "Indexed")];
-const POD_REPLACEMENT: Choices = &[("terminating-or-failed", "TerminatingOrFailed"), ("failed", "Failed")];
-const FAILURE_ACTION: Choices =
-    &[("fail-job", "FailJob"), ("fail-index", "FailIndex"), ("ignore", "Ignore"), ("count", "Count")];
-const CONDITION_STATUS: Choices = &[("true", "True"), ("false", "False"), ("unknown", "Unknown")];
-const I32_MAX: i64 = i32::MAX as i64;
+const I32_MAX: i64 = schema::I32_MAX;
 /// Kubernetes' limits for Indexed Jobs with per-index retries and for policy rules.
 const MAX_INDEXED_FOR_PER_INDEX: i64 = 100_000;
 const MAX_POLICY_RULES: usize = 20;
@@ -31,30 +26,32 @@ pub(super) struct JobContext<'n> {
     pub with_suspend: bool,
 }
 
-pub(super) fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, cx: &JobContext) -> ir::JobSpec {
-    let completions = int_field(ck, f, "completions", 0);
-    let parallelism = int_field(ck, f, "parallelism", 0);
-    let retries = int_field(ck, f, "retries", 0);
-    let deadline = taken(ck, f, "deadline").and_then(|(e, _)| ck.seconds(e, "`deadline`", 1).map(|s| (s, e.span)));
-    let ttl = taken(ck, f, "ttl").and_then(|(e, _)| ck.seconds(e, "`ttl`", 0));
-    let mode = taken(ck, f, "completion-mode").and_then(|(e, _)| ck.choice(e, "`completion-mode`", COMPLETION_MODE));
+/// The Job fields; `pod` is the checked pod (`None` when it had errors), for the
+/// rules that name its containers.
+pub(super) fn job_spec<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    cx: &JobContext,
+    pod: Option<&ir::Pod>,
+) -> ir::JobSpec {
+    let completions = read::int(ck, f, &schema::COMPLETIONS);
+    let parallelism = read::int(ck, f, &schema::PARALLELISM);
+    let retries = read::int(ck, f, &schema::RETRIES);
+    let deadline = read::seconds(ck, f, &schema::DEADLINE);
+    let ttl = read::seconds(ck, f, &schema::TTL).map(|(s, _)| s);
+    let mode = read::choice(ck, f, &schema::COMPLETION_MODE).map(|(m, _)| m);
     let indexed = mode == Some("Indexed");
-    let suspend =
-        if cx.with_suspend { taken(ck, f, "suspend").and_then(|(e, _)| ck.bool(e, "`suspend`")) } else { None };
+    let suspend = if cx.with_suspend { read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b) } else { None };
 
-    let per_index_span = f.peek_span("retries-per-index");
-    let max_failed_span = f.peek_span("max-failed-indexes");
-    let per_index = int_field(ck, f, "retries-per-index", 0);
-    let max_failed = int_field(ck, f, "max-failed-indexes", 0);
-    let pod_replacement =
-        taken(ck, f, "pod-replacement").and_then(|(e, _)| ck.choice(e, "`pod-replacement`", POD_REPLACEMENT));
-    let managed_by = taken(ck, f, "managed-by").and_then(|(e, _)| ck.string(e, "`managed-by`"));
-    let failure_policy = f.take("failure-policy").and_then(|(k, v)| {
-        ck.gate(k);
-        failure_policy(ck, k, v, cx, per_index.is_some())
-    });
-    let success_policy = f.take("success-policy").and_then(|(k, v)| {
-        ck.gate(k);
+    let per_index_span = f.peek_span(&schema::RETRIES_PER_INDEX);
+    let max_failed_span = f.peek_span(&schema::MAX_FAILED_INDEXES);
+    let per_index = read::int(ck, f, &schema::RETRIES_PER_INDEX);
+    let max_failed = read::int(ck, f, &schema::MAX_FAILED_INDEXES);
+    let pod_replacement = read::choice(ck, f, &schema::POD_REPLACEMENT).map(|(p, _)| p);
+    let managed_by = read::string(ck, f, &schema::MANAGED_BY).map(|(s, _)| s);
+    let failure_policy = read::take(ck, f, &schema::FAILURE_POLICY)
+        .and_then(|(k, v)| failure_policy(ck, k, v, cx, per_index.is_some(), pod));
+    let success_policy = read::take(ck, f, &schema::SUCCESS_POLICY).and_then(|(k, v)| {
         if !indexed {
             indexed_only(ck, k.span.to(v.span()), "success-policy");
         }
@@ -97,18 +94,6 @@ pub(super) fn job_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, cx: &JobCon
         pod_replacement_policy: pod_replacement,
         managed_by,
     }
-}
-
-/// Takes a key's expression and applies its version gate.
-fn taken<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str) -> Option<(&'a ast::Expr, Span)> {
-    let (k, v) = f.take(key)?;
-    ck.gate(k);
-    ck.expr_of(k, v).map(|e| (e, k.span))
-}
-
-fn int_field<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, key: &str, min: i64) -> Option<(i64, Span)> {
-    let (e, _) = taken(ck, f, key)?;
-    ck.int(e, What::Key(key), min, I32_MAX).map(|n| (n, e.span))
 }
 
 fn indexed_only(ck: &mut Checker, span: Span, key: &str) {
@@ -224,6 +209,7 @@ fn failure_policy<'a>(
     value: Value<'a>,
     cx: &JobContext,
     has_per_index: bool,
+    pod: Option<&ir::Pod>,
 ) -> Option<Vec<FailureRule>> {
     let items = ck.expr_of(key, value).and_then(|e| ck.list(e, "`failure-policy`"))?;
     if cx.restart_policy != "Never" {
@@ -249,7 +235,7 @@ fn failure_policy<'a>(
     let mut rules = Vec::new();
     let mut ok = true;
     for item in items {
-        match failure_rule(ck, item, has_per_index) {
+        match failure_rule(ck, item, has_per_index, pod) {
             Some(r) => rules.push(r),
             None => ok = false,
         }
@@ -257,7 +243,12 @@ fn failure_policy<'a>(
     ok.then_some(rules)
 }
 
-fn failure_rule<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, has_per_index: bool) -> Option<FailureRule> {
+fn failure_rule<'a>(
+    ck: &mut Checker<'a>,
+    item: &'a ast::Expr,
+    has_per_index: bool,
+    pod: Option<&ir::Pod>,
+) -> Option<FailureRule> {
     let (e, mut f) = Fields::record(
         ck,
         item,
@@ -265,8 +256,10 @@ fn failure_rule<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, has_per_index: bo
         "a failure policy rule",
         "{ action: fail-job, exit-codes: [42] }",
     )?;
-    let action = match f.take("action") {
-        Some((k, v)) => ck.expr_of(k, v).and_then(|x| ck.choice(x, "`action`", FAILURE_ACTION).map(|a| (a, x.span))),
+    let action_given = f.peek_span(&schema::ACTION).is_some();
+    let action = match read::choice(ck, &mut f, &schema::ACTION) {
+        Some(action) => Some(action),
+        None if action_given => None,
         None => {
             ck.report(
                 Diagnostic::error(Code::FailurePolicy, e.span, "a failure policy rule needs an `action`")
@@ -276,12 +269,17 @@ fn failure_rule<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr, has_per_index: bo
             None
         }
     };
-    let container = f.take("container").and_then(|(k, v)| ck.expr_of(k, v)).and_then(|x| ck.string(x, "`container`"));
-    let codes_in = f.take("exit-codes");
-    let codes_not_in = f.take("exit-codes-except");
-    let condition = f.take("condition");
-    let status =
-        f.take("status").and_then(|(k, v)| ck.expr_of(k, v)).and_then(|x| ck.choice(x, "`status`", CONDITION_STATUS));
+    let container = read::string(ck, &mut f, &schema::RULE_CONTAINER);
+    if let (Some((name, span)), Some(pod)) = (&container, pod)
+        && !rule_container_exists(ck, pod, name, *span)
+    {
+        return None;
+    }
+    let container = container.map(|(c, _)| c);
+    let codes_in = f.take(&schema::EXIT_CODES);
+    let codes_not_in = f.take(&schema::EXIT_CODES_EXCEPT);
+    let condition = f.take(&schema::CONDITION);
+    let status = condition_status(ck, &mut f);
     f.finish(ck);
 
     let given: Vec<&ast::Key> = [codes_in, codes_not_in, condition].iter().flatten().map(|(k, _)| *k).collect();
@@ -389,11 +387,10 @@ fn success_policy<'a>(
     for item in items {
         let (e, mut f) =
             Fields::record(ck, item, schema::SUCCESS_RULE, "a success policy rule", "{ indexes: \"0-2\", count: 2 }")?;
-        let indexes = f.take("indexes").and_then(|(k, v)| ck.expr_of(k, v)).and_then(|x| {
-            let text = ck.string(x, "`indexes`")?;
-            check_index_list(ck, &text, x.span, completions).then_some(text)
-        });
-        let count = f.take("count").and_then(|(k, v)| ck.expr_of(k, v)).and_then(|x| {
+        let indexes = read::string(ck, &mut f, &schema::INDEXES)
+            .and_then(|(text, span)| check_index_list(ck, &text, span, completions).then_some(text));
+        let count = read::expr(ck, &mut f, &schema::COUNT).and_then(|x| {
+            // At most the Job's completions (the row's bound is Kubernetes' int32 one).
             let max = completions.unwrap_or(I32_MAX);
             ck.int(x, "`count`", 1, max).map(|n| n as i32)
         });
@@ -443,4 +440,38 @@ fn check_index_list(ck: &mut Checker, text: &str, span: Span, completions: Optio
         last = b;
     }
     true
+}
+
+/// A condition's `status`: `true` and `false` are written as the booleans they
+/// look like (they are words of the language), `unknown` as a bare word.
+fn condition_status<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<&'static str> {
+    let e = read::expr(ck, f, &schema::STATUS)?;
+    match ck.resolve(e)?.0.kind {
+        ast::ExprKind::Bool(true) => Some("True"),
+        ast::ExprKind::Bool(false) => Some("False"),
+        _ => {
+            let schema::Shape::Choice(choices) = schema::STATUS.shape else { unreachable!() };
+            ck.choice(e, What::Key(schema::STATUS.key), choices)
+        }
+    }
+}
+
+/// A rule's `container` must be a container or init container of the pod: the API
+/// server rejects a name that is not.
+fn rule_container_exists(ck: &mut Checker, pod: &ir::Pod, name: &str, span: Span) -> bool {
+    let mut names = pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str());
+    if names.any(|n| n == name) {
+        return true;
+    }
+    let names = pod.containers.iter().chain(&pod.init_containers).map(|c| c.name.as_str());
+    let all: Vec<&str> = names.clone().collect();
+    let help = crate::diag::did_you_mean(name, names, || {
+        format!("the pod's containers are: {}", all.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+    });
+    ck.report(
+        Diagnostic::error(Code::FailurePolicy, span, format!("the pod has no container named `{name}`"))
+            .label("not a container of this pod")
+            .help(help),
+    );
+    false
 }

@@ -1,17 +1,16 @@
 //! A `cron`: the CronJob fields around a job template, the schedule and its time zone.
 
-use super::Checker;
-use super::eval::Choices;
-use super::fields::Fields;
-use super::job::{self, JobContext};
-use super::pod::{boolean, choice, int, seconds};
 use crate::ast;
+use crate::check::Checker;
+use crate::check::eval::What;
+use crate::check::fields::Fields;
+use crate::check::job_spec::{self, JobContext};
+use crate::check::read;
 use crate::cron::{self, Schedule};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Pod};
+use crate::schema;
 use crate::source::Span;
-
-const CONCURRENCY: Choices = &[("allow", "Allow"), ("forbid", "Forbid"), ("replace", "Replace")];
 
 pub(super) fn cron<'a>(
     ck: &mut Checker<'a>,
@@ -21,9 +20,7 @@ pub(super) fn cron<'a>(
     span: Span,
     job_cx: &JobContext,
 ) -> Option<ir::Object> {
-    if let Some((k, v)) = f.take("api-version")
-        && let Some(e) = ck.expr_of(k, v)
-        && let Some(api) = ck.string(e, "`api-version`")
+    if let Some((api, api_span)) = read::string(ck, f, &schema::API_VERSION)
         && api != "batch/v1"
     {
         let (message, help) = if api == "batch/v1beta1" {
@@ -37,14 +34,15 @@ pub(super) fn cron<'a>(
                 "CronJobs are `batch/v1`: remove `api-version`".to_string(),
             )
         };
-        ck.report(Diagnostic::error(Code::RemovedApi, e.span, message).label("not served").help(help));
+        ck.report(Diagnostic::error(Code::RemovedApi, api_span, message).label("not served").help(help));
     }
-    let schedule = match f.take("schedule") {
-        Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
-            let text = ck.string(e, "`schedule`")?;
+    let f_had_schedule = f.peek_span(&schema::SCHEDULE).is_some();
+    let schedule = match read::expr(ck, f, &schema::SCHEDULE) {
+        Some(e) => ck.string(e, What::Key(schema::SCHEDULE.key)).and_then(|text| {
             let parsed = check_schedule(ck, &text, e)?;
             Some((text, parsed, e.span))
         }),
+        None if f_had_schedule => None,
         None => {
             ck.report(
                 Diagnostic::error(Code::MissingKey, span, "a `cron` needs a `schedule`")
@@ -54,30 +52,22 @@ pub(super) fn cron<'a>(
             None
         }
     };
-    let time_zone = match f.take("timezone") {
-        Some((k, v)) => {
-            ck.gate(k);
-            ck.expr_of(k, v).and_then(|e| {
-                let name = ck.string(e, "`timezone`")?;
-                match cron::check_time_zone(&name) {
-                    Ok(_) => Some(name),
-                    Err(err) => {
-                        ck.report(
-                            Diagnostic::error(Code::UnknownTimeZone, e.span, err.message)
-                                .label("not an IANA time zone")
-                                .help(err.help),
-                        );
-                        None
-                    }
-                }
-            })
-        }
-        None => None,
-    };
-    let concurrency_span = f.peek_span("concurrency");
-    let concurrency_policy = choice(ck, f, "concurrency", CONCURRENCY);
-    let starting_span = f.peek_span("starting-deadline");
-    let starting_deadline_seconds = seconds(ck, f, "starting-deadline", 0);
+    let time_zone =
+        read::string(ck, f, &schema::TIMEZONE).and_then(|(name, span)| match cron::check_time_zone(&name) {
+            Ok(_) => Some(name),
+            Err(err) => {
+                ck.report(
+                    Diagnostic::error(Code::UnknownTimeZone, span, err.message)
+                        .label("not an IANA time zone")
+                        .help(err.help),
+                );
+                None
+            }
+        });
+    let concurrency_span = f.peek_span(&schema::CONCURRENCY);
+    let concurrency_policy = read::choice(ck, f, &schema::CONCURRENCY).map(|(c, _)| c);
+    let starting_span = f.peek_span(&schema::STARTING_DEADLINE);
+    let starting_deadline_seconds = read::seconds(ck, f, &schema::STARTING_DEADLINE).map(|(s, _)| s);
     if let (Some(s), Some(span)) = (starting_deadline_seconds, starting_span)
         && s < 10
     {
@@ -92,10 +82,10 @@ pub(super) fn cron<'a>(
             .help("the CronJob controller looks for due runs every 10 seconds; use at least `starting-deadline = 10s`"),
         );
     }
-    let successful_jobs_history_limit = int(ck, f, "keep-succeeded", 0).map(|n| n as i32);
-    let failed_jobs_history_limit = int(ck, f, "keep-failed", 0).map(|n| n as i32);
-    let suspend = boolean(ck, f, "suspend");
-    let job = job::job_spec(ck, f, job_cx);
+    let successful_jobs_history_limit = read::int32(ck, f, &schema::KEEP_SUCCEEDED);
+    let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
+    let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
+    let job = job_spec::job_spec(ck, f, job_cx, pod.as_ref());
     if let Some((_, parsed, span)) = &schedule {
         runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
     }

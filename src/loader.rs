@@ -1,0 +1,55 @@
+//! How the core reads files: only through a [`Loader`] that its caller passes in
+//! (`file("…")` and `import "./…"`), so that the stages themselves do no I/O.
+//! [`FsLoader`] is the file system; [`read`] is the one place where an I/O error
+//! becomes the short reason users see ("no such file"), for the loader and the CLI.
+
+use std::path::Path;
+
+/// Reads the files a program names with `file("…")` and `import "./…"`.
+pub trait Loader {
+    /// `path` as written in `program` (the program's name as given to the compiler).
+    /// The error is a short reason ("no such file", "not UTF-8").
+    fn load(&self, program: &str, path: &str) -> Result<String, String>;
+}
+
+/// Reads from the file system, relative to the program's directory.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load(&self, program: &str, path: &str) -> Result<String, String> {
+        let base = Path::new(program).parent().unwrap_or(Path::new(""));
+        let bytes = read(&base.join(path))?;
+        String::from_utf8(bytes)
+            .map_err(|_| "it is not UTF-8 text (binary data is not supported in a config)".to_string())
+    }
+}
+
+/// The bytes of a file, or the short reason it cannot be read.
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
+    // Checked first: on some platforms reading a directory "succeeds" with no bytes.
+    if path.is_dir() {
+        return Err("it is a directory".into());
+    }
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_short() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read(&dir.path().join("nope")), Err("no such file".into()));
+        assert_eq!(read(dir.path()), Err("it is a directory".into()));
+        std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9").unwrap();
+        let program = dir.path().join("p.pipe");
+        let program = program.to_str().unwrap();
+        assert!(FsLoader.load(program, "latin1.txt").unwrap_err().contains("not UTF-8"));
+        assert_eq!(FsLoader.load(program, "nope.txt"), Err("no such file".into()));
+    }
+}

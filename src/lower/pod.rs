@@ -1,0 +1,196 @@
+//! The pod template every workload kind shares: containers, env, volumes,
+//! tolerations, affinity.
+
+use crate::ir::{self, VolumeSource};
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// The pod template's labels: the program's `pod-labels`, plus the selector's for a DaemonSet.
+pub(super) fn template_labels(
+    pod: &ir::Pod,
+    selector: Option<BTreeMap<String, String>>,
+) -> Option<BTreeMap<String, String>> {
+    let mut labels = pod.labels.clone();
+    labels.extend(selector.unwrap_or_default());
+    (!labels.is_empty()).then_some(labels)
+}
+
+pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
+    #[allow(unused_mut)] // the areas below fill in their fields
+    let mut template = core::PodTemplateSpec {
+        metadata: (labels.is_some() || !pod.annotations.is_empty()).then(|| ObjectMeta {
+            labels,
+            annotations: (!pod.annotations.is_empty()).then(|| pod.annotations.clone()),
+            ..Default::default()
+        }),
+        spec: Some(core::PodSpec {
+            containers: pod.containers.iter().map(container).collect(),
+            init_containers: (!pod.init_containers.is_empty())
+                .then(|| pod.init_containers.iter().map(container).collect()),
+            volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(volume).collect()),
+            restart_policy: Some(pod.restart_policy.to_string()),
+            node_selector: (!pod.node_selector.is_empty()).then(|| pod.node_selector.clone()),
+            tolerations: (!pod.tolerations.is_empty()).then(|| pod.tolerations.iter().map(toleration).collect()),
+            affinity: pod.affinity.as_ref().map(affinity),
+            service_account_name: pod.service_account.clone(),
+            priority_class_name: pod.priority_class.clone(),
+            termination_grace_period_seconds: pod.termination_grace_seconds,
+            ..Default::default()
+        }),
+    };
+    // ---- each area lowers its pod-level fields here (one call per area)
+    // security area
+
+    // pod-spec area
+
+    // volumes area
+
+    template
+}
+
+fn container(c: &ir::Container) -> core::Container {
+    let quantities = |m: &BTreeMap<String, crate::values::Quantity>| {
+        (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect())
+    };
+    let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
+    #[allow(unused_mut)] // the areas below fill in their fields
+    let mut out = core::Container {
+        name: c.name.clone(),
+        image: Some(c.image.clone()),
+        image_pull_policy: Some(c.pull_policy.to_string()),
+        command: (!c.command.is_empty()).then(|| c.command.clone()),
+        args: (!c.args.is_empty()).then(|| c.args.clone()),
+        working_dir: c.working_dir.clone(),
+        env: (!c.env.is_empty()).then(|| c.env.iter().map(env_var).collect()),
+        resources: has_resources.then(|| core::ResourceRequirements {
+            requests: quantities(&c.resources.requests),
+            limits: quantities(&c.resources.limits),
+            ..Default::default()
+        }),
+        volume_mounts: (!c.mounts.is_empty()).then(|| {
+            c.mounts
+                .iter()
+                .map(|m| core::VolumeMount {
+                    name: m.volume.clone(),
+                    mount_path: m.path.clone(),
+                    read_only: m.read_only.then_some(true),
+                    sub_path: m.sub_path.clone(),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        ..Default::default()
+    };
+    // ---- each area lowers its container fields here (one call per area)
+    // security area
+
+    // probes area
+
+    // volumes area
+
+    out
+}
+
+fn env_var(e: &ir::EnvVar) -> core::EnvVar {
+    let from =
+        |source: core::EnvVarSource| core::EnvVar { name: e.name.clone(), value: None, value_from: Some(source) };
+    match &e.value {
+        ir::EnvValue::Literal(v) => core::EnvVar { name: e.name.clone(), value: Some(v.clone()), value_from: None },
+        ir::EnvValue::ConfigKey { config, key } => from(core::EnvVarSource {
+            config_map_key_ref: Some(core::ConfigMapKeySelector {
+                name: config.clone(),
+                key: key.clone(),
+                optional: None,
+            }),
+            ..Default::default()
+        }),
+        ir::EnvValue::SecretKey { secret, key } => from(core::EnvVarSource {
+            secret_key_ref: Some(core::SecretKeySelector { name: secret.clone(), key: key.clone(), optional: None }),
+            ..Default::default()
+        }),
+        ir::EnvValue::Field(path) => from(core::EnvVarSource {
+            field_ref: Some(core::ObjectFieldSelector { field_path: path.clone(), api_version: None }),
+            ..Default::default()
+        }),
+        ir::EnvValue::Resource(resource) => from(core::EnvVarSource {
+            resource_field_ref: Some(core::ResourceFieldSelector {
+                resource: resource.clone(),
+                container_name: None,
+                divisor: None,
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn volume(v: &ir::Volume) -> core::Volume {
+    let mut out = core::Volume { name: v.name.clone(), ..Default::default() };
+    match &v.source {
+        VolumeSource::Config(name) => {
+            out.config_map = Some(core::ConfigMapVolumeSource { name: name.clone(), ..Default::default() })
+        }
+        VolumeSource::Secret(name) => {
+            out.secret = Some(core::SecretVolumeSource { secret_name: Some(name.clone()), ..Default::default() })
+        }
+        VolumeSource::EmptyDir { medium, size_limit } => {
+            out.empty_dir = Some(core::EmptyDirVolumeSource {
+                medium: medium.map(String::from),
+                size_limit: size_limit.map(|q| Quantity(q.to_string())),
+                ..Default::default()
+            })
+        }
+        VolumeSource::HostPath { path, kind } => {
+            out.host_path = Some(core::HostPathVolumeSource { path: path.clone(), type_: kind.map(String::from) })
+        }
+        VolumeSource::Pvc { claim, read_only } => {
+            out.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
+                claim_name: claim.clone(),
+                read_only: read_only.then_some(true),
+            })
+        }
+    }
+    out
+}
+
+fn toleration(t: &ir::Toleration) -> core::Toleration {
+    core::Toleration {
+        key: t.key.clone(),
+        operator: t.operator.map(String::from),
+        value: t.value.clone(),
+        effect: t.effect.map(String::from),
+        toleration_seconds: t.seconds,
+    }
+}
+
+fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
+    let requirement = |r: &ir::NodeRequirement| core::NodeSelectorRequirement {
+        key: r.key.clone(),
+        operator: r.operator.to_string(),
+        values: (!r.values.is_empty()).then(|| r.values.clone()),
+    };
+    core::Affinity {
+        node_affinity: Some(core::NodeAffinity {
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(|| core::NodeSelector {
+                node_selector_terms: vec![core::NodeSelectorTerm {
+                    match_expressions: Some(a.required.iter().map(requirement).collect()),
+                    match_fields: None,
+                }],
+            }),
+            preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(|| {
+                a.preferred
+                    .iter()
+                    .map(|(weight, r)| core::PreferredSchedulingTerm {
+                        weight: *weight,
+                        preference: core::NodeSelectorTerm {
+                            match_expressions: Some(vec![requirement(r)]),
+                            match_fields: None,
+                        },
+                    })
+                    .collect()
+            }),
+        }),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,1 @@
+//! Lowering for the security area: security contexts (container and pod) and the Pod Security Standards.

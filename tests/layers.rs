@@ -1,0 +1,79 @@
+//! The stages never reach up into the driver: only the crate root (`lib.rs`),
+//! the CLI (`main.rs`), the driver and the session may name `compile`, `Options`
+//! or the loader through the crate root. A stage that needs the loader imports
+//! `crate::loader::Loader`; one that needs options takes `check::CheckOptions`.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Whether `use crate::{…}` (possibly over several lines) names one of the driver's items.
+fn braced_import_of_the_driver(text: &str) -> bool {
+    const DRIVER: [&str; 6] = ["Loader", "FsLoader", "Options", "Output", "Compilation", "compile"];
+    text.match_indices("use crate::{").any(|(at, _)| {
+        let inside = &text[at..];
+        let inside = &inside[..inside.find("};").unwrap_or(inside.len())];
+        // Only the top level of the braces: `loader::Loader` is the stage's own import.
+        let mut depth = 0;
+        let mut top = String::new();
+        for c in inside["use crate::{".len()..].chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ if depth == 0 => top.push(c),
+                _ => {}
+            }
+        }
+        top.split(',').map(str::trim).any(|item| DRIVER.contains(&item))
+    })
+}
+
+fn reaches_up(text: &str) -> bool {
+    const PATHS: [&str; 7] = [
+        "crate::Loader",
+        "crate::FsLoader",
+        "crate::Options",
+        "crate::Output",
+        "crate::Compilation",
+        "crate::compile",
+        "crate::Session",
+    ];
+    braced_import_of_the_driver(text) || PATHS.iter().any(|p| text.contains(p))
+}
+
+#[test]
+fn no_stage_imports_the_driver_from_the_crate_root() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 30, "the sources are where they should be");
+    let allowed =
+        |rel: &str| rel == "lib.rs" || rel == "main.rs" || rel.starts_with("driver") || rel.starts_with("session");
+    let mut offenders = Vec::new();
+    for path in &files {
+        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if !allowed(&rel) && reaches_up(&std::fs::read_to_string(path).unwrap()) {
+            offenders.push(rel);
+        }
+    }
+    assert!(offenders.is_empty(), "these files import the driver from the crate root: {offenders:?}");
+}
+
+#[test]
+fn the_check_finds_what_it_looks_for() {
+    assert!(reaches_up("use crate::{Loader, Options};"));
+    assert!(reaches_up("use crate::{\n    ast,\n    compile,\n};"));
+    assert!(reaches_up("    let o = crate::Options::default();"));
+    assert!(!reaches_up("use crate::{loader::Loader, ir};"));
+    assert!(!reaches_up("use crate::{check::{CheckOptions, Input}, ir};"));
+    assert!(!reaches_up("use crate::loader::Loader;\nuse crate::{stdlib, syntax};"));
+}
