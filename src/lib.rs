@@ -17,6 +17,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod compose;
 pub mod cron;
 pub mod diag;
 pub mod driver;
@@ -27,7 +28,6 @@ pub mod kinds;
 pub mod limits;
 pub mod loader;
 pub mod lower;
-pub mod modules;
 pub mod naming;
 pub mod qos;
 pub mod schedule;

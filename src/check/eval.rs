@@ -8,7 +8,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::values::{self, Duration, Quantity};
 
 use super::fields::Value;
-use super::value::{self, Binding, Env, Failure, Hint, Value as CValue};
+use crate::compose::value::{self, Binding, Env, Failure, Hint, Value as CValue};
 
 /// A choice written as a bare word, and the value Kubernetes wants for it.
 pub type Choices = &'static [(&'static str, &'static str)];

@@ -5,11 +5,9 @@
 
 mod calls;
 mod eval;
-pub mod expand;
 mod fields;
 mod job_spec;
 mod kinds;
-mod lets;
 mod names;
 mod placement;
 mod pod;
@@ -18,17 +16,18 @@ mod qos;
 mod read;
 mod resources;
 mod security;
-pub mod value;
 mod volumes;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
+pub use crate::compose::value;
+pub use crate::compose::{Expanded, Module, ParamInput};
+use crate::compose::{expand, lets};
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
 use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::KubeVersion;
-pub use expand::{Expanded, Module, ParamInput};
 pub use names::label_value_problem;
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
