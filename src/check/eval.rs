@@ -141,7 +141,8 @@ impl<'a> Checker<'a> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
         match (&e.kind, Literal::of(e)) {
-            (ExprKind::Word(w), _) if !self.names.defines(w) => {
+            // A word left after `resolve` names nothing: perhaps a misspelt `true`.
+            (ExprKind::Word(w), _) => {
                 self.unknown_word(e, w, what, Some(&[("true", ""), ("false", "")]));
                 return None;
             }
@@ -386,10 +387,8 @@ impl<'a> Checker<'a> {
     pub fn string_list<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Vec<String>> {
         let what = what.into();
         let (e, _) = self.resolve(expr)?;
-        let computed = match &e.kind {
-            ExprKind::Word(w) => self.names.defines(w),
-            _ => Literal::of(e).is_none(),
-        };
+        // A word left after `resolve` names nothing: `list` says so.
+        let computed = !matches!(e.kind, ExprKind::Word(_)) && Literal::of(e).is_none();
         if computed {
             return match self.evaluate(e, Hint::None)? {
                 CValue::List(items) => {

@@ -236,10 +236,6 @@ impl<'a> Names<'a> {
         self.lets.get(name).map(|l| if l.cyclic { Err(Reported) } else { Ok(&*l.value) })
     }
 
-    pub fn defines(&self, name: &str) -> bool {
-        self.params.contains_key(name) || self.lets.get(name).is_some()
-    }
-
     /// Every name, for "did you mean".
     pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
         self.lets.names().chain(self.params.keys().map(String::as_str))
