@@ -509,6 +509,7 @@ impl<'a> Checker<'a> {
         self.report_failed(value::eval(e, &*self, hint))
     }
 
+    #[inline]
     fn report_failed<T>(&mut self, result: Result<T, Failure>) -> Option<T> {
         match result {
             Ok(v) => Some(v),

@@ -613,6 +613,10 @@ pub fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
     // A whole number (digits and `_`, no unit, no point), tested byte by byte: the hot case.
     let body = text.strip_prefix('-').unwrap_or(text);
     if body.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        // Plain digits parse at once; `10_000` and the reasons for a failure are `parse_int`'s.
+        if let Ok(n) = text.parse::<i64>() {
+            return Ok(Value::Int(n));
+        }
         return values::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
     }
     // The key's own unit first: a duration key need not try the literal as a quantity.
