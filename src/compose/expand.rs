@@ -6,6 +6,10 @@
 //! the checker needs to know nothing about composition.
 
 use super::lets::{LetTable, Names};
+use super::subst::{
+    Member, not_in_module, subst_block, subst_block_module, subst_expr, subst_item, subst_module, subst_name,
+};
+use super::types::{conform, hint, parse_type, type_example, type_text, type_words};
 use super::value::{self, Binding, Env, Failure, Hint, Value};
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Label, closest};
@@ -48,7 +52,7 @@ pub enum ParamInput {
 }
 
 pub struct Expander<'a> {
-    modules: &'a [Module<'a>],
+    pub(super) modules: &'a [Module<'a>],
     /// The `let`s of each module, by the index in `modules`.
     module_lets: Vec<LetTable<'a>>,
     templates: FastMap<&'a str, &'a Item>,
@@ -59,29 +63,29 @@ pub struct Expander<'a> {
     objects: usize,
     /// `objects` may not pass `limits.objects` (a `for` over a huge range ends in
     /// a diagnostic, not in exhausted memory).
-    limits: &'a crate::limits::Limits,
+    pub(super) limits: &'a crate::limits::Limits,
 }
 
 /// Names bound while expanding: loop variables and params (values), template
 /// parameters (expressions from the call site).
 #[derive(Clone, Default)]
-struct Scope {
-    values: Bindings,
+pub(super) struct Scope {
+    pub(super) values: Bindings,
 }
 
 /// A few names and what they stand for. A short list beats a hash map here: a
 /// scope holds a handful of names and is copied for every `for` iteration.
 #[derive(Clone, Default)]
-struct Bindings(Vec<(String, Expr)>);
+pub(super) struct Bindings(Vec<(String, Expr)>);
 
 impl Bindings {
-    fn get(&self, name: &str) -> Option<&Expr> {
+    pub(super) fn get(&self, name: &str) -> Option<&Expr> {
         self.0.iter().rev().find(|(n, _)| n == name).map(|(_, e)| e)
     }
-    fn contains_key(&self, name: &str) -> bool {
+    pub(super) fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
-    fn insert(&mut self, name: String, e: Expr) {
+    pub(super) fn insert(&mut self, name: String, e: Expr) {
         match self.0.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = e,
             None => self.0.push((name, e)),
@@ -92,7 +96,7 @@ impl Bindings {
             self.insert(n, e);
         }
     }
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     fn keys(&self) -> impl Iterator<Item = &String> {
@@ -135,7 +139,7 @@ impl<'a> Expander<'a> {
     }
 
     /// The `let` table of module `m`.
-    fn lets_of(&self, m: &Module) -> Option<&LetTable<'a>> {
+    pub(super) fn lets_of(&self, m: &Module) -> Option<&LetTable<'a>> {
         let i = self.modules.iter().position(|n| std::ptr::eq(n, m))?;
         self.module_lets.get(i)
     }
@@ -165,7 +169,7 @@ impl<'a> Expander<'a> {
         out
     }
 
-    fn report(&self, d: Diagnostic) {
+    pub(super) fn report(&self, d: Diagnostic) {
         self.diags.borrow_mut().push(d);
     }
 
@@ -728,108 +732,6 @@ impl Env for ExpandEnv<'_, '_> {
     }
 }
 
-// ---- types of params -----------------------------------------------------
-
-#[derive(Clone, Debug, PartialEq)]
-enum Type {
-    Int,
-    Bool,
-    Str,
-    Duration,
-    Quantity,
-    List(Box<Type>),
-    Map(Box<Type>),
-    Any,
-}
-
-fn parse_type(t: &TypeExpr) -> Option<Type> {
-    Some(match (t.name.node.as_str(), &t.arg) {
-        ("int", None) => Type::Int,
-        ("bool", None) => Type::Bool,
-        ("string", None) => Type::Str,
-        ("duration", None) => Type::Duration,
-        ("quantity", None) => Type::Quantity,
-        ("any", None) => Type::Any,
-        ("list", Some(a)) => Type::List(Box::new(parse_type(a)?)),
-        ("map", Some(a)) => Type::Map(Box::new(parse_type(a)?)),
-        ("list", None) => Type::List(Box::new(Type::Any)),
-        ("map", None) => Type::Map(Box::new(Type::Any)),
-        _ => return None,
-    })
-}
-
-fn hint(t: &TypeExpr) -> Hint {
-    match parse_type(t) {
-        Some(Type::Duration) => Hint::Duration,
-        Some(Type::Quantity) => Hint::Quantity,
-        _ => Hint::None,
-    }
-}
-
-fn type_text(t: &TypeExpr) -> String {
-    match &t.arg {
-        Some(a) => format!("{}<{}>", t.name.node, type_text(a)),
-        None => t.name.node.clone(),
-    }
-}
-
-fn type_words(t: &TypeExpr) -> String {
-    match parse_type(t) {
-        Some(ty) => words(&ty),
-        None => format!("a `{}`", type_text(t)),
-    }
-}
-
-fn words(t: &Type) -> String {
-    match t {
-        Type::Int => "a whole number".into(),
-        Type::Bool => "`true` or `false`".into(),
-        Type::Str => "a string".into(),
-        Type::Duration => "a duration".into(),
-        Type::Quantity => "a quantity".into(),
-        Type::List(i) => format!("a list of {}", words(i).trim_start_matches("a ")),
-        Type::Map(i) => format!("a map of {}", words(i).trim_start_matches("a ")),
-        Type::Any => "a value".into(),
-    }
-}
-
-fn type_example(t: &TypeExpr) -> &'static str {
-    match parse_type(t) {
-        Some(Type::Int) => "`5`",
-        Some(Type::Bool) => "`true`",
-        Some(Type::Str) => "`\"text\"`",
-        Some(Type::Duration) => "`30m`",
-        Some(Type::Quantity) => "`512Mi`",
-        Some(Type::List(_)) => "`[\"a\", \"b\"]`",
-        Some(Type::Map(_)) => "`{ key: \"value\" }`",
-        _ => "a literal",
-    }
-}
-
-/// The value converted to the declared type, or what was expected.
-fn conform(v: &Value, t: &TypeExpr) -> Result<Value, String> {
-    let Some(ty) = parse_type(t) else { return Ok(v.clone()) };
-    conform_to(v, &ty).ok_or_else(|| words(&ty))
-}
-
-fn conform_to(v: &Value, t: &Type) -> Option<Value> {
-    Some(match (t, v) {
-        (Type::Any, v) => v.clone(),
-        (Type::Int, Value::Int(_)) | (Type::Bool, Value::Bool(_)) | (Type::Str, Value::Str(_)) => v.clone(),
-        (Type::Duration, Value::Duration(_)) | (Type::Quantity, Value::Quantity(_)) => v.clone(),
-        (Type::Duration, Value::Number(n)) => Value::Duration(crate::values::Duration::parse(n).ok()?),
-        (Type::Quantity, Value::Number(n)) => Value::Quantity(crate::values::Quantity::parse(n).ok()?),
-        (Type::Quantity, Value::Int(n)) => Value::Quantity(crate::values::Quantity::from_int(*n)),
-        (Type::List(inner), Value::List(items)) => {
-            Value::List(items.iter().map(|i| conform_to(i, inner)).collect::<Option<_>>()?)
-        }
-        (Type::Map(inner), Value::Map(entries)) => {
-            Value::Map(entries.iter().map(|(k, v)| Some((k.clone(), conform_to(v, inner)?))).collect::<Option<_>>()?)
-        }
-        _ => return None,
-    })
-}
-
 /// How a loop value is shown in "in `for` with shard = 3".
 fn show(v: &Value) -> String {
     match v {
@@ -871,240 +773,5 @@ fn name_text(n: &Name) -> String {
     match n {
         Name::Word(w) => w.node.clone(),
         Name::Str(s) => s.as_plain().unwrap_or_else(|| "…".into()),
-    }
-}
-
-// ---- substitution --------------------------------------------------------
-
-fn subst_item(item: &Item, scope: &Scope, x: &Expander) -> Item {
-    let kind = match &item.kind {
-        ItemKind::Namespace(s) => ItemKind::Namespace(subst_string(s, scope, x)),
-        ItemKind::Config { name, body } => {
-            ItemKind::Config { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
-        }
-        ItemKind::Secret { name, body } => {
-            ItemKind::Secret { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
-        }
-        other => other.clone(),
-    };
-    Item { kind, span: item.span }
-}
-
-fn subst_name(n: &Name, scope: &Scope, x: &Expander) -> Name {
-    match n {
-        Name::Word(w) => match scope.values.get(&w.node) {
-            // A loop variable used as a name: `job t { … }` inside `for t in […]`.
-            Some(Expr { kind: ExprKind::Str(s), .. }) => Name::Str(StringLit { parts: s.parts.clone(), span: w.span }),
-            _ => n.clone(),
-        },
-        Name::Str(s) => Name::Str(subst_string(s, scope, x)),
-    }
-}
-
-fn subst_string(s: &StringLit, scope: &Scope, x: &Expander) -> StringLit {
-    let parts = s
-        .parts
-        .iter()
-        .map(|p| match p {
-            StrPart::Interp(e) => StrPart::Interp(Box::new(subst_expr(e, scope, x))),
-            other => other.clone(),
-        })
-        .collect();
-    StringLit { parts, span: s.span }
-}
-
-fn subst_block(b: &Block, scope: &Scope, x: &Expander) -> Block {
-    if scope.values.is_empty() && x.modules.is_empty() {
-        return b.clone();
-    }
-    let entries = b
-        .entries
-        .iter()
-        .map(|e| {
-            let kind = match &e.kind {
-                EntryKind::Field { key, value } => {
-                    EntryKind::Field { key: key.clone(), value: subst_expr(value, scope, x) }
-                }
-                EntryKind::Nested { key, body } => {
-                    EntryKind::Nested { key: key.clone(), body: subst_block(body, scope, x) }
-                }
-                EntryKind::Labeled { key, label, value } => EntryKind::Labeled {
-                    key: key.clone(),
-                    label: subst_name(label, scope, x),
-                    value: match value {
-                        LabeledValue::Expr(v) => LabeledValue::Expr(subst_expr(v, scope, x)),
-                        LabeledValue::Block(b) => LabeledValue::Block(subst_block(b, scope, x)),
-                    },
-                },
-                EntryKind::Mount(m) => EntryKind::Mount(Mount {
-                    source: subst_name(&m.source, scope, x),
-                    path: subst_string(&m.path, scope, x),
-                    read_only: m.read_only,
-                    sub_path: m.sub_path.as_ref().map(|s| subst_string(s, scope, x)),
-                }),
-            };
-            Entry { kind, span: e.span }
-        })
-        .collect();
-    Block { entries, span: b.span }
-}
-
-fn subst_expr(e: &Expr, scope: &Scope, x: &Expander) -> Expr {
-    let kind = match &e.kind {
-        ExprKind::Word(w) => match scope.values.get(w) {
-            Some(replacement) => return replacement.clone(),
-            None => return e.clone(),
-        },
-        ExprKind::Str(s) => ExprKind::Str(subst_string(s, scope, x)),
-        ExprKind::List(items) => ExprKind::List(items.iter().map(|i| subst_expr(i, scope, x)).collect()),
-        ExprKind::Map(entries) => ExprKind::Map(
-            entries.iter().map(|m| MapEntry { key: m.key.clone(), value: subst_expr(&m.value, scope, x) }).collect(),
-        ),
-        ExprKind::Call { name, args } => ExprKind::Call {
-            name: name.clone(),
-            args: args.iter().map(|a| Arg { name: a.name.clone(), value: subst_expr(&a.value, scope, x) }).collect(),
-        },
-        ExprKind::Unary { op, operand } => {
-            ExprKind::Unary { op: op.clone(), operand: Box::new(subst_expr(operand, scope, x)) }
-        }
-        ExprKind::Binary { op, lhs, rhs } => ExprKind::Binary {
-            op: op.clone(),
-            lhs: Box::new(subst_expr(lhs, scope, x)),
-            rhs: Box::new(subst_expr(rhs, scope, x)),
-        },
-        ExprKind::If { cond, then, otherwise } => ExprKind::If {
-            cond: Box::new(subst_expr(cond, scope, x)),
-            then: Box::new(subst_expr(then, scope, x)),
-            otherwise: Box::new(subst_expr(otherwise, scope, x)),
-        },
-        ExprKind::Field { base, name } => {
-            // `module.name` names a module's `let`: replaced by its value.
-            if let ExprKind::Word(ns) = &base.kind
-                && !scope.values.contains_key(ns)
-                && let Some(m) = x.modules.iter().find(|m| m.name == *ns)
-            {
-                return module_let(m, &name.node, name.span, x, 0).unwrap_or_else(|| e.clone());
-            }
-            ExprKind::Field { base: Box::new(subst_expr(base, scope, x)), name: name.clone() }
-        }
-        ExprKind::Index { base, index } => {
-            ExprKind::Index { base: Box::new(subst_expr(base, scope, x)), index: Box::new(subst_expr(index, scope, x)) }
-        }
-        ExprKind::Number(_) | ExprKind::Bool(_) => return e.clone(),
-    };
-    Expr { kind, span: e.span }
-}
-
-/// What a module is asked for by `m.x`.
-#[derive(Clone, Copy)]
-enum Member {
-    Template,
-    Let,
-}
-
-/// "module `m` has no template `x`" (or `let x`), with the closest name as `m.y`.
-fn not_in_module<'k>(
-    m: &Module,
-    name: &str,
-    span: Span,
-    member: Member,
-    known: impl Iterator<Item = &'k str>,
-) -> Diagnostic {
-    let known: Vec<&str> = known.collect();
-    let (message, label, listed) = match member {
-        Member::Template => (
-            format!("module `{}` has no template `{name}`", m.name),
-            "unknown template",
-            format!("`{}` has the templates: {}", m.name, known.join(", ")),
-        ),
-        Member::Let => (
-            format!("module `{}` has no `let {name}`", m.name),
-            "not in the module",
-            format!("`{}` defines: {}", m.name, known.join(", ")),
-        ),
-    };
-    let help = match closest(name, known.iter().copied()) {
-        Some(best) => format!("did you mean `{}.{best}`?", m.name),
-        None => listed,
-    };
-    Diagnostic::error(Code::UnknownName, span, message).label(label).help(help)
-}
-
-/// The expression of `let name` in module `m`, with the module's own names replaced.
-/// `None` when there is none (reported) or it is in a cycle (reported up front).
-fn module_let(m: &Module, name: &str, span: Span, x: &Expander, depth: usize) -> Option<Expr> {
-    if m.failed {
-        return None;
-    }
-    let table = x.lets_of(m)?;
-    match table.get(name) {
-        Some(l) if l.cyclic => None,
-        Some(l) if depth <= x.limits.depth => Some(subst_module(&l.value, m, x, depth + 1)),
-        Some(_) => {
-            // Only a chain through other modules gets here (a module's own cycles are found up front).
-            x.report(
-                Diagnostic::error(
-                    Code::TooDeep,
-                    span,
-                    format!("`{}.{name}` goes through names more than {} levels deep", m.name, x.limits.depth),
-                )
-                .label("too deep")
-                .help("shorten the chain of `let`s, or raise the limit: `--limit depth=…`"),
-            );
-            None
-        }
-        None => {
-            x.report(not_in_module(m, name, span, Member::Let, table.names()));
-            None
-        }
-    }
-}
-
-/// Replaces the words of `e` that name lets of module `m`.
-fn subst_module(e: &Expr, m: &Module, x: &Expander, depth: usize) -> Expr {
-    let mut scope = Scope::default();
-    for (name, l) in module_lets(m, x) {
-        if expr_mentions(e, name)
-            && let Some(v) = module_let(m, name, l, x, depth + 1)
-        {
-            scope.values.insert(name.to_string(), v);
-        }
-    }
-    if scope.values.is_empty() { e.clone() } else { subst_expr(e, &scope, x) }
-}
-
-fn subst_block_module(b: &Block, m: &Module, x: &Expander) -> Block {
-    let mut scope = Scope::default();
-    for (name, l) in module_lets(m, x) {
-        if let Some(v) = module_let(m, name, l, x, 1) {
-            scope.values.insert(name.to_string(), v);
-        }
-    }
-    if scope.values.is_empty() { b.clone() } else { subst_block(b, &scope, x) }
-}
-
-/// The names of module `m`'s `let`s and where each is declared.
-fn module_lets<'x>(m: &Module, x: &'x Expander) -> Vec<(&'x str, Span)> {
-    match x.lets_of(m) {
-        Some(table) => table.names().filter_map(|n| Some((n, table.get(n)?.span))).collect(),
-        None => Vec::new(),
-    }
-}
-
-fn expr_mentions(e: &Expr, name: &str) -> bool {
-    match &e.kind {
-        ExprKind::Word(w) => w == name,
-        ExprKind::Str(s) => s.parts.iter().any(|p| matches!(p, StrPart::Interp(i) if expr_mentions(i, name))),
-        ExprKind::List(items) => items.iter().any(|i| expr_mentions(i, name)),
-        ExprKind::Map(entries) => entries.iter().any(|m| expr_mentions(&m.value, name)),
-        ExprKind::Call { args, .. } => args.iter().any(|a| expr_mentions(&a.value, name)),
-        ExprKind::Unary { operand, .. } => expr_mentions(operand, name),
-        ExprKind::Binary { lhs, rhs, .. } => expr_mentions(lhs, name) || expr_mentions(rhs, name),
-        ExprKind::If { cond, then, otherwise } => {
-            expr_mentions(cond, name) || expr_mentions(then, name) || expr_mentions(otherwise, name)
-        }
-        ExprKind::Field { base, .. } => expr_mentions(base, name),
-        ExprKind::Index { base, index } => expr_mentions(base, name) || expr_mentions(index, name),
-        ExprKind::Number(_) | ExprKind::Bool(_) => false,
     }
 }

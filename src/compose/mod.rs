@@ -6,6 +6,8 @@
 pub mod expand;
 pub mod lets;
 pub mod modules;
+mod subst;
+mod types;
 pub mod value;
 
 pub use expand::{Expanded, Module, ParamInput};
