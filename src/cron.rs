@@ -10,6 +10,27 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{Span, Timestamp, Zoned};
 use std::ops::Range;
 
+mod go;
+
+use go::{AtoiError, DurationError};
+
+/// The answer to "when does it fire next?".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    At(Zoned),
+    /// It does not fire within five years of the start (e.g. `0 0 30 2 *`), or not before the
+    /// end of the calendar (year 9999).
+    NoneWithinFiveYears,
+    /// The search runs in circles around this day (a day the zone skipped, such as 2011-12-30 in
+    /// Pacific/Apia): robfig's search, and so Kubernetes' controller, never returns there.
+    Loops(Date),
+}
+
+/// The most steps one search takes, counting every step of every loop. A search that ends
+/// takes at most about 2,100 (five years of days, then one day's hours, minutes and seconds);
+/// only a search that runs in circles reaches this.
+pub const SEARCH_STEPS: u32 = 20_000;
+
 /// A parsed schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule(Kind);
@@ -84,8 +105,8 @@ impl Field {
 }
 
 /// The values `lo, lo+step, …` up to `hi`, as bits.
-fn bits(lo: u32, hi: u32, step: u32) -> u64 {
-    (lo..=hi).step_by(step as usize).fold(0, |acc, v| acc | 1 << v)
+fn bits(lo: u32, hi: u32, step: u64) -> u64 {
+    (lo..=hi).step_by(usize::try_from(step).unwrap_or(usize::MAX)).fold(0, |acc, v| acc | 1 << v)
 }
 
 fn has(set: u64, v: i8) -> bool {
@@ -130,15 +151,28 @@ impl Schedule {
     }
 
     /// The next fire time strictly after `after`, in `after`'s time zone (the schedule's zone).
-    /// None if it never fires within five years (e.g. `0 0 30 2 *`).
+    /// None if there is none: see [`Schedule::next`] for why.
     pub fn next_after(&self, after: &Zoned) -> Option<Zoned> {
+        match self.next(after) {
+            Next::At(t) => Some(t),
+            Next::NoneWithinFiveYears | Next::Loops(_) => None,
+        }
+    }
+
+    /// The next fire time strictly after `after`, in `after`'s time zone, or why there is none.
+    /// Always answers, after at most [`SEARCH_STEPS`] steps of the search.
+    pub fn next(&self, after: &Zoned) -> Next {
         let tz = after.time_zone();
         let secs = match &self.0 {
             // robfig's ConstantDelaySchedule: `after + delay`, rounded down to the second.
-            Kind::Every(delay) => floor_second(after.timestamp()).checked_add(*delay)?,
-            Kind::Spec(spec) => next_spec(spec, tz, after.timestamp())?,
+            Kind::Every(delay) => floor_second(after.timestamp()).checked_add(*delay).ok_or(Miss::Never),
+            Kind::Spec(spec) => next_spec(spec, tz, after.timestamp()),
         };
-        Some(Timestamp::from_second(secs).ok()?.to_zoned(tz.clone()))
+        match secs.map(Timestamp::from_second) {
+            Ok(Ok(t)) => Next::At(t.to_zoned(tz.clone())),
+            Ok(Err(_)) | Err(Miss::Never) => Next::NoneWithinFiveYears,
+            Err(Miss::Loops(day)) => Next::Loops(day),
+        }
     }
 
     /// A short English description, e.g. "at 02:00 every day".
@@ -194,13 +228,20 @@ fn parse_range(expr: &str, off: usize, f: &Field) -> Result<(u64, bool), CronErr
         }
         Some((r, s)) => {
             let at = off + r.len() + 1..whole.end;
-            let step = match parse_number(s) {
-                None if s.is_empty() => {
+            let step = match go::atoi(s) {
+                Err(_) if s.is_empty() => {
                     return Err(error(format!("`{expr}` is missing its step"), "write e.g. `*/5`", whole));
                 }
-                None => return Err(error(format!("the step `{s}` is not a number"), "write e.g. `*/5`", at)),
-                Some(0) => return Err(error("a step of 0 never advances", "a step must be 1 or more, e.g. `*/5`", at)),
-                Some(n) => n,
+                Err(AtoiError::Syntax) => {
+                    return Err(error(format!("the step `{s}` is not a number"), "write e.g. `*/5`", at));
+                }
+                Err(AtoiError::Range) => {
+                    let help = "Kubernetes reads a step as a 64-bit number (at most 9223372036854775807); \
+                                a step beyond the field's range fires at its start only: write the start alone";
+                    return Err(error(format!("the step `{s}` is too large"), help, at));
+                }
+                Ok(0) => return Err(error("a step of 0 never advances", "a step must be 1 or more, e.g. `*/5`", at)),
+                Ok(n) => n,
             };
             (r, Some(step))
         }
@@ -248,23 +289,20 @@ fn parse_range(expr: &str, off: usize, f: &Field) -> Result<(u64, bool), CronErr
     Ok((bits(start, end, step1), false))
 }
 
-/// What Go's `strconv.Atoi` accepts here: digits with an optional `+` (a `-` never reaches it).
-fn parse_number(s: &str) -> Option<u32> {
-    let digits = s.strip_prefix('+').unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(digits.bytes().fold(0u32, |n, b| n.saturating_mul(10).saturating_add(u32::from(b - b'0'))))
-}
-
 fn parse_value(s: &str, off: usize, f: &Field) -> Result<u32, CronError> {
     let at = off..off + s.len();
-    if let Some(i) = f.names.iter().position(|n| n.eq_ignore_ascii_case(s)) {
+    // robfig: a name (matched on Go's lowercasing), else `strconv.Atoi`.
+    if let Some(i) = f.names.iter().position(|n| go::lower_eq(s, n)) {
         return Ok(f.min + i as u32);
     }
-    if let Some(n) = parse_number(s) {
-        if (f.min..=f.max).contains(&n) {
-            return Ok(n);
+    let number = match go::atoi(s) {
+        Ok(n) => Some(n),
+        Err(AtoiError::Range) => Some(u64::MAX), // out of any field's range, as the text says
+        Err(AtoiError::Syntax) => None,
+    };
+    if let Some(n) = number {
+        if (u64::from(f.min)..=u64::from(f.max)).contains(&n) {
+            return Ok(n as u32);
         }
         let help = if f.name == DOW.name && n == 7 {
             "Kubernetes does not accept 7 for Sunday; write 0 or SUN"
@@ -316,12 +354,19 @@ fn parse_descriptor(text: &str) -> Result<Schedule, CronError> {
         if d.trim() != d {
             return Err(error("stray whitespace in `@every`", EVERY_HELP, at));
         }
-        let ns = go_duration(d).map_err(|why| {
+        let positive = || error("the `@every` interval must be positive", "write e.g. `@every 5m`", at.clone());
+        let ns = go::parse_duration(d).map_err(|e| {
             let help = "write a Go duration such as `90s`, `15m` or `1h30m` (units: ns, us, ms, s, m, h)";
+            let why = match e {
+                // Out of Go's range and negative: that it is negative is the reason that matters.
+                DurationError::Range if d.starts_with('-') => return positive(),
+                DurationError::Range => "it is too large".to_string(),
+                DurationError::Syntax(why) => why,
+            };
             error(format!("`{d}` is not a duration: {why}"), help, at.clone())
         })?;
         if ns <= 0 {
-            return Err(error("the `@every` interval must be positive", "write e.g. `@every 5m`", at));
+            return Err(positive());
         }
         // robfig truncates to whole seconds and runs anything shorter every second.
         return Ok(Schedule(Kind::Every((ns / 1_000_000_000).max(1) as i64)));
@@ -345,58 +390,6 @@ fn parse_descriptor(text: &str) -> Result<Schedule, CronError> {
         None => format!("the descriptors are {} and `@every <duration>`", DESCRIPTORS[..7].join(", ")),
     };
     Err(error(format!("unknown descriptor `{word}`"), help, 0..end))
-}
-
-/// Go's `time.ParseDuration`, in nanoseconds.
-fn go_duration(s: &str) -> Result<i128, String> {
-    let (neg, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if rest == "0" {
-        return Ok(0);
-    }
-    if rest.is_empty() {
-        return Err("it is empty".into());
-    }
-    let digits = |r: &str| r.bytes().take_while(u8::is_ascii_digit).count();
-    let mut total: u128 = 0;
-    while !rest.is_empty() {
-        let n = digits(rest);
-        let (int, mut r) = rest.split_at(n);
-        let mut frac = "";
-        if let Some(after_dot) = r.strip_prefix('.') {
-            let k = digits(after_dot);
-            (frac, r) = after_dot.split_at(k);
-        }
-        if int.is_empty() && frac.is_empty() {
-            return Err(format!("expected a number at `{rest}`"));
-        }
-        let unit_len = r.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(r.len());
-        let unit: u128 = match &r[..unit_len] {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            "" => return Err(format!("`{rest}` has no unit")),
-            "d" => return Err("Go durations have no days; write `24h`".into()),
-            u => return Err(format!("unknown unit `{u}`")),
-        };
-        rest = &r[unit_len..];
-        if int.len() > 20 {
-            return Err("it is too large".into());
-        }
-        let num = |d: &str| d.bytes().fold(0u128, |n, b| n * 10 + u128::from(b - b'0'));
-        let frac = &frac[..frac.len().min(20)];
-        total += num(int) * unit + num(frac) * unit / 10u128.pow(frac.len() as u32);
-        if total > i64::MAX as u128 {
-            return Err("it is too large".into());
-        }
-    }
-    Ok(if neg { -(total as i128) } else { total as i128 })
 }
 
 fn floor_second(ts: Timestamp) -> i64 {
@@ -438,66 +431,88 @@ fn day_matches(s: &Spec, d: Date) -> bool {
 /// DST, as Kubernetes behaves: wall times in a spring-forward gap never fire (`0 2 * * *` in
 /// Europe/Berlin skips 2026-03-29 and next fires 2026-03-30 02:00), while times in a fall-back
 /// overlap fire at both occurrences (02:00 CEST and 02:00 CET on 2026-10-25; kubernetes#121594).
-fn next_spec(s: &Spec, tz: &TimeZone, after: Timestamp) -> Option<i64> {
-    let mut t = Cursor::new(tz, floor_second(after).checked_add(1)?)?;
+fn next_spec(s: &Spec, tz: &TimeZone, after: Timestamp) -> Result<i64, Miss> {
+    let mut t = Cursor::new(tz, floor_second(after).checked_add(1).ok_or(Miss::Never)?).ok_or(Miss::Never)?;
+    let mut steps = 0;
+    search(s, &mut t, &mut steps).ok_or(if steps >= SEARCH_STEPS { Miss::Loops(t.dt.date()) } else { Miss::Never })
+}
+
+/// Why [`next_spec`] has no answer.
+enum Miss {
+    /// Not within five years, or not before the calendar ends.
+    Never,
+    Loops(Date),
+}
+
+/// The body of [`next_spec`]: None when there is no answer (five years passed, the calendar
+/// ended, or `steps` reached [`SEARCH_STEPS`]); `t` is left where the search stopped.
+fn search(s: &Spec, t: &mut Cursor, steps: &mut u32) -> Option<i64> {
+    let mut step = || {
+        *steps += 1;
+        (*steps < SEARCH_STEPS).then_some(())
+    };
     let mut added = false;
     let year_limit = t.dt.year() + 5;
-    let mut budget = 100_000u32; // a guard only: the year limit ends every search long before
     'wrap: loop {
-        budget = budget.checked_sub(1)?;
+        step()?;
         if t.dt.year() > year_limit {
             return None;
         }
         while !has(s.month, t.dt.month()) {
+            step()?;
             if !added {
                 added = true;
-                t = t.at_local(t.dt.date().first_of_month().to_datetime(Time::midnight()))?;
+                *t = t.at_local(t.dt.date().first_of_month().to_datetime(Time::midnight()))?;
             }
             let d = t.dt.date(); // AddDate(0, 1, 0), with Go's normalisation of day overflow
             let next = d.first_of_month().checked_add(Span::new().months(1).days(d.day() - 1)).ok()?;
-            t = t.at_local(next.to_datetime(t.dt.time()))?;
+            *t = t.at_local(next.to_datetime(t.dt.time()))?;
             if t.dt.month() == 1 {
                 continue 'wrap;
             }
         }
         while !day_matches(s, t.dt.date()) {
+            step()?;
             if !added {
                 added = true;
-                t = t.at_local(t.dt.date().to_datetime(Time::midnight()))?;
+                *t = t.at_local(t.dt.date().to_datetime(Time::midnight()))?;
             }
-            t = t.at_local(t.dt.date().tomorrow().ok()?.to_datetime(t.dt.time()))?;
+            *t = t.at_local(t.dt.date().tomorrow().ok()?.to_datetime(t.dt.time()))?;
             // Where midnight does not exist, move back to the day's first hour as robfig does.
             let h = i64::from(t.dt.hour());
             if h != 0 {
-                t = t.add(if h > 12 { (24 - h) * 3600 } else { -h * 3600 })?;
+                *t = t.add(if h > 12 { (24 - h) * 3600 } else { -h * 3600 })?;
             }
             if t.dt.day() == 1 {
                 continue 'wrap;
             }
         }
         while !has(s.hour, t.dt.hour()) {
+            step()?;
             if !added {
                 added = true;
-                t = t.at_local(t.dt.date().at(t.dt.hour(), 0, 0, 0))?;
+                *t = t.at_local(t.dt.date().at(t.dt.hour(), 0, 0, 0))?;
             }
-            t = t.add(3600)?;
+            *t = t.add(3600)?;
             if t.dt.hour() == 0 {
                 continue 'wrap;
             }
         }
         while !has(s.minute, t.dt.minute()) {
+            step()?;
             if !added {
                 added = true;
-                t = t.add(-t.secs.rem_euclid(60))?;
+                *t = t.add(-t.secs.rem_euclid(60))?;
             }
-            t = t.add(60)?;
+            *t = t.add(60)?;
             if t.dt.minute() == 0 {
                 continue 'wrap;
             }
         }
         while t.dt.second() != 0 {
+            step()?;
             added = true;
-            t = t.add(1)?;
+            *t = t.add(1)?;
             if t.dt.second() == 0 {
                 continue 'wrap;
             }
@@ -577,7 +592,7 @@ fn list(set: u64, f: &Field, name: impl Fn(u32) -> String, through: &str) -> Str
 
 /// `n` if the set is exactly `*/n` with n > 1.
 fn step_of(set: u64, f: &Field) -> Option<u32> {
-    (2..=f.max).find(|n| set.count_ones() > 1 && set == bits(f.min, f.max, *n))
+    (2..=f.max).find(|n| set.count_ones() > 1 && set == bits(f.min, f.max, u64::from(*n)))
 }
 
 fn describe_spec(s: &Spec) -> String {
@@ -676,188 +691,4 @@ pub fn check_time_zone(name: &str) -> Result<TimeZone, CronError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn zoned(s: &str) -> Zoned {
-        s.parse().unwrap()
-    }
-    fn err(s: &str) -> CronError {
-        Schedule::parse(s).unwrap_err()
-    }
-    /// The next `n` fire times, as RFC 9557 strings.
-    fn fires(schedule: &str, from: &str, n: usize) -> Vec<String> {
-        let s = Schedule::parse(schedule).unwrap();
-        std::iter::successors(s.next_after(&zoned(from)), |t| s.next_after(t)).take(n).map(|t| t.to_string()).collect()
-    }
-
-    #[test]
-    fn accepts_kubernetes_schedules() {
-        let odd = "  0\t2 * * *  |5/15 +1 1,,2 * 0-6/2|@every 500ms|@yearly|0 0 05 * ?/1"; // robfig quirks
-        let plain = "* * * * *|0 * */1 * *|*/15 9-17 * * MON-FRI|0 0 1,15 * *|0 0 * JAN,jul ?|5 4 * * sun|@hourly";
-        for s in plain.split('|').chain("@every 1h30m|0 2 * * 0".split('|')).chain(odd.split('|')) {
-            assert!(Schedule::parse(s).is_ok(), "{s}: {:?}", Schedule::parse(s));
-        }
-    }
-
-    #[test]
-    fn rejects_with_a_message_a_help_and_a_range() {
-        let e = err("0 0 * *");
-        assert_eq!((e.message.as_str(), e.range), ("expected 5 fields, found 4", 0..7));
-        let e = err("0 0 0 * * *");
-        assert!(e.help.contains("seconds are not supported"), "{e:?}");
-        let e = err("61 * * * *");
-        assert_eq!((e.message.as_str(), e.range), ("minute 61 is out of range (0–59)", 0..2));
-        let e = err("* 24 * * *");
-        assert_eq!((e.message.as_str(), e.range), ("hour 24 is out of range (0–23)", 2..4));
-        assert_eq!(err("* * 0 * *").message, "day-of-month 0 is out of range (1–31)");
-        assert_eq!(err("* * * 13 *").message, "month 13 is out of range (1–12 or JAN–DEC)");
-        let e = err("* * * * 7");
-        assert_eq!((e.message.as_str(), e.range.clone()), ("day-of-week 7 is out of range (0–6 or SUN–SAT)", 8..9));
-        assert_eq!(e.help, "Kubernetes does not accept 7 for Sunday; write 0 or SUN");
-        assert_eq!(err("* * * * 1-7").range, 10..11);
-        let e = err("5-1 * * * *");
-        assert_eq!((e.message.as_str(), e.range.clone()), ("the minute range `5-1` runs backwards", 0..3));
-        assert!(e.help.contains("`1-5`"), "{e:?}");
-        let e = err("*/0 * * * *");
-        assert_eq!((e.message.as_str(), e.range), ("a step of 0 never advances", 2..3));
-        let e = err("TZ=UTC 0 * * * *");
-        assert_eq!((e.help.as_str(), e.range), ("write the zone in `timezone = \"…\"` instead", 0..6));
-        assert_eq!(err("CRON_TZ=Europe/Berlin 0 * * * *").range, 0..21);
-        let e = err("@every 0s");
-        assert_eq!((e.message.as_str(), e.range), ("the `@every` interval must be positive", 7..9));
-        assert_eq!(err("@every -5m").message, "the `@every` interval must be positive");
-        assert!(err("@every 1d").message.contains("no days"));
-        assert_eq!(err("@every 1x").range, 7..9);
-        let e = err("@weekly2");
-        assert_eq!(
-            (e.message.as_str(), e.help.as_str(), e.range),
-            ("unknown descriptor `@weekly2`", "did you mean @weekly?", 0..8)
-        );
-        assert_eq!(err("@Daily").help, "did you mean @daily?");
-        assert_eq!(err("@daily ").message, "nothing may follow `@daily`");
-        let e = err("* * * FOO *");
-        assert_eq!((e.message.as_str(), e.help.as_str(), e.range), ("unknown month name `FOO`", MONTH.help, 6..9));
-        assert_eq!(err("* * * JUNE *").help, "did you mean JUN?");
-        assert_eq!(err("* * * * Mondey").help, "did you mean MON?");
-        assert_eq!(err("* * * MON *").message, "`MON` is a day-of-week name, but this is the month field");
-        assert!(err("* * L * *").message.contains("Quartz"));
-        assert_eq!(err("* * JUL * *").message, "`JUL` is a month name, but this is the day-of-month field");
-        assert!(err("* * * * MON#2").message.contains("Quartz"));
-        assert_eq!(err("* JAN * * *").message, "`JAN` is a month name, but this is the hour field");
-        assert_eq!(err("*-5 * * * *").message, "`*-5` is not a range");
-        assert_eq!(err("1,5,x * * * *").range, 4..5);
-        assert_eq!(err(", * * * *").message, "the minute field has no values");
-        assert_eq!(err("-5 * * * *").message, "minute values cannot be negative");
-        assert_eq!(err("1-2-3 * * * *").message, "`1-2-3` is not a range");
-        assert_eq!(err("*/5/2 * * * *").message, "`*/5/2` has more than one `/`");
-        assert_eq!(err("* * /5 * *").message, "`/5` is missing a value");
-        assert_eq!(err("5/ * * * *").message, "`5/` is missing its step");
-        assert!(err("* * * * FRI-MON").help.ends_with("`FRI-SAT,SUN-MON`"));
-        assert_eq!(err("@every 1h ").message, "stray whitespace in `@every`");
-        assert_eq!(err("").message, "the schedule is empty");
-        assert_eq!(err("   ").message, "the schedule is empty");
-        assert_eq!(err(" @daily").message, "a descriptor must start the schedule");
-    }
-
-    #[test]
-    fn fires_every_hour_in_shanghai() {
-        let got = fires("0 * */1 * *", "2026-11-23T10:15[Asia/Shanghai]", 3);
-        let want = ["11:00", "12:00", "13:00"].map(|t| format!("2026-11-23T{t}:00+08:00[Asia/Shanghai]"));
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn dst_gaps_are_skipped_and_overlaps_fire_twice_like_robfig() {
-        // 02:00 does not exist in Berlin on 2026-03-29: robfig's hour loop steps 01:00 → 03:00
-        // and never sees hour 2 that day, so the job skips a day (it does not run at 03:00).
-        let got = fires("0 2 * * *", "2026-03-27T12:00[Europe/Berlin]", 2);
-        assert_eq!(got, ["2026-03-28T02:00:00+01:00[Europe/Berlin]", "2026-03-30T02:00:00+02:00[Europe/Berlin]"]);
-        // 02:00 happens twice on 2026-10-25: robfig (and so Kubernetes) fires at both.
-        let got = fires("0 2 * * *", "2026-10-24T12:00[Europe/Berlin]", 3);
-        let want = ["25T02:00:00+02:00", "25T02:00:00+01:00", "26T02:00:00+01:00"];
-        assert_eq!(got, want.map(|t| format!("2026-10-{t}[Europe/Berlin]")));
-        // Every-minute schedules simply follow real time through the gap.
-        let got = fires("* * * * *", "2026-03-29T01:59[Europe/Berlin]", 1);
-        assert_eq!(got, ["2026-03-29T03:00:00+02:00[Europe/Berlin]"]);
-    }
-
-    #[test]
-    fn impossible_dates_end_quickly() {
-        let s = Schedule::parse("0 0 30 2 *").unwrap();
-        let start = std::time::Instant::now();
-        assert_eq!(s.next_after(&zoned("2026-01-01T00:00[UTC]")), None);
-        assert!(start.elapsed() < std::time::Duration::from_millis(500));
-        assert_eq!(fires("0 0 29 2 *", "2026-01-01T00:00[UTC]", 1), ["2028-02-29T00:00:00+00:00[UTC]"]);
-    }
-
-    #[test]
-    fn weekdays_and_the_dom_or_dow_rule() {
-        // 2026-11-23 is a Monday.
-        let got = fires("0 0 * * MON", "2026-11-23T10:15[UTC]", 2);
-        assert_eq!(got, ["2026-11-30T00:00:00+00:00[UTC]", "2026-12-07T00:00:00+00:00[UTC]"]);
-        // Both restricted: the 13th (a Tuesday in January 2026) OR any Friday.
-        let got = fires("0 0 13 * FRI", "2026-01-10T00:00[UTC]", 3);
-        let want = ["2026-01-13", "2026-01-16", "2026-01-23"].map(|d| format!("{d}T00:00:00+00:00[UTC]"));
-        assert_eq!(got, want);
-        // `*/1` keeps robfig's star bit (AND: only Fridays); `*/2` drops it (OR: odd days or Fridays).
-        assert_eq!(fires("0 0 */1 * FRI", "2026-01-10T00:00[UTC]", 1), ["2026-01-16T00:00:00+00:00[UTC]"]);
-        assert_eq!(fires("0 0 */2 * FRI", "2026-01-10T00:00[UTC]", 1), ["2026-01-11T00:00:00+00:00[UTC]"]);
-        assert_eq!(fires("30 4 1 * *", "2026-01-31T23:00[UTC]", 1), ["2026-02-01T04:30:00+00:00[UTC]"]);
-        assert_eq!(fires("@yearly", "2026-05-05T00:00[UTC]", 1), ["2027-01-01T00:00:00+00:00[UTC]"]);
-    }
-
-    #[test]
-    fn every_adds_to_the_start_rounded_down() {
-        let got = fires("@every 90s", "2026-01-01T00:00:00.5[UTC]", 2);
-        assert_eq!(got, ["2026-01-01T00:01:30+00:00[UTC]", "2026-01-01T00:03:00+00:00[UTC]"]);
-        assert_eq!(fires("@every 500ms", "2026-01-01T00:00[UTC]", 1), ["2026-01-01T00:00:01+00:00[UTC]"]);
-    }
-
-    #[test]
-    fn describes_common_shapes() {
-        let d = |s: &str| Schedule::parse(s).unwrap().describe();
-        assert_eq!(d("0 * * * *"), "at minute 0 of every hour");
-        assert_eq!(d("*/5 * * * *"), "every 5 minutes");
-        assert_eq!(d("* * * * *"), "every minute");
-        assert_eq!(d("0 2 * * *"), "at 02:00 every day");
-        assert_eq!(d("@monthly"), "at 00:00 on day 1 of every month");
-        assert_eq!(d("@yearly"), "at 00:00 on day 1 of January");
-        assert_eq!(d("30 8,20 * * *"), "at 08:30 and 20:30 every day");
-        assert_eq!(d("*/15 9-17 * * MON-FRI"), "every 15 minutes during hours 9–17 on Monday through Friday");
-        assert_eq!(d("0 */2 * * *"), "at minute 0 every 2 hours");
-        assert_eq!(d("0 0 * JAN,jul ?"), "at 00:00 every day in January and July");
-        assert_eq!(d("0 0 13 * FRI"), "at 00:00 on day 13 of the month and on every Friday");
-        assert_eq!(d("0 0 1,15 * *"), "at 00:00 on days 1 and 15 of every month");
-        assert_eq!(d("@every 1h30m"), "every 1 hour 30 minutes");
-        assert_eq!(d("@every 1h"), "every hour");
-    }
-
-    #[test]
-    fn smallest_gaps() {
-        let m = |s: &str| Schedule::parse(s).unwrap().min_interval_seconds();
-        assert_eq!(m("* * * * *"), Some(60));
-        assert_eq!(m("0 * * * *"), Some(3600));
-        assert_eq!(m("0,45 * * * *"), Some(15 * 60));
-        assert_eq!(m("0 0 * * *"), Some(86_400));
-        assert_eq!(m("0 0 1 1 *"), None);
-        assert_eq!(m("0 0 29 2 *"), None);
-        assert_eq!(m("0 0 30 2 *"), None);
-        assert_eq!(m("0 0 1 1,7 *"), Some(181 * 86_400));
-        assert_eq!(m("@every 90s"), Some(90));
-    }
-
-    #[test]
-    fn time_zones() {
-        assert!(check_time_zone("Asia/Shanghai").is_ok());
-        assert!(check_time_zone("UTC").is_ok());
-        let e = check_time_zone("Asia/Shangai").unwrap_err();
-        assert!(e.help.contains("Asia/Shanghai"), "{e:?}");
-        assert_eq!(e.range, 0..12);
-        assert!(check_time_zone("asia/shanghai").unwrap_err().help.contains("case-sensitive"));
-        assert!(check_time_zone("Shanghai").unwrap_err().help.contains("Asia/Shanghai"));
-        assert!(check_time_zone("Local").is_err());
-        assert!(check_time_zone("").is_err());
-        assert!(!check_time_zone("PST").unwrap_err().help.contains("did you mean"));
-    }
-}
+mod tests;

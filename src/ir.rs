@@ -242,7 +242,10 @@ pub struct Container {
     // ---- security area: the container's security context
 
     // ---- probes area: ports, probes, lifecycle, termination message, env-from
-
+    pub ports: Vec<Port>,
+    pub env_from: Vec<EnvFrom>,
+    /// Probes, lifecycle hooks and the termination message: boxed, since most containers have none.
+    pub probes: Option<Box<Probes>>,
     // ---- volumes area: mount propagation, sidecar restart policy
 }
 
@@ -311,4 +314,97 @@ pub struct NodeRequirement {
     pub key: String,
     pub operator: &'static str,
     pub values: Vec<String>,
+}
+
+// ---- probes area: ports, probes, lifecycle hooks, termination message, env-from
+
+#[derive(Debug, Clone)]
+pub struct Port {
+    pub name: Option<String>,
+    pub container_port: i32,
+    /// `None`: Kubernetes' default, TCP.
+    pub protocol: Option<&'static str>,
+    /// `None` or 0: no host port.
+    pub host_port: Option<i32>,
+    pub host_ip: Option<String>,
+    pub span: crate::source::Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Probes {
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub post_start: Option<Hook>,
+    pub pre_stop: Option<Hook>,
+    pub termination_message_path: Option<String>,
+    pub termination_message_policy: Option<&'static str>,
+}
+
+impl Probes {
+    /// Where each probe and hook is written, with its key (for rules about the container).
+    pub fn spans(&self) -> impl Iterator<Item = (&'static str, crate::source::Span)> + '_ {
+        let probes = [("liveness", &self.liveness), ("readiness", &self.readiness), ("startup", &self.startup)];
+        let hooks = [("post-start", &self.post_start), ("pre-stop", &self.pre_stop)];
+        probes
+            .into_iter()
+            .filter_map(|(k, p)| p.as_ref().map(|p| (k, p.span)))
+            .chain(hooks.into_iter().filter_map(|(k, h)| h.as_ref().map(|h| (k, h.span))))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub handler: Handler,
+    pub initial_delay: Option<i32>,
+    pub period: Option<i32>,
+    pub timeout: Option<i32>,
+    pub failure_threshold: Option<i32>,
+    pub success_threshold: Option<i32>,
+    pub termination_grace: Option<i64>,
+    pub span: crate::source::Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub handler: Handler,
+    pub span: crate::source::Span,
+}
+
+/// What a probe or hook does (a probe cannot sleep, a hook cannot use tcp or grpc).
+#[derive(Debug, Clone)]
+pub enum Handler {
+    Exec(Vec<String>),
+    Http(HttpGet),
+    Tcp(PortRef),
+    Grpc { port: i32, service: Option<String> },
+    Sleep { seconds: i64, span: crate::source::Span },
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpGet {
+    pub path: Option<String>,
+    pub port: PortRef,
+    pub scheme: Option<&'static str>,
+    /// In the order written.
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PortRef {
+    Number(i32),
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvFrom {
+    pub source: EnvFromSource,
+    pub prefix: Option<String>,
+    pub optional: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum EnvFromSource {
+    Config(String),
+    Secret(String),
 }

@@ -2,7 +2,7 @@
 //! zone, so that a user sees what a schedule really does (`0 * */1 * *` runs
 //! hourly, not daily). The caller passes the starting instant: the core reads no clock.
 
-use crate::cron::Schedule;
+use crate::cron::{Next, Schedule};
 use crate::ir::{Object, Program};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -56,13 +56,22 @@ pub fn report(programs: &[Program], from: &From, count: usize) -> String {
             }
             let mut at = start;
             for _ in 0..count {
-                match schedule.next_after(&at) {
-                    Some(next) => {
+                match schedule.next(&at) {
+                    Next::At(next) => {
                         let _ = writeln!(out, "  {}", next.strftime("%Y-%m-%d %H:%M:%S %:z (%a)"));
                         at = next;
                     }
-                    None => {
-                        let _ = writeln!(out, "  (no further runs)");
+                    Next::NoneWithinFiveYears => {
+                        let _ = writeln!(out, "  (no fire time within five years)");
+                        break;
+                    }
+                    Next::Loops(day) => {
+                        let _ = writeln!(
+                            out,
+                            "  (no fire time: the search runs in circles around {day}, where the zone skips \
+                             time; Kubernetes' own search (robfig/cron) never returns there, so the CronJob \
+                             would not run)"
+                        );
                         break;
                     }
                 }

@@ -248,6 +248,35 @@ fn schedule_shows_the_next_fire_times_in_the_crons_zone() {
 }
 
 #[test]
+fn schedule_always_answers_even_where_the_zone_skips_a_day() {
+    // Issue 17: Pacific/Apia skipped 2011-12-30; robfig's search (and pipec's, before) never ended.
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("apia.pipe");
+    std::fs::write(
+        &program,
+        "cron monthly { schedule = \"0 0 1 * *\", timezone = \"Pacific/Apia\", image = \"busybox:1.36\" }\n\
+         cron never { schedule = \"0 0 30 2 *\", image = \"busybox:1.36\" }\n",
+    )
+    .unwrap();
+    let program = program.to_str().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let args = ["schedule", program, "--from", "2011-12-29T00:00:00Z", "--next", "2"].map(String::from);
+    std::thread::spawn(move || tx.send(pipec(&args.iter().map(String::as_str).collect::<Vec<_>>())));
+    let out = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("pipec schedule returns");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "  (no fire time: the search runs in circles around 2011-12-29, where the zone skips time; \
+             Kubernetes' own search (robfig/cron) never returns there, so the CronJob would not run)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"0 0 30 2 *\" in UTC"), "{stdout}");
+    assert!(stdout.ends_with("  (no fire time within five years)\n"), "{stdout}");
+}
+
+#[test]
 fn params_from_set_and_values_files() {
     let dir = tempfile::tempdir().unwrap();
     let program = dir.path().join("fleet.pipe");

@@ -6,7 +6,7 @@ use super::eval::What;
 use super::fields::{Fields, Labeled, Value};
 use super::names;
 use super::read;
-use super::{placement, resources};
+use super::{placement, probes, resources};
 use crate::ast::{self, LabeledValue, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{Container, EnvVar, Mount, Pod, Resources, Volume};
@@ -188,6 +188,9 @@ pub(super) fn pod<'a>(
     // pod-spec area
 
     // volumes area
+
+    // probes area
+    ok &= probes::pod(ck, &pod);
 
     let restart = (pod.restart_policy, restart_span);
     (ok.then_some(pod), restart)
@@ -380,6 +383,8 @@ fn container_fields<'a>(
     // security area
 
     // probes area
+    let (probes_ok, probe_keys) = probes::container(ck, f);
+    ok &= probes_ok;
 
     // volumes area
 
@@ -402,7 +407,9 @@ fn container_fields<'a>(
         // security area
 
         // probes area
-
+        ports: probe_keys.ports,
+        env_from: probe_keys.env_from,
+        probes: probe_keys.probes,
         // volumes area
     })
 }

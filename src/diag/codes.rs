@@ -99,6 +99,15 @@ codes! {
     // ---- P0430–P0439: security contexts, Pod Security Standards
 
     // ---- P0440–P0449: ports, probes, lifecycle, env-from
+    PortName = "P0440", "port name Kubernetes does not accept", "Port names are IANA service names: ≤ 15 of lowercase a-z0-9 and `-`, a letter, no `--`, no `-` at either end";
+    DuplicatePort = "P0441", "port given twice", "Port names unique in the pod; port and protocol unique per container; host port, protocol and IP unique in the pod";
+    ProbeHandler = "P0442", "probe or hook without exactly one handler", "A probe has one of exec, httpGet, tcpSocket, grpc; a hook one of exec, httpGet, sleep (tcpSocket is deprecated there)";
+    ProbeTiming = "P0443", "probe or hook setting Kubernetes rejects", "successThreshold 1 for liveness and startup; no terminationGracePeriodSeconds on readiness; sleep within the pod's grace period";
+    UnknownPort = "P0444", "probe port that the container does not name", "A named probe port must be a port of that container, or the probe fails at every check";
+    InitContainerProbe = "P0445", "probe or lifecycle hook on an init container", "Init containers (other than sidecars) may not have lifecycle, livenessProbe, readinessProbe or startupProbe";
+    EnvFrom = "P0446", "env-from source Kubernetes rejects", "envFrom: one configMapRef or secretRef each; prefix a valid environment variable name";
+    HttpHeader = "P0447", "HTTP header name Kubernetes rejects", "httpHeaders names: letters, digits and `-`";
+    TerminationMessagePath = "P0448", "termination message path that is not absolute", "terminationMessagePath is a file the kubelet reads inside the container";
 
     // ---- P0450–P0459: volumes, mounts, sidecars
 

@@ -253,12 +253,14 @@ enum Style {
 const SCAN: u8 = 1; // needs a closer look in `style`
 const INDICATOR: u8 = 2; // can't start a plain scalar
 const NUMERIC: u8 = 4; // can appear in a YAML 1.1/1.2 number or timestamp
+const NUM_START: u8 = 8; // can start one (a sign, a digit or `.`)
 
 static CLASS: [u8; 256] = {
-    let sets: [(&[u8], u8); 3] = [
+    let sets: [(&[u8], u8); 4] = [
         (b":#\x7f\xc2\xe2\xef", SCAN),
         (b"-?:,[]{}#&*!|>'\"%@` ", INDICATOR),
         (b"0123456789abcdefABCDEFxXoO_.:+-tTzZ", NUMERIC),
+        (b"0123456789.+-", NUM_START),
     ];
     let mut t = [0; 256];
     let mut i = 0;
@@ -368,11 +370,23 @@ fn plain_ok(b: &[u8]) -> bool {
 }
 
 /// Conservative superset of YAML 1.1/1.2 ints, floats (incl. `.inf`, `.nan`, sexagesimal)
-/// and 1.1 timestamps: after an optional sign, starts with a digit or `.`, and is made only
-/// of characters those forms use, or contains a space.
+/// and 1.1 timestamps: after an optional sign and, if signed, any `_`, starts with a digit or
+/// `.`, and is made only of characters those forms use, or contains a space. The `_` matters:
+/// go-yaml drops every `_` before it reads a number (`+_1` is 1) and ruamel.yaml's YAML 1.2
+/// ints are `[-+]?[0-9_]+` (so `+_` is an int to it, and fails to convert).
 fn looks_numeric(b: &[u8]) -> bool {
+    // The common case, a word or a name, leaves on its first byte.
+    if !b.first().is_some_and(|&c| class(c, NUM_START)) {
+        return false;
+    }
     let t = match b {
-        [b'+' | b'-', rest @ ..] => rest,
+        [b'+' | b'-', rest @ ..] => {
+            let t = &rest[rest.iter().take_while(|&&c| c == b'_').count()..];
+            if t.is_empty() {
+                return !rest.is_empty(); // `+_`, `-__`: a number to ruamel.yaml
+            }
+            t
+        }
         _ => b,
     };
     match t.first() {
@@ -382,7 +396,16 @@ fn looks_numeric(b: &[u8]) -> bool {
     t.eq_ignore_ascii_case(b".inf")
         || t.eq_ignore_ascii_case(b".nan")
         || t.contains(&b' ')
-        || t.iter().all(|&c| class(c, NUMERIC))
+        || match t.iter().position(|&c| !class(c, NUMERIC)) {
+            None => true,
+            Some(i) => t[i] == b',' && is_date_start(t) && t[i..].iter().all(|&c| c == b',' || class(c, NUMERIC)),
+        }
+}
+
+/// `YYYY-`: how every timestamp starts. Go's time parser (go-yaml) also takes `,` before the
+/// fraction of a second (`2001-12-14t21:59:43,10Z`), a character no other numeric form uses.
+fn is_date_start(t: &[u8]) -> bool {
+    matches!(t, [a, b, c, d, b'-', ..] if [a, b, c, d].iter().all(|x| x.is_ascii_digit()))
 }
 
 fn single_quoted(out: &mut String, s: &str) {
@@ -610,6 +633,9 @@ impl ser::SerializeMap for Compound<'_, '_> {
         self.w.end(&self.block)
     }
 }
+
+#[cfg(test)]
+mod readers;
 
 #[cfg(test)]
 mod tests {

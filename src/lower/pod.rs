@@ -87,6 +87,7 @@ fn container(c: &ir::Container) -> core::Container {
     // security area
 
     // probes area
+    super::probes::container(c, &mut out);
 
     // volumes area
 

@@ -43,7 +43,6 @@ pub use meta::*;
 pub use placement::*;
 pub use pod::*;
 pub use policy::*;
-#[allow(unused_imports)] // until the area has rows
 pub use probes::*;
 pub use resources::*;
 #[allow(unused_imports)] // until the area has rows
@@ -72,6 +71,16 @@ pub const SUCCESS_RULE: Contexts = 1 << 12;
 // areas written at the same time never collide: 16–23 security contexts, 24–31
 // ports, probes and lifecycle, 32–39 volumes, 40–47 pod-level blocks (selectors,
 // DNS, topology spread, template metadata), 48–55 anything else.
+/// `liveness`, `readiness` and `startup` blocks.
+pub const PROBE: Contexts = 1 << 24;
+/// `post-start` and `pre-stop` blocks.
+pub const HOOK: Contexts = 1 << 25;
+/// The `http` check of a probe or hook.
+pub const HTTP_GET: Contexts = 1 << 26;
+/// The `grpc` check of a probe.
+pub const GRPC: Contexts = 1 << 27;
+/// One of a container's `ports`.
+pub const PORT: Contexts = 1 << 28;
 
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
@@ -265,6 +274,11 @@ pub fn reference_markdown() -> String {
         ("Node terms (items of `required` and `preferred`)", NODE_TERM),
         ("Failure policy rules (items of `failure-policy`)", FAILURE_RULE),
         ("Success policy rules (items of `success-policy`)", SUCCESS_RULE),
+        ("Container ports (entries of `ports`)", PORT),
+        ("Probes (in `liveness`, `readiness`, `startup`)", PROBE),
+        ("Lifecycle hooks (in `post-start`, `pre-stop`)", HOOK),
+        ("HTTP checks (`http` of a probe or hook)", HTTP_GET),
+        ("gRPC checks (`grpc` of a probe)", GRPC),
     ];
     let rows: Vec<&Key> = all().collect();
     let mut listed = vec![false; rows.len()];

@@ -203,9 +203,7 @@ impl Builder<'_> {
             Rule::field => EntryKind::Field { key, value: self.expr(next(&mut inner)) },
             Rule::nested => EntryKind::Nested { key, body: self.block(next(&mut inner)) },
             _ => {
-                let label_pair = next(&mut inner);
-                let label =
-                    Name::Word(self.ident(label_pair.into_inner().next().unwrap_or_else(|| unreachable_pair())));
+                let label = self.name(next(&mut inner));
                 let v = next(&mut inner);
                 let value = match v.as_rule() {
                     Rule::block => LabeledValue::Block(self.block(v)),

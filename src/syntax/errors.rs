@@ -95,8 +95,12 @@ fn describe(positives: &[Rule]) -> String {
             | Rule::map_entry => "a key",
             // After a key, `name` is the rare labelled form (`container sidecar { … }`);
             // when `=` is possible it only adds noise.
-            Rule::name | Rule::ident | Rule::call_name if expects_assign => continue,
-            Rule::name | Rule::ident | Rule::call_name => "a name",
+            Rule::name | Rule::ident | Rule::call_name | Rule::label | Rule::label_word | Rule::mount_name
+                if expects_assign =>
+            {
+                continue;
+            }
+            Rule::name | Rule::ident | Rule::call_name | Rule::label | Rule::label_word | Rule::mount_name => "a name",
             Rule::string | Rule::quote => {
                 if expects_value {
                     "a value"
