@@ -123,6 +123,8 @@ pub struct Job {
     pub meta: Meta,
     pub spec: JobSpec,
     pub pod: Pod,
+    /// `generate-name = true`: `metadata.generateName: <name>-` instead of `name`.
+    pub generate_name: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -174,6 +176,9 @@ pub struct Cron {
     pub successful_jobs_history_limit: Option<i32>,
     pub failed_jobs_history_limit: Option<i32>,
     pub suspend: Option<bool>,
+    /// Metadata of the Jobs it creates (`job-labels`, `job-annotations`).
+    pub job_labels: StringMap,
+    pub job_annotations: StringMap,
     pub job: JobSpec,
     pub pod: Pod,
 }
@@ -183,6 +188,9 @@ pub struct Daemon {
     pub meta: Meta,
     pub update: UpdateStrategy,
     pub min_ready_seconds: Option<i32>,
+    /// The program's own selector (`selector`), already in the pod labels; `None`:
+    /// pipec's `app.kubernetes.io/name: <name>`.
+    pub selector: Option<StringMap>,
     pub pod: Pod,
 }
 
@@ -221,7 +229,8 @@ pub struct Pod {
     // ---- security area: the pod's security context and what it implies
 
     // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
-
+    /// `None` when the workload writes none of them (boxed: the pod stays small to move).
+    pub spec: Option<Box<PodSpecKeys>>,
     // ---- volumes area: sidecars and volume sources
 }
 
@@ -314,6 +323,51 @@ pub struct NodeRequirement {
     pub key: String,
     pub operator: &'static str,
     pub values: Vec<String>,
+}
+
+/// The pod-spec keys beyond containers and placement (`check/pod_spec.rs`); all
+/// absent by default, so an unused key costs nothing.
+#[derive(Debug, Clone, Default)]
+pub struct PodSpecKeys {
+    pub dns_policy: Option<&'static str>,
+    pub dns_config: Option<DnsConfig>,
+    pub node_name: Option<String>,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    pub enable_service_links: Option<bool>,
+    pub share_process_namespace: Option<bool>,
+    pub image_pull_secrets: Vec<String>,
+    pub runtime_class: Option<String>,
+    pub scheduler_name: Option<String>,
+    pub preemption_policy: Option<&'static str>,
+    pub host_aliases: Vec<HostAlias>,
+    pub topology_spread: Vec<TopologySpread>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DnsConfig {
+    pub nameservers: Vec<String>,
+    pub searches: Vec<String>,
+    /// (name, value)
+    pub options: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HostAlias {
+    pub ip: String,
+    pub hostnames: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TopologySpread {
+    pub max_skew: i32,
+    pub topology_key: String,
+    pub when_unsatisfiable: &'static str,
+    pub match_labels: StringMap,
+    pub match_label_keys: Vec<String>,
+    pub min_domains: Option<i32>,
+    pub node_affinity_policy: Option<&'static str>,
+    pub node_taints_policy: Option<&'static str>,
 }
 
 // ---- probes area: ports, probes, lifecycle hooks, termination message, env-from

@@ -88,8 +88,14 @@ kinds! {
 }
 
 impl K8sObject {
+    /// The object's name; for a Job the API server names (`generateName`), the
+    /// prefix without its `-` (so its file is still `job-<name>.yaml`).
     pub fn name(&self) -> &str {
-        self.metadata().name.as_deref().unwrap_or("")
+        let meta = self.metadata();
+        meta.name
+            .as_deref()
+            .or_else(|| meta.generate_name.as_deref().map(|g| g.strip_suffix('-').unwrap_or(g)))
+            .unwrap_or("")
     }
     pub fn namespace(&self) -> Option<&str> {
         self.metadata().namespace.as_deref()

@@ -154,6 +154,11 @@ impl<'a> Fields<'a> {
         Some((f.key, f.value))
     }
 
+    /// Whether a key not yet taken passes `test` (one pass, no allocation).
+    pub fn any_left(&self, test: impl Fn(&str) -> bool) -> bool {
+        self.fields.iter().any(|f| !f.taken && test(&f.key.text))
+    }
+
     /// Takes every remaining field (for open maps such as extended resources).
     pub fn take_rest(&mut self, mut accept: impl FnMut(&str) -> bool) -> Vec<(&'a Key, Value<'a>)> {
         let mut out = Vec::new();

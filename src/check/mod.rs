@@ -11,6 +11,7 @@ mod kinds;
 mod names;
 mod placement;
 mod pod;
+mod pod_spec;
 mod probes;
 mod qos;
 mod read;

@@ -69,22 +69,43 @@ pub(super) fn pod<'a>(
         }
     }
 
-    // The main container is written directly in the workload.
-    // The main container is named after the workload (as a DNS label; the object
-    // name's own rules were checked with the object).
-    let mut main_name: String = name.replace('.', "-").chars().take(63).collect();
-    while main_name.ends_with('-') {
-        main_name.pop();
-    }
+    // The main container is written directly in the workload. It is named by
+    // `container-name`, or after the workload (as a DNS label; the object name's
+    // own rules were checked with the object). A workload without `image` whose
+    // containers are all `container NAME` blocks has no main container.
     let has_image = f.take(&schema::IMAGE);
     let has_containers = labeled.iter().any(|l| l.key.text == schema::CONTAINER_BLOCK.key);
+    let has_main = has_image.is_some() || !has_containers;
+    // One look at the keys: `None` when absent, `Some(None)` when written wrong (reported).
+    let given = read::expr(ck, f, &schema::CONTAINER_NAME)
+        .map(|e| ck.string(e, What::Key(schema::CONTAINER_NAME.key)).map(|s| (s, e.span)));
+    let main = match given {
+        Some(Some((given, at))) => {
+            ok &= names::check_dns_label(ck, &given, at, "a container", 63);
+            if !has_main {
+                ok &= no_main_container(ck, kind, name, at);
+            }
+            MainName { name: given, span: at, given: true }
+        }
+        written => {
+            ok &= written.is_none();
+            let mut derived: String = name.replace('.', "-").chars().take(63).collect();
+            while derived.ends_with('-') {
+                derived.pop();
+            }
+            MainName { name: derived, span, given: false }
+        }
+    };
     let mut container_mounts: Vec<ContainerMounts<'a>> = Vec::new();
-    if has_image.is_some() || !has_containers {
+    // Every container's name and where it was given, main first, for uniqueness.
+    let mut named: Vec<(String, Span, bool)> = Vec::new();
+    if has_main {
         let mounts = std::mem::take(&mut f.mounts);
-        match container_fields(ck, f, main_name.clone(), has_image, span, &format!("`{} {name}`", kind.keyword())) {
+        match container_fields(ck, f, main.name.clone(), has_image, span, &format!("`{} {name}`", kind.keyword())) {
             Some(c) => {
                 container_mounts.push((false, pod.containers.len(), mounts));
                 pod.containers.push(c);
+                named.push((main.name.clone(), main.span, true));
             }
             None => ok = false,
         }
@@ -104,12 +125,13 @@ pub(super) fn pod<'a>(
             Some((c, mounts)) => {
                 let list = if init { &mut pod.init_containers } else { &mut pod.containers };
                 container_mounts.push((init, list.len(), mounts));
+                named.push((c.name.clone(), l.label.span(), false));
                 list.push(c);
             }
             None => ok = false,
         }
     }
-    ok &= unique_container_names(ck, &pod, &labeled, &main_name, span);
+    ok &= unique_container_names(ck, &named, &main);
 
     // Mounts: a workload volume, or a config or secret of the program (which gets a volume).
     for (init, index, mounts) in container_mounts {
@@ -186,6 +208,10 @@ pub(super) fn pod<'a>(
     // security area
 
     // pod-spec area
+    match super::pod_spec::pod_spec(ck, f) {
+        Ok(keys) => pod.spec = keys,
+        Err(()) => ok = false,
+    }
 
     // volumes area
 
@@ -287,22 +313,53 @@ fn extra_container<'a>(
     Some((c.filter(|_| name_ok)?, mounts))
 }
 
-fn unique_container_names(ck: &mut Checker, pod: &Pod, labeled: &[Labeled], main: &str, span: Span) -> bool {
+/// How the main container got its name (for messages about it).
+struct MainName {
+    name: String,
+    span: Span,
+    /// Written as `container-name` (else the workload's name).
+    given: bool,
+}
+
+/// `container-name` where every container is a `container NAME` block.
+fn no_main_container(ck: &mut Checker, kind: WorkloadKind, name: &str, at: Span) -> bool {
+    ck.report(
+        Diagnostic::error(
+            Code::NoMainContainer,
+            at,
+            format!("`container-name` names the main container, but `{} {name}` has none", kind.keyword()),
+        )
+        .label("no `image` in the workload, so no main container")
+        .help("its containers are the `container` blocks, each named by its label: remove `container-name`, or write the main container's `image` in the workload"),
+    );
+    false
+}
+
+/// Names are unique across a pod's containers and init containers.
+fn unique_container_names(ck: &mut Checker, named: &[(String, Span, bool)], main: &MainName) -> bool {
     let mut ok = true;
-    let mut seen: Vec<(&str, Span)> = Vec::new();
-    let spans = std::iter::once(span).chain(labeled.iter().filter(|l| l.key.text != "volume").map(|l| l.label.span()));
-    let _ = main;
-    for (c, s) in pod.containers.iter().chain(&pod.init_containers).zip(spans) {
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == c.name) {
-            ck.report(
-                Diagnostic::error(Code::DuplicateObject, s, format!("two containers named `{}` in one pod", c.name))
-                    .label("second one")
-                    .secondary(*first, "first one (the main container is named after the workload)")
-                    .help("container names are unique within a pod, init containers included: rename one"),
-            );
-            ok = false;
-        }
-        seen.push((&c.name, s));
+    for (i, (n, s, _)) in named.iter().enumerate() {
+        let Some((_, first, first_is_main)) = named[..i].iter().find(|(m, ..)| m == n) else { continue };
+        let first_label = match (first_is_main, main.given) {
+            (false, _) => "first one",
+            (true, true) => "first one: the main container, named by `container-name`",
+            (true, false) => "first one: the main container, named after the workload",
+        };
+        let help = if *first_is_main && !main.given {
+            format!(
+                "container names are unique within a pod, init containers included: rename this one, or name the main container with `container-name = \"…\"` (it is `{}` now)",
+                main.name
+            )
+        } else {
+            "container names are unique within a pod, init containers included: rename one".to_string()
+        };
+        ck.report(
+            Diagnostic::error(Code::DuplicateObject, *s, format!("two containers named `{n}` in one pod"))
+                .label("second one")
+                .secondary(*first, first_label)
+                .help(help),
+        );
+        ok = false;
     }
     ok
 }

@@ -7,6 +7,7 @@
 mod kinds;
 mod meta;
 mod pod;
+mod pod_spec;
 mod probes;
 mod raw;
 mod raw_rules;
@@ -110,7 +111,7 @@ mod tests {
         };
         // A path both kinds have, so only routing keeps it off the ConfigMap.
         let patch = RawPatch { path: "metadata.annotations.patched".into(), value: "by-raw".into(), span };
-        let job = |meta| ir::Job { meta, spec: Default::default(), pod: Default::default() };
+        let job = |meta| ir::Job { meta, spec: Default::default(), pod: Default::default(), generate_name: false };
         program.objects =
             vec![ir::Object::Pair(job(meta("both", vec![patch]))), ir::Object::Pair(job(meta("z", vec![])))];
 

@@ -44,6 +44,9 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
     // security area
 
     // pod-spec area
+    if let Some(keys) = &pod.spec {
+        super::pod_spec::lower(keys, &mut template);
+    }
 
     // volumes area
 

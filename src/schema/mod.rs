@@ -28,6 +28,7 @@ mod job;
 mod meta;
 mod placement;
 mod pod;
+mod pod_spec;
 mod policy;
 mod probes;
 mod resources;
@@ -42,6 +43,7 @@ pub use job::*;
 pub use meta::*;
 pub use placement::*;
 pub use pod::*;
+pub use pod_spec::*;
 pub use policy::*;
 pub use probes::*;
 pub use resources::*;
@@ -82,6 +84,14 @@ pub const GRPC: Contexts = 1 << 27;
 /// One of a container's `ports`.
 pub const PORT: Contexts = 1 << 28;
 
+/// `dns-config { … }`.
+pub const DNS_CONFIG: Contexts = 1 << 40;
+/// Items of `options` in `dns-config`.
+pub const DNS_OPTION: Contexts = 1 << 41;
+/// Items of `topology-spread`.
+pub const SPREAD: Contexts = 1 << 42;
+/// Items of `host-aliases`.
+pub const HOST_ALIAS: Contexts = 1 << 43;
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
@@ -213,6 +223,7 @@ impl Key {
 const AREAS: &[&[&Key]] = &[
     container::KEYS,
     pod::KEYS,
+    pod_spec::KEYS,
     meta::KEYS,
     job::KEYS,
     cron::KEYS,
@@ -274,6 +285,10 @@ pub fn reference_markdown() -> String {
         ("Node terms (items of `required` and `preferred`)", NODE_TERM),
         ("Failure policy rules (items of `failure-policy`)", FAILURE_RULE),
         ("Success policy rules (items of `success-policy`)", SUCCESS_RULE),
+        ("DNS config (in `dns-config`)", DNS_CONFIG),
+        ("DNS options (items of `options` in `dns-config`)", DNS_OPTION),
+        ("Topology spread constraints (items of `topology-spread`)", SPREAD),
+        ("Host aliases (items of `host-aliases`)", HOST_ALIAS),
         ("Container ports (entries of `ports`)", PORT),
         ("Probes (in `liveness`, `readiness`, `startup`)", PROBE),
         ("Lifecycle hooks (in `post-start`, `pre-stop`)", HOOK),

@@ -5,7 +5,7 @@ use crate::check::Checker;
 use crate::check::eval::What;
 use crate::check::fields::Fields;
 use crate::check::job_spec::{self, JobContext};
-use crate::check::read;
+use crate::check::{names, read};
 use crate::cron::{self, Schedule};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Pod};
@@ -85,6 +85,7 @@ pub(super) fn cron<'a>(
     let successful_jobs_history_limit = read::int32(ck, f, &schema::KEEP_SUCCEEDED);
     let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
     let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
+    let (job_labels, job_annotations) = job_template_meta(ck, f);
     let job = job_spec::job_spec(ck, f, job_cx, pod.as_ref());
     if let Some((_, parsed, span)) = &schedule {
         runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
@@ -98,9 +99,29 @@ pub(super) fn cron<'a>(
         successful_jobs_history_limit,
         failed_jobs_history_limit,
         suspend,
+        job_labels,
+        job_annotations,
         job,
         pod: pod?,
     }))
+}
+
+/// `job-labels` and `job-annotations`: the metadata of the Jobs the CronJob
+/// creates. (A wrong entry is reported, and nothing is emitted then.)
+fn job_template_meta<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> (ir::StringMap, ir::StringMap) {
+    let mut labels = ir::StringMap::new();
+    if let Some((entries, _)) = read::string_map(ck, f, &schema::JOB_LABELS) {
+        for (k, value) in entries {
+            names::check_label(ck, &k.text, k.span, Some((&value, k.span)), true);
+            labels.insert(k.text.clone(), value);
+        }
+    }
+    let mut annotations = ir::StringMap::new();
+    if let Some((entries, span)) = read::string_map(ck, f, &schema::JOB_ANNOTATIONS) {
+        names::check_annotations(ck, &entries, span);
+        annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
+    }
+    (labels, annotations)
 }
 
 /// Parses the schedule as Kubernetes does; an error points into the string where it can.

@@ -2,7 +2,7 @@
 
 use crate::check::Checker;
 use crate::check::fields::Fields;
-use crate::check::read;
+use crate::check::{names, read};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, Pod};
 use crate::schema;
@@ -12,8 +12,9 @@ pub(super) fn daemon_set<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
     meta: Option<ir::Meta>,
-    pod: Option<Pod>,
+    mut pod: Option<Pod>,
 ) -> Option<ir::Object> {
+    let selector = own_selector(ck, f, pod.as_mut());
     let update = match read::take(ck, f, &schema::UPDATE) {
         Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
             let update = ck.update_strategy(e)?;
@@ -22,12 +23,61 @@ pub(super) fn daemon_set<'a>(
         None => Some(ir::UpdateStrategy::Default),
     };
     let min_ready_seconds = read::seconds(ck, f, &schema::MIN_READY).map(|(s, _)| s as i32);
-    match (meta, pod, update) {
-        (Some(meta), Some(pod), Some(update)) => {
-            Some(ir::Object::Daemon(ir::Daemon { meta, update, min_ready_seconds, pod }))
+    match (meta, pod, update, selector) {
+        (Some(meta), Some(pod), Some(update), Some(selector)) => {
+            Some(ir::Object::Daemon(ir::Daemon { meta, update, min_ready_seconds, selector, pod }))
         }
         _ => None,
     }
+}
+
+/// `selector = { app: "fluentd" }`: the DaemonSet's own selector, whose labels
+/// are added to the pods (the API server rejects a DaemonSet whose selector does
+/// not match its template). `None` when it is wrong; `Some(None)` when absent.
+fn own_selector<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: Option<&mut Pod>) -> Option<Option<ir::StringMap>> {
+    let given = f.peek_span(&schema::SELECTOR).is_some();
+    let Some((entries, span)) = read::string_map(ck, f, &schema::SELECTOR) else {
+        return (!given).then_some(None);
+    };
+    if entries.is_empty() {
+        ck.report(
+            Diagnostic::error(Code::SelectorMismatch, span, "a DaemonSet's selector cannot be empty")
+                .label("selects nothing in particular")
+                .help("name the labels of the DaemonSet's pods, e.g. `selector = { app: \"fluentd\" }`, or remove `selector` for pipec's own"),
+        );
+        return None;
+    }
+    let mut ok = true;
+    let mut selector = ir::StringMap::new();
+    for (k, value) in &entries {
+        ok &= names::check_label(ck, &k.text, k.span, Some((value, k.span)), true);
+        selector.insert(k.text.clone(), value.clone());
+    }
+    if let Some(pod) = pod {
+        for (k, value) in &entries {
+            match pod.labels.get(&k.text) {
+                Some(set) if set != value => {
+                    ck.report(
+                        Diagnostic::error(
+                            Code::SelectorMismatch,
+                            k.span,
+                            format!("the selector wants `{}: {value}` but `pod-labels` gives `{}: {set}`", k.text, k.text),
+                        )
+                        .label("the DaemonSet would not select its own pods")
+                        .help(format!(
+                            "the pods carry the selector's labels: write `{}: \"{value}\"` in `pod-labels` too, or leave the key out there",
+                            k.text
+                        )),
+                    );
+                    ok = false;
+                }
+                _ => {
+                    pod.labels.insert(k.text.clone(), value.clone());
+                }
+            }
+        }
+    }
+    ok.then_some(Some(selector))
 }
 
 /// A DaemonSet rolling update with `maxUnavailable` and `maxSurge` both 0 can never replace a pod.

@@ -10,14 +10,22 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
 pub(in crate::lower) fn lower(d: &ir::Daemon, out: &mut Out) {
-    // The selector must match the template's labels: a user's own `app.kubernetes.io/name` wins.
-    let selected = d.pod.labels.get(NAME_LABEL).unwrap_or(&d.meta.name).clone();
-    let selector = BTreeMap::from([(NAME_LABEL.to_string(), selected)]);
+    // The selector must match the template's labels. The program's own selector is
+    // already in the pod labels (the checker put it there); pipec's own is
+    // `app.kubernetes.io/name: <name>`, where a user's own value of that label wins.
+    let (selector, labels) = match &d.selector {
+        Some(own) => (own.clone(), template_labels(&d.pod, None)),
+        None => {
+            let selected = d.pod.labels.get(NAME_LABEL).unwrap_or(&d.meta.name).clone();
+            let selector = BTreeMap::from([(NAME_LABEL.to_string(), selected)]);
+            (selector.clone(), template_labels(&d.pod, Some(selector)))
+        }
+    };
     out.own(apps::DaemonSet {
         metadata: out.meta(&d.meta),
         spec: apps::DaemonSetSpec {
-            selector: LabelSelector { match_labels: Some(selector.clone()), match_expressions: None },
-            template: pod_template(&d.pod, template_labels(&d.pod, Some(selector))),
+            selector: LabelSelector { match_labels: Some(selector), match_expressions: None },
+            template: pod_template(&d.pod, labels),
             update_strategy: update_strategy(&d.update),
             min_ready_seconds: d.min_ready_seconds,
             revision_history_limit: None,
@@ -71,6 +79,7 @@ mod tests {
                 meta,
                 update: UpdateStrategy::Default,
                 min_ready_seconds: None,
+                selector: None,
                 pod: ir::Pod { restart_policy: "Always", labels: pod_labels, ..Default::default() },
             })],
         };
