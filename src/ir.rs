@@ -219,6 +219,8 @@ pub struct Pod {
     pub restart_policy: &'static str,
     pub node_selector: StringMap,
     /// Labels and annotations of the pod template (`pod-labels`, `pod-annotations`).
+    /// `template-name`: the pod template's `metadata.name` (unused by Kubernetes).
+    pub template_name: Option<String>,
     pub labels: StringMap,
     pub annotations: StringMap,
     pub tolerations: Vec<Toleration>,

@@ -188,11 +188,13 @@ pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {
     if let Some(k) = schema::by_kubernetes_name(word, ctx) {
         return d.label("Kubernetes' name").help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.field()));
     }
-    if let Some(best) = closest(word, schema::keys_in(ctx)) {
-        return d.label("unknown key").help(format!("did you mean `{best}`?"));
-    }
+    // A key of another context is most likely meant as that key: say where it belongs
+    // before guessing a near spelling.
     if let Some(k) = schema::all().find(|k| k.key == word) {
         return d.label("not allowed here").help(format!("`{word}` ({}) cannot be written in {place}", k.field()));
+    }
+    if let Some(best) = closest(word, schema::keys_in(ctx)) {
+        return d.label("unknown key").help(format!("did you mean `{best}`?"));
     }
     let mut known: Vec<&str> = schema::keys_in(ctx).collect();
     known.sort_unstable();

@@ -196,6 +196,10 @@ pub(super) fn pod<'a>(
             pod.labels.insert(k.text.clone(), value);
         }
     }
+    if let Some((name, span)) = read::string(ck, f, &schema::TEMPLATE_NAME) {
+        ok &= names::check_object_name(ck, &name, span, "pod template", 253);
+        pod.template_name = Some(name);
+    }
     if let Some((entries, span)) = read::string_map(ck, f, &schema::POD_ANNOTATIONS) {
         ok &= names::check_annotations(ck, &entries, span);
         pod.annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();

@@ -20,10 +20,13 @@ pub(super) fn template_labels(
 pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String>>) -> core::PodTemplateSpec {
     #[allow(unused_mut)] // the areas below fill in their fields
     let mut template = core::PodTemplateSpec {
-        metadata: (labels.is_some() || !pod.annotations.is_empty()).then(|| ObjectMeta {
-            labels,
-            annotations: (!pod.annotations.is_empty()).then(|| pod.annotations.clone()),
-            ..Default::default()
+        metadata: (labels.is_some() || !pod.annotations.is_empty() || pod.template_name.is_some()).then(|| {
+            ObjectMeta {
+                name: pod.template_name.clone(),
+                labels,
+                annotations: (!pod.annotations.is_empty()).then(|| pod.annotations.clone()),
+                ..Default::default()
+            }
         }),
         spec: Some(core::PodSpec {
             containers: pod.containers.iter().map(container).collect(),

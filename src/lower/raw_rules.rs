@@ -156,8 +156,10 @@ fn names(kind: Kind, json: &Value, patches: &[RawPatch], diags: &mut Vec<Diagnos
         let Some(patch) = setter(patches, &["metadata", field]) else { continue };
         let Some(name) = at(json, &["metadata", field]).and_then(Value::as_str) else { continue };
         let max = kind.name_rule().max_len();
-        // A generated name gets five random characters appended.
-        let (checked, max) = if field == "generateName" { (name.trim_end_matches('-'), max - 5) } else { (name, max) };
+        // A generated name gets five random characters appended, the prefix cut by the
+        // API server to fit: only its characters are checked.
+        let (checked, max) =
+            if field == "generateName" { (name.trim_end_matches('-'), usize::MAX) } else { (name, max) };
         let valid =
             if kind.name_rule().dots() { naming::is_dns_subdomain(checked) } else { naming::is_dns_label(checked) };
         if !valid || name.len() > max {

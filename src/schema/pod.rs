@@ -19,6 +19,9 @@ keys! {
     POD_LABELS = key("pod-labels", WORKLOAD, Shape::StrMap, ("PodTemplateSpec", &["metadata", "labels"]), "Labels of the pods.");
     POD_ANNOTATIONS = key("pod-annotations", WORKLOAD, Shape::StrMap, ("PodTemplateSpec", &["metadata", "annotations"]),
         "Annotations of the pods.");
+    TEMPLATE_NAME = key("template-name", WORKLOAD, Shape::Str, ("PodTemplateSpec", &["metadata", "name"]),
+        "Name in the pod template's metadata. Kubernetes does not use it (controllers name the pods); it is here so \
+         that manifests that set it move to pipec unchanged.");
     NODE_SELECTOR = key("node-selector", WORKLOAD, Shape::StrMap, ("PodSpec", &["nodeSelector"]),
         "Only run on nodes with all these labels.");
     TOLERATIONS = key("tolerations", WORKLOAD, Shape::Records(TOLERATION), ("PodSpec", &["tolerations"]),
