@@ -167,6 +167,9 @@ pub struct Mount {
     pub path: StringLit,
     pub read_only: Option<Span>,
     pub sub_path: Option<StringLit>,
+    /// `propagation host-to-container`: the word as written (the checker reads it).
+    /// Boxed: a mount is the largest entry, and every entry of every block pays for it.
+    pub propagation: Option<Box<Ident>>,
 }
 
 /// A key: a word, or a string where the key is not a word (`"app.yaml"`).

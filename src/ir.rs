@@ -258,6 +258,8 @@ pub struct Container {
     /// Probes, lifecycle hooks and the termination message: boxed, since most containers have none.
     pub probes: Option<Box<Probes>>,
     // ---- volumes area: mount propagation, sidecar restart policy
+    /// `Always` on an init container (a native sidecar), and where it was written.
+    pub restart: Option<(&'static str, crate::source::Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +289,8 @@ pub struct Mount {
     pub path: String,
     pub read_only: bool,
     pub sub_path: Option<String>,
+    /// `None`, `HostToContainer` or `Bidirectional`, and where it was written.
+    pub propagation: Option<(&'static str, crate::source::Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -297,11 +301,78 @@ pub struct Volume {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum VolumeSource {
-    Config(String),
-    Secret(String),
+    Config(Keyed),
+    Secret(Keyed),
     EmptyDir { medium: Option<&'static str>, size_limit: Option<Quantity> },
     HostPath { path: String, kind: Option<&'static str> },
     Pvc { claim: String, read_only: bool },
+    DownwardApi { items: Vec<DownwardItem>, default_mode: Option<i32> },
+    Projected { sources: Vec<Projection>, default_mode: Option<i32> },
+    Ephemeral(Claim),
+}
+
+/// A ConfigMap or Secret as files: all its keys, or only `items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Keyed {
+    pub name: String,
+    pub items: Vec<KeyPath>,
+    /// Permission bits (0–0o777); never set inside a projected volume (it has its own).
+    pub default_mode: Option<i32>,
+    pub optional: Option<bool>,
+}
+
+impl Keyed {
+    pub fn named(name: &str) -> Keyed {
+        Keyed { name: name.to_string(), ..Keyed::default() }
+    }
+}
+
+/// One key as one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPath {
+    pub key: String,
+    /// Relative, without `..`.
+    pub path: String,
+    pub mode: Option<i32>,
+}
+
+/// One file of a downward-API volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownwardItem {
+    pub path: String,
+    pub from: DownwardRef,
+    pub mode: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownwardRef {
+    Field(String),
+    /// A container's resource; `span` is where the container is named (checked against the pod's).
+    Resource {
+        resource: String,
+        container: String,
+        divisor: Option<Quantity>,
+        span: crate::source::Span,
+    },
+}
+
+/// One source of a projected volume.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Projection {
+    Config(Keyed),
+    Secret(Keyed),
+    DownwardApi(Vec<DownwardItem>),
+    Token { path: String, audience: Option<String>, expiration_seconds: Option<i64> },
+}
+
+/// A generic ephemeral volume: a PersistentVolumeClaim made with the pod and deleted with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub size: Quantity,
+    pub class: Option<String>,
+    /// `ReadWriteOnce`, …; at least one.
+    pub access: Vec<&'static str>,
+    pub mode: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]

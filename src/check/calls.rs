@@ -1,15 +1,15 @@
 //! The built-in functions: `file`, the env sources (`config`, `secret`, `field`,
-//! `resource`), the volume sources (`empty-dir`, `host-path`, `pvc`, `config`,
-//! `secret`) and `rolling`. Each checks its own arguments.
+//! `resource`) and `rolling`. Each checks its own arguments. The volume sources
+//! are in `volumes.rs`.
 
 use super::Checker;
-use super::eval::{Choices, What};
+use super::eval::What;
 use crate::ast::{Arg, Expr, ExprKind, Ident};
 use crate::diag::{Code, Diagnostic, closest, did_you_mean};
-use crate::ir::{EnvValue, IntOrPercent, UpdateStrategy, VolumeSource};
+use crate::ir::{EnvValue, IntOrPercent, UpdateStrategy};
 use crate::source::Span;
 
-const DOWNWARD_FIELDS: &[&str] = &[
+pub(super) const DOWNWARD_FIELDS: &[&str] = &[
     "metadata.name",
     "metadata.namespace",
     "metadata.uid",
@@ -20,24 +20,13 @@ const DOWNWARD_FIELDS: &[&str] = &[
     "status.podIP",
     "status.podIPs",
 ];
-const DOWNWARD_RESOURCES: &[&str] = &[
+pub(super) const DOWNWARD_RESOURCES: &[&str] = &[
     "limits.cpu",
     "limits.memory",
     "limits.ephemeral-storage",
     "requests.cpu",
     "requests.memory",
     "requests.ephemeral-storage",
-];
-
-const MEDIUMS: Choices = &[("disk", ""), ("memory", "Memory")];
-const HOST_PATH_TYPES: Choices = &[
-    ("directory", "Directory"),
-    ("directory-or-create", "DirectoryOrCreate"),
-    ("file", "File"),
-    ("file-or-create", "FileOrCreate"),
-    ("socket", "Socket"),
-    ("char-device", "CharDevice"),
-    ("block-device", "BlockDevice"),
 ];
 
 /// The declared objects a call may name.
@@ -57,14 +46,14 @@ impl Declared {
 }
 
 /// Arguments of one call, checked against its signature.
-struct Args<'a> {
+pub(super) struct Args<'a> {
     call: &'a Ident,
-    positional: Vec<&'a Expr>,
+    pub(super) positional: Vec<&'a Expr>,
     named: Vec<(&'a Ident, &'a Expr, bool)>,
 }
 
 impl<'a> Checker<'a> {
-    fn args(
+    pub(super) fn args(
         &mut self,
         call: &'a Ident,
         args: &'a [Arg],
@@ -89,7 +78,7 @@ impl<'a> Checker<'a> {
         Some(Args { call, positional: pos, named })
     }
 
-    fn named_arg(&mut self, a: &mut Args<'a>, name: &str) -> Option<&'a Expr> {
+    pub(super) fn named_arg(&mut self, a: &mut Args<'a>, name: &str) -> Option<&'a Expr> {
         a.named.iter_mut().find(|(n, _, taken)| !*taken && n.node == name).map(|(_, e, taken)| {
             *taken = true;
             *e
@@ -97,7 +86,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports named arguments nobody asked for.
-    fn finish_args(&mut self, a: Args<'a>, known: &[&str], signature: &str) {
+    pub(super) fn finish_args(&mut self, a: Args<'a>, known: &[&str], signature: &str) {
         for (n, _, taken) in &a.named {
             if *taken {
                 continue;
@@ -235,7 +224,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn unknown_path(&mut self, span: Span, path: &str, what: &str, known: &[&str]) {
+    pub(super) fn unknown_path(&mut self, span: Span, path: &str, what: &str, known: &[&str]) {
         let help = did_you_mean(path, known.iter().copied(), || format!("one of: {}", known.join(", ")));
         self.report(
             Diagnostic::error(Code::UnknownVariant, span, format!("`{path}` is not {what} Kubernetes exposes"))
@@ -260,12 +249,12 @@ impl<'a> Checker<'a> {
     }
 
     /// A config named by a bare word (or string); it must be declared.
-    fn config_ref(&mut self, expr: &'a Expr) -> Option<String> {
+    pub(super) fn config_ref(&mut self, expr: &'a Expr) -> Option<String> {
         self.declared_ref(expr, Declared::Config)
     }
 
     /// A secret named by a bare word (or string); it must be declared.
-    fn secret_ref(&mut self, expr: &'a Expr) -> Option<String> {
+    pub(super) fn secret_ref(&mut self, expr: &'a Expr) -> Option<String> {
         self.declared_ref(expr, Declared::Secret)
     }
 
@@ -302,110 +291,6 @@ impl<'a> Checker<'a> {
             ExprKind::Word(w) => Some(w.clone()),
             _ => self.string(expr, "an object name"),
         }
-    }
-
-    /// `volume NAME = …`
-    pub fn volume_source(&mut self, expr: &'a Expr) -> Option<VolumeSource> {
-        const KNOWN: &[&str] = &["empty-dir", "host-path", "pvc", "config", "secret"];
-        let ExprKind::Call { name, args } = &expr.kind else {
-            if let ExprKind::Word(w) = &expr.kind
-                && w == "empty-dir"
-            {
-                return Some(VolumeSource::EmptyDir { medium: None, size_limit: None });
-            }
-            self.report(
-                Diagnostic::error(Code::TypeMismatch, expr.span, "a volume is made with a volume function")
-                    .label("not a volume")
-                    .help("write `empty-dir()`, `host-path(\"/path\")`, `pvc(\"claim\")`, `config(name)` or `secret(name)`"),
-            );
-            return None;
-        };
-        match name.node.as_str() {
-            "empty-dir" => {
-                const SIG: &str = "empty-dir(medium = memory, size = 1Gi)";
-                let mut a = self.args(name, args, expr.span, (0, 0), SIG)?;
-                let medium = self.named_arg(&mut a, "medium");
-                let size = self.named_arg(&mut a, "size");
-                self.finish_args(a, &["medium", "size"], SIG);
-                let medium = match medium {
-                    Some(m) => Some(self.choice(m, "`medium`", MEDIUMS)?).filter(|m| !m.is_empty()),
-                    None => None,
-                };
-                let size_limit = match size {
-                    Some(s) => Some(self.quantity(s, "`size`")?),
-                    None => None,
-                };
-                Some(VolumeSource::EmptyDir { medium, size_limit })
-            }
-            "host-path" => {
-                const SIG: &str = "host-path(\"/var/log\", type = directory)";
-                let mut a = self.args(name, args, expr.span, (1, 1), SIG)?;
-                let path_expr = a.positional[0];
-                let kind = self.named_arg(&mut a, "type");
-                self.finish_args(a, &["type"], SIG);
-                let path = self.string(path_expr, "`host-path`")?;
-                if !path.starts_with('/') {
-                    self.report(
-                        Diagnostic::error(
-                            Code::MountPath,
-                            path_expr.span,
-                            format!("host path `{path}` is not absolute"),
-                        )
-                        .label("relative path")
-                        .help(format!("write the full path on the node: \"/{path}\"")),
-                    );
-                }
-                let kind = match kind {
-                    Some(k) => Some(self.choice(k, "`type`", HOST_PATH_TYPES)?),
-                    None => None,
-                };
-                Some(VolumeSource::HostPath { path, kind })
-            }
-            "pvc" => {
-                const SIG: &str = "pvc(\"claim-name\", readonly = true)";
-                let mut a = self.args(name, args, expr.span, (1, 1), SIG)?;
-                let claim_expr = a.positional[0];
-                let ro = self.named_arg(&mut a, "readonly");
-                self.finish_args(a, &["readonly"], SIG);
-                let claim = self.string(claim_expr, "`pvc`")?;
-                let read_only = match ro {
-                    Some(r) => self.bool(r, "`readonly`")?,
-                    None => false,
-                };
-                Some(VolumeSource::Pvc { claim, read_only })
-            }
-            "config" => {
-                let a = self.args(name, args, expr.span, (1, 1), "config(name)")?;
-                let c = a.positional[0];
-                self.finish_args(a, &[], "config(name)");
-                self.config_ref(c).map(VolumeSource::Config)
-            }
-            "secret" => {
-                let a = self.args(name, args, expr.span, (1, 1), "secret(name)")?;
-                let s = a.positional[0];
-                self.finish_args(a, &[], "secret(name)");
-                self.secret_ref(s).map(VolumeSource::Secret)
-            }
-            other => {
-                self.unknown_function(name, other, KNOWN, "a volume");
-                None
-            }
-        }
-    }
-
-    /// What `mount NAME` names when it is not a `volume` of the workload.
-    pub fn mount_source(&self, name: &str) -> Option<VolumeSource> {
-        if self.configs.contains_key(name) {
-            Some(VolumeSource::Config(name.to_string()))
-        } else if self.secrets.contains_key(name) {
-            Some(VolumeSource::Secret(name.to_string()))
-        } else {
-            None
-        }
-    }
-
-    pub fn mountable_names(&self) -> Vec<&str> {
-        self.configs.keys().chain(self.secrets.keys()).map(String::as_str).collect()
     }
 
     /// A DaemonSet's `update`: `on-delete`, `rolling` or `rolling(max-unavailable = 1, max-surge = 0)`.

@@ -129,6 +129,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The context the keys are read in (a workload's, or a `container`/`init` block's).
+    pub fn context(&self) -> Contexts {
+        self.ctx
+    }
+
     /// The span of a key not yet taken, without taking it.
     pub fn peek_span(&self, row: &'static schema::Key) -> Option<Span> {
         self.fields.iter().find(|f| !f.taken && f.key.text == row.key).map(|f| f.key.span.to(f.value.span()))

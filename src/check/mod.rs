@@ -340,6 +340,12 @@ impl<'a> Checker<'a> {
     /// A key newer than the target version is an error; beta on the target, a warning.
     pub(crate) fn gate(&mut self, key: &ast::Key, row: &'static crate::schema::Key) {
         let Some(g) = row.gate else { return };
+        self.gate_field(key.span, &key.text, &row.field(), g);
+    }
+
+    /// The same for what is not a key of its own (a function's argument, a choice):
+    /// `text` as the user wrote it, `field` the Kubernetes field or value.
+    pub(crate) fn gate_field(&mut self, span: Span, text: &str, field: &str, g: crate::schema::Gate) {
         let target = self.kube;
         if target.minor < g.beta {
             let state = if target.minor >= g.alpha {
@@ -350,19 +356,19 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::error(
                     Code::FieldTooNew,
-                    key.span,
-                    format!("`{}` needs Kubernetes 1.{}; the target is {target}", key.text, g.beta),
+                    span,
+                    format!("`{}` needs Kubernetes 1.{}; the target is {target}", text, g.beta),
                 )
-                .label(format!("{} is {state}", row.field()))
+                .label(format!("{} is {state}", field))
                 .help(format!(
                     "an older API server drops the field silently: target a newer version with `--kube-version 1.{}`, or remove `{}`",
-                    g.beta, key.text
+                    g.beta, text
                 )),
             );
         } else if target.minor < g.ga {
             self.report(
-                Diagnostic::warning(Code::BetaField, key.span, format!("`{}` is beta in {target} (GA in 1.{})", key.text, g.ga))
-                    .label(format!("{} is beta here", row.field()))
+                Diagnostic::warning(Code::BetaField, span, format!("`{}` is beta in {target} (GA in 1.{})", text, g.ga))
+                    .label(format!("{} is beta here", field))
                     .help("beta features are on by default but a cluster can switch them off; check your cluster's feature gates"),
             );
         }

@@ -218,6 +218,7 @@ pub(super) fn pod<'a>(
     }
 
     // volumes area
+    ok &= super::volumes::pod(ck, &pod);
 
     // probes area
     ok &= probes::pod(ck, &pod);
@@ -448,6 +449,7 @@ fn container_fields<'a>(
     ok &= probes_ok;
 
     // volumes area
+    let restart = super::volumes::container_restart(ck, f);
 
     let (image, image_span) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
@@ -472,6 +474,7 @@ fn container_fields<'a>(
         env_from: probe_keys.env_from,
         probes: probe_keys.probes,
         // volumes area
+        restart,
     })
 }
 
@@ -561,5 +564,6 @@ fn mount<'a>(
             }
         }
     }
-    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path })
+    let propagation = ck.mount_propagation(m)?;
+    Some(Mount { volume: name, path, read_only: m.read_only.is_some(), sub_path, propagation })
 }

@@ -72,6 +72,7 @@ pub(super) fn subst_block(b: &Block, scope: &Scope, x: &Expander) -> Block {
                     path: subst_string(&m.path, scope, x),
                     read_only: m.read_only,
                     sub_path: m.sub_path.as_ref().map(|s| subst_string(s, scope, x)),
+                    propagation: m.propagation.clone(),
                 }),
             };
             Entry { kind, span: e.span }

@@ -110,6 +110,13 @@ codes! {
     TerminationMessagePath = "P0448", "termination message path that is not absolute", "terminationMessagePath is a file the kubelet reads inside the container";
 
     // ---- P0450–P0459: volumes, mounts, sidecars
+    VolumeFilePath = "P0450", "file path in a volume Kubernetes rejects", "items[].path, downwardAPI and token paths: relative, no `..` element, not starting with `..`, unique within the volume and across a projected volume's sources";
+    FileMode = "P0451", "file mode not written in octal, or outside 0–0777", "defaultMode and items[].mode must be 0–0777";
+    DownwardApiVolume = "P0452", "downward-API file Kubernetes rejects", "Volume fieldRef: metadata.name, namespace, uid, labels, annotations only; resourceFieldRef needs the containerName of a container of the pod and a valid divisor";
+    TokenExpiration = "P0453", "service account token lifetime Kubernetes rejects", "serviceAccountToken expirationSeconds ≥ 600 (10 minutes) and ≤ 2^32";
+    EphemeralClaim = "P0454", "ephemeral volume claim Kubernetes rejects", "volumeClaimTemplate: a storage request > 0, access modes given, ReadWriteOncePod alone";
+    MountPropagation = "P0455", "mount propagation Kubernetes rejects", "Bidirectional mount propagation only in privileged containers";
+    ContainerRestart = "P0456", "container restart policy Kubernetes rejects", "Only init containers take restartPolicy, and only Always (a native sidecar)";
 
     // ---- P0460–P0469: pod spec: host namespaces, DNS, scheduling, selectors, template metadata
     NoMainContainer = "P0460", "`container-name` in a workload without a main container", "A workload without `image` has only its `container` blocks";

@@ -1,7 +1,7 @@
 //! The pod template every workload kind shares: containers, env, volumes,
 //! tolerations, affinity.
 
-use crate::ir::{self, VolumeSource};
+use crate::ir;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -32,7 +32,7 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
             containers: pod.containers.iter().map(container).collect(),
             init_containers: (!pod.init_containers.is_empty())
                 .then(|| pod.init_containers.iter().map(container).collect()),
-            volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(volume).collect()),
+            volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(super::volumes::volume).collect()),
             restart_policy: Some(pod.restart_policy.to_string()),
             node_selector: (!pod.node_selector.is_empty()).then(|| pod.node_selector.clone()),
             tolerations: (!pod.tolerations.is_empty()).then(|| pod.tolerations.iter().map(toleration).collect()),
@@ -96,6 +96,7 @@ fn container(c: &ir::Container) -> core::Container {
     super::probes::container(c, &mut out);
 
     // volumes area
+    super::volumes::container(c, &mut out);
 
     out
 }
@@ -130,35 +131,6 @@ fn env_var(e: &ir::EnvVar) -> core::EnvVar {
             ..Default::default()
         }),
     }
-}
-
-fn volume(v: &ir::Volume) -> core::Volume {
-    let mut out = core::Volume { name: v.name.clone(), ..Default::default() };
-    match &v.source {
-        VolumeSource::Config(name) => {
-            out.config_map = Some(core::ConfigMapVolumeSource { name: name.clone(), ..Default::default() })
-        }
-        VolumeSource::Secret(name) => {
-            out.secret = Some(core::SecretVolumeSource { secret_name: Some(name.clone()), ..Default::default() })
-        }
-        VolumeSource::EmptyDir { medium, size_limit } => {
-            out.empty_dir = Some(core::EmptyDirVolumeSource {
-                medium: medium.map(String::from),
-                size_limit: size_limit.map(|q| Quantity(q.to_string())),
-                ..Default::default()
-            })
-        }
-        VolumeSource::HostPath { path, kind } => {
-            out.host_path = Some(core::HostPathVolumeSource { path: path.clone(), type_: kind.map(String::from) })
-        }
-        VolumeSource::Pvc { claim, read_only } => {
-            out.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
-                claim_name: claim.clone(),
-                read_only: read_only.then_some(true),
-            })
-        }
-    }
-    out
 }
 
 fn toleration(t: &ir::Toleration) -> core::Toleration {

@@ -17,6 +17,6 @@ keys! {
         ("Container", &["env"]), "Environment variables, in the order written.");
     CONTAINER_RESOURCES = key("resources", ANY_CONTAINER, Shape::Block(RESOURCES), ("Container", &["resources"]),
         "`cpu`/`memory` directly set requests = limits; or `requests { … }` and `limits { … }`.");
-    MOUNT = key("mount", ANY_CONTAINER, Shape::Special("`mount NAME at \"/path\" [readonly] [subpath \"…\"]`"),
+    MOUNT = key("mount", ANY_CONTAINER, Shape::Special("`mount NAME at \"/path\" [readonly] [subpath \"…\"] [propagation none | host-to-container | bidirectional]`"),
         ("Container", &["volumeMounts"]), "Mounts a config, a secret or a `volume` of the workload (and adds the pod's volume).");
 }

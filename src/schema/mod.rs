@@ -49,7 +49,6 @@ pub use probes::*;
 pub use resources::*;
 #[allow(unused_imports)] // until the area has rows
 pub use security::*;
-#[allow(unused_imports)] // until the area has rows
 pub use volumes::*;
 
 /// Where a key may be written (a bit set).
@@ -273,6 +272,7 @@ pub fn reference_markdown() -> String {
     // Each key is listed once, in the first section all of whose contexts it has.
     let sections: &[(&str, Contexts)] = &[
         ("Containers (in `job`, `cron`, `daemon`, `container`, `init`)", ANY_CONTAINER),
+        ("Container blocks (in `container`, `init`)", CONTAINER),
         ("Pods (in `job`, `cron`, `daemon`)", WORKLOAD),
         ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),

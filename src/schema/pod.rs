@@ -12,8 +12,8 @@ keys! {
     INIT = key("init", WORKLOAD, Shape::Labeled(CONTAINER), ("PodSpec", &["initContainers"]),
         "An init container, run to completion before the others, in order.").takes("`init NAME { … }`");
     VOLUME = key("volume", WORKLOAD,
-        Shape::Special("`volume NAME = empty-dir(…)` | `host-path(…)` | `pvc(…)` | `config(…)` | `secret(…)`"),
-        ("PodSpec", &["volumes"]), "A volume that `mount` can name.");
+        Shape::Special("`volume NAME = empty-dir(…)` | `host-path(…)` | `pvc(…)` | `config(…)` | `secret(…)` | `downward-api(…)` | `projected(…)` | `ephemeral(…)`"),
+        ("PodSpec", &["volumes"]), "A volume that `mount` can name; each source's arguments: docs/reference/volumes.md.");
     RESTART = key("restart", WORKLOAD, Shape::Choice(RESTART_POLICIES), ("PodSpec", &["restartPolicy"]),
         "Pod restart policy. Jobs: `never` (default) or `on-failure`; daemons: `always`. Always emitted.");
     POD_LABELS = key("pod-labels", WORKLOAD, Shape::StrMap, ("PodTemplateSpec", &["metadata", "labels"]), "Labels of the pods.");

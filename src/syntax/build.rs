@@ -223,16 +223,21 @@ impl Builder<'_> {
         let path = self.string(next(&mut inner));
         let mut read_only = None;
         let mut sub_path = None;
+        let mut propagation = None;
         for opt in inner {
             match opt.as_rule() {
                 Rule::kw_readonly => read_only = Some(self.span(&opt)),
+                Rule::propagation => {
+                    let word = opt.into_inner().find(|p| p.as_rule() == Rule::ident);
+                    propagation = word.map(|w| Box::new(self.ident(w)));
+                }
                 _ => {
                     let s = opt.into_inner().find(|p| p.as_rule() == Rule::string);
                     sub_path = s.map(|s| self.string(s));
                 }
             }
         }
-        Entry { kind: EntryKind::Mount(Mount { source, path, read_only, sub_path }), span }
+        Entry { kind: EntryKind::Mount(Mount { source, path, read_only, sub_path, propagation }), span }
     }
 
     /// An expression: operands and operators in a flat sequence, folded by

@@ -85,7 +85,9 @@ fn describe(positives: &[Rule]) -> String {
             Rule::lparen => "`(`",
             Rule::rparen => "`)`",
             Rule::kw_at => "`at`",
-            Rule::kw_readonly | Rule::subpath | Rule::kw_subpath => "`readonly` or `subpath`",
+            Rule::kw_readonly | Rule::subpath | Rule::kw_subpath | Rule::propagation | Rule::kw_propagation => {
+                "`readonly`, `subpath` or `propagation`"
+            }
             Rule::kw_mount
             | Rule::field
             | Rule::nested

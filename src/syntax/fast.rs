@@ -476,7 +476,7 @@ impl<'s> Parser<'s> {
         self.keyword("at")?;
         let path = self.string()?;
         let mut end = self.pos;
-        let (mut read_only, mut sub_path) = (None, None);
+        let (mut read_only, mut sub_path, mut propagation) = (None, None, None);
         loop {
             match self.word() {
                 Some("readonly") => {
@@ -488,11 +488,20 @@ impl<'s> Parser<'s> {
                     self.bump("subpath".len());
                     sub_path = Some(self.string()?);
                 }
+                // Without a word after it, pest backtracks to the end of the mount
+                // (`propagation` is then the next entry's key): leave that to pest.
+                Some("propagation") => {
+                    self.bump("propagation".len());
+                    propagation = Some(Box::new(self.ident()?));
+                }
                 _ => break,
             }
             end = self.last;
         }
-        Some(Entry { kind: EntryKind::Mount(Mount { source, path, read_only, sub_path }), span: self.span(start, end) })
+        Some(Entry {
+            kind: EntryKind::Mount(Mount { source, path, read_only, sub_path, propagation }),
+            span: self.span(start, end),
+        })
     }
 
     /// A word that may not start an item, or a string without `${…}` (the builder

@@ -105,8 +105,8 @@ fn env_source<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<EnvFrom> 
     };
     // Configs and secrets of a program have distinct names, so the lookup says which it is.
     let source = match (ck.mount_source(&object), is_config) {
-        (Some(VolumeSource::Config(n)), true) => EnvFromSource::Config(n),
-        (Some(VolumeSource::Secret(n)), false) => EnvFromSource::Secret(n),
+        (Some(VolumeSource::Config(n)), true) => EnvFromSource::Config(n.name),
+        (Some(VolumeSource::Secret(n)), false) => EnvFromSource::Secret(n.name),
         (Some(_), _) => {
             let (is, other) = if is_config { ("secret", "config") } else { ("config", "secret") };
             ck.report(
