@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Checks the tree-sitter grammar (run by .ci/run; runnable by hand from anywhere):
+#   1. the CLI: tree-sitter-cli $version, installed from crates.io into ~/.cargo/bin unless
+#      that version is already there;
+#   2. `tree-sitter generate` in a scratch copy gives exactly the committed src/ (so the
+#      committed parser cannot drift from grammar.js);
+#   3. KEYWORDS in grammar.js are the words the generated grammar uses as keywords, and
+#      the `kw_*` tokens of grammar/pipe.pest;
+#   4. `tree-sitter test`: the corpus (test/corpus/) and highlight tests (test/highlight/);
+#   5. every .pipe file of the repository: where pipec finds no syntax error (P0001,
+#      P0002), tree-sitter parses it without an ERROR or MISSING node; where pipec does,
+#      tree-sitter reports one too.
+# Usage: editors/tree-sitter-pipe/check.sh [PIPEC]   (default: target/debug/pipec)
+set -euo pipefail
+
+version=0.27.1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+pipec=${1:-${CARGO_TARGET_DIR:-$root/target}/debug/pipec}
+[ -x "$pipec" ] || { echo "check.sh: no pipec at $pipec (cargo build first)" >&2; exit 1; }
+pipec=$(cd "$(dirname "$pipec")" && pwd)/$(basename "$pipec")
+
+bin=${CARGO_HOME:-$HOME/.cargo}/bin
+tree_sitter=$bin/tree-sitter
+if [ -x "$tree_sitter" ] && [ "$("$tree_sitter" --version | awk '{print $2}')" = "$version" ]; then
+  echo "tree-sitter $version: cached in $bin"
+else
+  echo "tree-sitter $version: installing from crates.io (takes minutes when cold)"
+  cargo install --locked --quiet tree-sitter-cli --version "$version"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# An empty CLI configuration: no search for other grammars, no warning about it.
+echo '{ "parser-directories": [] }' > "$work/config.json"
+ts() { "$tree_sitter" "$@" --config-path "$work/config.json"; }
+
+echo "generate: the committed src/ must be what grammar.js generates"
+mkdir "$work/grammar"
+cp "$here/grammar.js" "$here/tree-sitter.json" "$work/grammar/"
+(cd "$work/grammar" && "$tree_sitter" generate)
+if ! diff -r "$here/src" "$work/grammar/src" > "$work/generate.diff"; then
+  head -40 "$work/generate.diff"
+  echo "src/ differs from what grammar.js generates: run \`tree-sitter generate\` in" \
+    "editors/tree-sitter-pipe and commit src/" >&2
+  exit 1
+fi
+
+echo "keywords: KEYWORDS = the grammar's keyword tokens = pipe.pest's kw_* tokens"
+python3 - "$here/grammar.js" "$here/src/grammar.json" "$root/grammar/pipe.pest" <<'EOF'
+import json, re, sys
+js, generated, pest = (open(p, encoding="utf-8").read() for p in sys.argv[1:])
+listed = re.search(r"// BEGIN KEYWORDS\n(.*?)// END KEYWORDS", js, re.S).group(1)
+keywords = set(re.findall(r"'([a-z][a-z-]*)'", listed))
+booleans = set(re.findall(r"'([a-z]+)'", re.search(r"const BOOLEANS = \[(.*?)\]", js).group(1)))
+used = set()
+def walk(node):
+    if isinstance(node, dict):
+        if node.get("type") == "STRING" and re.fullmatch(r"[a-z][a-z-]*", node["value"]):
+            used.add(node["value"])
+        for value in node.values():
+            walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            walk(value)
+walk(json.loads(generated)["rules"])
+pest_words = set(re.findall(r'^kw_\w+\s*=\s*@\{\s*"([a-z-]+)"', pest, re.M))
+problems = []
+if used - booleans != keywords:
+    problems.append(f"grammar uses {sorted(used - booleans - keywords)} not in KEYWORDS; "
+                    f"KEYWORDS has {sorted(keywords - used)} that no rule uses")
+if pest_words != keywords:
+    problems.append(f"pipe.pest has {sorted(pest_words - keywords)} missing from KEYWORDS; "
+                    f"KEYWORDS has {sorted(keywords - pest_words)} that pipe.pest lacks")
+if problems:
+    sys.exit("\n".join(problems))
+print(f"  {len(keywords)} keywords agree")
+EOF
+
+echo "tree-sitter test"
+(cd "$here" && ts test)
+
+echo "parse every .pipe file of the repository"
+cd "$root"
+git ls-files -z '*.pipe' | xargs -0 -n1 printf '%s\n' > "$work/files"
+# tree-sitter exits 1 when any file has an error; the summary says which.
+ts parse -p "$here" --quiet --json-summary --paths "$work/files" > "$work/parse.out" 2>&1 || true
+# Diagnostics on stderr, one JSON object a line; pipec exits 1 on errors.
+xargs -d '\n' "$pipec" check --message-format json < "$work/files" 2> "$work/pipec.jsonl" > /dev/null || true
+python3 - "$work/files" "$work/parse.out" "$work/pipec.jsonl" <<'EOF'
+import json, sys
+files = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+out = open(sys.argv[2], encoding="utf-8").read()
+summary = json.loads(out[out.index('{\n  "parse_summaries"'):])
+parsed = {s["file"]: s["successful"] for s in summary["parse_summaries"]}
+syntax_errors = set()
+for line in open(sys.argv[3], encoding="utf-8"):
+    try:
+        diagnostic = json.loads(line)
+    except ValueError:
+        continue
+    if diagnostic.get("code") in ("P0001", "P0002"):
+        syntax_errors.add(diagnostic["file"])
+wrong, skipped, broken = [], [], 0
+for f in files:
+    if b"\0" in open(f, "rb").read():
+        # tree-sitter's lexers read U+0000 as the end of the input: no grammar can parse it.
+        skipped.append(f)
+        continue
+    ok = parsed[f]
+    if f in syntax_errors:
+        broken += 1
+        if ok:
+            wrong.append(f"{f}: pipec reports a syntax error, tree-sitter parses it without one")
+    elif not ok:
+        wrong.append(f"{f}: tree-sitter finds an ERROR or MISSING node, pipec parses it")
+if wrong:
+    print(out[:out.index('{\n  "parse_summaries"')], end="")
+    sys.exit("\n".join(wrong))
+print(f"  {len(files) - len(skipped)} files agree with pipec: {len(files) - len(skipped) - broken} parse, "
+      f"{broken} have syntax errors in both; skipped (a NUL byte): {', '.join(skipped) or 'none'}")
+EOF
