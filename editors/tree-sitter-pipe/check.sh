@@ -7,6 +7,7 @@
 #   3. KEYWORDS in grammar.js are the words the generated grammar uses as keywords, and
 #      the `kw_*` tokens of grammar/pipe.pest;
 #   4. `tree-sitter test`: the corpus (test/corpus/) and highlight tests (test/highlight/);
+#      every query file compiles against the grammar; queries/helix/ is what helix.py writes;
 #   5. every .pipe file of the repository: where pipec finds no syntax error (P0001,
 #      P0002), tree-sitter parses it without an ERROR or MISSING node; where pipec does,
 #      tree-sitter reports one too.
@@ -79,6 +80,14 @@ EOF
 
 echo "tree-sitter test"
 (cd "$here" && ts test)
+
+echo "queries: each compiles against the grammar; queries/helix/ is up to date"
+python3 "$here/helix.py" --check
+for query in "$here"/queries/*.scm "$here"/queries/helix/*.scm; do
+  ts query -p "$here" --quiet "$query" "$root/examples/soak.pipe" > "$work/query.log" 2>&1 ||
+    { cat "$work/query.log"; echo "$query does not compile" >&2; exit 1; }
+done
+echo "  $(ls "$here"/queries/*.scm "$here"/queries/helix/*.scm | wc -l) query files compile"
 
 echo "parse every .pipe file of the repository"
 cd "$root"
