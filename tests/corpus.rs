@@ -134,10 +134,13 @@ fn compare_dir(root: &Path, dir: &Path) -> Vec<Row> {
     let mut uses_raw = BTreeMap::new();
     for p in &c.programs {
         for o in &p.objects {
+            // A Job named by the API server is matched by its prefix (`key`): `generate-name`
+            // makes it `<name>-`, a `raw` patch of `metadata.generateName` whatever it says.
             let generate_name = o.meta().raw.iter().find(|r| r.path == "metadata.generateName");
-            let name = match generate_name.and_then(|r| r.value.as_str()) {
-                Some(prefix) => prefix.to_string(),
-                None => o.meta().name.clone(),
+            let name = match (generate_name.and_then(|r| r.value.as_str()), o) {
+                (Some(prefix), _) => prefix.to_string(),
+                (None, pipec::ir::Object::Job(job)) if job.generate_name => format!("{}-", job.meta.name),
+                (None, _) => o.meta().name.clone(),
             };
             uses_raw.insert(format!("{}/{name}", o.kind()), !o.meta().raw.is_empty());
         }
