@@ -247,6 +247,9 @@ pub struct Container {
     pub command: Vec<String>,
     pub args: Vec<String>,
     pub working_dir: Option<String>,
+    /// `tty`, `stdin`: emitted as written (Kubernetes' default is `false`).
+    pub tty: Option<bool>,
+    pub stdin: Option<bool>,
     pub env: Vec<EnvVar>,
     pub resources: Resources,
     pub mounts: Vec<Mount>,
@@ -513,6 +516,8 @@ pub struct HttpGet {
     pub path: Option<String>,
     pub port: PortRef,
     pub scheme: Option<&'static str>,
+    /// `host`: the address connected to instead of the pod's IP.
+    pub host: Option<String>,
     /// In the order written.
     pub headers: Vec<(String, String)>,
 }

@@ -11,7 +11,8 @@
 //!   `metadata.labels`; a label map or a template `metadata` left empty by that goes too).
 //! - (b) what the API server fills in or drops, on both sides ([`apply_defaults`]): a pod's
 //!   `restartPolicy` (Always), a container's `imagePullPolicy` (from the image's tag), a
-//!   `fieldRef`'s `apiVersion` (v1) where absent; an empty list or a null is absent (every list
+//!   `fieldRef`'s `apiVersion` (v1) where absent; a container's `resources` and the pod's
+//!   `securityContext` (`{}`: the API server stores an empty one where none is written); an empty list or a null is absent (every list
 //!   field is `omitempty`); resource quantities compare by value (`1000m` = `1`, `1024Mi` =
 //!   `1Gi`, `cpu: 1` = `"1"`), as the API server stores one canonical spelling — the corpus
 //!   needs it (Falco writes `1000m`, Kueue `cpu: 1`).
@@ -301,6 +302,8 @@ fn set_default(map: &mut Value, key: &str, default: Value) {
 fn pod_defaults(spec: &mut Value) {
     // PodSpec.restartPolicy defaults to Always.
     set_default(spec, "restartPolicy", Value::from("Always"));
+    // SetDefaults_PodSpec gives a pod without a security context an empty one.
+    set_default(spec, "securityContext", Value::Object(Default::default()));
     for list in ["containers", "initContainers"] {
         if let Some(Value::Array(containers)) = spec.get_mut(list) {
             for c in containers {
@@ -323,6 +326,8 @@ fn container_defaults(c: &mut Value) {
         }
     };
     set_default(c, "imagePullPolicy", Value::from(pull));
+    // Container.resources is a struct, not a pointer: read back as `{}` when none is written.
+    set_default(c, "resources", Value::Object(Default::default()));
     for part in ["requests", "limits"] {
         if let Some(Value::Object(quantities)) = c.pointer_mut(&format!("/resources/{part}")) {
             for q in quantities.values_mut() {

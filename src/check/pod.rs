@@ -408,6 +408,8 @@ fn container_fields<'a>(
     let command = read::string_list(ck, f, &schema::COMMAND).map(|(l, _)| l).unwrap_or_default();
     let args = read::string_list(ck, f, &schema::ARGS).map(|(l, _)| l).unwrap_or_default();
     let working_dir = read::string(ck, f, &schema::WORKDIR).map(|(s, _)| s);
+    let tty = read::boolean(ck, f, &schema::TTY).map(|(b, _)| b);
+    let stdin = read::boolean(ck, f, &schema::STDIN).map(|(b, _)| b);
     let mut env = Vec::new();
     if let Some((_, v)) = read::take(ck, f, &schema::ENV) {
         match ck.map_entries(v, "`env`") {
@@ -461,6 +463,8 @@ fn container_fields<'a>(
         command,
         args,
         working_dir,
+        tty,
+        stdin,
         env,
         resources: resources?,
         mounts: Vec::new(),

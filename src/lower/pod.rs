@@ -69,6 +69,8 @@ fn container(c: &ir::Container) -> core::Container {
         command: (!c.command.is_empty()).then(|| c.command.clone()),
         args: (!c.args.is_empty()).then(|| c.args.clone()),
         working_dir: c.working_dir.clone(),
+        tty: c.tty,
+        stdin: c.stdin,
         env: (!c.env.is_empty()).then(|| c.env.iter().map(env_var).collect()),
         resources: has_resources.then(|| core::ResourceRequirements {
             requests: quantities(&c.resources.requests),
