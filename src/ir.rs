@@ -391,6 +391,8 @@ pub struct Toleration {
 pub struct NodeAffinity {
     /// All must hold (one node selector term).
     pub required: Vec<NodeRequirement>,
+    /// `required-any`: one of these terms must hold (each with `required` added to it).
+    pub required_any: Vec<Vec<NodeRequirement>>,
     pub preferred: Vec<(i32, NodeRequirement)>,
 }
 
