@@ -64,6 +64,8 @@ pub enum ItemKind {
         name: Name,
         body: Option<Block>,
     },
+    /// `defaults { pod-security = restricted }`: what the program's workloads get where they do not say.
+    Defaults(Block),
     /// `job a { … }`, or `job a = worker(…) { … }` from a template.
     Workload {
         kind: Spanned<WorkloadKind>,

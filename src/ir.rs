@@ -229,7 +229,11 @@ pub struct Pod {
     pub priority_class: Option<String>,
     pub termination_grace_seconds: Option<i64>,
     // ---- security area: the pod's security context and what it implies
-
+    pub security: Option<PodSecurity>,
+    pub host_network: Option<Written<bool>>,
+    pub host_pid: Option<Written<bool>>,
+    pub host_ipc: Option<Written<bool>>,
+    pub automount_token: Option<Written<bool>>,
     // ---- pod-spec area: host namespaces, DNS, scheduling, template metadata
     /// `None` when the workload writes none of them (boxed: the pod stays small to move).
     pub spec: Option<Box<PodSpecKeys>>,
@@ -254,7 +258,7 @@ pub struct Container {
     pub resources: Resources,
     pub mounts: Vec<Mount>,
     // ---- security area: the container's security context
-
+    pub security: Option<SecurityContext>,
     // ---- probes area: ports, probes, lifecycle, termination message, env-from
     pub ports: Vec<Port>,
     pub env_from: Vec<EnvFrom>,
@@ -401,6 +405,65 @@ pub struct NodeRequirement {
     pub key: String,
     pub operator: &'static str,
     pub values: Vec<String>,
+}
+
+/// A value and where it was written; `span` is `None` when `defaults` filled it in.
+/// (The Pod Security Standards check points at the field that breaks a level.)
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Written<T> {
+    pub value: T,
+    pub span: Option<crate::source::Span>,
+}
+
+impl<T> Written<T> {
+    pub fn at(value: T, span: crate::source::Span) -> Written<T> {
+        Written { value, span: Some(span) }
+    }
+    pub fn default(value: T) -> Written<T> {
+        Written { value, span: None }
+    }
+}
+
+/// A seccomp or AppArmor profile: `RuntimeDefault`, `Unconfined` or `Localhost` with its profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub kind: &'static str,
+    pub localhost: Option<String>,
+}
+
+/// What a container's and a pod's security contexts share.
+#[derive(Debug, Clone, Default)]
+pub struct RunAs {
+    pub user: Option<Written<i64>>,
+    pub group: Option<Written<i64>>,
+    pub non_root: Option<Written<bool>>,
+    pub seccomp: Option<Written<Profile>>,
+    pub apparmor: Option<Written<Profile>>,
+}
+
+/// `security-context { … }` of a container.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityContext {
+    pub run_as: RunAs,
+    pub read_only_root: Option<bool>,
+    pub privileged: Option<Written<bool>>,
+    pub allow_privilege_escalation: Option<Written<bool>>,
+    /// Without the `CAP_` prefix, as Kubernetes wants them.
+    pub add: Vec<Written<String>>,
+    /// `None` when `drop` is not written (so that defaults can fill it).
+    pub drop: Option<Written<Vec<String>>>,
+    /// The `security-context` block.
+    pub span: Option<crate::source::Span>,
+}
+
+/// `pod-security-context { … }` of a workload.
+#[derive(Debug, Clone, Default)]
+pub struct PodSecurity {
+    pub run_as: RunAs,
+    pub fs_group: Option<i64>,
+    pub fs_group_change_policy: Option<&'static str>,
+    pub supplemental_groups: Vec<i64>,
+    pub sysctls: Vec<Written<(String, String)>>,
 }
 
 /// The pod-spec keys beyond containers and placement (`check/pod_spec.rs`); all

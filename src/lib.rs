@@ -3,8 +3,8 @@
 //! The stages run one way, each owning its types:
 //!
 //! 1. [`syntax`]: text → [`ast`] (every node with its span, comments kept);
-//! 2. [`modules`]: the files a program `import`s, read through the [`Loader`];
-//! 3. [`check`]: composition (`check::expand`: params, `for`, templates), then
+//! 2. [`compose::modules`]: the files a program `import`s, read through the [`Loader`];
+//! 3. [`check`]: composition (`compose::expand`: params, `for`, templates), then
 //!    names, types, units and Kubernetes rules → [`ir`];
 //! 4. [`lower`]: [`ir`] → k8s-openapi objects;
 //! 5. [`emit`]: objects → YAML.
@@ -17,6 +17,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod compose;
 pub mod cron;
 pub mod diag;
 pub mod driver;
@@ -27,11 +28,11 @@ pub mod kinds;
 pub mod limits;
 pub mod loader;
 pub mod lower;
-pub mod modules;
 pub mod naming;
 pub mod qos;
 pub mod schedule;
 pub mod schema;
+pub mod security;
 pub mod session;
 pub mod source;
 pub mod stdlib;

@@ -38,6 +38,9 @@ struct Cli {
     /// Print the QoS class of each workload (on stderr), and why it is not Guaranteed.
     #[arg(long, global = true)]
     explain_qos: bool,
+    /// Print the Pod Security Standards level of each workload (on stderr), and why it is not higher.
+    #[arg(long, global = true)]
+    explain_security: bool,
     /// Set a `param` of the program: `--set replicas=8` (repeatable; wins over --values).
     #[arg(long = "set", global = true, value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
@@ -159,7 +162,7 @@ fn check(cli: &Cli, files: &[PathBuf]) -> u8 {
 /// `pipec build`: the YAML on stdout, or one file per object in `dir`.
 fn build(cli: &Cli, files: &[PathBuf], dir: Option<&Path>) -> u8 {
     // YAML is written while checking goes on, unless a report needs the checked objects.
-    let output = if cli.explain_qos { Output::Objects } else { Output::Yaml };
+    let output = if cli.explain_qos || cli.explain_security { Output::Objects } else { Output::Yaml };
     let compilation = match compile(cli, files, output) {
         Ok(c) => c,
         Err(code) => return code,
@@ -227,6 +230,9 @@ fn compile(cli: &Cli, files: &[PathBuf], output: Output) -> Result<ManuallyDrop<
     Printer::new(cli).diagnostics(&compilation);
     if cli.explain_qos {
         print_qos(&compilation);
+    }
+    if cli.explain_security {
+        eprint!("{}", pipec::security::report(&compilation.programs));
     }
     if compilation.has_errors() { Err(1) } else { Ok(compilation) }
 }

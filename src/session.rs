@@ -6,11 +6,11 @@
 
 use crate::ast::File;
 use crate::check::{self, CheckOptions};
+use crate::compose::modules;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::loader::Loader;
 use crate::lower::{self, K8sObject};
-use crate::modules;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax;
 

@@ -149,6 +149,7 @@ fn tricky_items_are_taken_and_agree() {
         "let a = if x then y else z + w.v  # c\n",
         "import \"std/soak\"",
         "namespace \"ns\"",
+        "defaults { pod-security = restricted, run-as-user = 65534 }",
         "job a = soak . test ( image = \"x\" )  \n",
         "job a = t() { mount x at \"/p\" readonly subpath \"s\" , mount y at \"/q\" # c\n }",
         "cron b { container c { image = \"x\" } volume v = empty-dir() template { } if = 1 true = 2 }",
@@ -178,6 +179,7 @@ fn items_with_diagnostics_or_errors_are_declined() {
         "job a { mount = 1 }",
         "let a = f(,)",
         "let a = if(x)",
+        "defaults pod-security",
         operators.as_str(),
     ];
     for src in items {

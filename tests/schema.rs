@@ -115,6 +115,7 @@ fn every_row_is_written_in_an_every_key_case() {
                 ),
                 ItemKind::Config { body: Some(body), .. } => (schema::CONFIG, body),
                 ItemKind::Secret { body: Some(body), .. } => (schema::SECRET, body),
+                ItemKind::Defaults(body) => (schema::DEFAULTS, body),
                 _ => continue,
             };
             walk_block(&mut seen, ctx, body, &file);

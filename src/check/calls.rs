@@ -29,6 +29,22 @@ pub(super) const DOWNWARD_RESOURCES: &[&str] = &[
     "requests.ephemeral-storage",
 ];
 
+/// The declared objects a call may name.
+#[derive(Clone, Copy)]
+enum Declared {
+    Config,
+    Secret,
+}
+
+impl Declared {
+    fn word(self) -> &'static str {
+        match self {
+            Declared::Config => "config",
+            Declared::Secret => "secret",
+        }
+    }
+}
+
 /// Arguments of one call, checked against its signature.
 pub(super) struct Args<'a> {
     call: &'a Ident,
@@ -234,29 +250,36 @@ impl<'a> Checker<'a> {
 
     /// A config named by a bare word (or string); it must be declared.
     pub(super) fn config_ref(&mut self, expr: &'a Expr) -> Option<String> {
-        let name = self.object_ref(expr)?;
-        if self.configs.contains_key(&name) {
-            return Some(name);
-        }
-        let help = self.word_suggestion(&name, self.configs.keys().map(String::as_str));
-        let help = if help.is_empty() { format!("declare it: `config {name} {{ data = {{ … }} }}`") } else { help };
-        self.report(
-            Diagnostic::error(Code::UnknownName, expr.span, format!("no config named `{name}`"))
-                .label("not declared")
-                .help(help),
-        );
-        None
+        self.declared_ref(expr, Declared::Config)
     }
 
+    /// A secret named by a bare word (or string); it must be declared.
     pub(super) fn secret_ref(&mut self, expr: &'a Expr) -> Option<String> {
+        self.declared_ref(expr, Declared::Secret)
+    }
+
+    /// The name of a declared config or secret, or "no config named …" with the closest one.
+    fn declared_ref(&mut self, expr: &'a Expr, kind: Declared) -> Option<String> {
         let name = self.object_ref(expr)?;
-        if self.secrets.contains_key(&name) {
+        let known = match kind {
+            Declared::Config => self.configs.contains_key(&name),
+            Declared::Secret => self.secrets.contains_key(&name),
+        };
+        if known {
             return Some(name);
         }
-        let help = self.word_suggestion(&name, self.secrets.keys().map(String::as_str));
-        let help = if help.is_empty() { format!("declare the Secret the cluster has: `secret {name}`") } else { help };
+        let help = match kind {
+            Declared::Config => self.word_suggestion(&name, self.configs.keys().map(String::as_str)),
+            Declared::Secret => self.word_suggestion(&name, self.secrets.keys().map(String::as_str)),
+        };
+        let help = match kind {
+            _ if !help.is_empty() => help,
+            Declared::Config => format!("declare it: `config {name} {{ data = {{ … }} }}`"),
+            Declared::Secret => format!("declare the Secret the cluster has: `secret {name}`"),
+        };
+        let word = kind.word();
         self.report(
-            Diagnostic::error(Code::UnknownName, expr.span, format!("no secret named `{name}`"))
+            Diagnostic::error(Code::UnknownName, expr.span, format!("no {word} named `{name}`"))
                 .label("not declared")
                 .help(help),
         );

@@ -3,12 +3,12 @@
 //! a second label when the value came through a `let`).
 
 use super::Checker;
-use crate::ast::{Expr, ExprKind, Key, StrPart, StringLit};
+use crate::ast::{Expr, ExprKind, Key, StringLit};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::values::{self, Duration, Quantity};
 
 use super::fields::Value;
-use super::value::{self, Binding, Env, Hint, Value as CValue};
+use crate::compose::value::{self, Binding, Env, Failure, Hint, Value as CValue};
 
 /// A choice written as a bare word, and the value Kubernetes wants for it.
 pub type Choices = &'static [(&'static str, &'static str)];
@@ -47,25 +47,15 @@ impl std::fmt::Display for What<'_> {
 impl<'a> Checker<'a> {
     /// Follows `let` names to the expression they stand for. Returns the
     /// expression and, when it came through a `let`, the span where it was used.
+    /// `None` for a `let` in a cycle (reported when the `let`s were read).
     pub(super) fn resolve(&mut self, expr: &'a Expr) -> Option<(&'a Expr, Option<crate::source::Span>)> {
         let mut current = expr;
         let mut via = None;
-        let mut hops = 0;
+        // The table has no cycles that are not marked, so this ends.
         while let ExprKind::Word(word) = &current.kind {
-            let Some(target) = self.lets.get(word.as_str()).map(|l| l.1) else {
-                break;
-            };
+            let Some(definition) = self.names.definition(word) else { break };
             via.get_or_insert(expr.span);
-            hops += 1;
-            if hops > self.lets.len() {
-                self.report(
-                    Diagnostic::error(Code::UnknownName, expr.span, format!("`{word}` is defined in terms of itself"))
-                        .label("this name never reaches a value")
-                        .help("give one of the `let` bindings in the cycle a literal value"),
-                );
-                return None;
-            }
-            current = target;
+            current = definition.ok()?;
         }
         Some((current, via))
     }
@@ -92,7 +82,7 @@ impl<'a> Checker<'a> {
 
     fn unknown_word<'w>(&mut self, expr: &Expr, word: &str, what: impl Into<What<'w>>, choices: Option<Choices>) {
         let what = what.into();
-        let mut candidates: Vec<&str> = self.lets.keys().copied().collect();
+        let mut candidates: Vec<&str> = self.names.names().collect();
         if let Some(c) = choices {
             candidates.extend(c.iter().map(|(w, _)| *w));
         }
@@ -111,128 +101,60 @@ impl<'a> Checker<'a> {
     pub fn string<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<String> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
-        if is_computed(e) {
-            return match self.computed(e, Hint::None)? {
-                CValue::Str(s) => Some(s),
-                v => self.value_mismatch(e, what, "a string", &v),
-            };
+        if let Some(kind) = Literal::of(e)
+            && kind != Literal::Str
+        {
+            self.mismatch(e, via, what, "a string", format!("write it in quotes: \"{}\"", self.sources_text(e)));
+            return None;
         }
-        match &e.kind {
-            ExprKind::Str(s) => self.interpolate(s),
-            ExprKind::Word(w) => {
-                self.unknown_word(e, w, what, None);
-                None
-            }
-            _ => {
-                self.mismatch(e, via, what, "a string", format!("write it in quotes: \"{}\"", self.sources_text(e)));
-                None
-            }
+        match self.evaluate(e, Hint::None)? {
+            CValue::Str(s) => Some(s),
+            v => self.value_mismatch(e, what, "a string", &v),
         }
     }
 
-    /// A string, or a number/bool written for it (env values, labels): `4` → "4".
+    /// A string, or a number/bool written for it (env values, labels): `4` → "4",
+    /// numbers as written.
     pub fn text<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<String> {
         let what = what.into();
         let (e, _) = self.resolve(expr)?;
-        if is_computed(e) {
-            let v = self.computed(e, Hint::None)?;
-            return match v.to_text() {
-                Some(t) => Some(t),
-                None => self.value_mismatch(e, what, "text", &v),
-            };
-        }
-        match &e.kind {
-            ExprKind::Number(n) => Some(n.clone()),
-            ExprKind::Bool(b) => Some(b.to_string()),
-            _ => self.string(expr, what),
+        match Literal::of(e) {
+            Some(Literal::Str | Literal::Number | Literal::Bool) => {
+                self.report_failed(value::text(e, &*self)).flatten()
+            }
+            Some(_) => self.string(expr, what),
+            None => {
+                let v = self.evaluate(e, Hint::None)?;
+                match v.to_text() {
+                    Some(t) => Some(t),
+                    None => self.value_mismatch(e, what, "text", &v),
+                }
+            }
         }
     }
 
     pub fn interpolate(&mut self, s: &'a StringLit) -> Option<String> {
-        let mut out = String::new();
-        let mut ok = true;
-        for part in &s.parts {
-            match part {
-                StrPart::Text(t) => out.push_str(t),
-                StrPart::Invalid => ok = false,
-                StrPart::Interp(inner) => {
-                    let Some((e, _)) = self.resolve(inner) else {
-                        ok = false;
-                        continue;
-                    };
-                    match &e.kind {
-                        ExprKind::Str(s) => {
-                            // A string that inserts itself (through `let`s) never ends.
-                            let key = s.span;
-                            if self.expanding.contains(&key) {
-                                self.report(
-                                    Diagnostic::error(Code::UnknownName, inner.span, "this string inserts itself")
-                                        .label("inserting this leads back here")
-                                        .help("give one of the `let` bindings in the cycle a literal value"),
-                                );
-                                ok = false;
-                                continue;
-                            }
-                            self.expanding.push(key);
-                            match self.interpolate(s) {
-                                Some(t) => out.push_str(&t),
-                                None => ok = false,
-                            }
-                            self.expanding.pop();
-                        }
-                        ExprKind::Number(n) => out.push_str(n),
-                        ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                        ExprKind::Word(w) => {
-                            self.unknown_word(e, w, "an interpolation", None);
-                            ok = false;
-                        }
-                        _ if is_computed(e) => match self.computed(e, Hint::None).map(|v| (v.to_text(), v)) {
-                            Some((Some(text), _)) => out.push_str(&text),
-                            Some((None, v)) => {
-                                self.value_mismatch::<()>(inner, "`${…}`", "text", &v);
-                                ok = false;
-                            }
-                            None => ok = false,
-                        },
-                        _ => {
-                            let found = describe(e);
-                            self.report(
-                                Diagnostic::error(
-                                    Code::BadInterpolation,
-                                    inner.span,
-                                    format!("cannot insert {found} into a string"),
-                                )
-                                .label("not text")
-                                .help("only strings, numbers and `true`/`false` can be inserted with `${…}`"),
-                            );
-                            ok = false;
-                        }
-                    }
-                }
-            }
-        }
-        ok.then_some(out)
+        self.report_failed(value::interpolate(s, &*self))
     }
 
     pub fn bool<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<bool> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
-        if is_computed(e) {
-            return match self.computed(e, Hint::None)? {
-                CValue::Bool(b) => Some(b),
-                v => self.value_mismatch(e, what, "`true` or `false`", &v),
-            };
-        }
-        match &e.kind {
-            ExprKind::Bool(b) => Some(*b),
-            ExprKind::Word(w) => {
+        match (&e.kind, Literal::of(e)) {
+            // A word left after `resolve` names nothing: perhaps a misspelt `true`.
+            (ExprKind::Word(w), _) => {
                 self.unknown_word(e, w, what, Some(&[("true", ""), ("false", "")]));
-                None
+                return None;
             }
-            _ => {
+            (_, Some(kind)) if kind != Literal::Bool => {
                 self.mismatch(e, via, what, "`true` or `false`", "write `true` or `false`, without quotes".into());
-                None
+                return None;
             }
+            _ => {}
+        }
+        match self.evaluate(e, Hint::None)? {
+            CValue::Bool(b) => Some(b),
+            v => self.value_mismatch(e, what, "`true` or `false`", &v),
         }
     }
 
@@ -240,60 +162,53 @@ impl<'a> Checker<'a> {
     pub fn int<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>, min: i64, max: i64) -> Option<i64> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
-        if is_computed(e) {
-            let n = match self.computed(e, Hint::None)? {
-                CValue::Int(n) => n,
-                v => return self.value_mismatch(e, what, "a whole number", &v),
-            };
-            return self.in_range(e, what, n, min, max);
-        }
-        let n = match &e.kind {
-            ExprKind::Number(text) => match values::parse_int(text) {
-                Ok(n) => n,
-                Err(err) => {
-                    let (_, unit) = values::split_number(text);
-                    let code = if unit.is_empty() { Code::TypeMismatch } else { Code::UnitMismatch };
-                    self.report(
-                        Diagnostic::error(code, e.span, format!("{what} takes a whole number, found `{text}`"))
-                            .label(err.message)
-                            .help(if unit.is_empty() {
-                                err.help
-                            } else {
-                                format!("{what} counts; it has no unit: drop `{unit}`")
-                            }),
-                    );
-                    return None;
-                }
-            },
-            _ => {
-                self.wrong_shape(
-                    e,
-                    via,
-                    what,
-                    "a whole number",
-                    &format!("write a number such as `{}`", min.max(1)),
-                    |t| values::parse_int(t).is_ok(),
-                );
-                return None;
+        match (&e.kind, Literal::of(e)) {
+            (ExprKind::Number(text), _) => {
+                let n = match value::number(text, e.span, Hint::None) {
+                    Ok(CValue::Int(n)) => n,
+                    // Said in the words of the literal: why it is not a whole number.
+                    _ => {
+                        let err = values::parse_int(text).err()?;
+                        let (_, unit) = values::split_number(text);
+                        let code = if unit.is_empty() { Code::TypeMismatch } else { Code::UnitMismatch };
+                        self.report(
+                            Diagnostic::error(code, e.span, format!("{what} takes a whole number, found `{text}`"))
+                                .label(err.message)
+                                .help(if unit.is_empty() {
+                                    err.help
+                                } else {
+                                    format!("{what} counts; it has no unit: drop `{unit}`")
+                                }),
+                        );
+                        return None;
+                    }
+                };
+                self.in_range(e, what, n, min, max)
             }
-        };
-        self.in_range(e, what, n, min, max)
+            (_, Some(_)) => {
+                let example = format!("write a number such as `{}`", min.max(1));
+                self.wrong_shape(e, via, what, "a whole number", &example, |t| values::parse_int(t).is_ok());
+                None
+            }
+            _ => {
+                let n = match self.evaluate(e, Hint::None)? {
+                    CValue::Int(n) => n,
+                    v => return self.value_mismatch(e, what, "a whole number", &v),
+                };
+                self.in_range(e, what, n, min, max)
+            }
+        }
     }
 
     pub fn duration<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Duration> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
-        if is_computed(e) {
-            return match self.computed(e, Hint::Duration)? {
-                CValue::Duration(d) => Some(d),
-                CValue::Number(n) => Duration::parse(&n).ok(),
-                v => self.value_mismatch(e, what, "a duration", &v),
-            };
-        }
-        match &e.kind {
-            ExprKind::Number(text) => match Duration::parse(text) {
-                Ok(d) => Some(d),
-                Err(err) => {
+        match (&e.kind, Literal::of(e)) {
+            (ExprKind::Number(text), _) => match value::number(text, e.span, Hint::Duration) {
+                Ok(CValue::Duration(d)) => Some(d),
+                // Said in the words of the literal: why it is not a duration.
+                _ => {
+                    let err = Duration::parse(text).err()?;
                     let is_quantity = Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
                     let (code, message) = if is_quantity {
                         (Code::UnitMismatch, format!("{what} takes a duration, found the quantity `{text}`"))
@@ -309,7 +224,7 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            _ => {
+            (_, Some(_)) => {
                 self.wrong_shape(
                     e,
                     via,
@@ -320,6 +235,11 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
+            _ => match self.evaluate(e, Hint::Duration)? {
+                CValue::Duration(d) => Some(d),
+                CValue::Number(n) => Duration::parse(&n).ok(),
+                v => self.value_mismatch(e, what, "a duration", &v),
+            },
         }
     }
 
@@ -348,34 +268,16 @@ impl<'a> Checker<'a> {
     pub fn quantity<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Quantity> {
         let what = what.into();
         let (e, via) = self.resolve(expr)?;
-        if is_computed(e) {
-            return match self.computed(e, Hint::Quantity)? {
-                CValue::Quantity(q) if q.is_negative() => {
-                    self.report(
-                        Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
-                            .label("negative")
-                            .help("resource quantities are zero or more"),
-                    );
-                    None
-                }
-                CValue::Quantity(q) => Some(q),
-                CValue::Int(n) if n >= 0 => Some(Quantity::from_int(n)),
-                CValue::Number(n) => Quantity::parse(&n).ok(),
-                v => self.value_mismatch(e, what, "a quantity", &v),
-            };
-        }
-        match &e.kind {
-            ExprKind::Number(text) => match Quantity::parse(text) {
-                Ok(q) if q.is_negative() => {
-                    self.report(
-                        Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
-                            .label("negative")
-                            .help("resource quantities are zero or more"),
-                    );
-                    None
-                }
-                Ok(q) => Some(q),
-                Err(err) => {
+        let q = match (&e.kind, Literal::of(e)) {
+            (ExprKind::Number(text), _) => match value::number(text, e.span, Hint::Quantity) {
+                Ok(CValue::Quantity(q)) => q,
+                Ok(CValue::Int(n)) if n >= 0 => Quantity::from_int(n),
+                // Said in the words of the literal: why it is not a quantity.
+                failed => {
+                    let Err(err) = Quantity::parse(text) else {
+                        // A whole number past 64 bits: the evaluator's reason.
+                        return self.report_failed(failed).and(None);
+                    };
                     let is_duration = Duration::parse(text).is_ok();
                     let (code, message) = if is_duration {
                         (Code::UnitMismatch, format!("{what} takes a quantity, found the duration `{text}`"))
@@ -383,10 +285,10 @@ impl<'a> Checker<'a> {
                         (Code::BadNumber, format!("{what} takes a quantity: {}", err.message))
                     };
                     self.report(Diagnostic::error(code, e.span, message).label("not a quantity").help(err.help));
-                    None
+                    return None;
                 }
             },
-            _ => {
+            (_, Some(_)) => {
                 self.wrong_shape(
                     e,
                     via,
@@ -395,9 +297,24 @@ impl<'a> Checker<'a> {
                     "write a quantity such as `500m`, `2`, `512Mi` or `1.5Gi`",
                     |t| Quantity::parse(t).is_ok(),
                 );
-                None
+                return None;
             }
+            _ => match self.evaluate(e, Hint::Quantity)? {
+                CValue::Quantity(q) => q,
+                CValue::Int(n) if n >= 0 => Quantity::from_int(n),
+                CValue::Number(n) => Quantity::parse(&n).ok()?,
+                v => return self.value_mismatch(e, what, "a quantity", &v),
+            },
+        };
+        if q.is_negative() {
+            self.report(
+                Diagnostic::error(Code::OutOfRange, e.span, format!("{what} cannot be negative"))
+                    .label("negative")
+                    .help("resource quantities are zero or more"),
+            );
+            return None;
         }
+        Some(q)
     }
 
     /// A bare-word choice such as `never` or `forbid`; returns Kubernetes' spelling.
@@ -470,8 +387,10 @@ impl<'a> Checker<'a> {
     pub fn string_list<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<Vec<String>> {
         let what = what.into();
         let (e, _) = self.resolve(expr)?;
-        if is_computed(e) {
-            return match self.computed(e, Hint::None)? {
+        // A word left after `resolve` names nothing: `list` says so.
+        let computed = !matches!(e.kind, ExprKind::Word(_)) && Literal::of(e).is_none();
+        if computed {
+            return match self.evaluate(e, Hint::None)? {
                 CValue::List(items) => {
                     let texts: Option<Vec<String>> = items.iter().map(CValue::to_text).collect();
                     texts.or_else(|| self.value_mismatch(e, what, "a list of strings", &CValue::List(items)))
@@ -564,8 +483,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The usual wrong shapes of a typed value: the right literal in quotes, a name
-    /// that is not defined, or anything else.
+    /// The usual wrong shapes of a typed value: the right literal in quotes, or
+    /// another literal.
     fn wrong_shape<'w>(
         &mut self,
         e: &Expr,
@@ -581,17 +500,23 @@ impl<'a> Checker<'a> {
                 let help = format!("remove the quotes: `{}`", s.as_plain().unwrap_or_default());
                 self.mismatch(e, via, what, expected, help);
             }
-            ExprKind::Word(w) => self.unknown_word(e, w, what, None),
             _ => self.mismatch(e, via, what, expected, example.to_string()),
         }
     }
 
-    /// Evaluates a computed expression (arithmetic, `if`, functions…).
-    pub(super) fn computed(&mut self, e: &Expr, hint: Hint) -> Option<CValue> {
-        match value::eval(e, &*self, hint) {
+    /// The value of an expression, from the evaluator; its failure reported.
+    pub(super) fn evaluate(&mut self, e: &Expr, hint: Hint) -> Option<CValue> {
+        self.report_failed(value::eval(e, &*self, hint))
+    }
+
+    #[inline]
+    fn report_failed<T>(&mut self, result: Result<T, Failure>) -> Option<T> {
+        match result {
             Ok(v) => Some(v),
-            Err(d) => {
-                self.report(d);
+            Err(f) => {
+                for d in f.into_diagnostics() {
+                    self.report(d);
+                }
                 None
             }
         }
@@ -638,31 +563,46 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// An expression the checker evaluates rather than reads: operators, `if`,
-/// fields, indexes and the string functions.
-fn is_computed(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Unary { .. }
-        | ExprKind::Binary { .. }
-        | ExprKind::If { .. }
-        | ExprKind::Field { .. }
-        | ExprKind::Index { .. } => true,
-        ExprKind::Call { name, .. } => {
-            ["lower", "upper", "trim", "join", "replace", "len", "format", "str"].contains(&name.node.as_str())
-        }
-        _ => false,
+/// An expression whose kind shows as written, so that a reader can say what it
+/// found without evaluating it. Anything else (operators, `if`, fields, indexes,
+/// the functions of values, names) is evaluated to be known.
+#[derive(Clone, Copy, PartialEq)]
+enum Literal {
+    Str,
+    Number,
+    Bool,
+    List,
+    Map,
+    /// A call of one of the checker's functions (`config(…)`, `file(…)`): not a value.
+    Call,
+}
+
+impl Literal {
+    fn of(e: &Expr) -> Option<Literal> {
+        Some(match &e.kind {
+            ExprKind::Str(_) => Literal::Str,
+            ExprKind::Number(_) => Literal::Number,
+            ExprKind::Bool(_) => Literal::Bool,
+            ExprKind::List(_) => Literal::List,
+            ExprKind::Map(_) => Literal::Map,
+            ExprKind::Call { name, .. } if !value::is_function(&name.node) => Literal::Call,
+            _ => return None,
+        })
     }
 }
 
 impl Env for Checker<'_> {
     fn lookup(&self, name: &str) -> Option<Binding<'_>> {
-        self.lets.get(name).map(|(_, e)| Binding::Expr(e))
+        self.names.lookup(name)
     }
     fn names(&self) -> Vec<String> {
-        self.lets.keys().map(|k| k.to_string()).collect()
+        self.names.names().map(str::to_string).collect()
     }
     fn limits(&self) -> &crate::limits::Limits {
         &self.limits
+    }
+    fn is_module(&self, name: &str) -> bool {
+        self.names.is_module(name)
     }
 }
 

@@ -5,7 +5,6 @@
 
 mod calls;
 mod eval;
-pub mod expand;
 mod fields;
 mod job_spec;
 mod kinds;
@@ -18,17 +17,18 @@ mod qos;
 mod read;
 mod resources;
 mod security;
-pub mod value;
 mod volumes;
 
 use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
+pub use crate::compose::value;
+pub use crate::compose::{Expanded, Module, ParamInput};
+use crate::compose::{expand, lets};
 use crate::diag::{Code, Diagnostic, Label, did_you_mean};
 use crate::hash::FastMap;
 use crate::ir;
 use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
 use crate::version::KubeVersion;
-pub use expand::{Expanded, Module, ParamInput};
 pub use names::label_value_problem;
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
@@ -38,7 +38,8 @@ pub struct Checker<'a> {
     file: FileId,
     loader: &'a dyn Loader,
     diags: Vec<Diagnostic>,
-    lets: Lets<'a>,
+    /// The program's `param`s and `let`s, read by expansion and shared here.
+    names: &'a lets::Names<'a>,
     configs: FastMap<String, ConfigInfo>,
     secrets: FastMap<String, SecretInfo>,
     /// The Kubernetes version the output is for.
@@ -51,36 +52,8 @@ pub struct Checker<'a> {
     /// Where the item being checked was expanded from (template uses, `for` iterations):
     /// added to every diagnostic about it.
     origin: &'a [Label],
-    /// Strings being interpolated right now (to stop `let a = "${b}"`, `let b = "${a}"`).
-    expanding: Vec<Span>,
-}
-
-/// The program's `let`s: owned while the declarations are read, then shared with
-/// the checkers of each workload body (see [`Checker::detached`]).
-enum Lets<'a> {
-    Own(FastMap<&'a str, (Span, &'a ast::Expr)>),
-    Shared(&'a FastMap<&'a str, (Span, &'a ast::Expr)>),
-}
-
-impl<'a> std::ops::Deref for Lets<'a> {
-    type Target = FastMap<&'a str, (Span, &'a ast::Expr)>;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Lets::Own(map) => map,
-            Lets::Shared(map) => map,
-        }
-    }
-}
-
-impl<'a> Lets<'a> {
-    fn insert(&mut self, name: &'a str, value: (Span, &'a ast::Expr)) {
-        match self {
-            Lets::Own(map) => {
-                map.insert(name, value);
-            }
-            Lets::Shared(_) => unreachable!("`let`s are declared before any workload is checked"),
-        }
-    }
+    /// The program's `defaults { … }` (security area).
+    defaults: security::Defaults,
 }
 
 struct ConfigInfo {
@@ -136,35 +109,33 @@ pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::P
         file,
         loader,
         diags: Vec::new(),
-        lets: Lets::Own(FastMap::default()),
+        names: expander.names(),
         configs: FastMap::default(),
         secrets: FastMap::default(),
-        expanding: Vec::new(),
         kube: options.kube_version,
         limits: options.limits,
         managed_by: options.managed_by.as_deref(),
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
+        defaults: security::Defaults::default(),
     };
     let program = match sink {
-        Some(sink) => ck.program(&expanded, &mut expander, sink),
+        Some(sink) => ck.program(&expanded, &expander, sink),
         None => {
             let mut kept = Vec::new();
-            let mut program = ck.program(&expanded, &mut expander, &mut |_, o| kept.push(o));
+            let mut program = ck.program(&expanded, &expander, &mut |_, o| kept.push(o));
             program.objects = kept;
             program
         }
     };
-    let mut diags = expander.diags;
-    diags.extend(ck.diags);
+    let check_diags = ck.diags;
+    let mut diags = expander.into_diagnostics();
+    diags.extend(check_diags);
     (program, diags)
 }
 
 impl<'a> Checker<'a> {
     pub(crate) fn report(&mut self, mut d: Diagnostic) {
-        if value::is_silent(&d) {
-            return;
-        }
         d.secondary.extend(self.origin.iter().cloned());
         self.diags.push(d);
     }
@@ -172,7 +143,7 @@ impl<'a> Checker<'a> {
     fn program<'x>(
         &mut self,
         expanded: &'a [Expanded<'x>],
-        expander: &mut expand::Expander<'x>,
+        expander: &expand::Expander<'x>,
         sink: Sink,
     ) -> ir::Program {
         let items: Vec<&'a ast::Item> = expanded.iter().map(|e| &e.item).collect();
@@ -187,7 +158,8 @@ impl<'a> Checker<'a> {
             keys: Vec::new(),
         };
 
-        // Declarations first, so that order in the file does not matter.
+        // The namespace first, so that order in the file does not matter (the `let`s
+        // were read with the program's other names: `Checker::names`).
         let mut namespace_span: Option<Span> = None;
         for item in &items {
             match &item.kind {
@@ -207,23 +179,7 @@ impl<'a> Checker<'a> {
                         program.namespace = Some(ns);
                     }
                 }
-                ItemKind::Let { name, value } => {
-                    if let Some((first, _)) = self.lets.get(name.node.as_str()) {
-                        let first = *first;
-                        self.report(
-                            Diagnostic::error(
-                                Code::DuplicateLet,
-                                name.span,
-                                format!("`{}` is defined twice", name.node),
-                            )
-                            .label("defined again here")
-                            .secondary(first, "first defined here")
-                            .help("rename one of them; `let` names are defined once"),
-                        );
-                        continue;
-                    }
-                    self.lets.insert(&name.node, (name.span, value));
-                }
+                ItemKind::Defaults(body) => security::defaults_item(self, body, item.span),
                 _ => {}
             }
         }
@@ -319,7 +275,7 @@ impl<'a> Checker<'a> {
             file: self.file,
             loader: self.loader,
             diags: std::mem::take(&mut self.diags),
-            lets: Lets::Shared(&self.lets),
+            names: self.names,
             configs: std::mem::take(&mut self.configs),
             secrets: std::mem::take(&mut self.secrets),
             kube: self.kube,
@@ -327,13 +283,12 @@ impl<'a> Checker<'a> {
             managed_by: self.managed_by,
             current_name_span: self.current_name_span,
             origin: self.origin,
-            expanding: std::mem::take(&mut self.expanding),
+            defaults: self.defaults,
         };
         let result = check(&mut ck);
         self.diags = ck.diags;
         self.configs = ck.configs;
         self.secrets = ck.secrets;
-        self.expanding = ck.expanding;
         result
     }
 
@@ -463,7 +418,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            let Some(value) = self.computed(expr, value::Hint::None) else { continue };
+            let Some(value) = self.evaluate(expr, value::Hint::None) else { continue };
             match to_json(&value) {
                 Some(json) => {
                     out.push(ir::RawPatch { path: key.text.clone(), value: json, span: key.span.to(expr.span) })

@@ -210,6 +210,7 @@ pub(super) fn pod<'a>(
 
     // ---- each area reads its pod-level keys here (one call per area)
     // security area
+    super::security::pod(ck, f, &mut pod);
 
     // pod-spec area
     match super::pod_spec::pod_spec(ck, f) {
@@ -445,6 +446,7 @@ fn container_fields<'a>(
 
     // ---- each area reads its container keys here, before any early return (one call per area)
     // security area
+    let security = super::security::container(ck, f);
 
     // probes area
     let (probes_ok, probe_keys) = probes::container(ck, f);
@@ -472,7 +474,7 @@ fn container_fields<'a>(
         resources_span,
         // ---- areas' container fields
         // security area
-
+        security,
         // probes area
         ports: probe_keys.ports,
         env_from: probe_keys.env_from,

@@ -500,8 +500,9 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
     if all().all(|c| c.ports.is_empty() && c.probes.is_none()) {
         return true;
     }
-    // sidecars (volumes area) may have probes: this rule skips init containers with `restart = always`.
-    for c in &pod.init_containers {
+    // A native sidecar (an init container with `restart = always`) runs beside the
+    // others, so Kubernetes allows it probes and hooks; a plain init container not.
+    for c in pod.init_containers.iter().filter(|c| !matches!(c.restart, Some(("Always", _)))) {
         for (key, span) in c.probes.iter().flat_map(|p| p.spans()) {
             ck.report(
                 Diagnostic::error(
@@ -510,7 +511,7 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
                     format!("init container `{}` cannot have `{key}`", c.name),
                 )
                 .label("not for an init container")
-                .help("an init container runs to completion before the others start: move the probe or hook to a `container`"),
+                .help("an init container runs to completion before the others start: move the probe or hook to a `container`, or make it a sidecar with `restart = always`"),
             );
             ok = false;
         }

@@ -97,6 +97,12 @@ codes! {
     // ---- P0424–P0429: conformance
 
     // ---- P0430–P0439: security contexts, Pod Security Standards
+    SecurityContext = "P0430", "security context Kubernetes rejects or the kubelet cannot start", "privileged with allowPrivilegeEscalation false is rejected; runAsNonRoot with runAsUser 0 never starts; Localhost seccomp/AppArmor needs a profile";
+    UnknownCapability = "P0431", "capability name Linux does not have", "Capabilities are Linux's names without `CAP_` (NET_BIND_SERVICE); the runtime fails the container on an unknown one";
+    InvalidSysctl = "P0432", "sysctl name Kubernetes rejects", "Sysctl names are dot- or slash-separated lowercase segments, ≤ 253, each given once";
+    UnsafeSysctl = "P0433", "sysctl outside the kubelet's safe set", "The kubelet rejects pods with unsafe sysctls unless started with --allowed-unsafe-sysctls";
+    PodSecurityMismatch = "P0434", "workload does not meet the Pod Security Standards level it asserts", "Pod Security admission rejects pods that break the namespace's enforced level";
+    DuplicateDefaults = "P0435", "`defaults` given twice", "";
 
     // ---- P0440–P0449: ports, probes, lifecycle, env-from
     PortName = "P0440", "port name Kubernetes does not accept", "Port names are IANA service names: ≤ 15 of lowercase a-z0-9 and `-`, a letter, no `--`, no `-` at either end";

@@ -45,6 +45,9 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
     };
     // ---- each area lowers its pod-level fields here (one call per area)
     // security area
+    if let Some(spec) = template.spec.as_mut() {
+        super::security::pod(pod, spec);
+    }
 
     // pod-spec area
     if let Some(keys) = &pod.spec {
@@ -93,6 +96,7 @@ fn container(c: &ir::Container) -> core::Container {
     };
     // ---- each area lowers its container fields here (one call per area)
     // security area
+    super::security::container(c, &mut out);
 
     // probes area
     super::probes::container(c, &mut out);

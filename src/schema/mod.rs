@@ -47,7 +47,6 @@ pub use pod_spec::*;
 pub use policy::*;
 pub use probes::*;
 pub use resources::*;
-#[allow(unused_imports)] // until the area has rows
 pub use security::*;
 pub use volumes::*;
 
@@ -72,6 +71,14 @@ pub const SUCCESS_RULE: Contexts = 1 << 12;
 // areas written at the same time never collide: 16–23 security contexts, 24–31
 // ports, probes and lifecycle, 32–39 volumes, 40–47 pod-level blocks (selectors,
 // DNS, topology spread, template metadata), 48–55 anything else.
+/// `security-context { … }` of a container.
+pub const SECURITY: Contexts = 1 << 16;
+/// `pod-security-context { … }` of a workload.
+pub const POD_SECURITY: Contexts = 1 << 17;
+/// `capabilities { … }` inside `security-context`.
+pub const CAPABILITIES: Contexts = 1 << 18;
+/// The top-level `defaults { … }` item.
+pub const DEFAULTS: Contexts = 1 << 19;
 /// `liveness`, `readiness` and `startup` blocks.
 pub const PROBE: Contexts = 1 << 24;
 /// `post-start` and `pre-stop` blocks.
@@ -285,6 +292,10 @@ pub fn reference_markdown() -> String {
         ("Node terms (items of `required` and `preferred`)", NODE_TERM),
         ("Failure policy rules (items of `failure-policy`)", FAILURE_RULE),
         ("Success policy rules (items of `success-policy`)", SUCCESS_RULE),
+        ("Container security contexts (in `security-context`)", SECURITY),
+        ("Capabilities (in `capabilities`)", CAPABILITIES),
+        ("Pod security contexts (in `pod-security-context`)", POD_SECURITY),
+        ("Program defaults (in `defaults`)", DEFAULTS),
         ("DNS config (in `dns-config`)", DNS_CONFIG),
         ("DNS options (items of `options` in `dns-config`)", DNS_OPTION),
         ("Topology spread constraints (items of `topology-spread`)", SPREAD),

@@ -54,6 +54,7 @@ impl Builder<'_> {
                 ItemKind::Secret { name, body }
             }
             Rule::import_item => ItemKind::Import(self.string(next(&mut inner))),
+            Rule::defaults_item => ItemKind::Defaults(self.block(next(&mut inner))),
             Rule::param_item => {
                 let name = self.ident(next(&mut inner));
                 let ty = self.type_expr(next(&mut inner));
@@ -470,6 +471,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_import
             | Rule::kw_param
             | Rule::kw_template
+            | Rule::kw_defaults
             | Rule::kw_for
             | Rule::kw_in
             | Rule::kw_if

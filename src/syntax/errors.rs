@@ -67,13 +67,14 @@ fn describe(positives: &[Rule]) -> String {
         Rule::kw_param,
         Rule::kw_template,
         Rule::kw_for,
+        Rule::kw_defaults,
     ];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign);
     for r in positives {
         let w = match r {
             _ if item_keywords.contains(r) => {
-                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let`, `namespace`, `import`, `param`, `template` or `for`)"
+                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)"
             }
             Rule::assign => "`=`",
             Rule::colon => "`:`",

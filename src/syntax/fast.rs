@@ -269,7 +269,8 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        if !is_item_keyword(kw) && kw != "template" {
+        // `defaults` starts an item but is not a keyword (it stays a valid key and name).
+        if !is_item_keyword(kw) && kw != "template" && kw != "defaults" {
             return None;
         }
         self.bump(kw.len());
@@ -300,6 +301,12 @@ impl<'s> Parser<'s> {
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
+            "defaults" => {
+                if self.peek() != Some(b'{') {
+                    return None;
+                }
+                (ItemKind::Defaults(self.block()?), self.last)
+            }
             // `mount` is an item keyword only so that it cannot be a key.
             _ => return None,
         };

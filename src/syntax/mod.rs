@@ -20,8 +20,20 @@ use pest::Parser;
 struct PipeParser;
 
 /// Keywords that start a top-level item: where the parser resynchronises.
-const ITEM_KEYWORDS: &[&str] =
-    &["namespace", "let", "config", "secret", "job", "cron", "daemon", "import", "param", "template", "for"];
+const ITEM_KEYWORDS: &[&str] = &[
+    "namespace",
+    "let",
+    "config",
+    "secret",
+    "job",
+    "cron",
+    "daemon",
+    "import",
+    "param",
+    "template",
+    "for",
+    "defaults",
+];
 
 /// Parses a file with the default [`Limits`].
 pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {

@@ -1,7 +1,7 @@
 " Vim syntax for .pipe files (pipec). Install: copy editors/vim/* into ~/.vim/.
 if exists("b:current_syntax") | finish | endif
 
-syn keyword pipeItem namespace let config secret job cron daemon import param template for in
+syn keyword pipeItem namespace let config secret job cron daemon import param template for in defaults
 syn keyword pipeConditional if then else
 syn keyword pipeStatement mount at readonly subpath container init volume
 syn keyword pipeBoolean true false

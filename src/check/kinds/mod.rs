@@ -10,7 +10,7 @@ mod job;
 use super::Checker;
 use super::fields::Fields;
 use super::job_spec::JobContext;
-use super::{pod, qos};
+use super::{pod, qos, security};
 use crate::ast::{Block, WorkloadKind};
 use crate::ir;
 use crate::kinds::Kind;
@@ -34,6 +34,9 @@ pub(super) fn workload<'a>(
     let (pod, restart) = pod::pod(ck, &mut f, kind, name, span);
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);
+    }
+    if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::POD_SECURITY_LEVEL)) {
+        security::assertion(ck, pod, k, v, body);
     }
     let job_cx = JobContext {
         name,

@@ -5,12 +5,18 @@
 //! places it came from ("in template `worker`, used at soak.pipe:12:5"), so that
 //! the checker needs to know nothing about composition.
 
-use super::value::{self, Binding, Env, Hint, Value};
+use super::lets::{LetTable, Names};
+use super::subst::{
+    Member, not_in_module, subst_block, subst_block_module, subst_expr, subst_item, subst_module, subst_name,
+};
+use super::types::{conform, hint, parse_type, type_example, type_text, type_words};
+use super::value::{self, Binding, Env, Failure, Hint, Value};
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Label, closest};
 use crate::hash::FastMap;
 use crate::source::{Span, Spanned};
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// An imported module: its namespace (`soak` for `std/soak`) and syntax tree.
 pub struct Module<'a> {
@@ -46,38 +52,40 @@ pub enum ParamInput {
 }
 
 pub struct Expander<'a> {
-    modules: &'a [Module<'a>],
+    pub(super) modules: &'a [Module<'a>],
+    /// The `let`s of each module, by the index in `modules`.
+    module_lets: Vec<LetTable<'a>>,
     templates: FastMap<&'a str, &'a Item>,
-    /// The main file's lets (for evaluating `for` iterables and params).
-    lets: FastMap<&'a str, &'a Expr>,
-    params: FastMap<String, Value>,
-    pub diags: Vec<Diagnostic>,
+    /// The program's `param`s and `let`s, shared with the checker.
+    names: Names<'a>,
+    /// Shared, not `&mut`: the checker holds `names` while it asks for bodies.
+    diags: RefCell<Vec<Diagnostic>>,
     objects: usize,
     /// `objects` may not pass `limits.objects` (a `for` over a huge range ends in
     /// a diagnostic, not in exhausted memory).
-    limits: &'a crate::limits::Limits,
+    pub(super) limits: &'a crate::limits::Limits,
 }
 
 /// Names bound while expanding: loop variables and params (values), template
 /// parameters (expressions from the call site).
 #[derive(Clone, Default)]
-struct Scope {
-    values: Bindings,
+pub(super) struct Scope {
+    pub(super) values: Bindings,
 }
 
 /// A few names and what they stand for. A short list beats a hash map here: a
 /// scope holds a handful of names and is copied for every `for` iteration.
 #[derive(Clone, Default)]
-struct Bindings(Vec<(String, Expr)>);
+pub(super) struct Bindings(Vec<(String, Expr)>);
 
 impl Bindings {
-    fn get(&self, name: &str) -> Option<&Expr> {
+    pub(super) fn get(&self, name: &str) -> Option<&Expr> {
         self.0.iter().rev().find(|(n, _)| n == name).map(|(_, e)| e)
     }
-    fn contains_key(&self, name: &str) -> bool {
+    pub(super) fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
-    fn insert(&mut self, name: String, e: Expr) {
+    pub(super) fn insert(&mut self, name: String, e: Expr) {
         match self.0.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = e,
             None => self.0.push((name, e)),
@@ -88,7 +96,7 @@ impl Bindings {
             self.insert(n, e);
         }
     }
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     fn keys(&self) -> impl Iterator<Item = &String> {
@@ -97,26 +105,61 @@ impl Bindings {
 }
 
 impl<'a> Expander<'a> {
+    /// Reads the declarations of the program and its modules: templates, and the
+    /// `let` tables (their cycles reported here, once).
     pub fn new(main: &'a File, modules: &'a [Module<'a>], limits: &'a crate::limits::Limits) -> Expander<'a> {
         let mut templates = FastMap::default();
-        let mut lets = FastMap::default();
+        let mut params = Vec::new();
         for item in &main.items {
             match &item.kind {
                 ItemKind::Template { name, .. } => {
                     templates.insert(name.node.as_str(), item);
                 }
-                ItemKind::Let { name, value } => {
-                    lets.insert(name.node.as_str(), value);
-                }
+                ItemKind::Param { name, .. } => params.push(name.node.as_str()),
                 _ => {}
             }
         }
-        Expander { modules, templates, lets, params: FastMap::default(), diags: Vec::new(), objects: 0, limits }
+        let mut diags = Vec::new();
+        let module_names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+        let lets = LetTable::new(main, &params, &module_names, &mut diags);
+        let module_lets = modules.iter().map(|m| LetTable::new(m.file, &[], &module_names, &mut diags)).collect();
+        let names = Names { lets, params: FastMap::default(), param_exprs: FastMap::default(), modules: module_names };
+        let mut x = Expander { modules, module_lets, templates, names, diags: RefCell::new(diags), objects: 0, limits };
+        if !modules.is_empty() {
+            // `m.x` in the program's `let`s is replaced once, here, as in bodies.
+            let replaced: Vec<Option<Expr>> =
+                x.names.lets.iter().map(|l| (!l.cyclic).then(|| subst_expr(&l.value, &Scope::default(), &x))).collect();
+            for (l, value) in x.names.lets.iter_mut().zip(replaced) {
+                if let Some(value) = value {
+                    l.value = Cow::Owned(value);
+                }
+            }
+        }
+        x
+    }
+
+    /// The `let` table of module `m`.
+    pub(super) fn lets_of(&self, m: &Module) -> Option<&LetTable<'a>> {
+        let i = self.modules.iter().position(|n| std::ptr::eq(n, m))?;
+        self.module_lets.get(i)
+    }
+
+    /// The program's `param`s and `let`s (after [`Expander::expand`]).
+    pub fn names(&self) -> &Names<'a> {
+        &self.names
+    }
+
+    /// The diagnostics of composition.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diags.into_inner()
     }
 
     /// Expands the main file. `inputs` are the `--set`/`--values` params.
     pub fn expand(&mut self, main: &'a File, inputs: &[(String, ParamInput)]) -> Vec<Expanded<'a>> {
         self.params(main, inputs);
+        let nowhere = Span::new(crate::source::FileId(0), 0, 0);
+        self.names.param_exprs =
+            self.names.params.iter().map(|(name, v)| (name.clone(), value_to_expr(v, nowhere))).collect();
         self.check_templates(main);
         let scope = self.param_scope();
         let mut out = Vec::new();
@@ -126,10 +169,12 @@ impl<'a> Expander<'a> {
         out
     }
 
-    fn report(&mut self, d: Diagnostic) {
-        if !value::is_silent(&d) {
-            self.diags.push(d);
-        }
+    pub(super) fn report(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    fn report_failure(&self, f: Failure) {
+        self.diags.borrow_mut().extend(f.into_diagnostics());
     }
 
     // ---- params ------------------------------------------------------------
@@ -163,7 +208,7 @@ impl<'a> Expander<'a> {
             }
         }
         for (name, ty, default) in decls {
-            if self.params.contains_key(&name.node) {
+            if self.names.params.contains_key(&name.node) {
                 self.report(
                     Diagnostic::error(
                         Code::DuplicateLet,
@@ -185,8 +230,8 @@ impl<'a> Expander<'a> {
                 None => match default {
                     Some(e) => match value::eval(e, &self.env(&Scope::default()), hint(ty)) {
                         Ok(v) => Some(v),
-                        Err(d) => {
-                            self.report(d);
+                        Err(f) => {
+                            self.report_failure(f);
                             None
                         }
                     },
@@ -215,7 +260,7 @@ impl<'a> Expander<'a> {
             };
             match conform(&value, ty) {
                 Ok(v) => {
-                    self.params.insert(name.node.clone(), v);
+                    self.names.params.insert(name.node.clone(), v);
                 }
                 Err(expected) => self.report(
                     Diagnostic::error(
@@ -252,8 +297,8 @@ impl<'a> Expander<'a> {
 
     fn param_scope(&self) -> Scope {
         let mut scope = Scope::default();
-        for (name, v) in &self.params {
-            scope.values.insert(name.clone(), value_to_expr(v, Span::new(crate::source::FileId(0), 0, 0)));
+        for (name, e) in &self.names.param_exprs {
+            scope.values.insert(name.clone(), e.clone());
         }
         scope
     }
@@ -263,7 +308,7 @@ impl<'a> Expander<'a> {
     }
 
     /// Template declarations: parameter types are known, defaults fit them.
-    fn check_templates(&mut self, main: &'a File) {
+    fn check_templates(&self, main: &'a File) {
         for item in &main.items {
             let ItemKind::Template { params, .. } = &item.kind else { continue };
             for p in params {
@@ -286,7 +331,8 @@ impl<'a> Expander<'a> {
 
     fn item(&mut self, item: &'a Item, scope: &Scope, origin: &[Label], out: &mut Vec<Expanded<'a>>) {
         match &item.kind {
-            ItemKind::Template { .. } | ItemKind::Param { .. } | ItemKind::Import(_) => {}
+            // `let`s are read once, into the table the checker shares.
+            ItemKind::Template { .. } | ItemKind::Param { .. } | ItemKind::Import(_) | ItemKind::Let { .. } => {}
             ItemKind::For { var, second, iter, items } => {
                 self.for_loop(var, second.as_ref(), iter, items, scope, origin, out)
             }
@@ -343,7 +389,7 @@ impl<'a> Expander<'a> {
     /// when that failed (and was reported).
     /// With nothing to substitute (no names bound, no modules), the body as written
     /// is used as it is, not copied.
-    pub fn body(&mut self, deferred: &Deferred<'a>) -> Option<Cow<'a, Block>> {
+    pub fn body(&self, deferred: &Deferred<'a>) -> Option<Cow<'a, Block>> {
         let ItemKind::Workload { instance, body, .. } = &deferred.item.kind else { return None };
         match (instance, body) {
             (Some(inst), _) => self.instantiate(inst, body.as_ref(), &deferred.scope).map(Cow::Owned),
@@ -367,8 +413,8 @@ impl<'a> Expander<'a> {
         let iter = subst_expr(iter, scope, self);
         let value = match value::eval(&iter, &self.env(scope), Hint::None) {
             Ok(v) => v,
-            Err(d) => {
-                self.report(d);
+            Err(f) => {
+                self.report_failure(f);
                 return;
             }
         };
@@ -446,7 +492,7 @@ impl<'a> Expander<'a> {
     // ---- templates ---------------------------------------------------------
 
     /// Finds a template by path (`worker` or `soak.stable`).
-    fn template(&mut self, inst: &Instance) -> Option<(&'a Item, Option<&'a Module<'a>>)> {
+    fn template(&self, inst: &Instance) -> Option<(&'a Item, Option<&'a Module<'a>>)> {
         match inst.path.as_slice() {
             [name] => match self.templates.get(name.node.as_str()) {
                 Some(t) => Some((*t, None)),
@@ -496,28 +542,11 @@ impl<'a> Expander<'a> {
                 match found {
                     Some(t) => Some((t, Some(module))),
                     None => {
-                        let known: Vec<&str> = module
-                            .file
-                            .items
-                            .iter()
-                            .filter_map(|i| match &i.kind {
-                                ItemKind::Template { name, .. } => Some(name.node.as_str()),
-                                _ => None,
-                            })
-                            .collect();
-                        let help = match closest(&name.node, known.iter().copied()) {
-                            Some(best) => format!("did you mean `{}.{best}`?", ns.node),
-                            None => format!("`{}` has the templates: {}", ns.node, known.join(", ")),
-                        };
-                        self.report(
-                            Diagnostic::error(
-                                Code::UnknownName,
-                                name.span,
-                                format!("module `{}` has no template `{}`", ns.node, name.node),
-                            )
-                            .label("unknown template")
-                            .help(help),
-                        );
+                        let known = module.file.items.iter().filter_map(|i| match &i.kind {
+                            ItemKind::Template { name, .. } => Some(name.node.as_str()),
+                            _ => None,
+                        });
+                        self.report(not_in_module(module, &name.node, name.span, Member::Template, known));
                         None
                     }
                 }
@@ -533,7 +562,7 @@ impl<'a> Expander<'a> {
         }
     }
 
-    fn instantiate(&mut self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
+    fn instantiate(&self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
         let (template, module) = self.template(inst)?;
         let ItemKind::Template { name: tname, params, body: tbody } = &template.kind else { return None };
         let mut bound = Scope::default();
@@ -606,8 +635,8 @@ impl<'a> Expander<'a> {
                         continue;
                     }
                 }
-                Err(d) => {
-                    self.report(d);
+                Err(f) => {
+                    self.report_failure(f);
                     ok = false;
                     continue;
                 }
@@ -690,125 +719,17 @@ impl Env for ExpandEnv<'_, '_> {
         if let Some(e) = self.scope.values.get(name) {
             return Some(Binding::Expr(e));
         }
-        if let Some(v) = self.expander.params.get(name) {
-            return Some(Binding::Value(v.clone()));
-        }
-        self.expander.lets.get(name).map(|e| Binding::Expr(e))
+        self.expander.names.lookup(name)
     }
     fn names(&self) -> Vec<String> {
-        self.scope
-            .values
-            .keys()
-            .cloned()
-            .chain(self.expander.params.keys().cloned())
-            .chain(self.expander.lets.keys().map(|k| k.to_string()))
-            .collect()
+        self.scope.values.keys().cloned().chain(self.expander.names.names().map(str::to_string)).collect()
     }
     fn limits(&self) -> &crate::limits::Limits {
         self.expander.limits
     }
-}
-
-// ---- types of params -----------------------------------------------------
-
-#[derive(Clone, Debug, PartialEq)]
-enum Type {
-    Int,
-    Bool,
-    Str,
-    Duration,
-    Quantity,
-    List(Box<Type>),
-    Map(Box<Type>),
-    Any,
-}
-
-fn parse_type(t: &TypeExpr) -> Option<Type> {
-    Some(match (t.name.node.as_str(), &t.arg) {
-        ("int", None) => Type::Int,
-        ("bool", None) => Type::Bool,
-        ("string", None) => Type::Str,
-        ("duration", None) => Type::Duration,
-        ("quantity", None) => Type::Quantity,
-        ("any", None) => Type::Any,
-        ("list", Some(a)) => Type::List(Box::new(parse_type(a)?)),
-        ("map", Some(a)) => Type::Map(Box::new(parse_type(a)?)),
-        ("list", None) => Type::List(Box::new(Type::Any)),
-        ("map", None) => Type::Map(Box::new(Type::Any)),
-        _ => return None,
-    })
-}
-
-fn hint(t: &TypeExpr) -> Hint {
-    match parse_type(t) {
-        Some(Type::Duration) => Hint::Duration,
-        Some(Type::Quantity) => Hint::Quantity,
-        _ => Hint::None,
+    fn is_module(&self, name: &str) -> bool {
+        self.expander.names.is_module(name)
     }
-}
-
-fn type_text(t: &TypeExpr) -> String {
-    match &t.arg {
-        Some(a) => format!("{}<{}>", t.name.node, type_text(a)),
-        None => t.name.node.clone(),
-    }
-}
-
-fn type_words(t: &TypeExpr) -> String {
-    match parse_type(t) {
-        Some(ty) => words(&ty),
-        None => format!("a `{}`", type_text(t)),
-    }
-}
-
-fn words(t: &Type) -> String {
-    match t {
-        Type::Int => "a whole number".into(),
-        Type::Bool => "`true` or `false`".into(),
-        Type::Str => "a string".into(),
-        Type::Duration => "a duration".into(),
-        Type::Quantity => "a quantity".into(),
-        Type::List(i) => format!("a list of {}", words(i).trim_start_matches("a ")),
-        Type::Map(i) => format!("a map of {}", words(i).trim_start_matches("a ")),
-        Type::Any => "a value".into(),
-    }
-}
-
-fn type_example(t: &TypeExpr) -> &'static str {
-    match parse_type(t) {
-        Some(Type::Int) => "`5`",
-        Some(Type::Bool) => "`true`",
-        Some(Type::Str) => "`\"text\"`",
-        Some(Type::Duration) => "`30m`",
-        Some(Type::Quantity) => "`512Mi`",
-        Some(Type::List(_)) => "`[\"a\", \"b\"]`",
-        Some(Type::Map(_)) => "`{ key: \"value\" }`",
-        _ => "a literal",
-    }
-}
-
-/// The value converted to the declared type, or what was expected.
-fn conform(v: &Value, t: &TypeExpr) -> Result<Value, String> {
-    let Some(ty) = parse_type(t) else { return Ok(v.clone()) };
-    conform_to(v, &ty).ok_or_else(|| words(&ty))
-}
-
-fn conform_to(v: &Value, t: &Type) -> Option<Value> {
-    Some(match (t, v) {
-        (Type::Any, v) => v.clone(),
-        (Type::Int, Value::Int(_)) | (Type::Bool, Value::Bool(_)) | (Type::Str, Value::Str(_)) => v.clone(),
-        (Type::Duration, Value::Duration(_)) | (Type::Quantity, Value::Quantity(_)) => v.clone(),
-        (Type::Duration, Value::Number(n)) => Value::Duration(crate::values::Duration::parse(n).ok()?),
-        (Type::Quantity, Value::Number(n)) => Value::Quantity(crate::values::Quantity::parse(n).ok()?),
-        (Type::Quantity, Value::Int(n)) => Value::Quantity(crate::values::Quantity::from_int(*n)),
-        (Type::List(inner), Value::List(items)) => {
-            Value::List(items.iter().map(|i| conform_to(i, inner)).collect::<Option<_>>()?)
-        }
-        (Type::Map(inner), Value::Map(entries)) => {
-            Value::Map(entries.iter().map(|(k, v)| Some((k.clone(), conform_to(v, inner)?))).collect::<Option<_>>()?)
-        }
-        _ => return None,
-    })
 }
 
 /// How a loop value is shown in "in `for` with shard = 3".
@@ -852,212 +773,5 @@ fn name_text(n: &Name) -> String {
     match n {
         Name::Word(w) => w.node.clone(),
         Name::Str(s) => s.as_plain().unwrap_or_else(|| "…".into()),
-    }
-}
-
-// ---- substitution --------------------------------------------------------
-
-fn subst_item(item: &Item, scope: &Scope, x: &mut Expander) -> Item {
-    let kind = match &item.kind {
-        ItemKind::Let { name, value } => ItemKind::Let { name: name.clone(), value: subst_expr(value, scope, x) },
-        ItemKind::Namespace(s) => ItemKind::Namespace(subst_string(s, scope, x)),
-        ItemKind::Config { name, body } => {
-            ItemKind::Config { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
-        }
-        ItemKind::Secret { name, body } => {
-            ItemKind::Secret { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
-        }
-        other => other.clone(),
-    };
-    Item { kind, span: item.span }
-}
-
-fn subst_name(n: &Name, scope: &Scope, x: &mut Expander) -> Name {
-    match n {
-        Name::Word(w) => match scope.values.get(&w.node) {
-            // A loop variable used as a name: `job t { … }` inside `for t in […]`.
-            Some(Expr { kind: ExprKind::Str(s), .. }) => Name::Str(StringLit { parts: s.parts.clone(), span: w.span }),
-            _ => n.clone(),
-        },
-        Name::Str(s) => Name::Str(subst_string(s, scope, x)),
-    }
-}
-
-fn subst_string(s: &StringLit, scope: &Scope, x: &mut Expander) -> StringLit {
-    let parts = s
-        .parts
-        .iter()
-        .map(|p| match p {
-            StrPart::Interp(e) => StrPart::Interp(Box::new(subst_expr(e, scope, x))),
-            other => other.clone(),
-        })
-        .collect();
-    StringLit { parts, span: s.span }
-}
-
-fn subst_block(b: &Block, scope: &Scope, x: &mut Expander) -> Block {
-    if scope.values.is_empty() && x.modules.is_empty() {
-        return b.clone();
-    }
-    let entries = b
-        .entries
-        .iter()
-        .map(|e| {
-            let kind = match &e.kind {
-                EntryKind::Field { key, value } => {
-                    EntryKind::Field { key: key.clone(), value: subst_expr(value, scope, x) }
-                }
-                EntryKind::Nested { key, body } => {
-                    EntryKind::Nested { key: key.clone(), body: subst_block(body, scope, x) }
-                }
-                EntryKind::Labeled { key, label, value } => EntryKind::Labeled {
-                    key: key.clone(),
-                    label: subst_name(label, scope, x),
-                    value: match value {
-                        LabeledValue::Expr(v) => LabeledValue::Expr(subst_expr(v, scope, x)),
-                        LabeledValue::Block(b) => LabeledValue::Block(subst_block(b, scope, x)),
-                    },
-                },
-                EntryKind::Mount(m) => EntryKind::Mount(Mount {
-                    source: subst_name(&m.source, scope, x),
-                    path: subst_string(&m.path, scope, x),
-                    read_only: m.read_only,
-                    sub_path: m.sub_path.as_ref().map(|s| subst_string(s, scope, x)),
-                    propagation: m.propagation.clone(),
-                }),
-            };
-            Entry { kind, span: e.span }
-        })
-        .collect();
-    Block { entries, span: b.span }
-}
-
-fn subst_expr(e: &Expr, scope: &Scope, x: &mut Expander) -> Expr {
-    let kind = match &e.kind {
-        ExprKind::Word(w) => match scope.values.get(w) {
-            Some(replacement) => return replacement.clone(),
-            None => return e.clone(),
-        },
-        ExprKind::Str(s) => ExprKind::Str(subst_string(s, scope, x)),
-        ExprKind::List(items) => ExprKind::List(items.iter().map(|i| subst_expr(i, scope, x)).collect()),
-        ExprKind::Map(entries) => ExprKind::Map(
-            entries.iter().map(|m| MapEntry { key: m.key.clone(), value: subst_expr(&m.value, scope, x) }).collect(),
-        ),
-        ExprKind::Call { name, args } => ExprKind::Call {
-            name: name.clone(),
-            args: args.iter().map(|a| Arg { name: a.name.clone(), value: subst_expr(&a.value, scope, x) }).collect(),
-        },
-        ExprKind::Unary { op, operand } => {
-            ExprKind::Unary { op: op.clone(), operand: Box::new(subst_expr(operand, scope, x)) }
-        }
-        ExprKind::Binary { op, lhs, rhs } => ExprKind::Binary {
-            op: op.clone(),
-            lhs: Box::new(subst_expr(lhs, scope, x)),
-            rhs: Box::new(subst_expr(rhs, scope, x)),
-        },
-        ExprKind::If { cond, then, otherwise } => ExprKind::If {
-            cond: Box::new(subst_expr(cond, scope, x)),
-            then: Box::new(subst_expr(then, scope, x)),
-            otherwise: Box::new(subst_expr(otherwise, scope, x)),
-        },
-        ExprKind::Field { base, name } => {
-            // `module.name` names a module's `let`: replaced by its value.
-            if let ExprKind::Word(ns) = &base.kind
-                && !scope.values.contains_key(ns)
-                && let Some(m) = x.modules.iter().find(|m| m.name == *ns)
-            {
-                return module_let(m, name, x, 0).unwrap_or_else(|| e.clone());
-            }
-            ExprKind::Field { base: Box::new(subst_expr(base, scope, x)), name: name.clone() }
-        }
-        ExprKind::Index { base, index } => {
-            ExprKind::Index { base: Box::new(subst_expr(base, scope, x)), index: Box::new(subst_expr(index, scope, x)) }
-        }
-        ExprKind::Number(_) | ExprKind::Bool(_) => return e.clone(),
-    };
-    Expr { kind, span: e.span }
-}
-
-/// The expression of `let name` in module `m`, with the module's own names replaced.
-fn module_let(m: &Module, name: &Ident, x: &mut Expander, depth: usize) -> Option<Expr> {
-    if m.failed {
-        return None;
-    }
-    let found = m.file.items.iter().find_map(|i| match &i.kind {
-        ItemKind::Let { name: n, value } if n.node == name.node => Some(value),
-        _ => None,
-    });
-    match found {
-        Some(v) if depth < 50 => Some(subst_module(v, m, x, depth + 1)),
-        Some(_) => None,
-        None => {
-            let known: Vec<&str> = m
-                .file
-                .items
-                .iter()
-                .filter_map(|i| match &i.kind {
-                    ItemKind::Let { name, .. } => Some(name.node.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let help = match closest(&name.node, known.iter().copied()) {
-                Some(best) => format!("did you mean `{}.{best}`?", m.name),
-                None => format!("`{}` defines: {}", m.name, known.join(", ")),
-            };
-            x.report(
-                Diagnostic::error(
-                    Code::UnknownName,
-                    name.span,
-                    format!("module `{}` has no `let {}`", m.name, name.node),
-                )
-                .label("not in the module")
-                .help(help),
-            );
-            None
-        }
-    }
-}
-
-/// Replaces the words of `e` that name lets of module `m`.
-fn subst_module(e: &Expr, m: &Module, x: &mut Expander, depth: usize) -> Expr {
-    let mut scope = Scope::default();
-    for item in &m.file.items {
-        if let ItemKind::Let { name, .. } = &item.kind
-            && expr_mentions(e, &name.node)
-            && let Some(v) = module_let(m, name, x, depth + 1)
-        {
-            scope.values.insert(name.node.clone(), v);
-        }
-    }
-    if scope.values.is_empty() { e.clone() } else { subst_expr(e, &scope, x) }
-}
-
-fn subst_block_module(b: &Block, m: &Module, x: &mut Expander) -> Block {
-    let mut scope = Scope::default();
-    for item in &m.file.items {
-        if let ItemKind::Let { name, .. } = &item.kind
-            && let Some(v) = module_let(m, name, x, 1)
-        {
-            scope.values.insert(name.node.clone(), v);
-        }
-    }
-    if scope.values.is_empty() { b.clone() } else { subst_block(b, &scope, x) }
-}
-
-fn expr_mentions(e: &Expr, name: &str) -> bool {
-    match &e.kind {
-        ExprKind::Word(w) => w == name,
-        ExprKind::Str(s) => s.parts.iter().any(|p| matches!(p, StrPart::Interp(i) if expr_mentions(i, name))),
-        ExprKind::List(items) => items.iter().any(|i| expr_mentions(i, name)),
-        ExprKind::Map(entries) => entries.iter().any(|m| expr_mentions(&m.value, name)),
-        ExprKind::Call { args, .. } => args.iter().any(|a| expr_mentions(&a.value, name)),
-        ExprKind::Unary { operand, .. } => expr_mentions(operand, name),
-        ExprKind::Binary { lhs, rhs, .. } => expr_mentions(lhs, name) || expr_mentions(rhs, name),
-        ExprKind::If { cond, then, otherwise } => {
-            expr_mentions(cond, name) || expr_mentions(then, name) || expr_mentions(otherwise, name)
-        }
-        ExprKind::Field { base, .. } => expr_mentions(base, name),
-        ExprKind::Index { base, index } => expr_mentions(base, name) || expr_mentions(index, name),
-        ExprKind::Number(_) | ExprKind::Bool(_) => false,
     }
 }

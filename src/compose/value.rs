@@ -6,7 +6,7 @@
 //! milli-units where a quantity is: it stays a `Number` until a `Hint` or an
 //! operand of known unit decides.
 
-use crate::ast::{BinaryOp, Expr, ExprKind, StrPart, UnaryOp};
+use crate::ast::{BinaryOp, Expr, ExprKind, StrPart, StringLit, UnaryOp};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::values::{self, Duration, Quantity};
@@ -67,6 +67,8 @@ pub enum Hint {
 pub enum Binding<'e> {
     Value(Value),
     Expr(&'e Expr),
+    /// A name whose definition cannot give a value (a `let` in a cycle): already reported.
+    Failed,
 }
 
 pub trait Env {
@@ -75,32 +77,115 @@ pub trait Env {
     fn names(&self) -> Vec<String>;
     /// Depth of evaluation and size of ranges.
     fn limits(&self) -> &crate::limits::Limits;
+    /// Whether `name` is an imported module. A `module.name` still in the tree is
+    /// one that expansion could not replace, and it has said why.
+    fn is_module(&self, _name: &str) -> bool {
+        false
+    }
 }
 
-type Result<T> = std::result::Result<T, Diagnostic>;
+/// Why evaluation gave no value.
+#[derive(Debug)]
+pub enum Failure {
+    /// A problem to report.
+    Error(Diagnostic),
+    /// Several, each in its own part of a string (`"${a}-${b}"` with neither defined).
+    Several(Vec<Diagnostic>),
+    /// A problem already reported (a bad escape, a `let` cycle): nothing more to say.
+    Reported,
+}
 
-// How deep evaluation may recurse (names through names, nested operators) before
-// pipec stops (`Limits::depth`): a cycle (`let a = b`, `let b = a`) or an absurdly
-// nested value. The default keeps evaluation safe on a 2 MiB thread stack.
+impl Failure {
+    /// The diagnostics to report (none when already reported).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Error(d) => vec![d],
+            Failure::Several(ds) => ds,
+            Failure::Reported => Vec::new(),
+        }
+    }
+}
 
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Failure {
+        Failure::Error(d)
+    }
+}
+
+type Result<T> = std::result::Result<T, Failure>;
+
+/// The built-in functions of values, with the arguments each takes (for messages).
+/// The checker's own functions (`config(…)`, `file(…)`, …) are not values: see `calls.rs`.
+pub const FUNCTIONS: &[(&str, &str)] = &[
+    ("lower", "(string)"),
+    ("upper", "(string)"),
+    ("trim", "(string)"),
+    ("join", "(list, separator)"),
+    ("replace", "(string, from, to)"),
+    ("len", "(string, list or map)"),
+    ("format", "(\"pattern with {}\", values…)"),
+    ("str", "(value)"),
+];
+
+/// Whether `name` is one of the built-in functions of values.
+pub fn is_function(name: &str) -> bool {
+    FUNCTIONS.iter().any(|(f, _)| *f == name)
+}
+
+/// The value of an expression. Evaluation stops at `Limits::depth` levels (names
+/// through names, nested operators): a long chain of `let`s or an absurdly nested
+/// value; the default keeps it safe on a 2 MiB thread stack. Cycles are found
+/// before anything is evaluated (`lets.rs`).
 pub fn eval(expr: &Expr, env: &dyn Env, hint: Hint) -> Result<Value> {
-    Evaluator { env, depth: 0, following: Vec::new() }.eval(expr, hint)
+    Evaluator::new(env).eval(expr, hint)
+}
+
+/// The text of a string literal, `${…}` inserted.
+pub fn interpolate(s: &StringLit, env: &dyn Env) -> Result<String> {
+    let mut out = String::new();
+    Evaluator::new(env).write_parts(s, &mut out)?;
+    Ok(out)
+}
+
+/// The text of a value: a string, or a number or `true`/`false` as written
+/// (`1.10` stays `1.10`), or what a computed value prints as. `None` for a value
+/// that has no text (a list, a map).
+pub fn text(expr: &Expr, env: &dyn Env) -> Result<Option<String>> {
+    let mut out = String::new();
+    match (Evaluator::new(env)).write(expr, &mut out)? {
+        None => Ok(Some(out)),
+        Some(v) => Ok(v.to_text()),
+    }
 }
 
 struct Evaluator<'v> {
     env: &'v dyn Env,
     depth: usize,
-    /// The definitions followed on the current path (by address: a name's
-    /// definition is one node of the tree), to tell a cycle from a long chain.
-    following: Vec<*const Expr>,
+    /// `Limits::depth`, read once.
+    max_depth: usize,
+    /// How many `let` names the current path goes through (to tell a long chain
+    /// of names from deep nesting in messages).
+    through_names: usize,
 }
 
-impl Evaluator<'_> {
+impl<'v> Evaluator<'v> {
+    fn new(env: &'v dyn Env) -> Evaluator<'v> {
+        Evaluator { env, depth: 0, max_depth: env.limits().depth, through_names: 0 }
+    }
+
     fn eval(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
+        self.enter(expr)?;
+        let v = self.eval_inner(expr, hint);
+        self.depth -= 1;
+        v
+    }
+
+    /// One level deeper, or the "too deep" error.
+    fn enter(&mut self, expr: &Expr) -> Result<()> {
         self.depth += 1;
-        let max_depth = self.env.limits().depth;
+        let max_depth = self.max_depth;
         if self.depth > max_depth {
-            return Err(if !self.following.is_empty() {
+            return Err(Failure::Error(if self.through_names > 0 {
                 Diagnostic::error(
                     Code::TooDeep,
                     expr.span,
@@ -116,11 +201,107 @@ impl Evaluator<'_> {
                 )
                 .label("too deep")
                 .help("split it into `let` bindings")
-            });
+            }));
         }
-        let v = self.eval_inner(expr, hint);
-        self.depth -= 1;
-        v
+        Ok(())
+    }
+
+    /// Follows a name: its value, or its definition evaluated by `then`.
+    fn follow<T>(
+        &mut self,
+        expr: &Expr,
+        w: &str,
+        then: impl FnOnce(&mut Self, &Expr) -> Result<T>,
+        value: impl FnOnce(Value) -> T,
+    ) -> Result<T> {
+        match self.env.lookup(w) {
+            Some(Binding::Value(v)) => Ok(value(v)),
+            Some(Binding::Expr(e)) => {
+                self.through_names += 1;
+                let v = then(self, e);
+                self.through_names -= 1;
+                v
+            }
+            Some(Binding::Failed) => Err(Failure::Reported),
+            None => {
+                let names = self.env.names();
+                let help = match crate::diag::closest(w, names.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\""),
+                };
+                Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`"))
+                    .label("not defined")
+                    .help(help)
+                    .into())
+            }
+        }
+    }
+
+    /// Writes the text of `expr` when it is text-like as written (a string, a
+    /// number or bool literal, a name for one); otherwise returns its value for
+    /// the caller to turn into text.
+    fn write(&mut self, expr: &Expr, out: &mut String) -> Result<Option<Value>> {
+        match &expr.kind {
+            ExprKind::Number(n) => out.push_str(n),
+            ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            // Strings nest as deep as the parser allows; names are what can go deeper.
+            ExprKind::Str(s) => self.write_parts(s, out)?,
+            ExprKind::Word(w) => {
+                self.enter(expr)?;
+                let r = self.follow(expr, w, |ev, e| ev.write(e, out), Some);
+                self.depth -= 1;
+                return r;
+            }
+            _ => return self.eval(expr, Hint::None).map(Some),
+        }
+        Ok(None)
+    }
+
+    /// Writes each part of a string; a part that fails does not stop the others
+    /// from being checked (each bad `${…}` is reported).
+    fn write_parts(&mut self, s: &StringLit, out: &mut String) -> Result<()> {
+        let mut errors = Vec::new();
+        let mut failed = false;
+        for part in &s.parts {
+            match part {
+                StrPart::Text(t) => out.push_str(t),
+                StrPart::Invalid => failed = true, // a bad escape, reported by the parser
+                StrPart::Interp(inner) => match self.insert(inner, out) {
+                    Ok(()) => {}
+                    Err(f) => {
+                        failed = true;
+                        errors.extend(f.into_diagnostics());
+                    }
+                },
+            }
+        }
+        match (failed, errors.len()) {
+            (false, _) => Ok(()),
+            (true, 0) => Err(Failure::Reported),
+            (true, 1) => Err(Failure::Error(errors.remove(0))),
+            (true, _) => Err(Failure::Several(errors)),
+        }
+    }
+
+    /// Writes the text of one `${…}`.
+    fn insert(&mut self, inner: &Expr, out: &mut String) -> Result<()> {
+        if let Some(v) = self.write(inner, out)? {
+            let Some(text) = v.to_text() else {
+                return fail(
+                    Diagnostic::error(
+                        Code::BadInterpolation,
+                        inner.span,
+                        format!("cannot insert {} into a string", v.kind()),
+                    )
+                    .label("not text")
+                    .help(
+                        "insert strings, numbers, durations, quantities or `true`/`false`; a list: `join(xs, \",\")`",
+                    ),
+                );
+            };
+            out.push_str(&text);
+        }
+        Ok(())
     }
 
     fn eval_inner(&mut self, expr: &Expr, hint: Hint) -> Result<Value> {
@@ -129,52 +310,10 @@ impl Evaluator<'_> {
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => {
                 let mut out = String::new();
-                for part in &s.parts {
-                    match part {
-                        StrPart::Text(t) => out.push_str(t),
-                        StrPart::Invalid => return Err(silent(expr.span)),
-                        StrPart::Interp(inner) => {
-                            let v = self.eval(inner, Hint::None)?;
-                            let Some(text) = v.to_text() else {
-                                return Err(Diagnostic::error(Code::BadInterpolation, inner.span, format!("cannot insert {} into a string", v.kind()))
-                                    .label("not text")
-                                    .help("only strings, numbers, durations, quantities and `true`/`false` can be inserted with `${…}`; use `join(list, \",\")` for a list"));
-                            };
-                            out.push_str(&text);
-                        }
-                    }
-                }
+                self.write_parts(s, &mut out)?;
                 Ok(Value::Str(out))
             }
-            ExprKind::Word(w) => match self.env.lookup(w) {
-                Some(Binding::Value(v)) => Ok(v),
-                Some(Binding::Expr(e)) => {
-                    let definition: *const Expr = e;
-                    if self.following.contains(&definition) {
-                        return Err(Diagnostic::error(
-                            Code::UnknownName,
-                            expr.span,
-                            format!("`{w}` is defined in terms of itself"),
-                        )
-                        .label("this name leads back to itself")
-                        .help("give one of the `let` bindings in the cycle a literal value"));
-                    }
-                    self.following.push(definition);
-                    let v = self.eval(e, hint);
-                    self.following.pop();
-                    v
-                }
-                None => {
-                    let names = self.env.names();
-                    let help = match crate::diag::closest(w, names.iter().map(String::as_str)) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\""),
-                    };
-                    Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`"))
-                        .label("not defined")
-                        .help(help))
-                }
-            },
+            ExprKind::Word(w) => self.follow(expr, w, |ev, e| ev.eval(e, hint), |v| v),
             ExprKind::List(items) => {
                 let values = items.iter().map(|i| self.eval(i, hint)).collect::<Result<Vec<_>>>()?;
                 Ok(Value::List(values))
@@ -195,36 +334,44 @@ impl Evaluator<'_> {
                     (UnaryOp::Neg, Value::Quantity(q)) => {
                         Ok(Value::Quantity(Quantity::parse(&format!("-{q}")).map_err(|e| literal_error(expr.span, e))?))
                     }
-                    (op, v) => Err(operand_error(expr.span, if op == UnaryOp::Not { "`!`" } else { "`-`" }, &v, None)),
+                    (op, v) => fail(operand_error(expr.span, if op == UnaryOp::Not { "`!`" } else { "`-`" }, &v, None)),
                 }
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(expr, op.node, lhs, rhs, hint),
             ExprKind::If { cond, then, otherwise } => match self.eval(cond, Hint::None)? {
                 Value::Bool(true) => self.eval(then, hint),
                 Value::Bool(false) => self.eval(otherwise, hint),
-                v => Err(Diagnostic::error(
-                    Code::TypeMismatch,
-                    cond.span,
-                    format!("`if` needs `true` or `false`, found {}", v.kind()),
-                )
-                .label("not a condition")
-                .help("compare it: `if replicas > 1 then …`")),
+                v => fail(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        cond.span,
+                        format!("`if` needs `true` or `false`, found {}", v.kind()),
+                    )
+                    .label("not a condition")
+                    .help("compare it: `if replicas > 1 then …`"),
+                ),
             },
+            ExprKind::Field { base, .. } if matches!(&base.kind, ExprKind::Word(m) if self.env.is_module(m)) => {
+                Err(Failure::Reported)
+            }
             ExprKind::Field { base, name } => match self.eval(base, Hint::None)? {
                 Value::Map(entries) => {
                     entries.into_iter().find(|(k, _)| *k == name.node).map(|(_, v)| v).ok_or_else(|| {
                         Diagnostic::error(Code::UnknownName, name.span, format!("the map has no key `{}`", name.node))
                             .label("no such key")
                             .help("check the key's spelling")
+                            .into()
                     })
                 }
-                v => Err(Diagnostic::error(
-                    Code::TypeMismatch,
-                    name.span,
-                    format!("`.{}` needs a map, found {}", name.node, v.kind()),
-                )
-                .label("not a map")
-                .help("only maps have fields")),
+                v => fail(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        name.span,
+                        format!("`.{}` needs a map, found {}", name.node, v.kind()),
+                    )
+                    .label("not a map")
+                    .help("only maps have fields"),
+                ),
             },
             ExprKind::Index { base, index } => {
                 let b = self.eval(base, Hint::None)?;
@@ -240,6 +387,7 @@ impl Evaluator<'_> {
                             )
                             .label("out of range")
                             .help("indexes start at 0")
+                            .into()
                         })
                     }
                     (Value::Map(entries), Value::Str(k)) => {
@@ -247,15 +395,18 @@ impl Evaluator<'_> {
                             Diagnostic::error(Code::UnknownName, index.span, format!("the map has no key \"{k}\""))
                                 .label("no such key")
                                 .help("check the key's spelling")
+                                .into()
                         })
                     }
-                    (b, i) => Err(Diagnostic::error(
-                        Code::TypeMismatch,
-                        expr.span,
-                        format!("cannot index {} with {}", b.kind(), i.kind()),
-                    )
-                    .label("bad index")
-                    .help("index a list with a number (`xs[0]`) or a map with a string (`m[\"key\"]`)")),
+                    (b, i) => fail(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            expr.span,
+                            format!("cannot index {} with {}", b.kind(), i.kind()),
+                        )
+                        .label("bad index")
+                        .help("index a list with a number (`xs[0]`) or a map with a string (`m[\"key\"]`)"),
+                    ),
                 }
             }
             ExprKind::Call { name, args } => self.call(expr, name, args),
@@ -287,13 +438,15 @@ impl Evaluator<'_> {
             (Range, Value::Int(a), Value::Int(b)) => {
                 let max = self.env.limits().range_elements as i64;
                 if b - a > max {
-                    return Err(Diagnostic::error(
-                        Code::OutOfRange,
-                        span,
-                        format!("the range {a}..{b} has {} elements; at most {max}", b - a),
-                    )
-                    .label("too large")
-                    .help("loop over fewer elements, or raise the limit: `--limit range-elements=…`"));
+                    return fail(
+                        Diagnostic::error(
+                            Code::OutOfRange,
+                            span,
+                            format!("the range {a}..{b} has {} elements; at most {max}", b - a),
+                        )
+                        .label("too large")
+                        .help("loop over fewer elements, or raise the limit: `--limit range-elements=…`"),
+                    );
                 }
                 Value::List((a..b.max(a)).map(Value::Int).collect())
             }
@@ -301,9 +454,11 @@ impl Evaluator<'_> {
             (Sub, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_sub(b).ok_or_else(overflow)?),
             (Mul, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_mul(b).ok_or_else(overflow)?),
             (Div | Rem, Value::Int(_), Value::Int(0)) => {
-                return Err(Diagnostic::error(Code::OutOfRange, rhs.span, "division by zero")
-                    .label("zero")
-                    .help("divide by a number other than 0"));
+                return fail(
+                    Diagnostic::error(Code::OutOfRange, rhs.span, "division by zero")
+                        .label("zero")
+                        .help("divide by a number other than 0"),
+                );
             }
             (Div, Value::Int(a), Value::Int(b)) => Value::Int(a.div_euclid(b)),
             (Rem, Value::Int(a), Value::Int(b)) => Value::Int(a.rem_euclid(b)),
@@ -349,7 +504,7 @@ impl Evaluator<'_> {
                     (Value::Str(x), Value::Str(y)) => x.cmp(y),
                     (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
                     (Value::Quantity(x), Value::Quantity(y)) => x.nanos().cmp(&y.nanos()),
-                    _ => return Err(operand_error(span, op.symbol(), &a, Some(&b))),
+                    _ => return fail(operand_error(span, op.symbol(), &a, Some(&b))),
                 };
                 Value::Bool(match op {
                     Lt => ord.is_lt(),
@@ -358,52 +513,46 @@ impl Evaluator<'_> {
                     _ => ord.is_ge(),
                 })
             }
-            (op, a, b) => return Err(operand_error(span, op.symbol(), &a, Some(&b))),
+            (op, a, b) => return fail(operand_error(span, op.symbol(), &a, Some(&b))),
         })
     }
 
     fn bool(&mut self, e: &Expr) -> Result<bool> {
         match self.eval(e, Hint::None)? {
             Value::Bool(b) => Ok(b),
-            v => Err(Diagnostic::error(
-                Code::TypeMismatch,
-                e.span,
-                format!("`&&` and `||` need `true` or `false`, found {}", v.kind()),
-            )
-            .label("not a bool")
-            .help("compare it first, e.g. `n > 0`")),
+            v => fail(
+                Diagnostic::error(
+                    Code::TypeMismatch,
+                    e.span,
+                    format!("`&&` and `||` need `true` or `false`, found {}", v.kind()),
+                )
+                .label("not a bool")
+                .help("compare it first, e.g. `n > 0`"),
+            ),
         }
     }
 
     fn call(&mut self, expr: &Expr, name: &crate::ast::Ident, args: &[crate::ast::Arg]) -> Result<Value> {
         if let Some(a) = args.iter().find(|a| a.name.is_some()) {
             let n = a.name.as_ref().map(|n| n.span).unwrap_or(expr.span);
-            return Err(Diagnostic::error(Code::BadArguments, n, format!("`{}` takes no named arguments", name.node))
-                .label("named argument")
-                .help("pass the values in order"));
+            return fail(
+                Diagnostic::error(Code::BadArguments, n, format!("`{}` takes no named arguments", name.node))
+                    .label("named argument")
+                    .help("pass the values in order"),
+            );
         }
         let values = args.iter().map(|a| self.eval(&a.value, Hint::None)).collect::<Result<Vec<_>>>()?;
-        let sig = match name.node.as_str() {
-            "lower" | "upper" | "trim" => "(string)",
-            "join" => "(list, separator)",
-            "replace" => "(string, from, to)",
-            "len" => "(string, list or map)",
-            "format" => "(\"pattern with {}\", values…)",
-            "str" => "(value)",
-            _ => {
-                let known = ["lower", "upper", "trim", "join", "replace", "len", "format", "str"];
-                let help = match crate::diag::closest(&name.node, known.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}(…)`?"),
-                    None => format!("the functions are: {}", known.join(", ")),
-                };
-                return Err(Diagnostic::error(
-                    Code::UnknownFunction,
-                    name.span,
-                    format!("unknown function `{}`", name.node),
-                )
-                .label("not a function")
-                .help(help));
-            }
+        let Some((_, sig)) = FUNCTIONS.iter().find(|(f, _)| *f == name.node) else {
+            let known = FUNCTIONS.iter().map(|(f, _)| *f);
+            let help = match crate::diag::closest(&name.node, known.clone()) {
+                Some(best) => format!("did you mean `{best}(…)`?"),
+                None => format!("the functions are: {}", known.collect::<Vec<_>>().join(", ")),
+            };
+            return fail(
+                Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node))
+                    .label("not a function")
+                    .help(help),
+            );
         };
         let bad = || {
             Diagnostic::error(Code::BadArguments, expr.span, format!("wrong arguments to `{}`", name.node))
@@ -428,13 +577,15 @@ impl Evaluator<'_> {
             ("format", [Value::Str(pattern), rest @ ..]) => {
                 let pieces: Vec<&str> = pattern.split("{}").collect();
                 if pieces.len() - 1 != rest.len() {
-                    return Err(Diagnostic::error(
-                        Code::BadArguments,
-                        expr.span,
-                        format!("the pattern has {} `{{}}` but {} values were given", pieces.len() - 1, rest.len()),
-                    )
-                    .label("count mismatch")
-                    .help("give one value per `{}`"));
+                    return fail(
+                        Diagnostic::error(
+                            Code::BadArguments,
+                            expr.span,
+                            format!("the pattern has {} `{{}}` but {} values were given", pieces.len() - 1, rest.len()),
+                        )
+                        .label("count mismatch")
+                        .help("give one value per `{}`"),
+                    );
                 }
                 let mut out = pieces[0].to_string();
                 for (v, piece) in rest.iter().zip(&pieces[1..]) {
@@ -443,30 +594,41 @@ impl Evaluator<'_> {
                 }
                 Value::Str(out)
             }
-            _ => return Err(bad()),
+            _ => return fail(bad()),
         })
     }
 }
 
-/// A diagnostic that was already reported elsewhere (a bad escape): nothing more to say.
-fn silent(span: Span) -> Diagnostic {
-    Diagnostic::error(Code::BadEscape, span, "").help("")
+fn fail<T>(d: Diagnostic) -> Result<T> {
+    Err(Failure::Error(d))
 }
 
-/// Whether a diagnostic is the placeholder for one already reported.
-pub fn is_silent(d: &Diagnostic) -> bool {
-    d.message.is_empty()
+fn literal_error(span: Span, e: values::LiteralError) -> Failure {
+    Diagnostic::error(Code::BadNumber, span, e.message).label("not a valid literal").help(e.help).into()
 }
 
-fn literal_error(span: Span, e: values::LiteralError) -> Diagnostic {
-    Diagnostic::error(Code::BadNumber, span, e.message).label("not a valid literal").help(e.help)
-}
-
-/// A number literal, with its unit decided when it can be.
-fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
-    let (digits, unit) = values::split_number(text);
-    if unit.is_empty() && !digits.contains('.') {
+/// A number literal, with its unit decided when it can be: what [`eval`] gives
+/// for one (the typed readers call it directly: a literal needs no evaluator).
+pub fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
+    // A whole number (digits and `_`, no unit, no point), tested byte by byte: the hot case.
+    let body = text.strip_prefix('-').unwrap_or(text);
+    if body.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        // Plain digits parse at once; `10_000` and the reasons for a failure are `parse_int`'s.
+        if let Ok(n) = text.parse::<i64>() {
+            return Ok(Value::Int(n));
+        }
         return values::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
+    }
+    // The key's own unit first: a duration key need not try the literal as a quantity.
+    if hint == Hint::Duration
+        && let Ok(d) = Duration::parse(text)
+    {
+        return Ok(Value::Duration(d));
+    }
+    if hint == Hint::Quantity
+        && let Ok(q) = Quantity::parse(text)
+    {
+        return Ok(Value::Quantity(q));
     }
     let as_duration = Duration::parse(text).ok();
     let as_quantity = Quantity::parse(text).ok();
@@ -477,11 +639,11 @@ fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
         (Some(_), Some(_)) => Ok(Value::Number(text.to_string())),
         (Some(d), None) => Ok(Value::Duration(d)),
         (None, Some(q)) => Ok(Value::Quantity(q)),
-        (None, None) => {
-            Err(Diagnostic::error(Code::BadNumber, span, format!("`{text}` is neither a duration nor a quantity"))
+        (None, None) => fail(
+            Diagnostic::error(Code::BadNumber, span, format!("`{text}` is neither a duration nor a quantity"))
                 .label("unknown unit")
-                .help("durations are written `30s`, `5m`, `2h`, `7d`; quantities `500m`, `2`, `512Mi`, `1.5Gi`"))
-        }
+                .help("durations are written `30s`, `5m`, `2h`, `7d`; quantities `500m`, `2`, `512Mi`, `1.5Gi`"),
+        ),
     }
 }
 

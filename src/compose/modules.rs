@@ -112,7 +112,8 @@ fn visit(
             | ItemKind::Secret { .. }
             | ItemKind::Workload { .. }
             | ItemKind::For { .. }
-            | ItemKind::Namespace(_) = &item.kind
+            | ItemKind::Namespace(_)
+            | ItemKind::Defaults(_) = &item.kind
             {
                 diags.push(
                     Diagnostic::error(
