@@ -581,8 +581,8 @@ pub struct HttpGet {
     pub path: Option<String>,
     pub port: PortRef,
     pub scheme: Option<&'static str>,
-    /// `host`: the address connected to instead of the pod's IP.
-    pub host: Option<String>,
+    /// `host`: the address connected to instead of the pod's IP, and where it is written.
+    pub host: Option<Written<String>>,
     /// In the order written.
     pub headers: Vec<(String, String)>,
 }

@@ -327,7 +327,7 @@ fn http<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
     let scheme = read::choice(ck, &mut hf, &schema::HTTP_SCHEME).map(|(s, _)| s);
     ok &= !scheme_given || scheme.is_some();
     let host_given = hf.peek_span(&schema::HTTP_HOST).is_some();
-    let host = read::string(ck, &mut hf, &schema::HTTP_HOST).map(|(h, _)| h);
+    let host = read::string(ck, &mut hf, &schema::HTTP_HOST).map(|(h, span)| crate::ir::Written::at(h, span));
     ok &= !host_given || host.is_some();
     let mut headers = Vec::new();
     if hf.peek_span(&schema::HTTP_HEADERS).is_some() {
