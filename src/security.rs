@@ -456,19 +456,19 @@ mod tests {
             Some(Written::default(Profile { kind: "Unconfined", localhost: None }));
         assert_eq!(rules(&pod), ["Seccomp"]);
         // An http check on another address than the pod's (v1.34 standards); empty is unset.
-        let http = |host: &str| ir::Handler::Http(ir::HttpGet {
-            path: None,
-            port: ir::PortRef::Number(8080),
-            scheme: None,
-            host: Some(Written::default(host.to_string())),
-            headers: Vec::new(),
-        });
+        let http = |host: &str| {
+            ir::Handler::Http(ir::HttpGet {
+                path: None,
+                port: ir::PortRef::Number(8080),
+                scheme: None,
+                host: Some(Written::default(host.to_string())),
+                headers: Vec::new(),
+            })
+        };
         let mut c = container("a", Some(hardened()));
         let span = Span::new(crate::source::FileId(0), 0, 1);
-        c.probes = Some(Box::new(ir::Probes {
-            pre_stop: Some(ir::Hook { handler: http(""), span }),
-            ..Default::default()
-        }));
+        c.probes =
+            Some(Box::new(ir::Probes { pre_stop: Some(ir::Hook { handler: http(""), span }), ..Default::default() }));
         assert_eq!(level_of(&findings(&restricted_pod(vec![c.clone()]))), Level::Restricted);
         c.probes.as_mut().unwrap().readiness = Some(ir::Probe {
             handler: http("127.0.0.1"),

@@ -157,21 +157,20 @@ fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
     };
     core::Affinity {
         node_affinity: Some(core::NodeAffinity {
-            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()
-                || !a.required_any.is_empty())
-            .then(|| {
-                // Terms are OR-ed and `required` must hold on every node: it joins each term.
-                let term = |any: &[ir::NodeRequirement]| core::NodeSelectorTerm {
-                    match_expressions: Some(a.required.iter().chain(any).map(requirement).collect()),
-                    match_fields: None,
-                };
-                core::NodeSelector {
-                    node_selector_terms: match a.required_any.is_empty() {
-                        true => vec![term(&[])],
-                        false => a.required_any.iter().map(|any| term(any)).collect(),
-                    },
-                }
-            }),
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty() || !a.required_any.is_empty())
+                .then(|| {
+                    // Terms are OR-ed and `required` must hold on every node: it joins each term.
+                    let term = |any: &[ir::NodeRequirement]| core::NodeSelectorTerm {
+                        match_expressions: Some(a.required.iter().chain(any).map(requirement).collect()),
+                        match_fields: None,
+                    };
+                    core::NodeSelector {
+                        node_selector_terms: match a.required_any.is_empty() {
+                            true => vec![term(&[])],
+                            false => a.required_any.iter().map(|any| term(any)).collect(),
+                        },
+                    }
+                }),
             preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(|| {
                 a.preferred
                     .iter()
