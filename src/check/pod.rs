@@ -455,9 +455,8 @@ fn container_fields<'a>(
     // volumes area
     let restart = super::volumes::container_restart(ck, f);
 
-    let (image, image_span) = image?;
+    let (image, _) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
-    let _ = image_span;
     ok.then_some(Container {
         name,
         image,
