@@ -229,7 +229,7 @@ pub struct Pod {
     pub priority_class: Option<String>,
     pub termination_grace_seconds: Option<i64>,
     // ---- security area: the pod's security context and what it implies
-    pub security: Option<PodSecurity>,
+    pub security: Option<Box<PodSecurity>>,
     pub host_network: Option<Written<bool>>,
     pub host_pid: Option<Written<bool>>,
     pub host_ipc: Option<Written<bool>>,
@@ -258,7 +258,7 @@ pub struct Container {
     pub resources: Resources,
     pub mounts: Vec<Mount>,
     // ---- security area: the container's security context
-    pub security: Option<SecurityContext>,
+    pub security: Option<Box<SecurityContext>>,
     // ---- probes area: ports, probes, lifecycle, termination message, env-from
     pub ports: Vec<Port>,
     pub env_from: Vec<EnvFrom>,

@@ -359,7 +359,7 @@ mod tests {
     use crate::ir::{PodSecurity, RunAs, SecurityContext, Volume};
 
     fn container(name: &str, sc: Option<SecurityContext>) -> Container {
-        Container { name: name.into(), security: sc, ..Default::default() }
+        Container { name: name.into(), security: sc.map(Box::new), ..Default::default() }
     }
 
     fn hardened() -> SecurityContext {
@@ -373,14 +373,14 @@ mod tests {
     fn restricted_pod(containers: Vec<Container>) -> Pod {
         Pod {
             containers,
-            security: Some(PodSecurity {
+            security: Some(Box::new(PodSecurity {
                 run_as: RunAs {
                     non_root: Some(Written::default(true)),
                     seccomp: Some(Written::default(Profile { kind: "RuntimeDefault", localhost: None })),
                     ..Default::default()
                 },
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         }
     }

@@ -473,7 +473,7 @@ fn container_fields<'a>(
         resources_span,
         // ---- areas' container fields
         // security area
-        security,
+        security: security.map(Box::new),
         // probes area
         ports: probe_keys.ports,
         env_from: probe_keys.env_from,

@@ -357,7 +357,7 @@ pub(super) fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: &mut Pod) {
             ps.sysctls = sysctls(ck, entries);
         }
         b.finish(ck);
-        pod.security = Some(ps);
+        pod.security = Some(Box::new(ps));
     }
     let defaults = ck.defaults;
     if defaults.restricted {
