@@ -89,6 +89,31 @@ for query in "$here"/queries/*.scm "$here"/queries/helix/*.scm; do
 done
 echo "  $(ls "$here"/queries/*.scm "$here"/queries/helix/*.scm | wc -l) query files compile"
 
+echo "highlights: no node of any example, stdlib module or test case is captured twice"
+# Highlighters differ on which of two matching patterns wins: a node that two patterns
+# capture would be coloured differently from one editor to the next.
+git -C "$root" ls-files '*.pipe' | sed "s|^|$root/|" > "$work/sources"
+for query in "$here/queries/highlights.scm" "$here/queries/helix/highlights.scm"; do
+  ts query -p "$here" "$query" --paths "$work/sources" > "$work/captures" 2>/dev/null || true
+  python3 - "$work/captures" "$query" <<'EOF_PY'
+import collections, re, sys
+captures, file = collections.defaultdict(set), None
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    if not line.startswith(" "):
+        file = line.strip()
+        continue
+    m = re.search(r"capture: \d+ - ([\w.]+), start: \((\d+), (\d+)\), end: \((\d+), (\d+)\)", line)
+    if m:
+        captures[(file, *m.groups()[1:])].add(m.group(1))
+twice = {node: names for node, names in captures.items() if len(names) > 1}
+for (file, row, column, *_), names in list(twice.items())[:10]:
+    print(f"  {file}:{int(row) + 1}:{int(column) + 1}: {' and '.join(sorted(names))}")
+if twice or not captures:
+    sys.exit(f"{sys.argv[2]}: {len(twice)} nodes captured twice" if twice else "no captures at all")
+print(f"  {sys.argv[2].split('/queries/')[1]}: {len(captures)} captured nodes, none twice")
+EOF_PY
+done
+
 echo "parse every .pipe file of the repository"
 cd "$root"
 git ls-files -z '*.pipe' | xargs -0 -n1 printf '%s\n' > "$work/files"

@@ -1,7 +1,8 @@
 ; Highlights for .pipe (capture names as nvim-treesitter and Helix use them).
 ;
-; No node is captured by two patterns: tree-sitter and Helix let the first pattern win,
-; Neovim the last, so overlapping patterns would colour differently in each. Values are
+; No node is captured by two patterns: highlighters differ on which of two matching
+; patterns wins (and have changed it between versions), so overlapping patterns would
+; colour differently from one editor to the next. Values are
 ; therefore captured through the `_expression` supertype, not by a catch-all
 ; `(identifier)` or `(string)` pattern.
 
@@ -114,14 +115,15 @@
 (binary_expression ["<" ">"] @operator)
 (type ["<" ">"] @punctuation.bracket)
 
-[
-  "("
-  ")"
-  "["
-  "]"
-  "{"
-  "}"
-] @punctuation.bracket
+; Per parent, so that the `}` closing an interpolation is only @punctuation.special.
+(block ["{" "}"] @punctuation.bracket)
+(items ["{" "}"] @punctuation.bracket)
+(map ["{" "}"] @punctuation.bracket)
+(list ["[" "]"] @punctuation.bracket)
+(index_expression ["[" "]"] @punctuation.bracket)
+(parameters ["(" ")"] @punctuation.bracket)
+(arguments ["(" ")"] @punctuation.bracket)
+(parenthesized_expression ["(" ")"] @punctuation.bracket)
 
 [
   ","
