@@ -302,6 +302,7 @@ fn compile(cli: &Cli, files: &[PathBuf], output: Output) -> Result<ManuallyDrop<
 /// no other file of it imports: driver/tree.rs), in path order.
 fn add_inputs(session: &mut Session, files: &[PathBuf]) -> Result<Vec<pipec::source::FileId>, u8> {
     let mut ids = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for path in files {
         let found = if path.is_dir() {
             match pipec::loader::pipe_files(path) {
@@ -329,7 +330,15 @@ fn add_inputs(session: &mut Session, files: &[PathBuf]) -> Result<Vec<pipec::sou
                 }
             }
         }
-        ids.extend(if path.is_dir() { pipec::driver::programs(session, &added) } else { added });
+        let programs: std::collections::HashSet<_> =
+            if path.is_dir() { pipec::driver::programs(session, &added) } else { added.clone() }.into_iter().collect();
+        for (id, path) in added.iter().zip(&found) {
+            // A file named twice (`deploy deploy/web.pipe`) is one program, not a clash with itself.
+            let first = seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
+            if first && programs.contains(id) {
+                ids.push(*id);
+            }
+        }
     }
     Ok(ids)
 }

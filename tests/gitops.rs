@@ -80,6 +80,9 @@ fn a_directory_builds_its_programs_in_path_order_and_its_modules_only_through_im
     // The same build as naming the programs.
     let named = pipec_in(dir.path(), &["build", "deploy/batch/nightly.pipe", "deploy/web.pipe"]);
     assert_eq!(named.stdout, out.stdout);
+    // A file named again, directly or through another spelling of the directory, is built once.
+    let twice = pipec_in(dir.path(), &["build", "deploy", "deploy/web.pipe", "./deploy/"]);
+    assert_eq!(twice.stdout, out.stdout, "{}", text(&twice.stderr));
     // `check` takes the directory too, and so does a trailing slash.
     let check = pipec_in(dir.path(), &["check", "deploy/"]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));

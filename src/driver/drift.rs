@@ -51,7 +51,8 @@ impl Drift {
     /// marks removed lines red, added ones green and hunk headers cyan.
     pub fn render(&self, dir: &str, color: bool) -> String {
         let dir = dir.trim_end_matches('/');
-        let paint = |code: &str, line: &str| if color { format!("\x1b[{code}m{line}\x1b[0m\n") } else { format!("{line}\n") };
+        let paint =
+            |code: &str, line: &str| if color { format!("\x1b[{code}m{line}\x1b[0m\n") } else { format!("{line}\n") };
         let mut out = String::new();
         for (_, diff) in &self.changed {
             for (i, line) in diff.lines().enumerate() {

@@ -66,7 +66,10 @@ mod tests {
             ("./deploy/lib/other.pipe", "let z = 3\n"),
             ("./deploy/lib/unused.pipe", "let w = 4\n"),
         ];
-        assert_eq!(programs_of(&files), ["./deploy/app.pipe", "./deploy/batch/nightly.pipe", "./deploy/lib/unused.pipe"]);
+        assert_eq!(
+            programs_of(&files),
+            ["./deploy/app.pipe", "./deploy/batch/nightly.pipe", "./deploy/lib/unused.pipe"]
+        );
     }
 
     #[test]
