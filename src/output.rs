@@ -48,9 +48,12 @@ pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String>
     }
 }
 
+/// A file of DIR: its name and bytes.
+pub type NamedBytes = (String, Vec<u8>);
+
 /// What DIR holds, for `--check`: `None` when it does not exist. Refused, as
 /// [`replace_dir`] refuses it, when DIR holds anything pipec did not write.
-pub fn read_dir(dir: &Path) -> Result<Option<Vec<(String, Vec<u8>)>>, String> {
+pub fn read_dir(dir: &Path) -> Result<Option<Vec<NamedBytes>>, String> {
     let Some(names) = pipec_files(dir)? else { return Ok(None) };
     let read = |name: String| fs::read(dir.join(&name)).map(|bytes| (name, bytes)).map_err(|e| e.to_string());
     names.into_iter().map(read).collect::<Result<Vec<_>, _>>().map(Some)
