@@ -3,7 +3,7 @@
 //! Kubernetes objects without having to report anything.
 
 use crate::kinds::Kind;
-use crate::values::Quantity;
+use crate::units::Quantity;
 use std::collections::BTreeMap;
 
 pub type StringMap = BTreeMap<String, String>;

@@ -60,7 +60,7 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
 }
 
 fn container(c: &ir::Container) -> core::Container {
-    let quantities = |m: &BTreeMap<String, crate::values::Quantity>| {
+    let quantities = |m: &BTreeMap<String, crate::units::Quantity>| {
         (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect())
     };
     let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
