@@ -76,6 +76,13 @@ pub enum Object {
     Job(Job),
     Cron(Cron),
     Daemon(Daemon),
+    /// `namespace "qa" { … }`: the Namespace itself.
+    Namespace(Meta),
+    ServiceAccount(ServiceAccount),
+    /// `role` (namespaced) and `cluster-role`.
+    Role(Role),
+    /// `role-binding` and `cluster-role-binding`.
+    Binding(Binding),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -89,6 +96,12 @@ impl Object {
             Object::Job(_) => Kind::Job,
             Object::Cron(_) => Kind::CronJob,
             Object::Daemon(_) => Kind::DaemonSet,
+            Object::Namespace(_) => Kind::Namespace,
+            Object::ServiceAccount(_) => Kind::ServiceAccount,
+            Object::Role(r) if r.cluster => Kind::ClusterRole,
+            Object::Role(_) => Kind::Role,
+            Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
+            Object::Binding(_) => Kind::RoleBinding,
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -105,10 +118,61 @@ impl Object {
             Object::Job(j) => &j.meta,
             Object::Cron(c) => &c.meta,
             Object::Daemon(d) => &d.meta,
+            Object::Namespace(m) => m,
+            Object::ServiceAccount(a) => &a.meta,
+            Object::Role(r) => &r.meta,
+            Object::Binding(b) => &b.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }
     }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceAccount {
+    pub meta: Meta,
+    pub automount_token: Option<bool>,
+    pub image_pull_secrets: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub meta: Meta,
+    /// A ClusterRole (else a Role of the program's namespace).
+    pub cluster: bool,
+    pub rules: Vec<PolicyRule>,
+}
+
+/// One rule of a role, as Kubernetes has it (empty lists are left out).
+#[derive(Debug, Clone, Default)]
+pub struct PolicyRule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub resource_names: Vec<String>,
+    pub non_resource_urls: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub meta: Meta,
+    /// A ClusterRoleBinding (else a RoleBinding of the program's namespace).
+    pub cluster: bool,
+    /// The role granted: a ClusterRole (else a Role), and its name.
+    pub cluster_role: bool,
+    pub role: String,
+    pub subjects: Vec<Subject>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A ServiceAccount: its namespace (`None`: the program's) and name.
+    ServiceAccount {
+        namespace: Option<String>,
+        name: String,
+    },
+    User(String),
+    Group(String),
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope, Resource};
 
@@ -81,6 +82,12 @@ macro_rules! kinds {
 }
 
 kinds! {
+    Namespace(core::Namespace), name DnsLabel, apply Namespace;
+    ServiceAccount(core::ServiceAccount), name DnsSubdomain, apply ServiceAccount;
+    Role(rbac::Role), name DnsSubdomain, apply Role;
+    ClusterRole(rbac::ClusterRole), name DnsSubdomain, apply Role;
+    RoleBinding(rbac::RoleBinding), name DnsSubdomain, apply RoleBinding;
+    ClusterRoleBinding(rbac::ClusterRoleBinding), name DnsSubdomain, apply RoleBinding;
     ConfigMap(core::ConfigMap), name DnsSubdomain, apply Config;
     Job(batch::Job), name Job, apply Workload;
     CronJob(batch::CronJob), name CronJob, apply Workload;
@@ -215,6 +222,12 @@ mod tests {
         assert_eq!(
             rows,
             [
+                ("Namespace", "v1", "namespaces", false, 63),
+                ("ServiceAccount", "v1", "serviceaccounts", true, 253),
+                ("Role", "rbac.authorization.k8s.io/v1", "roles", true, 253),
+                ("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", false, 253),
+                ("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", true, 253),
+                ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", false, 253),
                 ("ConfigMap", "v1", "configmaps", true, 253),
                 ("Job", "batch/v1", "jobs", true, 63),
                 ("CronJob", "batch/v1", "cronjobs", true, 52),

@@ -54,6 +54,10 @@ pub struct Checker<'a> {
     origin: &'a [Label],
     /// The program's `defaults { … }` (security area).
     defaults: security::Defaults,
+    /// The service accounts and roles the program declares (bindings and pods name them).
+    declared: kinds::rbac::Declared,
+    /// The program's namespace, once read.
+    program_namespace: Option<String>,
 }
 
 struct ConfigInfo {
@@ -118,6 +122,8 @@ pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::P
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
         defaults: security::Defaults::default(),
+        declared: Default::default(),
+        program_namespace: None,
     };
     let program = match sink {
         Some(sink) => ck.program(&expanded, &expander, sink),
@@ -161,9 +167,11 @@ impl<'a> Checker<'a> {
         // The namespace first, so that order in the file does not matter (the `let`s
         // were read with the program's other names: `Checker::names`).
         let mut namespace_span: Option<Span> = None;
-        for item in &items {
+        // Objects that wait for their place in the file (configs, service accounts, roles, …).
+        let mut early: Vec<(usize, ir::Object)> = Vec::new();
+        for (index, item) in items.iter().enumerate() {
             match &item.kind {
-                ItemKind::Namespace(s) => {
+                ItemKind::Namespace(s, body) => {
                     if let Some(first) = namespace_span {
                         self.report(
                             Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
@@ -175,7 +183,14 @@ impl<'a> Checker<'a> {
                     }
                     namespace_span = Some(s.span);
                     if let Some(ns) = self.interpolate(s) {
-                        names::check_dns_label(self, &ns, s.span, "a namespace", 63);
+                        let valid = names::check_dns_label(self, &ns, s.span, "a namespace", 63);
+                        if let (true, Some(body)) = (valid, body) {
+                            self.origin = &expanded[index].origin;
+                            if let Some(meta) = kinds::namespace(self, &ns, s.span, body) {
+                                early.push((index, ir::Object::Namespace(meta)));
+                            }
+                        }
+                        self.program_namespace = Some(ns.clone());
                         program.namespace = Some(ns);
                     }
                 }
@@ -193,11 +208,20 @@ impl<'a> Checker<'a> {
             let (family, name) = match &item.kind {
                 ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
+                // One family per kind: a Role and a RoleBinding may share a name.
+                ItemKind::Object { kind, name, .. } => (kind.node.keyword(), name),
                 _ => continue,
             };
             let Some(text) = self.name(name) else {
                 continue;
             };
+            let declared = &mut self.declared;
+            match family {
+                "service-account" => declared.service_accounts.push(text.clone()),
+                "role" => declared.roles.push(text.clone()),
+                "cluster-role" => declared.cluster_roles.push(text.clone()),
+                _ => {}
+            }
             let span = name.span();
             let (first, first_index, text) = match seen.entry((family, text)) {
                 Entry::Vacant(slot) => {
@@ -220,8 +244,9 @@ impl<'a> Checker<'a> {
             }));
         }
 
-        // Configs and secrets before workloads, which refer to them; then all in source order.
-        let mut configs: Vec<(usize, ir::Object)> = Vec::new();
+        // Configs, secrets, service accounts and RBAC before workloads, which refer to
+        // them; then all in source order.
+        let mut configs = early;
         for (index, name, span) in &named {
             self.origin = &expanded[*index].origin;
             match &items[*index].kind {
@@ -237,9 +262,15 @@ impl<'a> Checker<'a> {
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
                 ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
+                ItemKind::Object { kind, body, .. } => {
+                    if let Some(object) = kinds::object(self, kind, name, *span, body.as_ref()) {
+                        configs.push((*index, object));
+                    }
+                }
                 _ => {}
             }
         }
+        configs.sort_by_key(|(index, _)| *index);
         // Each object goes out as soon as it is checked; configs wait for their place in the file.
         let mut configs = configs.into_iter().peekable();
         let mut named = named.iter().peekable();
@@ -284,8 +315,12 @@ impl<'a> Checker<'a> {
             current_name_span: self.current_name_span,
             origin: self.origin,
             defaults: self.defaults,
+            declared: std::mem::take(&mut self.declared),
+            program_namespace: self.program_namespace.take(),
         };
         let result = check(&mut ck);
+        self.declared = ck.declared;
+        self.program_namespace = ck.program_namespace;
         self.diags = ck.diags;
         self.configs = ck.configs;
         self.secrets = ck.secrets;

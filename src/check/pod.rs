@@ -204,7 +204,10 @@ pub(super) fn pod<'a>(
         ok &= names::check_annotations(ck, &entries, span);
         pod.annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
     }
-    pod.service_account = read::string(ck, f, &schema::SERVICE_ACCOUNT).map(|(s, _)| s);
+    pod.service_account = read::string(ck, f, &schema::SERVICE_ACCOUNT).map(|(s, at)| {
+        super::kinds::rbac::service_account_reference(ck, &s, at);
+        s
+    });
     pod.priority_class = read::string(ck, f, &schema::PRIORITY_CLASS).map(|(s, _)| s);
     pod.termination_grace_seconds = read::seconds(ck, f, &schema::GRACE_PERIOD).map(|(s, _)| s);
 

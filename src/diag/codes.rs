@@ -133,6 +133,15 @@ codes! {
 
     // ---- P0470–P0479: rules re-run on `raw`, label ownership, and other fixes
     OwnedLabel = "P0470", "label that pipec sets itself", "app.kubernetes.io/managed-by and pipec.dev/program identify pipec's objects (ownership, prune)";
+
+    // ---- P0480–P0499: service accounts, RBAC, namespaces, services, deployments
+    UnknownVerb = "P0480", "RBAC verb Kubernetes does not have", "Verbs: get list watch create update patch delete deletecollection `*`; escalate and bind on roles, impersonate on users/groups/serviceaccounts, approve and sign on signers";
+    UnknownResource = "P0481", "resource its API group does not have", "A rule for a resource that does not exist (`pod` for `pods`) grants nothing";
+    PolicyRule = "P0482", "role rule Kubernetes rejects", "A rule needs verbs; resource rules need apiGroups and resources; nonResourceURLs only in a ClusterRole, alone, starting with `/`";
+    UnknownRole = "P0483", "binding to a role the program does not have", "A RoleBinding to a missing Role grants nothing, silently";
+    BindingSubject = "P0484", "binding subject Kubernetes rejects", "A subject is one ServiceAccount, User or Group; a ServiceAccount in a ClusterRoleBinding needs its namespace";
+    ServiceAccountTypo = "P0485", "service account name close to one the program declares", "A pod naming a ServiceAccount that does not exist is never created";
+    RoleRef = "P0486", "role reference Kubernetes rejects", "roleRef is one Role or ClusterRole; a RoleBinding's Role is in its own namespace; a ClusterRoleBinding grants ClusterRoles only";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -31,6 +31,7 @@ mod pod;
 mod pod_spec;
 mod policy;
 mod probes;
+mod rbac;
 mod resources;
 mod security;
 mod volumes;
@@ -46,6 +47,7 @@ pub use pod::*;
 pub use pod_spec::*;
 pub use policy::*;
 pub use probes::*;
+pub use rbac::*;
 pub use resources::*;
 pub use security::*;
 pub use volumes::*;
@@ -98,6 +100,27 @@ pub const DNS_OPTION: Contexts = 1 << 41;
 pub const SPREAD: Contexts = 1 << 42;
 /// Items of `host-aliases`.
 pub const HOST_ALIAS: Contexts = 1 << 43;
+
+// 48–55: the objects around the workloads (service accounts, RBAC, the Namespace).
+/// A `service-account NAME { … }` item.
+pub const SERVICE_ACCOUNT_ITEM: Contexts = 1 << 48;
+/// A `role NAME { … }` item.
+pub const ROLE_ITEM: Contexts = 1 << 49;
+/// A `cluster-role NAME { … }` item.
+pub const CLUSTER_ROLE_ITEM: Contexts = 1 << 50;
+/// One of the `rules` of a role or cluster role.
+pub const POLICY_RULE: Contexts = 1 << 51;
+/// A `role-binding NAME { … }` item.
+pub const ROLE_BINDING_ITEM: Contexts = 1 << 52;
+/// A `cluster-role-binding NAME { … }` item.
+pub const CLUSTER_ROLE_BINDING_ITEM: Contexts = 1 << 53;
+/// One of the `subjects` of a binding.
+pub const SUBJECT: Contexts = 1 << 54;
+/// The block of `namespace "…" { … }`.
+pub const NAMESPACE_ITEM: Contexts = 1 << 55;
+/// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
+pub const RBAC_OBJECTS: Contexts =
+    SERVICE_ACCOUNT_ITEM | ROLE_ITEM | CLUSTER_ROLE_ITEM | ROLE_BINDING_ITEM | CLUSTER_ROLE_BINDING_ITEM;
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
@@ -241,6 +264,7 @@ const AREAS: &[&[&Key]] = &[
     security::KEYS,
     probes::KEYS,
     volumes::KEYS,
+    rbac::KEYS,
 ];
 
 /// Every row, area by area.
@@ -305,6 +329,13 @@ pub fn reference_markdown() -> String {
         ("Lifecycle hooks (in `post-start`, `pre-stop`)", HOOK),
         ("HTTP checks (`http` of a probe or hook)", HTTP_GET),
         ("gRPC checks (`grpc` of a probe)", GRPC),
+        ("Service accounts (in `service-account`)", SERVICE_ACCOUNT_ITEM),
+        ("Roles and cluster roles (in `role`, `cluster-role`)", ROLE_ITEM | CLUSTER_ROLE_ITEM),
+        ("Role rules (items of `rules`)", POLICY_RULE),
+        ("Bindings (in `role-binding`, `cluster-role-binding`)", CLUSTER_ROLE_BINDING_ITEM),
+        ("Role bindings (in `role-binding`)", ROLE_BINDING_ITEM),
+        ("Binding subjects (items of `subjects`)", SUBJECT),
+        ("Namespaces (in `namespace \"…\" { … }`)", NAMESPACE_ITEM),
     ];
     let rows: Vec<&Key> = all().collect();
     let mut listed = vec![false; rows.len()];

@@ -36,7 +36,23 @@ impl Builder<'_> {
         let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
         let kind = match rule {
             Rule::namespace_item => {
-                ItemKind::Namespace(self.string(inner.next().unwrap_or_else(|| unreachable_pair())))
+                let name = self.string(next(&mut inner));
+                let body = inner.next().map(|b| self.block(b));
+                ItemKind::Namespace(name, body)
+            }
+            Rule::object_item => {
+                let kw = next(&mut inner);
+                let kind = match kw.clone().into_inner().next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_service_account) => ObjectKind::ServiceAccount,
+                    Some(Rule::kw_role) => ObjectKind::Role,
+                    Some(Rule::kw_cluster_role) => ObjectKind::ClusterRole,
+                    Some(Rule::kw_role_binding) => ObjectKind::RoleBinding,
+                    _ => ObjectKind::ClusterRoleBinding,
+                };
+                let kind = Spanned::new(kind, self.span(&kw));
+                let name = self.name(next(&mut inner));
+                let body = inner.next().map(|b| self.block(b));
+                ItemKind::Object { kind, name, body }
             }
             Rule::let_item => {
                 let name = self.ident(next(&mut inner));

@@ -68,13 +68,19 @@ fn describe(positives: &[Rule]) -> String {
         Rule::kw_template,
         Rule::kw_for,
         Rule::kw_defaults,
+        Rule::object_kw,
+        Rule::kw_service_account,
+        Rule::kw_role,
+        Rule::kw_cluster_role,
+        Rule::kw_role_binding,
+        Rule::kw_cluster_role_binding,
     ];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign);
     for r in positives {
         let w = match r {
             _ if item_keywords.contains(r) => {
-                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)"
+                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)"
             }
             Rule::assign => "`=`",
             Rule::colon => "`:`",

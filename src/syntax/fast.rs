@@ -276,7 +276,14 @@ impl<'s> Parser<'s> {
         self.bump(kw.len());
         let kw_span = self.span(start, self.last);
         let (kind, end) = match kw {
-            "namespace" => (ItemKind::Namespace(self.string()?), self.last),
+            "namespace" => {
+                let name = self.string()?;
+                // With a block it is a Namespace object: pest parses it.
+                if self.peek() == Some(b'{') {
+                    return None;
+                }
+                (ItemKind::Namespace(name, None), self.last)
+            }
             "import" => (ItemKind::Import(self.string()?), self.last),
             "param" => {
                 let (name, ty, default, end) = self.declaration()?;

@@ -6,12 +6,16 @@ pub(super) mod config_map;
 mod cron_job;
 mod daemon_set;
 mod job;
+pub(super) mod rbac;
+mod rbac_api;
 
 use super::Checker;
 use super::fields::Fields;
 use super::job_spec::JobContext;
 use super::{pod, qos, security};
-use crate::ast::{Block, WorkloadKind};
+use crate::ast::{Block, ObjectKind, WorkloadKind};
+use crate::diag::{Code, Diagnostic};
+use crate::source::Spanned;
 use crate::ir;
 use crate::kinds::Kind;
 use crate::schema;
@@ -52,4 +56,42 @@ pub(super) fn workload<'a>(
     };
     f.finish(ck);
     object
+}
+
+/// `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`.
+/// A `role` or `cluster-role` without a block is one the cluster has: only its name
+/// is kept (bindings may grant it), nothing is emitted.
+pub(super) fn object<'a>(
+    ck: &mut Checker<'a>,
+    kind: &Spanned<ObjectKind>,
+    name: &str,
+    span: Span,
+    body: Option<&'a Block>,
+) -> Option<ir::Object> {
+    ck.current_name_span = span;
+    let Some(body) = body else {
+        if !matches!(kind.node, ObjectKind::Role | ObjectKind::ClusterRole) {
+            ck.report(
+                Diagnostic::error(Code::MissingKey, span, format!("`{} {name}` has no body", kind.node.keyword()))
+                    .label("no `{ … }`")
+                    .help("add a block; only a `role` or `cluster-role` without one means one the cluster has"),
+            );
+        }
+        return None;
+    };
+    match kind.node {
+        ObjectKind::ServiceAccount => rbac::service_account(ck, name, span, body).map(ir::Object::ServiceAccount),
+        ObjectKind::Role => rbac::role(ck, false, name, span, body).map(ir::Object::Role),
+        ObjectKind::ClusterRole => rbac::role(ck, true, name, span, body).map(ir::Object::Role),
+        ObjectKind::RoleBinding => rbac::binding(ck, false, name, span, body).map(ir::Object::Binding),
+        ObjectKind::ClusterRoleBinding => rbac::binding(ck, true, name, span, body).map(ir::Object::Binding),
+    }
+}
+
+/// `namespace "qa" { labels = { … } }`: the Namespace object (the name was checked as a DNS label).
+pub(super) fn namespace<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a Block) -> Option<ir::Meta> {
+    let mut f = Fields::from_block(ck, body, schema::NAMESPACE_ITEM, "a `namespace`");
+    let meta = ck.meta(&mut f, name, span, Kind::Namespace);
+    f.finish(ck);
+    meta
 }

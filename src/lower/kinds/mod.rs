@@ -4,3 +4,4 @@ pub(super) mod config_map;
 pub(super) mod cron_job;
 pub(super) mod daemon_set;
 pub(super) mod job;
+pub(super) mod rbac;
