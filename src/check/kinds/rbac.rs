@@ -154,7 +154,9 @@ fn rule<'a>(ck: &mut Checker<'a>, cluster: bool, item: &'a ast::Expr) -> Option<
                 );
             }
         }
-        ok &= verbs.iter().all(|(verb, at)| check_verb(ck, verb, *at, URL_VERBS, None));
+        for (verb, at) in &verbs {
+            ok &= check_verb(ck, verb, *at, URL_VERBS, None);
+        }
         return ok.then(|| ir::PolicyRule {
             verbs: verbs.into_iter().map(|(v, _)| v).collect(),
             non_resource_urls: urls.into_iter().map(|(u, _)| u).collect(),
@@ -181,7 +183,10 @@ fn rule<'a>(ck: &mut Checker<'a>, cluster: bool, item: &'a ast::Expr) -> Option<
     };
     let group_names: Vec<String> = groups.iter().map(|(g, _)| g.clone()).collect();
     let resource_names_only: Vec<String> = resources.iter().map(|(r, _)| r.clone()).collect();
-    let mut ok = resources.iter().all(|(r, at)| check_resource(ck, r, *at, &group_names));
+    let mut ok = true;
+    for (r, at) in &resources {
+        ok &= check_resource(ck, r, *at, &group_names);
+    }
     for (verb, at) in &verbs {
         ok &= check_verb(ck, verb, *at, rbac_api::VERBS, Some((&group_names, &resource_names_only)));
     }
@@ -233,8 +238,16 @@ fn check_verb(
         }
     };
     ck.report(
-        Diagnostic::error(Code::UnknownVerb, at, format!("`{verb}` is not a verb Kubernetes authorizes"))
-            .label("unknown verb")
+        Diagnostic::error(
+            Code::UnknownVerb,
+            at,
+            if resources.is_some() {
+                format!("`{verb}` is not a verb Kubernetes authorizes")
+            } else {
+                format!("`{verb}` is not an HTTP verb a rule for URLs can grant")
+            },
+        )
+        .label("unknown verb")
             .help(help),
     );
     false
