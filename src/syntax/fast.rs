@@ -121,6 +121,18 @@ fn is_item_keyword(word: &str) -> bool {
     )
 }
 
+/// The words that start a `service-account`, `role`, … item (`object_kw` in the grammar).
+fn object_kind(word: &str) -> Option<ObjectKind> {
+    Some(match word {
+        "service-account" => ObjectKind::ServiceAccount,
+        "role" => ObjectKind::Role,
+        "cluster-role" => ObjectKind::ClusterRole,
+        "role-binding" => ObjectKind::RoleBinding,
+        "cluster-role-binding" => ObjectKind::ClusterRoleBinding,
+        _ => return None,
+    })
+}
+
 fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -269,8 +281,9 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults` starts an item but is not a keyword (it stays a valid key and name).
-        if !is_item_keyword(kw) && kw != "template" && kw != "defaults" {
+        // `defaults` and the object words start items but are not keywords (they stay valid keys and names).
+        let object_kind = object_kind(kw);
+        if !is_item_keyword(kw) && kw != "template" && kw != "defaults" && object_kind.is_none() {
             return None;
         }
         self.bump(kw.len());
@@ -278,11 +291,15 @@ impl<'s> Parser<'s> {
         let (kind, end) = match kw {
             "namespace" => {
                 let name = self.string()?;
-                // With a block it is a Namespace object: pest parses it.
-                if self.peek() == Some(b'{') {
-                    return None;
+                if self.peek() != Some(b'{') {
+                    // pest's `block?` steps over the trivia after the string either way.
+                    return Some((
+                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.pos) },
+                        self.pos,
+                    ));
                 }
-                (ItemKind::Namespace(name, None), self.last)
+                let body = self.block()?;
+                (ItemKind::Namespace(name, Some(body)), self.last)
             }
             "import" => (ItemKind::Import(self.string()?), self.last),
             "param" => {
@@ -315,7 +332,11 @@ impl<'s> Parser<'s> {
                 (ItemKind::Defaults(self.block()?), self.last)
             }
             // `mount` is an item keyword only so that it cannot be a key.
-            _ => return None,
+            _ => {
+                let kind = object_kind?;
+                let (name, body, end) = self.object()?;
+                (ItemKind::Object { kind: Spanned::new(kind, kw_span), name, body }, end)
+            }
         };
         Some((Item { kind, span: self.span(start, end) }, end))
     }

@@ -15,11 +15,11 @@ use super::job_spec::JobContext;
 use super::{pod, qos, security};
 use crate::ast::{Block, ObjectKind, WorkloadKind};
 use crate::diag::{Code, Diagnostic};
-use crate::source::Spanned;
 use crate::ir;
 use crate::kinds::Kind;
 use crate::schema;
 use crate::source::Span;
+use crate::source::Spanned;
 
 pub(super) fn workload<'a>(
     ck: &mut Checker<'a>,

@@ -58,9 +58,7 @@ pub(crate) fn service_account_reference(ck: &mut Checker, name: &str, span: Span
             format!("the program declares no service account `{name}`, but `{best}`"),
         )
         .label("not a service account of the program")
-        .help(format!(
-            "did you mean `{best}`? A pod naming a service account that does not exist is never created"
-        )),
+        .help(format!("did you mean `{best}`? A pod naming a service account that does not exist is never created")),
     );
 }
 
@@ -223,8 +221,7 @@ fn check_verb(
         }
         return fits;
     }
-    let candidates: Vec<&str> =
-        if resources.is_some() { rbac_api::all_verbs().collect() } else { verbs.to_vec() };
+    let candidates: Vec<&str> = if resources.is_some() { rbac_api::all_verbs().collect() } else { verbs.to_vec() };
     let lower = verb.to_ascii_lowercase();
     let help = if lower != verb && candidates.contains(&lower.as_str()) {
         format!("verbs are lowercase: `{lower}`")
@@ -248,7 +245,7 @@ fn check_verb(
             },
         )
         .label("unknown verb")
-            .help(help),
+        .help(help),
     );
     false
 }
@@ -269,9 +266,13 @@ fn check_resource(ck: &mut Checker, resource: &str, at: Span, groups: &[String])
     let shown = |g: &str| if g.is_empty() { "the core group `\"\"`".to_string() } else { format!("`{g}`") };
     let elsewhere = rbac_api::GROUPS.iter().find(|(_, r)| rbac_api::resource_exists(resource, r)).map(|(g, _)| *g);
     let help = match (closest(resource, known.iter().copied()), elsewhere) {
-        (_, Some(g)) => format!("`{resource}` is in {}: add `\"{g}\"` to `api-groups` (or give it a rule of its own)", shown(g)),
+        (_, Some(g)) => {
+            format!("`{resource}` is in {}: add `\"{g}\"` to `api-groups` (or give it a rule of its own)", shown(g))
+        }
         (Some(best), None) => format!("did you mean `{best}`?"),
-        (None, None) => "resources are lowercase plurals (`pods`, `jobs`), subresources after a `/` (`pods/log`)".into(),
+        (None, None) => {
+            "resources are lowercase plurals (`pods`, `jobs`), subresources after a `/` (`pods/log`)".into()
+        }
     };
     let in_groups: Vec<String> = groups.iter().map(|g| shown(g)).collect();
     ck.report(
@@ -328,9 +329,13 @@ pub(crate) fn binding<'a>(
         (None, Some(r)) => (true, r),
         (Some(_), Some((_, second))) => {
             ck.report(
-                Diagnostic::error(Code::RoleRef, second, "a binding grants one role: `role` and `cluster-role` are both given")
-                    .label("second role")
-                    .help("keep one; write a second binding to grant another role"),
+                Diagnostic::error(
+                    Code::RoleRef,
+                    second,
+                    "a binding grants one role: `role` and `cluster-role` are both given",
+                )
+                .label("second role")
+                .help("keep one; write a second binding to grant another role"),
             );
             return None;
         }

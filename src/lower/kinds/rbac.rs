@@ -71,11 +71,17 @@ fn subject(s: &ir::Subject, out: &Out) -> rbac::Subject {
             namespace: namespace.clone().or_else(|| out.program.namespace.clone()),
             api_group: None,
         },
-        ir::Subject::User(name) => {
-            rbac::Subject { kind: "User".into(), name: name.clone(), api_group: Some(RBAC_GROUP.into()), namespace: None }
-        }
-        ir::Subject::Group(name) => {
-            rbac::Subject { kind: "Group".into(), name: name.clone(), api_group: Some(RBAC_GROUP.into()), namespace: None }
-        }
+        ir::Subject::User(name) => rbac::Subject {
+            kind: "User".into(),
+            name: name.clone(),
+            api_group: Some(RBAC_GROUP.into()),
+            namespace: None,
+        },
+        ir::Subject::Group(name) => rbac::Subject {
+            kind: "Group".into(),
+            name: name.clone(),
+            api_group: Some(RBAC_GROUP.into()),
+            namespace: None,
+        },
     }
 }
