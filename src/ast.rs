@@ -125,7 +125,7 @@ impl WorkloadKind {
     }
 }
 
-/// The kinds written `keyword NAME { … }` that are not workloads (ServiceAccount and RBAC).
+/// The kinds written `keyword NAME { … }` that are not workloads (ServiceAccount, RBAC, Service).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
     ServiceAccount,
@@ -133,6 +133,7 @@ pub enum ObjectKind {
     ClusterRole,
     RoleBinding,
     ClusterRoleBinding,
+    Service,
 }
 
 impl ObjectKind {
@@ -143,6 +144,7 @@ impl ObjectKind {
             ObjectKind::ClusterRole => "cluster-role",
             ObjectKind::RoleBinding => "role-binding",
             ObjectKind::ClusterRoleBinding => "cluster-role-binding",
+            ObjectKind::Service => "service",
         }
     }
 }

@@ -83,6 +83,7 @@ pub enum Object {
     Role(Role),
     /// `role-binding` and `cluster-role-binding`.
     Binding(Binding),
+    Service(Service),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -102,6 +103,7 @@ impl Object {
             Object::Role(_) => Kind::Role,
             Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
             Object::Binding(_) => Kind::RoleBinding,
+            Object::Service(_) => Kind::Service,
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -122,6 +124,7 @@ impl Object {
             Object::ServiceAccount(a) => &a.meta,
             Object::Role(r) => &r.meta,
             Object::Binding(b) => &b.meta,
+            Object::Service(s) => &s.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }
@@ -173,6 +176,31 @@ pub enum Subject {
     },
     User(String),
     Group(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub meta: Meta,
+    pub selector: StringMap,
+    pub ports: Vec<ServicePort>,
+    /// `clusterIP: None`.
+    pub headless: bool,
+    pub publish_not_ready: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub port: i32,
+    /// A number or a container port's name; `None`: the same as `port`.
+    pub target: Option<TargetPort>,
+    pub protocol: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetPort {
+    Number(i32),
+    Name(String),
 }
 
 #[derive(Debug, Clone)]

@@ -88,6 +88,7 @@ kinds! {
     ClusterRole(rbac::ClusterRole), name DnsSubdomain, apply Role;
     RoleBinding(rbac::RoleBinding), name DnsSubdomain, apply RoleBinding;
     ClusterRoleBinding(rbac::ClusterRoleBinding), name DnsSubdomain, apply RoleBinding;
+    Service(core::Service), name Dns1035Label, apply Service;
     ConfigMap(core::ConfigMap), name DnsSubdomain, apply Config;
     Job(batch::Job), name Job, apply Workload;
     CronJob(batch::CronJob), name CronJob, apply Workload;
@@ -228,6 +229,7 @@ mod tests {
                 ("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", false, 253),
                 ("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", true, 253),
                 ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", false, 253),
+                ("Service", "v1", "services", true, 63),
                 ("ConfigMap", "v1", "configmaps", true, 253),
                 ("Job", "batch/v1", "jobs", true, 63),
                 ("CronJob", "batch/v1", "cronjobs", true, 52),

@@ -120,10 +120,9 @@ fn every_row_is_written_in_an_every_key_case() {
                 ItemKind::Object { kind, body: Some(body), .. } => (
                     match kind.node {
                         ObjectKind::ServiceAccount => schema::SERVICE_ACCOUNT_ITEM,
-                        ObjectKind::Role => schema::ROLE_ITEM,
-                        ObjectKind::ClusterRole => schema::CLUSTER_ROLE_ITEM,
-                        ObjectKind::RoleBinding => schema::ROLE_BINDING_ITEM,
-                        ObjectKind::ClusterRoleBinding => schema::CLUSTER_ROLE_BINDING_ITEM,
+                        ObjectKind::Role | ObjectKind::ClusterRole => schema::ROLE_ITEM,
+                        ObjectKind::RoleBinding | ObjectKind::ClusterRoleBinding => schema::BINDING_ITEM,
+                        ObjectKind::Service => schema::SERVICE_ITEM,
                     },
                     body,
                 ),

@@ -19,7 +19,7 @@ mod resources;
 mod security;
 mod volumes;
 
-use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
+use crate::ast::{self, ExprKind, File, ItemKind, Name, ObjectKind, WorkloadKind};
 pub use crate::compose::value;
 pub use crate::compose::{Expanded, Module, ParamInput};
 use crate::compose::{expand, lets};
@@ -247,6 +247,7 @@ impl<'a> Checker<'a> {
         // Configs, secrets, service accounts and RBAC before workloads, which refer to
         // them; then all in source order.
         let mut configs = early;
+        let mut services: Vec<(usize, &String, Span)> = Vec::new();
         for (index, name, span) in &named {
             self.origin = &expanded[*index].origin;
             match &items[*index].kind {
@@ -262,8 +263,12 @@ impl<'a> Checker<'a> {
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
                 ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
+                // Services wait for the workloads: they must select their pods.
+                ItemKind::Object { kind, .. } if kind.node == ObjectKind::Service => {
+                    services.push((*index, name, *span))
+                }
                 ItemKind::Object { kind, body, .. } => {
-                    if let Some(object) = kinds::object(self, kind, name, *span, body.as_ref()) {
+                    if let Some(object) = kinds::object(self, kind, name, *span, body.as_ref(), &[]) {
                         configs.push((*index, object));
                     }
                 }
@@ -272,6 +277,10 @@ impl<'a> Checker<'a> {
         }
         configs.sort_by_key(|(index, _)| *index);
         // Each object goes out as soon as it is checked; configs wait for their place in the file.
+        // With services, objects after the first one are held until the services are checked
+        // (against the pods of every workload), so that all still come out in source order.
+        let mut held = Held { from: services.first().map(|s| s.0), objects: Vec::new() };
+        let mut pods: Vec<kinds::service::Pods> = Vec::new();
         let mut configs = configs.into_iter().peekable();
         let mut named = named.iter().peekable();
         for (index, e) in expanded.iter().enumerate() {
@@ -284,14 +293,28 @@ impl<'a> Checker<'a> {
             let Some(body) = body else { continue };
             self.origin = &e.origin;
             if let Some(obj) = self.detached(|ck| ck.workload(kind.node, name, *span, &body)) {
-                while let Some((_, config)) = configs.next_if(|(i, _)| *i < index) {
-                    send(&mut program, config, sink);
+                while let Some((i, config)) = configs.next_if(|(i, _)| *i < index) {
+                    held.put(&mut program, i, config, sink);
                 }
-                send(&mut program, obj, sink);
+                if held.from.is_some() {
+                    pods.extend(kinds::service::pods_of(&obj));
+                }
+                held.put(&mut program, index, obj, sink);
             }
         }
-        for (_, config) in configs {
-            send(&mut program, config, sink);
+        for (i, config) in configs {
+            held.put(&mut program, i, config, sink);
+        }
+        for (index, name, span) in services {
+            self.origin = &expanded[index].origin;
+            let ItemKind::Object { kind, body, .. } = &items[index].kind else { continue };
+            if let Some(service) = kinds::object(self, kind, name, span, body.as_ref(), &pods) {
+                held.objects.push((index, service));
+            }
+        }
+        held.objects.sort_by_key(|(index, _)| *index);
+        for (_, object) in held.objects {
+            send(&mut program, object, sink);
         }
         self.origin = &[];
         program
@@ -347,7 +370,14 @@ impl<'a> Checker<'a> {
         span: Span,
         kind: crate::kinds::Kind,
     ) -> Option<ir::Meta> {
-        let name_ok = names::check_object_name(self, name, span, kind.as_str(), kind.name_rule().max_len());
+        let rule = kind.name_rule();
+        let name_ok = if rule.dots() {
+            names::check_object_name(self, name, span, kind.as_str(), rule.max_len())
+        } else {
+            // A Service's or Namespace's name is a DNS label (a Service's starts with a letter).
+            names::check_dns_label(self, name, span, &format!("a {kind}"), rule.max_len())
+                && (rule != crate::kinds::NameRule::Dns1035Label || names::starts_with_letter(self, name, span, kind))
+        };
         let mut labels = ir::StringMap::new();
         if let Some((_, v)) = f.take(&crate::schema::LABELS)
             && let Some(entries) = self.string_map(v, "`labels`")
@@ -485,6 +515,22 @@ fn to_json(v: &value::Value) -> Option<serde_json::Value> {
             entries.iter().map(|(k, v)| Some((k.clone(), to_json(v)?))).collect::<Option<_>>()?,
         ),
     })
+}
+
+/// Objects held back from the first `service` on (see `Checker::program`).
+struct Held {
+    /// The index of the first service item, if any.
+    from: Option<usize>,
+    objects: Vec<(usize, ir::Object)>,
+}
+
+impl Held {
+    fn put(&mut self, program: &mut ir::Program, index: usize, object: ir::Object, sink: Sink) {
+        match self.from {
+            Some(first) if index > first => self.objects.push((index, object)),
+            _ => send(program, object, sink),
+        }
+    }
 }
 
 /// Records the object's key (for clashes across files) and hands it on.

@@ -142,6 +142,8 @@ codes! {
     BindingSubject = "P0484", "binding subject Kubernetes rejects", "A subject is one ServiceAccount, User or Group; a ServiceAccount in a ClusterRoleBinding needs its namespace";
     ServiceAccountTypo = "P0485", "service account name close to one the program declares", "A pod naming a ServiceAccount that does not exist is never created";
     RoleRef = "P0486", "role reference Kubernetes rejects", "roleRef is one Role or ClusterRole; a RoleBinding's Role is in its own namespace; a ClusterRoleBinding grants ClusterRoles only";
+    ServiceSelector = "P0487", "Service that selects no pod of the program", "A Service whose selector matches no pod has no endpoints: every connection to it fails";
+    ServicePort = "P0488", "Service port Kubernetes rejects, or that no selected pod has", "Ports: 1–65535, names DNS labels, required and unique with several ports, (port, protocol) unique, at least one unless headless; a named targetPort must be a container port of the pods";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

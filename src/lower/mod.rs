@@ -35,6 +35,7 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
         ir::Object::ServiceAccount(a) => kinds::rbac::service_account(a, &mut out),
         ir::Object::Role(r) => kinds::rbac::role(r, &mut out),
         ir::Object::Binding(b) => kinds::rbac::binding(b, &mut out),
+        ir::Object::Service(s) => kinds::service::lower(s, &mut out),
         #[cfg(test)]
         ir::Object::Pair(j) => tests::pair(j, &mut out),
     }

@@ -34,6 +34,7 @@ mod probes;
 mod rbac;
 mod resources;
 mod security;
+mod service;
 mod volumes;
 
 pub use config::*;
@@ -50,6 +51,7 @@ pub use probes::*;
 pub use rbac::*;
 pub use resources::*;
 pub use security::*;
+pub use service::*;
 pub use volumes::*;
 
 /// Where a key may be written (a bit set).
@@ -101,26 +103,25 @@ pub const SPREAD: Contexts = 1 << 42;
 /// Items of `host-aliases`.
 pub const HOST_ALIAS: Contexts = 1 << 43;
 
-// 48–55: the objects around the workloads (service accounts, RBAC, the Namespace).
+// 48–55: the objects around the workloads (service accounts, RBAC, the Namespace, Services).
 /// A `service-account NAME { … }` item.
 pub const SERVICE_ACCOUNT_ITEM: Contexts = 1 << 48;
-/// A `role NAME { … }` item.
+/// A `role NAME { … }` or `cluster-role NAME { … }` item.
 pub const ROLE_ITEM: Contexts = 1 << 49;
-/// A `cluster-role NAME { … }` item.
-pub const CLUSTER_ROLE_ITEM: Contexts = 1 << 50;
+/// A `service NAME { … }` item.
+pub const SERVICE_ITEM: Contexts = 1 << 50;
 /// One of the `rules` of a role or cluster role.
 pub const POLICY_RULE: Contexts = 1 << 51;
-/// A `role-binding NAME { … }` item.
-pub const ROLE_BINDING_ITEM: Contexts = 1 << 52;
-/// A `cluster-role-binding NAME { … }` item.
-pub const CLUSTER_ROLE_BINDING_ITEM: Contexts = 1 << 53;
+/// A `role-binding NAME { … }` or `cluster-role-binding NAME { … }` item.
+pub const BINDING_ITEM: Contexts = 1 << 52;
+/// One of a Service's `ports`.
+pub const SERVICE_PORT: Contexts = 1 << 53;
 /// One of the `subjects` of a binding.
 pub const SUBJECT: Contexts = 1 << 54;
 /// The block of `namespace "…" { … }`.
 pub const NAMESPACE_ITEM: Contexts = 1 << 55;
 /// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
-pub const RBAC_OBJECTS: Contexts =
-    SERVICE_ACCOUNT_ITEM | ROLE_ITEM | CLUSTER_ROLE_ITEM | ROLE_BINDING_ITEM | CLUSTER_ROLE_BINDING_ITEM;
+pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM;
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
@@ -265,6 +266,7 @@ const AREAS: &[&[&Key]] = &[
     probes::KEYS,
     volumes::KEYS,
     rbac::KEYS,
+    service::KEYS,
 ];
 
 /// Every row, area by area.
@@ -330,11 +332,12 @@ pub fn reference_markdown() -> String {
         ("HTTP checks (`http` of a probe or hook)", HTTP_GET),
         ("gRPC checks (`grpc` of a probe)", GRPC),
         ("Service accounts (in `service-account`)", SERVICE_ACCOUNT_ITEM),
-        ("Roles and cluster roles (in `role`, `cluster-role`)", ROLE_ITEM | CLUSTER_ROLE_ITEM),
+        ("Roles and cluster roles (in `role`, `cluster-role`)", ROLE_ITEM),
         ("Role rules (items of `rules`)", POLICY_RULE),
-        ("Bindings (in `role-binding`, `cluster-role-binding`)", CLUSTER_ROLE_BINDING_ITEM),
-        ("Role bindings (in `role-binding`)", ROLE_BINDING_ITEM),
+        ("Bindings (in `role-binding`, `cluster-role-binding`)", BINDING_ITEM),
         ("Binding subjects (items of `subjects`)", SUBJECT),
+        ("Services (in `service`)", SERVICE_ITEM),
+        ("Service ports (items of `ports` in `service`)", SERVICE_PORT),
         ("Namespaces (in `namespace \"…\" { … }`)", NAMESPACE_ITEM),
     ];
     let rows: Vec<&Key> = all().collect();

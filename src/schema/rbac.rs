@@ -11,7 +11,7 @@ keys! {
         "Whether pods running as this account get its API token mounted (a pod's own setting wins).");
     SA_PULL_SECRETS = key("image-pull-secrets", SERVICE_ACCOUNT_ITEM, Shape::StrList, ("ServiceAccount", &["imagePullSecrets"]),
         "Secrets (names) that every pod running as this account pulls its images with.");
-    RULES = key("rules", ROLE_ITEM | CLUSTER_ROLE_ITEM, Shape::Records(POLICY_RULE), ("Role", &["rules"]),
+    RULES = key("rules", ROLE_ITEM, Shape::Records(POLICY_RULE), ("Role", &["rules"]),
         "What the role allows: a list of rules.")
         .takes("list of `{ api-groups, resources, verbs, resource-names }` (and `non-resource-urls` in a `cluster-role`)");
     API_GROUPS = key("api-groups", POLICY_RULE, Shape::StrList, ("PolicyRule", &["apiGroups"]),
@@ -24,11 +24,11 @@ keys! {
         "Only these objects of the resources (by name).");
     NON_RESOURCE_URLS = key("non-resource-urls", POLICY_RULE, Shape::StrList, ("PolicyRule", &["nonResourceURLs"]),
         "URL paths that are not resources (`/healthz`, `/metrics`, `/api/*`); only in a `cluster-role`, without `api-groups` and `resources`.");
-    BINDING_ROLE = key("role", ROLE_BINDING_ITEM, Shape::Str, ("RoleRef", &["name"]),
-        "The `role` of the program that the binding grants (a Role of the binding's namespace).");
-    BINDING_CLUSTER_ROLE = key("cluster-role", ROLE_BINDING_ITEM | CLUSTER_ROLE_BINDING_ITEM, Shape::Str, ("RoleRef", &["name"]),
+    BINDING_ROLE = key("role", BINDING_ITEM, Shape::Str, ("RoleRef", &["name"]),
+        "The `role` of the program that a `role-binding` grants (a Role of the binding's namespace; a `cluster-role-binding` grants cluster roles only).");
+    BINDING_CLUSTER_ROLE = key("cluster-role", BINDING_ITEM, Shape::Str, ("RoleRef", &["name"]),
         "The `cluster-role` the binding grants: one of the program, or one the program declares as existing (`cluster-role view`).");
-    SUBJECTS = key("subjects", ROLE_BINDING_ITEM | CLUSTER_ROLE_BINDING_ITEM, Shape::Records(SUBJECT), ("RoleBinding", &["subjects"]),
+    SUBJECTS = key("subjects", BINDING_ITEM, Shape::Records(SUBJECT), ("RoleBinding", &["subjects"]),
         "Who is granted the role.")
         .takes("list of `{ service-account: \"name\" }` (or `\"namespace:name\"`), `{ user: \"…\" }`, `{ group: \"…\" }`");
     SUBJECT_SERVICE_ACCOUNT = key("service-account", SUBJECT, Shape::Str, ("Subject", &["name"]),

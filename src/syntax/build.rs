@@ -47,6 +47,7 @@ impl Builder<'_> {
                     Some(Rule::kw_role) => ObjectKind::Role,
                     Some(Rule::kw_cluster_role) => ObjectKind::ClusterRole,
                     Some(Rule::kw_role_binding) => ObjectKind::RoleBinding,
+                    Some(Rule::kw_service) => ObjectKind::Service,
                     _ => ObjectKind::ClusterRoleBinding,
                 };
                 let kind = Spanned::new(kind, self.span(&kw));

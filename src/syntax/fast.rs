@@ -129,6 +129,7 @@ fn object_kind(word: &str) -> Option<ObjectKind> {
         "cluster-role" => ObjectKind::ClusterRole,
         "role-binding" => ObjectKind::RoleBinding,
         "cluster-role-binding" => ObjectKind::ClusterRoleBinding,
+        "service" => ObjectKind::Service,
         _ => return None,
     })
 }

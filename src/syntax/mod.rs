@@ -39,6 +39,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "cluster-role",
     "role-binding",
     "cluster-role-binding",
+    "service",
 ];
 
 /// Parses a file with the default [`Limits`].

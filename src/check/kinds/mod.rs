@@ -8,6 +8,7 @@ mod daemon_set;
 mod job;
 pub(super) mod rbac;
 mod rbac_api;
+pub(super) mod service;
 
 use super::Checker;
 use super::fields::Fields;
@@ -58,7 +59,8 @@ pub(super) fn workload<'a>(
     object
 }
 
-/// `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`.
+/// `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`,
+/// `service` (checked once every workload is: `pods` are their pods).
 /// A `role` or `cluster-role` without a block is one the cluster has: only its name
 /// is kept (bindings may grant it), nothing is emitted.
 pub(super) fn object<'a>(
@@ -67,6 +69,7 @@ pub(super) fn object<'a>(
     name: &str,
     span: Span,
     body: Option<&'a Block>,
+    pods: &[service::Pods],
 ) -> Option<ir::Object> {
     ck.current_name_span = span;
     let Some(body) = body else {
@@ -85,6 +88,7 @@ pub(super) fn object<'a>(
         ObjectKind::ClusterRole => rbac::role(ck, true, name, span, body).map(ir::Object::Role),
         ObjectKind::RoleBinding => rbac::binding(ck, false, name, span, body).map(ir::Object::Binding),
         ObjectKind::ClusterRoleBinding => rbac::binding(ck, true, name, span, body).map(ir::Object::Binding),
+        ObjectKind::Service => service::service(ck, name, span, body, pods).map(ir::Object::Service),
     }
 }
 

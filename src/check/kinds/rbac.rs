@@ -69,11 +69,8 @@ pub(crate) fn role<'a>(
     span: Span,
     body: &'a ast::Block,
 ) -> Option<ir::Role> {
-    let (ctx, place, kind) = if cluster {
-        (schema::CLUSTER_ROLE_ITEM, "a `cluster-role`", Kind::ClusterRole)
-    } else {
-        (schema::ROLE_ITEM, "a `role`", Kind::Role)
-    };
+    let (place, kind) = if cluster { ("a `cluster-role`", Kind::ClusterRole) } else { ("a `role`", Kind::Role) };
+    let ctx = schema::ROLE_ITEM;
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, kind);
     let mut rules = Vec::new();
@@ -294,15 +291,16 @@ pub(crate) fn binding<'a>(
     span: Span,
     body: &'a ast::Block,
 ) -> Option<ir::Binding> {
-    let (ctx, place, kind) = if cluster {
-        (schema::CLUSTER_ROLE_BINDING_ITEM, "a `cluster-role-binding`", Kind::ClusterRoleBinding)
+    let (place, kind) = if cluster {
+        ("a `cluster-role-binding`", Kind::ClusterRoleBinding)
     } else {
-        (schema::ROLE_BINDING_ITEM, "a `role-binding`", Kind::RoleBinding)
+        ("a `role-binding`", Kind::RoleBinding)
     };
+    let ctx = schema::BINDING_ITEM;
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, kind);
     // A cluster binding grants cluster roles only: `role` gets a message of its own.
-    let stray_role = if cluster { f.take_unlisted("role") } else { None };
+    let stray_role = if cluster { read::take(ck, &mut f, &schema::BINDING_ROLE) } else { None };
     let role = if cluster { None } else { read::string(ck, &mut f, &schema::BINDING_ROLE) };
     let cluster_role = read::string(ck, &mut f, &schema::BINDING_CLUSTER_ROLE);
     let subjects_span = f.peek_span(&schema::SUBJECTS);

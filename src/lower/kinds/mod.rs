@@ -5,3 +5,4 @@ pub(super) mod cron_job;
 pub(super) mod daemon_set;
 pub(super) mod job;
 pub(super) mod rbac;
+pub(super) mod service;
