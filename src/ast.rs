@@ -113,6 +113,7 @@ pub enum WorkloadKind {
     Job,
     Cron,
     Daemon,
+    Deployment,
 }
 
 impl WorkloadKind {
@@ -121,6 +122,7 @@ impl WorkloadKind {
             WorkloadKind::Job => "job",
             WorkloadKind::Cron => "cron",
             WorkloadKind::Daemon => "daemon",
+            WorkloadKind::Deployment => "deployment",
         }
     }
 }

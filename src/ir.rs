@@ -76,6 +76,7 @@ pub enum Object {
     Job(Job),
     Cron(Cron),
     Daemon(Daemon),
+    Deployment(Deployment),
     /// `namespace "qa" { … }`: the Namespace itself.
     Namespace(Meta),
     ServiceAccount(ServiceAccount),
@@ -97,6 +98,7 @@ impl Object {
             Object::Job(_) => Kind::Job,
             Object::Cron(_) => Kind::CronJob,
             Object::Daemon(_) => Kind::DaemonSet,
+            Object::Deployment(_) => Kind::Deployment,
             Object::Namespace(_) => Kind::Namespace,
             Object::ServiceAccount(_) => Kind::ServiceAccount,
             Object::Role(r) if r.cluster => Kind::ClusterRole,
@@ -120,6 +122,7 @@ impl Object {
             Object::Job(j) => &j.meta,
             Object::Cron(c) => &c.meta,
             Object::Daemon(d) => &d.meta,
+            Object::Deployment(d) => &d.meta,
             Object::Namespace(m) => m,
             Object::ServiceAccount(a) => &a.meta,
             Object::Role(r) => &r.meta,
@@ -176,6 +179,31 @@ pub enum Subject {
     },
     User(String),
     Group(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub meta: Meta,
+    pub replicas: Option<i32>,
+    pub strategy: DeploymentStrategy,
+    pub min_ready_seconds: Option<i32>,
+    pub revision_history_limit: Option<i32>,
+    pub progress_deadline_seconds: Option<i32>,
+    pub paused: Option<bool>,
+    /// The program's own selector, already in the pod labels; `None`: `app.kubernetes.io/name: <name>`.
+    pub selector: Option<StringMap>,
+    pub pod: Pod,
+}
+
+#[derive(Debug, Clone)]
+pub enum DeploymentStrategy {
+    /// Kubernetes' default (rolling, 25% / 25%).
+    Default,
+    Recreate,
+    Rolling {
+        max_unavailable: Option<IntOrPercent>,
+        max_surge: Option<IntOrPercent>,
+    },
 }
 
 #[derive(Debug, Clone)]

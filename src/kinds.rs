@@ -93,6 +93,7 @@ kinds! {
     Job(batch::Job), name Job, apply Workload;
     CronJob(batch::CronJob), name CronJob, apply Workload;
     DaemonSet(apps::DaemonSet), name DnsSubdomain, apply Workload;
+    Deployment(apps::Deployment), name DnsSubdomain, apply Workload;
 }
 
 impl K8sObject {
@@ -202,7 +203,7 @@ mod tests {
         }
         let rank = |k: &str| Kind::ALL.iter().find(|x| x.as_str() == k).map(|x| x.apply_order());
         assert!(rank("ConfigMap") < rank("Job"), "a pod's ConfigMap exists before the pod");
-        for workload in ["Job", "CronJob", "DaemonSet"] {
+        for workload in ["Job", "CronJob", "DaemonSet", "Deployment"] {
             assert_eq!(rank(workload), Some(ApplyOrder::Workload), "{workload}");
         }
         // A total order on kinds: rank, then table order; sorting is the same whatever the input order.
@@ -234,6 +235,7 @@ mod tests {
                 ("Job", "batch/v1", "jobs", true, 63),
                 ("CronJob", "batch/v1", "cronjobs", true, 52),
                 ("DaemonSet", "apps/v1", "daemonsets", true, 253),
+                ("Deployment", "apps/v1", "deployments", true, 253),
             ]
         );
     }

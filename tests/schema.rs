@@ -110,6 +110,7 @@ fn every_row_is_written_in_an_every_key_case() {
                         WorkloadKind::Job => schema::JOB,
                         WorkloadKind::Cron => schema::CRON,
                         WorkloadKind::Daemon => schema::DAEMON,
+                        WorkloadKind::Deployment => schema::DEPLOYMENT,
                     },
                     body,
                 ),

@@ -24,6 +24,7 @@ mod config;
 mod container;
 mod cron;
 mod daemon;
+mod deployment;
 mod job;
 mod meta;
 mod placement;
@@ -41,6 +42,7 @@ pub use config::*;
 pub use container::*;
 pub use cron::*;
 pub use daemon::*;
+pub use deployment::*;
 pub use job::*;
 pub use meta::*;
 pub use placement::*;
@@ -71,6 +73,8 @@ pub const AFFINITY: Contexts = 1 << 9;
 pub const NODE_TERM: Contexts = 1 << 10;
 pub const FAILURE_RULE: Contexts = 1 << 11;
 pub const SUCCESS_RULE: Contexts = 1 << 12;
+/// A `deployment` (a workload kind like `job`, `cron`, `daemon`; issue 12's kinds helper).
+pub const DEPLOYMENT: Contexts = 1 << 13;
 // Bits 16 and up are taken by the areas added later, one range per area so that
 // areas written at the same time never collide: 16–23 security contexts, 24–31
 // ports, probes and lifecycle, 32–39 volumes, 40–47 pod-level blocks (selectors,
@@ -122,7 +126,7 @@ pub const SUBJECT: Contexts = 1 << 54;
 pub const NAMESPACE_ITEM: Contexts = 1 << 55;
 /// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
 pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM;
-pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
+pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
 
@@ -258,6 +262,7 @@ const AREAS: &[&[&Key]] = &[
     job::KEYS,
     cron::KEYS,
     daemon::KEYS,
+    deployment::KEYS,
     config::KEYS,
     resources::KEYS,
     placement::KEYS,
@@ -304,12 +309,13 @@ pub fn reference_markdown() -> String {
     );
     // Each key is listed once, in the first section all of whose contexts it has.
     let sections: &[(&str, Contexts)] = &[
-        ("Containers (in `job`, `cron`, `daemon`, `container`, `init`)", ANY_CONTAINER),
+        ("Containers (in `job`, `cron`, `daemon`, `deployment`, `container`, `init`)", ANY_CONTAINER),
         ("Container blocks (in `container`, `init`)", CONTAINER),
-        ("Pods (in `job`, `cron`, `daemon`)", WORKLOAD),
+        ("Pods (in `job`, `cron`, `daemon`, `deployment`)", WORKLOAD),
         ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
+        ("Deployments (in `deployment`)", DEPLOYMENT),
         ("ConfigMaps (in `config`)", CONFIG),
         ("Secrets (in `secret`)", SECRET),
         ("Resources (in `resources`, `requests`, `limits`)", RESOURCES),

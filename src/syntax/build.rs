@@ -116,6 +116,7 @@ impl Builder<'_> {
                 let kind = match kw.into_inner().next().map(|k| k.as_rule()) {
                     Some(Rule::kw_cron) => WorkloadKind::Cron,
                     Some(Rule::kw_daemon) => WorkloadKind::Daemon,
+                    Some(Rule::kw_deployment) => WorkloadKind::Deployment,
                     _ => WorkloadKind::Job,
                 };
                 let name = self.name(next(&mut inner));

@@ -284,7 +284,7 @@ impl<'s> Parser<'s> {
         let kw = self.word()?;
         // `defaults` and the object words start items but are not keywords (they stay valid keys and names).
         let object_kind = object_kind(kw);
-        if !is_item_keyword(kw) && kw != "template" && kw != "defaults" && object_kind.is_none() {
+        if !is_item_keyword(kw) && !matches!(kw, "template" | "defaults" | "deployment") && object_kind.is_none() {
             return None;
         }
         self.bump(kw.len());
@@ -324,6 +324,7 @@ impl<'s> Parser<'s> {
             "job" => self.workload(Spanned::new(WorkloadKind::Job, kw_span))?,
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
+            "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {

@@ -40,6 +40,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "role-binding",
     "cluster-role-binding",
     "service",
+    "deployment",
 ];
 
 /// Parses a file with the default [`Limits`].

@@ -5,6 +5,7 @@
 pub(super) mod config_map;
 mod cron_job;
 mod daemon_set;
+mod deployment;
 mod job;
 pub(super) mod rbac;
 mod rbac_api;
@@ -33,6 +34,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Job => (schema::JOB, "a `job`", Kind::Job),
         WorkloadKind::Cron => (schema::CRON, "a `cron`", Kind::CronJob),
         WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", Kind::DaemonSet),
+        WorkloadKind::Deployment => (schema::DEPLOYMENT, "a `deployment`", Kind::Deployment),
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind);
@@ -54,6 +56,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Job => job::job(ck, &mut f, meta, pod, &job_cx),
         WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => daemon_set::daemon_set(ck, &mut f, meta, pod),
+        WorkloadKind::Deployment => deployment::deployment(ck, &mut f, meta, pod),
     };
     f.finish(ck);
     object

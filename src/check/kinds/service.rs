@@ -30,6 +30,7 @@ pub(crate) fn pods_of(object: &ir::Object) -> Option<Pods> {
         ir::Object::Job(j) => ("job", &j.meta.name, &j.pod),
         ir::Object::Cron(c) => ("cron", &c.meta.name, &c.pod),
         ir::Object::Daemon(d) => ("daemon", &d.meta.name, &d.pod),
+        ir::Object::Deployment(d) => ("deployment", &d.meta.name, &d.pod),
         _ => return None,
     };
     let mut labels = pod.labels.clone();
@@ -39,7 +40,8 @@ pub(crate) fn pods_of(object: &ir::Object) -> Option<Pods> {
             labels.insert("job-name".into(), name.clone());
             labels.insert("batch.kubernetes.io/job-name".into(), name.clone());
         }
-        ir::Object::Daemon(d) if d.selector.is_none() => {
+        ir::Object::Daemon(ir::Daemon { selector: None, .. })
+        | ir::Object::Deployment(ir::Deployment { selector: None, .. }) => {
             let selected = pod.labels.get(crate::lower::NAME_LABEL).unwrap_or(name).clone();
             labels.insert(crate::lower::NAME_LABEL.into(), selected);
         }
