@@ -268,7 +268,7 @@ impl<'a> Checker<'a> {
                     services.push((*index, name, *span))
                 }
                 ItemKind::Object { kind, body, .. } => {
-                    if let Some(object) = kinds::object(self, kind, name, *span, body.as_ref(), &[]) {
+                    if let Some(object) = kinds::object(self, kind, name, *span, body.as_ref(), Some(&[])) {
                         configs.push((*index, object));
                     }
                 }
@@ -281,6 +281,8 @@ impl<'a> Checker<'a> {
         // (against the pods of every workload), so that all still come out in source order.
         let mut held = Held { from: services.first().map(|s| s.0), objects: Vec::new() };
         let mut pods: Vec<kinds::service::Pods> = Vec::new();
+        // Whether every workload was checked (else a Service's selection cannot be judged).
+        let mut complete = true;
         let mut configs = configs.into_iter().peekable();
         let mut named = named.iter().peekable();
         for (index, e) in expanded.iter().enumerate() {
@@ -300,6 +302,8 @@ impl<'a> Checker<'a> {
                     pods.extend(kinds::service::pods_of(&obj));
                 }
                 held.put(&mut program, index, obj, sink);
+            } else {
+                complete = false;
             }
         }
         for (i, config) in configs {
@@ -308,7 +312,7 @@ impl<'a> Checker<'a> {
         for (index, name, span) in services {
             self.origin = &expanded[index].origin;
             let ItemKind::Object { kind, body, .. } = &items[index].kind else { continue };
-            if let Some(service) = kinds::object(self, kind, name, span, body.as_ref(), &pods) {
+            if let Some(service) = kinds::object(self, kind, name, span, body.as_ref(), complete.then_some(&pods[..])) {
                 held.objects.push((index, service));
             }
         }

@@ -63,7 +63,8 @@ pub(super) fn workload<'a>(
 }
 
 /// `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`,
-/// `service` (checked once every workload is: `pods` are their pods).
+/// `service` (checked once every workload is: `pods` are their pods, `None` when a
+/// workload had errors, so that what a Service selects cannot be judged).
 /// A `role` or `cluster-role` without a block is one the cluster has: only its name
 /// is kept (bindings may grant it), nothing is emitted.
 pub(super) fn object<'a>(
@@ -72,7 +73,7 @@ pub(super) fn object<'a>(
     name: &str,
     span: Span,
     body: Option<&'a Block>,
-    pods: &[service::Pods],
+    pods: Option<&[service::Pods]>,
 ) -> Option<ir::Object> {
     ck.current_name_span = span;
     let Some(body) = body else {

@@ -61,7 +61,7 @@ pub(crate) fn service<'a>(
     name: &str,
     span: Span,
     body: &'a ast::Block,
-    pods: &[Pods],
+    pods: Option<&[Pods]>,
 ) -> Option<ir::Service> {
     let mut f = Fields::from_block(ck, body, schema::SERVICE_ITEM, "a `service`");
     let meta = ck.meta(&mut f, name, span, Kind::Service);
@@ -94,6 +94,8 @@ pub(crate) fn service<'a>(
         return None;
     };
     let wanted: StringMap = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
+    // A workload with errors has no pods to compare with: the selection is not judged.
+    let pods = pods?;
     let selected: Vec<&Pods> =
         pods.iter().filter(|p| !wanted.is_empty() && wanted.iter().all(|(k, v)| p.labels.get(k) == Some(v))).collect();
     if selected.is_empty() {
