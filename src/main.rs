@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[command(
     name = "pipec",
     version,
-    about = "Compile .pipe programs to Kubernetes Job, CronJob, DaemonSet and ConfigMap YAML"
+    about = "Compile .pipe programs to Kubernetes YAML: Jobs, CronJobs, DaemonSets, Deployments and the objects around them"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -439,7 +439,8 @@ fn print_qos(c: &Compilation) {
                 pipec::ir::Object::Job(j) => ("job", &j.meta, &j.pod),
                 pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
                 pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
-                pipec::ir::Object::Config(_) => continue,
+                pipec::ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                _ => continue,
             };
             let (class, why) = pipec::qos::classify(pod);
             let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();

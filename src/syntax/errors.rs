@@ -68,13 +68,21 @@ fn describe(positives: &[Rule]) -> String {
         Rule::kw_template,
         Rule::kw_for,
         Rule::kw_defaults,
+        Rule::object_kw,
+        Rule::kw_service_account,
+        Rule::kw_role,
+        Rule::kw_cluster_role,
+        Rule::kw_role_binding,
+        Rule::kw_cluster_role_binding,
+        Rule::kw_service,
+        Rule::kw_deployment,
     ];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign);
     for r in positives {
         let w = match r {
             _ if item_keywords.contains(r) => {
-                "an item (`job`, `cron`, `daemon`, `config`, `secret`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)"
+                "an item (`job`, `cron`, `daemon`, `deployment`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)"
             }
             Rule::assign => "`=`",
             Rule::colon => "`:`",
@@ -176,7 +184,7 @@ fn help_for(positives: &[Rule], found: &str) -> String {
     if positives.contains(&Rule::rbrace) || positives.contains(&Rule::rbracket) || positives.contains(&Rule::rparen) {
         return "check that every bracket is closed and that entries are separated by new lines or `,`".to_string();
     }
-    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron` and `daemon`".to_string()
+    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron`, `daemon`, `deployment`, `service`, `service-account`, roles and bindings".to_string()
 }
 
 /// The token at `pos`: a word, a number, or one character.

@@ -121,6 +121,19 @@ fn is_item_keyword(word: &str) -> bool {
     )
 }
 
+/// The words that start a `service-account`, `role`, … item (`object_kw` in the grammar).
+fn object_kind(word: &str) -> Option<ObjectKind> {
+    Some(match word {
+        "service-account" => ObjectKind::ServiceAccount,
+        "role" => ObjectKind::Role,
+        "cluster-role" => ObjectKind::ClusterRole,
+        "role-binding" => ObjectKind::RoleBinding,
+        "cluster-role-binding" => ObjectKind::ClusterRoleBinding,
+        "service" => ObjectKind::Service,
+        _ => return None,
+    })
+}
+
 fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -269,14 +282,26 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults` starts an item but is not a keyword (it stays a valid key and name).
-        if !is_item_keyword(kw) && kw != "template" && kw != "defaults" {
+        // `defaults` and the object words start items but are not keywords (they stay valid keys and names).
+        let object_kind = object_kind(kw);
+        if !is_item_keyword(kw) && !matches!(kw, "template" | "defaults" | "deployment") && object_kind.is_none() {
             return None;
         }
         self.bump(kw.len());
         let kw_span = self.span(start, self.last);
         let (kind, end) = match kw {
-            "namespace" => (ItemKind::Namespace(self.string()?), self.last),
+            "namespace" => {
+                let name = self.string()?;
+                if self.peek() != Some(b'{') {
+                    // pest's `block?` steps over the trivia after the string either way.
+                    return Some((
+                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.pos) },
+                        self.pos,
+                    ));
+                }
+                let body = self.block()?;
+                (ItemKind::Namespace(name, Some(body)), self.last)
+            }
             "import" => (ItemKind::Import(self.string()?), self.last),
             "param" => {
                 let (name, ty, default, end) = self.declaration()?;
@@ -299,6 +324,7 @@ impl<'s> Parser<'s> {
             "job" => self.workload(Spanned::new(WorkloadKind::Job, kw_span))?,
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
+            "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {
@@ -308,7 +334,11 @@ impl<'s> Parser<'s> {
                 (ItemKind::Defaults(self.block()?), self.last)
             }
             // `mount` is an item keyword only so that it cannot be a key.
-            _ => return None,
+            _ => {
+                let kind = object_kind?;
+                let (name, body, end) = self.object()?;
+                (ItemKind::Object { kind: Spanned::new(kind, kw_span), name, body }, end)
+            }
         };
         Some((Item { kind, span: self.span(start, end) }, end))
     }

@@ -33,6 +33,14 @@ const ITEM_KEYWORDS: &[&str] = &[
     "template",
     "for",
     "defaults",
+    // Not keywords (they stay valid keys), but they start items at the top level.
+    "service-account",
+    "role",
+    "cluster-role",
+    "role-binding",
+    "cluster-role-binding",
+    "service",
+    "deployment",
 ];
 
 /// Parses a file with the default [`Limits`].

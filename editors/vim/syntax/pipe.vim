@@ -2,6 +2,8 @@
 if exists("b:current_syntax") | finish | endif
 
 syn keyword pipeItem namespace let config secret job cron daemon import param template for in defaults
+" Items whose words are not keywords (they stay keys inside blocks): only at the start of a line.
+syn match pipeItem "^\%(service-account\|cluster-role-binding\|cluster-role\|role-binding\|role\|service\|deployment\)\ze\s"
 syn keyword pipeConditional if then else
 syn keyword pipeStatement mount at readonly subpath container init volume
 syn keyword pipeBoolean true false
