@@ -25,6 +25,12 @@ const KEYWORDS = [
   'template',
   'defaults',
   'for',
+  'service-account',
+  'service',
+  'role',
+  'cluster-role',
+  'role-binding',
+  'cluster-role-binding',
   'in',
   'if',
   'then',
@@ -35,6 +41,7 @@ const KEYWORDS = [
   'job',
   'cron',
   'daemon',
+  'deployment',
   'mount',
   'at',
   'readonly',
@@ -43,15 +50,22 @@ const KEYWORDS = [
 ];
 // END KEYWORDS
 
-// The item keywords that start a workload (`workload_kw` in pipe.pest).
-const WORKLOAD_KINDS = ['job', 'cron', 'daemon'];
+// The words that start a workload (`workload_kw` in pipe.pest). `deployment`, like the
+// object words below, is a keyword only where an item starts: it stays a valid key.
+const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment'];
+
+// The objects around the workloads (`object_kw` in pipe.pest). Like `defaults`, these words
+// are keywords only where an item starts: `role` and `service-account` stay valid keys.
+const OBJECT_KINDS = [
+  'service-account', 'service', 'role', 'cluster-role', 'role-binding', 'cluster-role-binding',
+];
 
 const BOOLEANS = ['true', 'false'];
 
 // The words that start an item cannot be keys (`item_keyword` in pipe.pest): so a
 // block left open ends where the next item starts, as pipec reports it.
 const ITEM_KEYWORDS = [
-  'namespace', 'let', 'config', 'secret', ...WORKLOAD_KINDS, 'import', 'param', 'for', 'mount',
+  'namespace', 'let', 'config', 'secret', 'job', 'cron', 'daemon', 'import', 'param', 'for', 'mount',
 ].map(kw);
 
 /**
@@ -116,9 +130,11 @@ module.exports = grammar({
       $.secret_item,
       $.defaults_item,
       $.workload_item,
+      $.object_item,
     ),
 
-    namespace_item: $ => seq(kw('namespace'), field('name', $.string)),
+    // `namespace "qa"` puts the program's objects in `qa`; with a block it also emits the Namespace.
+    namespace_item: $ => seq(kw('namespace'), field('name', $.string), optional(field('body', $.block))),
 
     import_item: $ => seq(kw('import'), field('path', $.string)),
 
@@ -153,6 +169,14 @@ module.exports = grammar({
         seq(field('instance', $.instance), optional(field('body', $.block))),
         field('body', $.block),
       ),
+    ),
+
+    // `service-account spark { … }`; a `role` or `cluster-role` without a block refers to one
+    // that the cluster has.
+    object_item: $ => seq(
+      field('kind', alias(choice(...OBJECT_KINDS.map(kw)), $.object_kind)),
+      field('name', $._name),
+      optional(field('body', $.block)),
     ),
 
     instance: $ => seq('=', field('template', $.path), field('arguments', $.arguments)),

@@ -22,6 +22,7 @@
 ] @keyword
 
 (workload_kind) @keyword
+(object_kind) @keyword
 
 "import" @keyword.import
 
@@ -43,6 +44,7 @@
 ; ---- items and their names ---------------------------------------------------
 (workload_item name: (identifier) @type.definition)
 (config_item name: (identifier) @type.definition)
+(object_item name: (identifier) @type.definition)
 (secret_item name: (identifier) @type.definition)
 (template_item name: (identifier) @function)
 (instance template: (path (identifier) @module "."))
@@ -84,6 +86,7 @@
 (import_item path: (string) @string)
 (workload_item name: (string) @string)
 (config_item name: (string) @string)
+(object_item name: (string) @string)
 (secret_item name: (string) @string)
 (mount path: (string) @string)
 (subpath path: (string) @string)

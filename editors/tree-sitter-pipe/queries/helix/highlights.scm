@@ -23,6 +23,7 @@
 ] @keyword
 
 (workload_kind) @keyword
+(object_kind) @keyword
 
 "import" @keyword.control.import
 
@@ -44,6 +45,7 @@
 ; ---- items and their names ---------------------------------------------------
 (workload_item name: (identifier) @type)
 (config_item name: (identifier) @type)
+(object_item name: (identifier) @type)
 (secret_item name: (identifier) @type)
 (template_item name: (identifier) @function)
 (instance template: (path (identifier) @namespace "."))
@@ -85,6 +87,7 @@
 (import_item path: (string) @string)
 (workload_item name: (string) @string)
 (config_item name: (string) @string)
+(object_item name: (string) @string)
 (secret_item name: (string) @string)
 (mount path: (string) @string)
 (subpath path: (string) @string)
