@@ -3,9 +3,9 @@
  *
  * grammar/pipe.pest is the language's one true grammar; this file follows it rule by
  * rule (the names of the nodes are those of its rules where it has one) and accepts
- * every program that it accepts. Where tree-sitter needs it, the grammar is a little
- * looser than pest (an item keyword is a valid key here: pest refuses it so that a
- * missing `}` is found at the next item; here the error recovery does that job).
+ * every program that it accepts (CI parses every .pipe file of the repository with
+ * both). It is a little looser in one place: a keyword written where pest wants a name
+ * or a value (`let x = job`) is an identifier here, an error for pipec to explain.
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
