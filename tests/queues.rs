@@ -71,14 +71,10 @@ fn check(program: &str, objects: &[Value]) -> [usize; 3] {
                 .as_array()
                 .and_then(|m| m.iter().find(|m| m["mountPath"] == dir))
                 .unwrap_or_else(|| panic!("{program} {name}: nothing is mounted at {dir}"));
-            let volume = pod["volumes"]
-                .as_array()
-                .and_then(|v| v.iter().find(|v| v["name"] == mount["name"]))
-                .unwrap();
+            let volume = pod["volumes"].as_array().and_then(|v| v.iter().find(|v| v["name"] == mount["name"])).unwrap();
             let config = volume["configMap"]["name"].as_str().expect("the items are a ConfigMap volume");
-            let keys = configs
-                .get(config)
-                .unwrap_or_else(|| panic!("{program} {name}: ConfigMap {config} is not emitted"));
+            let keys =
+                configs.get(config).unwrap_or_else(|| panic!("{program} {name}: ConfigMap {config} is not emitted"));
             let completions = spec["completions"].as_u64().unwrap();
             let expected: BTreeSet<String> = (0..completions).map(|i| i.to_string()).collect();
             assert_eq!(keys, &expected, "{program} {name}: one key per index, 0 … completions - 1");
