@@ -4,7 +4,7 @@
 
 mod output;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use pipec::check::{CheckOptions, ParamInput};
 use pipec::diag::{Code, Diagnostic, Severity, render};
 use pipec::version::KubeVersion;
@@ -111,6 +111,13 @@ enum Command {
         #[arg(long, value_name = "TIME")]
         from: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `pipec man > pipec.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,6 +158,33 @@ fn run(cli: Cli) -> u8 {
         Command::Check { files } => check(&cli, files),
         Command::Build { files, output } => build(&cli, files, output.as_deref()),
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man => man(),
+    }
+}
+
+/// `pipec completions SHELL`: generated from the clap definitions above, so it never lags them.
+fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "pipec", &mut stdout);
+    write_result(stdout.flush())
+}
+
+/// `pipec man`: the manual page, from the same definitions. Printed rather than generated at
+/// build time: nothing to keep in the repository, and it always matches the binary.
+fn man() -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    write_result(clap_mangen::Man::new(Cli::command()).render(&mut stdout).and_then(|()| stdout.flush()))
+}
+
+fn write_result(result: std::io::Result<()>) -> u8 {
+    match result {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("pipec: cannot write to stdout: {e}");
+            2
+        }
     }
 }
 
