@@ -23,6 +23,7 @@
 //! - Every slice boundary is at an ASCII byte (or the end), so slicing never splits
 //!   a character; lookups past the end give `None`.
 
+use super::keywords;
 use super::skip_trivia;
 use crate::ast::*;
 use crate::limits::Limits;
@@ -110,15 +111,12 @@ struct Parser<'s> {
 
 /// The words `ident` refuses (`keyword` in the grammar).
 fn is_keyword(word: &str) -> bool {
-    matches!(word, "template" | "if" | "at" | "true" | "false") || is_item_keyword(word)
+    keywords::is_reserved(word)
 }
 
 /// The words a block key cannot be (`item_keyword` in the grammar).
 fn is_item_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "namespace" | "let" | "config" | "secret" | "job" | "cron" | "daemon" | "import" | "param" | "for" | "mount"
-    )
+    keywords::is_strict(word)
 }
 
 fn is_ident_char(b: u8) -> bool {
@@ -270,7 +268,7 @@ impl<'s> Parser<'s> {
         let start = self.pos;
         let kw = self.word()?;
         // `defaults` starts an item but is not a keyword (it stays a valid key and name).
-        if !is_item_keyword(kw) && kw != "template" && kw != "defaults" {
+        if !keywords::starts_item(kw) {
             return None;
         }
         self.bump(kw.len());
@@ -307,7 +305,7 @@ impl<'s> Parser<'s> {
                 }
                 (ItemKind::Defaults(self.block()?), self.last)
             }
-            // `mount` is an item keyword only so that it cannot be a key.
+            // A word of the table that starts an item but that this parser leaves to pest.
             _ => return None,
         };
         Some((Item { kind, span: self.span(start, end) }, end))
