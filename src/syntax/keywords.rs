@@ -1,5 +1,5 @@
 //! The one table of the words the language gives meaning to. The parsers (`fast.rs`, the
-//! resynchronisation in `mod.rs`, the messages in `errors.rs`) ask it; `tests/keywords.rs`
+//! resynchronisation in `mod.rs`, the messages in `errors.rs`) ask it; `tests/editors.rs`
 //! checks that `grammar/pipe.pest` and every editor grammar list exactly these words.
 
 /// How much of the language a word takes away from names and keys.

@@ -3,7 +3,7 @@ if exists("b:current_syntax") | finish | endif
 " Names have dashes (`job-name`, `service-account`): a word does not end at one.
 syn iskeyword @,48-57,_,192-255,-
 
-" The words of src/syntax/keywords.rs, each once (tests/keywords.rs checks it).
+" The words of src/syntax/keywords.rs, each once (tests/editors.rs checks it).
 syn keyword pipeItem namespace let config secret job cron daemon import param template for in defaults
 syn keyword pipeConditional if then else
 syn keyword pipeStatement mount at readonly subpath propagation

@@ -1,6 +1,7 @@
-//! The keyword table (`src/syntax/keywords.rs`) is the one list of the language's words: the
-//! pest grammar and every editor grammar must list exactly those words, in the roles it gives.
-//! An editor grammar that is not in the repository yet is skipped; once present, it is checked.
+//! The editor support files agree with the compiler. The keyword table (`src/syntax/keywords.rs`)
+//! is the one list of the language's words: the pest grammar and every editor grammar must list
+//! exactly those words, in the roles it gives (an editor grammar not in the repository yet is
+//! skipped; once present, it is checked). The VS Code snippets, expanded, compile.
 
 use pipec::syntax::keywords::{KEYWORDS, Role};
 use std::collections::BTreeSet;
@@ -138,4 +139,96 @@ fn the_tree_sitter_grammar_lists_exactly_the_tables_words() {
     // The literals are values there, in an array of their own.
     words.extend(block("const BOOLEANS = [", "]"));
     assert_eq!(words, table(|_| true));
+}
+
+/// The bare words a key can take (`restart = never`): every choice of the key table is
+/// highlighted as one. (The grammar may know a few more: mount propagation, pod-security levels.)
+#[test]
+fn the_vscode_grammar_knows_every_choice_word() {
+    let Some(text) = read("editors/vscode/syntaxes/pipe.tmLanguage.json") else { return };
+    let grammar: serde_json::Value = serde_json::from_str(&text).expect("the TextMate grammar is JSON");
+    let pattern = grammar["repository"]["choice"]["match"].as_str().expect("a `choice` rule with a match");
+    let listed: Words = regex_words(pattern).into_iter().collect();
+    let missing: Vec<&str> = pipec::schema::all()
+        .filter_map(|k| match k.shape {
+            pipec::schema::Shape::Choice(choices) => Some(choices.iter().map(|(word, _)| *word)),
+            _ => None,
+        })
+        .flatten()
+        // `true`, `false`, `in` (an operator of tolerations) are keywords, highlighted as such.
+        .filter(|w| !listed.contains(*w) && pipec::syntax::keywords::lookup(w).is_none())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(missing.is_empty(), "add to the `choice` rule of pipe.tmLanguage.json: {}", missing.join("|"));
+}
+
+/// A snippet body with each placeholder replaced by its default (`${1:name}` → `name`,
+/// `${2|never,on-failure|}` → `never`, `$0` → nothing).
+fn expand(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            // The matching `}`: defaults may hold placeholders of their own.
+            let mut depth = 1;
+            let close = inner
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '{' => 1,
+                        '}' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map(|(i, _)| i)
+                .expect("a closed placeholder");
+            let placeholder = inner[..close].trim_start_matches(|c: char| c.is_ascii_digit());
+            if let Some(choices) = placeholder.strip_prefix('|') {
+                out.push_str(choices.split([',', '|']).next().unwrap());
+            } else if let Some(default) = placeholder.strip_prefix(':') {
+                out.push_str(&expand(default));
+            }
+            rest = &inner[close + 1..];
+        } else {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        }
+    }
+    out + rest
+}
+
+#[test]
+fn every_vscode_snippet_compiles_as_written() {
+    let Some(text) = read("editors/vscode/snippets/pipe.json") else { return };
+    let snippets: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).expect("snippets are JSON");
+    assert!(snippets.len() >= 12, "a snippet for each item kind");
+    let body = |name: &str| -> String {
+        let lines = snippets[name]["body"].as_array().unwrap_or_else(|| panic!("snippet `{name}` has a body"));
+        expand(&lines.iter().map(|l| l.as_str().unwrap()).collect::<Vec<_>>().join("\n")).replace('\t', "  ")
+    };
+    // What some snippets need around them (a program of their own), or in their empty body.
+    let context = |name: &str, body: String| -> String {
+        match name {
+            "mount" => format!("job j {{\n  image = \"busybox:1.36\"\n  volume volume = empty-dir()\n  {body}\n}}"),
+            "job from a template" => format!("template worker() {{ image = \"busybox:1.36\" }}\n{body}"),
+            "template" => body.replace("\n  \n", "\n  image = \"busybox:${table}\"\n"),
+            "for" => body.replace("\n  \n", "\n  job \"j-${item}\" { image = \"busybox:1.36\" }\n"),
+            // A file is read beside the program: an inline value instead.
+            "config" => body.replace("file(\"configs/app.yaml\")", "\"key: value\""),
+            _ => body,
+        }
+    };
+    for name in snippets.keys() {
+        let program = context(name, body(name));
+        let c = pipec::compile(
+            vec![(format!("{name}.pipe"), program.clone())],
+            &pipec::FsLoader,
+            &pipec::Options::default(),
+        );
+        let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.message).collect();
+        assert!(errors.is_empty(), "snippet `{name}`:\n{program}\n{errors:?}");
+    }
 }
