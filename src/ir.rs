@@ -3,7 +3,7 @@
 //! Kubernetes objects without having to report anything.
 
 use crate::kinds::Kind;
-use crate::values::Quantity;
+use crate::units::Quantity;
 use std::collections::BTreeMap;
 
 pub type StringMap = BTreeMap<String, String>;
@@ -229,7 +229,7 @@ pub struct Pod {
     pub priority_class: Option<String>,
     pub termination_grace_seconds: Option<i64>,
     // ---- security area: the pod's security context and what it implies
-    pub security: Option<PodSecurity>,
+    pub security: Option<Box<PodSecurity>>,
     pub host_network: Option<Written<bool>>,
     pub host_pid: Option<Written<bool>>,
     pub host_ipc: Option<Written<bool>>,
@@ -251,11 +251,14 @@ pub struct Container {
     pub command: Vec<String>,
     pub args: Vec<String>,
     pub working_dir: Option<String>,
+    /// `tty`, `stdin`: emitted as written (Kubernetes' default is `false`).
+    pub tty: Option<bool>,
+    pub stdin: Option<bool>,
     pub env: Vec<EnvVar>,
     pub resources: Resources,
     pub mounts: Vec<Mount>,
     // ---- security area: the container's security context
-    pub security: Option<SecurityContext>,
+    pub security: Option<Box<SecurityContext>>,
     // ---- probes area: ports, probes, lifecycle, termination message, env-from
     pub ports: Vec<Port>,
     pub env_from: Vec<EnvFrom>,
@@ -392,6 +395,8 @@ pub struct Toleration {
 pub struct NodeAffinity {
     /// All must hold (one node selector term).
     pub required: Vec<NodeRequirement>,
+    /// `required-any`: one of these terms must hold (each with `required` added to it).
+    pub required_any: Vec<Vec<NodeRequirement>>,
     pub preferred: Vec<(i32, NodeRequirement)>,
 }
 
@@ -576,6 +581,8 @@ pub struct HttpGet {
     pub path: Option<String>,
     pub port: PortRef,
     pub scheme: Option<&'static str>,
+    /// `host`: the address connected to instead of the pod's IP, and where it is written.
+    pub host: Option<Written<String>>,
     /// In the order written.
     pub headers: Vec<(String, String)>,
 }

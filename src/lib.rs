@@ -37,7 +37,7 @@ pub mod session;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
-pub mod values;
+pub mod units;
 pub mod version;
 
 pub use driver::{Compilation, Options, Output, compile};

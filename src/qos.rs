@@ -66,7 +66,7 @@ fn not_guaranteed(c: &Container) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::values::Quantity;
+    use crate::units::Quantity;
 
     fn container(name: &str, requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Container {
         let map = |kv: &[(&str, &str)]| kv.iter().map(|(k, v)| (k.to_string(), Quantity::parse(v).unwrap())).collect();

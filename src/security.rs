@@ -200,6 +200,19 @@ fn baseline(pod: &Pod, out: &mut Vec<Finding>) {
             );
         }
     }
+    for (_, c) in containers(pod) {
+        let Some(p) = &c.probes else { continue };
+        let probes = [&p.liveness, &p.readiness, &p.startup].into_iter().flatten().map(|p| &p.handler);
+        let hooks = [&p.post_start, &p.pre_stop].into_iter().flatten().map(|h| &h.handler);
+        for handler in probes.chain(hooks) {
+            if let ir::Handler::Http(ir::HttpGet { host: Some(w), .. }) = handler
+                && !w.value.is_empty()
+            {
+                let what = format!("container `{}` has an `http` check on `{}`, not its own IP", c.name, w.value);
+                push("Host Probes / Lifecycle Hooks", what, at(w, None));
+            }
+        }
+    }
     for (i, c) in containers(pod) {
         let Some(sc) = &c.security else { continue };
         if let Some(w) = &sc.privileged
@@ -346,7 +359,7 @@ mod tests {
     use crate::ir::{PodSecurity, RunAs, SecurityContext, Volume};
 
     fn container(name: &str, sc: Option<SecurityContext>) -> Container {
-        Container { name: name.into(), security: sc, ..Default::default() }
+        Container { name: name.into(), security: sc.map(Box::new), ..Default::default() }
     }
 
     fn hardened() -> SecurityContext {
@@ -360,14 +373,14 @@ mod tests {
     fn restricted_pod(containers: Vec<Container>) -> Pod {
         Pod {
             containers,
-            security: Some(PodSecurity {
+            security: Some(Box::new(PodSecurity {
                 run_as: RunAs {
                     non_root: Some(Written::default(true)),
                     seccomp: Some(Written::default(Profile { kind: "RuntimeDefault", localhost: None })),
                     ..Default::default()
                 },
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         }
     }
@@ -442,6 +455,32 @@ mod tests {
         pod.security.as_mut().unwrap().run_as.seccomp =
             Some(Written::default(Profile { kind: "Unconfined", localhost: None }));
         assert_eq!(rules(&pod), ["Seccomp"]);
+        // An http check on another address than the pod's (v1.34 standards); empty is unset.
+        let http = |host: &str| {
+            ir::Handler::Http(ir::HttpGet {
+                path: None,
+                port: ir::PortRef::Number(8080),
+                scheme: None,
+                host: Some(Written::default(host.to_string())),
+                headers: Vec::new(),
+            })
+        };
+        let mut c = container("a", Some(hardened()));
+        let span = Span::new(crate::source::FileId(0), 0, 1);
+        c.probes =
+            Some(Box::new(ir::Probes { pre_stop: Some(ir::Hook { handler: http(""), span }), ..Default::default() }));
+        assert_eq!(level_of(&findings(&restricted_pod(vec![c.clone()]))), Level::Restricted);
+        c.probes.as_mut().unwrap().readiness = Some(ir::Probe {
+            handler: http("127.0.0.1"),
+            initial_delay: None,
+            period: None,
+            timeout: None,
+            failure_threshold: None,
+            success_threshold: None,
+            termination_grace: None,
+            span,
+        });
+        assert_eq!(rules(&restricted_pod(vec![c])), ["Host Probes / Lifecycle Hooks"]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Kubernetes versions pipec targets, and the fields that need a newer one.
+//! Kubernetes versions pipec targets (the fields that need a newer one say so in
+//! their schema rows, `schema::Key::gate`).
 //! Older API servers silently drop fields they do not know, so a field newer than
 //! the target is an error, and a beta field a warning.
 

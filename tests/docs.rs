@@ -60,3 +60,21 @@ fn limits_table_matches_the_code() {
         "the limits table in docs/language.md is out of date: run `UPDATE_DOCS=1 cargo test --test docs`"
     );
 }
+
+#[test]
+fn readme_shows_what_the_soak_example_builds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme.find("```yaml\n").expect("README has the example's YAML") + "```yaml\n".len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let path = root.join("examples/soak.pipe");
+    let program = "examples/soak.pipe".to_string();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = pipec::compile(vec![(program, text)], &pipec::FsLoader, &pipec::Options::default());
+    assert!(!c.has_errors());
+    let stream = c.yaml_stream();
+    assert!(
+        stream.contains(shown),
+        "README.md shows other YAML for examples/soak.pipe than `pipec build` prints:\n{stream}"
+    );
+}

@@ -5,7 +5,7 @@
 use super::Checker;
 use crate::ast::{Expr, ExprKind, Key, StringLit};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::values::{self, Duration, Quantity};
+use crate::units::{self, Duration, Quantity};
 
 use super::fields::Value;
 use crate::compose::value::{self, Binding, Env, Failure, Hint, Value as CValue};
@@ -168,8 +168,8 @@ impl<'a> Checker<'a> {
                     Ok(CValue::Int(n)) => n,
                     // Said in the words of the literal: why it is not a whole number.
                     _ => {
-                        let err = values::parse_int(text).err()?;
-                        let (_, unit) = values::split_number(text);
+                        let err = units::parse_int(text).err()?;
+                        let (_, unit) = units::split_number(text);
                         let code = if unit.is_empty() { Code::TypeMismatch } else { Code::UnitMismatch };
                         self.report(
                             Diagnostic::error(code, e.span, format!("{what} takes a whole number, found `{text}`"))
@@ -187,7 +187,7 @@ impl<'a> Checker<'a> {
             }
             (_, Some(_)) => {
                 let example = format!("write a number such as `{}`", min.max(1));
-                self.wrong_shape(e, via, what, "a whole number", &example, |t| values::parse_int(t).is_ok());
+                self.wrong_shape(e, via, what, "a whole number", &example, |t| units::parse_int(t).is_ok());
                 None
             }
             _ => {
@@ -209,7 +209,7 @@ impl<'a> Checker<'a> {
                 // Said in the words of the literal: why it is not a duration.
                 _ => {
                     let err = Duration::parse(text).err()?;
-                    let is_quantity = Quantity::parse(text).is_ok() && !values::split_number(text).1.is_empty();
+                    let is_quantity = Quantity::parse(text).is_ok() && !units::split_number(text).1.is_empty();
                     let (code, message) = if is_quantity {
                         (Code::UnitMismatch, format!("{what} takes a duration, found the quantity `{text}`"))
                     } else {
@@ -621,7 +621,7 @@ pub fn describe(e: &Expr) -> String {
         | ExprKind::Field { .. }
         | ExprKind::Index { .. } => "an expression".into(),
         ExprKind::Number(text) => {
-            let (_, unit) = values::split_number(text);
+            let (_, unit) = units::split_number(text);
             if unit.is_empty() {
                 format!("the number `{text}`")
             } else if unit == "m" {

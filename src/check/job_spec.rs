@@ -11,7 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, ExitCodes, FailureRule, SuccessRule};
 use crate::schema;
 use crate::source::Span;
-use crate::values::Duration;
+use crate::units::Duration;
 
 const I32_MAX: i64 = schema::I32_MAX;
 /// Kubernetes' limits for Indexed Jobs with per-index retries and for policy rules.

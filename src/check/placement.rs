@@ -69,7 +69,67 @@ pub(super) fn affinity<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<NodeAff
             }
         }
     }
+    if let Some(e) = read::expr(ck, &mut f, &schema::REQUIRED_ANY) {
+        match required_any(ck, e) {
+            Some(terms) => out.required_any = terms,
+            None => ok = false,
+        }
+    }
     f.finish(ck);
+    ok.then_some(out)
+}
+
+/// `required-any = [[…], […]]`: node selector terms, OR-ed; each term's requirements AND-ed.
+fn required_any<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr) -> Option<Vec<Vec<NodeRequirement>>> {
+    let key = What::Key(schema::REQUIRED_ANY.key);
+    let terms = ck.list(e, key)?;
+    let mut out = Vec::with_capacity(terms.len());
+    let mut ok = true;
+    if terms.is_empty() {
+        ck.report(
+            Diagnostic::error(Code::MissingKey, e.span, "`required-any` needs at least one node term")
+                .label("no terms")
+                .help("write each term as a list: `required-any = [[{ key: \"a\", operator: exists }], [{ key: \"b\", operator: exists }]]`"),
+        );
+        return None;
+    }
+    for term in terms {
+        let Some((r, _)) = ck.resolve(term) else {
+            ok = false;
+            continue;
+        };
+        if matches!(r.kind, ast::ExprKind::Map(_)) {
+            ck.report(
+                Diagnostic::error(Code::TypeMismatch, r.span, "each term of `required-any` is a list of requirements")
+                    .label("a requirement, not a term")
+                    .help("wrap it in brackets to make a term of one requirement: `[{ key: … }]`"),
+            );
+            ok = false;
+            continue;
+        }
+        let Some(items) = ck.list(term, key) else {
+            ok = false;
+            continue;
+        };
+        if items.is_empty() {
+            // Kubernetes reads an empty term as matching no node: the pods would never run.
+            ck.report(
+                Diagnostic::error(Code::MissingKey, term.span, "an empty node term matches no node")
+                    .label("empty term")
+                    .help("give the term a requirement, e.g. `[{ key: \"kubernetes.io/os\", operator: in, values: [\"linux\"] }]`"),
+            );
+            ok = false;
+            continue;
+        }
+        let mut requirements = Vec::with_capacity(items.len());
+        for item in items {
+            match node_term(ck, item, false) {
+                Some((_, r)) => requirements.push(r),
+                None => ok = false,
+            }
+        }
+        out.push(requirements);
+    }
     ok.then_some(out)
 }
 

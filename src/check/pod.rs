@@ -409,6 +409,8 @@ fn container_fields<'a>(
     let command = read::string_list(ck, f, &schema::COMMAND).map(|(l, _)| l).unwrap_or_default();
     let args = read::string_list(ck, f, &schema::ARGS).map(|(l, _)| l).unwrap_or_default();
     let working_dir = read::string(ck, f, &schema::WORKDIR).map(|(s, _)| s);
+    let tty = read::boolean(ck, f, &schema::TTY).map(|(b, _)| b);
+    let stdin = read::boolean(ck, f, &schema::STDIN).map(|(b, _)| b);
     let mut env = Vec::new();
     if let Some((_, v)) = read::take(ck, f, &schema::ENV) {
         match ck.map_entries(v, "`env`") {
@@ -453,9 +455,8 @@ fn container_fields<'a>(
     // volumes area
     let restart = super::volumes::container_restart(ck, f);
 
-    let (image, image_span) = image?;
+    let (image, _) = image?;
     let pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&image));
-    let _ = image_span;
     ok.then_some(Container {
         name,
         image,
@@ -463,6 +464,8 @@ fn container_fields<'a>(
         command,
         args,
         working_dir,
+        tty,
+        stdin,
         env,
         resources: resources?,
         mounts: Vec::new(),
@@ -470,7 +473,7 @@ fn container_fields<'a>(
         resources_span,
         // ---- areas' container fields
         // security area
-        security,
+        security: security.map(Box::new),
         // probes area
         ports: probe_keys.ports,
         env_from: probe_keys.env_from,

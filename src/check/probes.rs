@@ -326,6 +326,9 @@ fn http<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
     let scheme_given = hf.peek_span(&schema::HTTP_SCHEME).is_some();
     let scheme = read::choice(ck, &mut hf, &schema::HTTP_SCHEME).map(|(s, _)| s);
     ok &= !scheme_given || scheme.is_some();
+    let host_given = hf.peek_span(&schema::HTTP_HOST).is_some();
+    let host = read::string(ck, &mut hf, &schema::HTTP_HOST).map(|(h, span)| crate::ir::Written::at(h, span));
+    ok &= !host_given || host.is_some();
     let mut headers = Vec::new();
     if hf.peek_span(&schema::HTTP_HEADERS).is_some() {
         match read::string_map(ck, &mut hf, &schema::HTTP_HEADERS) {
@@ -354,7 +357,7 @@ fn http<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: 
     }
     hf.finish(ck);
     let port = port?;
-    ok.then_some(HttpGet { path, port, scheme, headers })
+    ok.then_some(HttpGet { path, port, scheme, host, headers })
 }
 
 fn grpc<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key, ports: &[Port]) -> Option<Handler> {

@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::ir::Resources;
 use crate::schema;
 use crate::source::Span;
-use crate::values::Suffix;
+use crate::units::Suffix;
 
 pub(super) fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resources> {
     let mut out = Resources::default();
@@ -66,7 +66,7 @@ pub(super) fn resources<'a>(ck: &mut Checker<'a>, v: Value<'a>) -> Option<Resour
     ok.then_some(out)
 }
 
-/// One mebibyte, in the nano-units of [`crate::values::Quantity::nanos`].
+/// One mebibyte, in the nano-units of [`crate::units::Quantity::nanos`].
 const MEBIBYTE_NANOS: i128 = (1 << 20) * 1_000_000_000;
 
 /// `cpu`, `memory`, `ephemeral-storage` and extended resources (`"nvidia.com/gpu"`).
@@ -74,7 +74,7 @@ fn resource_amounts<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
     ok: &mut bool,
-) -> Vec<(String, crate::values::Quantity, Span)> {
+) -> Vec<(String, crate::units::Quantity, Span)> {
     let mut out = Vec::new();
     let mut keys: Vec<(&ast::Key, Value)> = Vec::new();
     for row in [&schema::CPU, &schema::MEMORY, &schema::EPHEMERAL_STORAGE] {
@@ -118,7 +118,7 @@ fn resource_amounts<'a>(
                     .help(format!("did you mean `{text}Mi` (mebibytes)? Write bytes with a unit: `512Mi`, `2Gi`")),
                 );
             }
-        } else if key.text == "cpu" && q.suffix == crate::values::Suffix::Binary {
+        } else if key.text == "cpu" && q.suffix == crate::units::Suffix::Binary {
             ck.report(
                 Diagnostic::warning(Code::SuspiciousUnit, e.span, format!("`{text}` of CPU is counted in cores"))
                     .label("a byte unit on CPU")

@@ -357,7 +357,7 @@ pub(super) fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: &mut Pod) {
             ps.sysctls = sysctls(ck, entries);
         }
         b.finish(ck);
-        pod.security = Some(ps);
+        pod.security = Some(Box::new(ps));
     }
     let defaults = ck.defaults;
     if defaults.restricted {
@@ -554,6 +554,7 @@ fn fix(rule: &str, breaks: Level) -> &'static str {
         }
         ("HostPath Volumes", _) => "use an `empty-dir()`, a `pvc(…)`, a config or a secret instead of the node's path",
         ("Host Ports", _) => "remove the host port: reach the pod through its own IP or a Service",
+        ("Host Probes / Lifecycle Hooks", _) => "drop `host` from the `http` check: it then reaches the pod's own IP",
         ("AppArmor", _) => "use `apparmor = runtime-default` or `localhost`, not `unconfined`",
         ("Seccomp", Level::Baseline) => "use `seccomp = runtime-default` or `localhost`, not `unconfined`",
         ("Seccomp", _) => {

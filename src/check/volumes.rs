@@ -216,8 +216,8 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
         }
     }
     for c in pod.containers.iter().chain(&pod.init_containers) {
-        // wire: privileged (security area)
-        let privileged = false;
+        // The container's security context (security area) says whether it is privileged.
+        let privileged = c.security.as_ref().and_then(|s| s.privileged.as_ref()).is_some_and(|p| p.value);
         for m in &c.mounts {
             if let Some((p, span)) = m.propagation
                 && !propagation_allowed(p, privileged)

@@ -91,9 +91,9 @@ fn conform_to(v: &Value, t: &Type) -> Option<Value> {
         (Type::Any, v) => v.clone(),
         (Type::Int, Value::Int(_)) | (Type::Bool, Value::Bool(_)) | (Type::Str, Value::Str(_)) => v.clone(),
         (Type::Duration, Value::Duration(_)) | (Type::Quantity, Value::Quantity(_)) => v.clone(),
-        (Type::Duration, Value::Number(n)) => Value::Duration(crate::values::Duration::parse(n).ok()?),
-        (Type::Quantity, Value::Number(n)) => Value::Quantity(crate::values::Quantity::parse(n).ok()?),
-        (Type::Quantity, Value::Int(n)) => Value::Quantity(crate::values::Quantity::from_int(*n)),
+        (Type::Duration, Value::Number(n)) => Value::Duration(crate::units::Duration::parse(n).ok()?),
+        (Type::Quantity, Value::Number(n)) => Value::Quantity(crate::units::Quantity::parse(n).ok()?),
+        (Type::Quantity, Value::Int(n)) => Value::Quantity(crate::units::Quantity::from_int(*n)),
         (Type::List(inner), Value::List(items)) => {
             Value::List(items.iter().map(|i| conform_to(i, inner)).collect::<Option<_>>()?)
         }

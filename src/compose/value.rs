@@ -9,7 +9,7 @@
 use crate::ast::{BinaryOp, Expr, ExprKind, StrPart, StringLit, UnaryOp};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::values::{self, Duration, Quantity};
+use crate::units::{self, Duration, Quantity};
 
 /// The most elements a computed list or range may have.
 pub const MAX_ELEMENTS: i64 = 1_000_000;
@@ -603,7 +603,7 @@ fn fail<T>(d: Diagnostic) -> Result<T> {
     Err(Failure::Error(d))
 }
 
-fn literal_error(span: Span, e: values::LiteralError) -> Failure {
+fn literal_error(span: Span, e: units::LiteralError) -> Failure {
     Diagnostic::error(Code::BadNumber, span, e.message).label("not a valid literal").help(e.help).into()
 }
 
@@ -617,7 +617,7 @@ pub fn number(text: &str, span: Span, hint: Hint) -> Result<Value> {
         if let Ok(n) = text.parse::<i64>() {
             return Ok(Value::Int(n));
         }
-        return values::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
+        return units::parse_int(text).map(Value::Int).map_err(|e| literal_error(span, e));
     }
     // The key's own unit first: a duration key need not try the literal as a quantity.
     if hint == Hint::Duration

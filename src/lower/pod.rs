@@ -60,7 +60,7 @@ pub(super) fn pod_template(pod: &ir::Pod, labels: Option<BTreeMap<String, String
 }
 
 fn container(c: &ir::Container) -> core::Container {
-    let quantities = |m: &BTreeMap<String, crate::values::Quantity>| {
+    let quantities = |m: &BTreeMap<String, crate::units::Quantity>| {
         (!m.is_empty()).then(|| m.iter().map(|(k, q)| (k.clone(), Quantity(q.to_string()))).collect())
     };
     let has_resources = !c.resources.requests.is_empty() || !c.resources.limits.is_empty();
@@ -72,6 +72,8 @@ fn container(c: &ir::Container) -> core::Container {
         command: (!c.command.is_empty()).then(|| c.command.clone()),
         args: (!c.args.is_empty()).then(|| c.args.clone()),
         working_dir: c.working_dir.clone(),
+        tty: c.tty,
+        stdin: c.stdin,
         env: (!c.env.is_empty()).then(|| c.env.iter().map(env_var).collect()),
         resources: has_resources.then(|| core::ResourceRequirements {
             requests: quantities(&c.resources.requests),
@@ -155,12 +157,20 @@ fn affinity(a: &ir::NodeAffinity) -> core::Affinity {
     };
     core::Affinity {
         node_affinity: Some(core::NodeAffinity {
-            required_during_scheduling_ignored_during_execution: (!a.required.is_empty()).then(|| core::NodeSelector {
-                node_selector_terms: vec![core::NodeSelectorTerm {
-                    match_expressions: Some(a.required.iter().map(requirement).collect()),
-                    match_fields: None,
-                }],
-            }),
+            required_during_scheduling_ignored_during_execution: (!a.required.is_empty() || !a.required_any.is_empty())
+                .then(|| {
+                    // Terms are OR-ed and `required` must hold on every node: it joins each term.
+                    let term = |any: &[ir::NodeRequirement]| core::NodeSelectorTerm {
+                        match_expressions: Some(a.required.iter().chain(any).map(requirement).collect()),
+                        match_fields: None,
+                    };
+                    core::NodeSelector {
+                        node_selector_terms: match a.required_any.is_empty() {
+                            true => vec![term(&[])],
+                            false => a.required_any.iter().map(|any| term(any)).collect(),
+                        },
+                    }
+                }),
             preferred_during_scheduling_ignored_during_execution: (!a.preferred.is_empty()).then(|| {
                 a.preferred
                     .iter()

@@ -97,6 +97,7 @@ fn http(h: &ir::HttpGet) -> core::HTTPGetAction {
         path: h.path.clone(),
         port: port_ref(&h.port),
         scheme: h.scheme.map(String::from),
+        host: h.host.as_ref().map(|w| w.value.clone()),
         http_headers: (!h.headers.is_empty()).then(|| {
             h.headers
                 .iter()

@@ -12,6 +12,10 @@ keys! {
     COMMAND = key("command", ANY_CONTAINER, Shape::StrList, ("Container", &["command"]), "Entrypoint, replacing the image's.");
     ARGS = key("args", ANY_CONTAINER, Shape::StrList, ("Container", &["args"]), "Arguments to the entrypoint.");
     WORKDIR = key("workdir", ANY_CONTAINER, Shape::Str, ("Container", &["workingDir"]), "Working directory.");
+    TTY = key("tty", ANY_CONTAINER, Shape::Bool, ("Container", &["tty"]),
+        "Give the container a terminal (for `kubectl attach -it`). Default `false`.");
+    STDIN = key("stdin", ANY_CONTAINER, Shape::Bool, ("Container", &["stdin"]),
+        "Keep the container's standard input open (for `kubectl attach`); else reads get end-of-file. Default `false`.");
     ENV = key("env", ANY_CONTAINER,
         Shape::Special("map: string, `config(name, key)`, `secret(name, key)`, `field(path)`, `resource(name)`"),
         ("Container", &["env"]), "Environment variables, in the order written.");

@@ -26,6 +26,9 @@ keys! {
     REQUIRED = key("required", AFFINITY, Shape::Records(NODE_TERM),
         ("NodeAffinity", &["requiredDuringSchedulingIgnoredDuringExecution"]), "Every term must match.")
         .takes("list of node terms");
+    REQUIRED_ANY = key("required-any", AFFINITY, Shape::Special("list of node terms, each a list of requirements"),
+        ("NodeSelector", &["nodeSelectorTerms"]),
+        "A node must match one of these terms (each: all of its requirements), and every `required` requirement too.");
     PREFERRED = key("preferred", AFFINITY, Shape::Records(NODE_TERM),
         ("NodeAffinity", &["preferredDuringSchedulingIgnoredDuringExecution"]), "Terms the scheduler tries to match.")
         .takes("list of node terms with `weight`");

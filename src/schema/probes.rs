@@ -32,7 +32,7 @@ keys! {
     PROBE_EXEC = key("exec", PROBE, Shape::StrList, ("Probe", &["exec", "command"]),
         "Run this command in the container; exit 0 is success.");
     PROBE_HTTP = key("http", PROBE, Shape::Block(HTTP_GET), ("Probe", &["httpGet"]),
-        "An HTTP GET; a status from 200 to 399 is success.").takes("`{ path, port, scheme, headers }`");
+        "An HTTP GET; a status from 200 to 399 is success.").takes("`{ path, port, scheme, host, headers }`");
     PROBE_TCP = key("tcp", PROBE, Shape::Special(PORT_REF), ("Probe", &["tcpSocket", "port"]),
         "Open a TCP connection to this port.");
     PROBE_GRPC = key("grpc", PROBE, Shape::Block(GRPC), ("Probe", &["grpc"]),
@@ -55,6 +55,8 @@ keys! {
     HTTP_SCHEME = key("scheme", HTTP_GET, Shape::Choice(SCHEMES), ("HTTPGetAction", &["scheme"]),
         "Default as Kubernetes: `http` (`https` skips certificate checks).");
     HTTP_HEADERS = key("headers", HTTP_GET, Shape::StrMap, ("HTTPGetAction", &["httpHeaders"]), "Request headers, name → value.");
+    HTTP_HOST = key("host", HTTP_GET, Shape::Str, ("HTTPGetAction", &["host"]),
+        "The address to connect to. Default the pod's IP; `127.0.0.1` reaches a server that listens on loopback only (with the host's network).");
     GRPC_PORT = key("port", GRPC, PORT_NUMBER, ("GRPCAction", &["port"]), "The port of the gRPC server (a number). Required.");
     GRPC_SERVICE = key("service", GRPC, Shape::Str, ("GRPCAction", &["service"]),
         "The service name sent in the health check request. Default: the server's overall health.");
@@ -65,7 +67,7 @@ keys! {
         "Run before the container is stopped; counts against the pod's grace period.").takes("hook block: `exec`, `http` or `sleep`");
     HOOK_EXEC = key("exec", HOOK, Shape::StrList, ("LifecycleHandler", &["exec", "command"]), "Run this command in the container.");
     HOOK_HTTP = key("http", HOOK, Shape::Block(HTTP_GET), ("LifecycleHandler", &["httpGet"]), "An HTTP GET to the container.")
-        .takes("`{ path, port, scheme, headers }`");
+        .takes("`{ path, port, scheme, host, headers }`");
     HOOK_SLEEP = key("sleep", HOOK, Shape::Seconds { min: 0 }, ("LifecycleHandler", &["sleep", "seconds"]),
         "Wait this long (at most the pod's grace period; 0s needs 1.33).").gated(29, 30, 34);
 

@@ -180,9 +180,9 @@ fn runs_may_pile_up(
     let (Some(interval), None | Some("Allow")) = (schedule.min_interval_seconds(), concurrency) else { return };
     let longest = job.active_deadline_seconds.map(|s| s as u64);
     if longest.is_none_or(|d| d > interval) {
-        let every = crate::values::Duration(interval);
+        let every = crate::units::Duration(interval);
         let how_long = match longest {
-            Some(d) => format!("a run may last up to {}", crate::values::Duration(d)),
+            Some(d) => format!("a run may last up to {}", crate::units::Duration(d)),
             None => "runs have no deadline".to_string(),
         };
         if interval > 60 && longest.is_none() {

@@ -470,7 +470,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The divisors Kubernetes accepts: `1m` or `1` for CPU; `1` and the powers of 1000 or 1024 for bytes.
-    fn divisor(&mut self, expr: &'a Expr, resource: &str) -> Option<crate::values::Quantity> {
+    fn divisor(&mut self, expr: &'a Expr, resource: &str) -> Option<crate::units::Quantity> {
         const CPU: &[&str] = &["1m", "1"];
         const BYTES: &[&str] = &["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
         let q = self.quantity(expr, "`divisor`")?;
