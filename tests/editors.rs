@@ -89,6 +89,19 @@ fn the_vim_syntax_lists_exactly_the_tables_words() {
     assert_eq!(words, table(|_| true));
 }
 
+#[test]
+fn the_language_guide_lists_exactly_the_tables_words() {
+    let guide = read("docs/language.md").expect("docs/language.md");
+    let line = |start: &str| -> Words {
+        let l =
+            guide.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("a line `{start}` in language.md"));
+        quoted(l, '`').into_iter().collect()
+    };
+    assert_eq!(line("- Never a name nor a key:"), table(|k| k.role == Role::Strict));
+    assert_eq!(line("- Never a name, but a valid key:"), table(|k| k.role == Role::Reserved));
+    assert_eq!(line("- Words only where they have a meaning"), table(|k| k.role == Role::Contextual));
+}
+
 /// The alternatives of each plain word group `(a|b|c)` in a TextMate regex.
 fn regex_words(pattern: &str) -> Vec<String> {
     let mut words = Vec::new();

@@ -241,7 +241,7 @@ fn next_item_start(src: &str, from: usize) -> usize {
     while let Some(nl) = src[i..].find('\n') {
         i += nl + 1;
         // The whole word at the start of the line: a keyword only if no name character follows it.
-        let rest = src[i..].as_bytes();
+        let rest = &src.as_bytes()[i..];
         let word_len = rest.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-').count();
         if keywords::starts_item(&src[i..i + word_len]) {
             return i;
