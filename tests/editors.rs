@@ -17,7 +17,7 @@ fn table(keep: impl Fn(&pipec::syntax::keywords::Keyword) -> bool) -> Words {
     KEYWORDS.iter().filter(|k| keep(k)).map(|k| k.word.to_string()).collect()
 }
 
-/// The words between double quotes in `text`.
+/// The pieces of `text` between pairs of `quote` characters.
 fn quoted(text: &str, quote: char) -> Vec<String> {
     text.split(quote).skip(1).step_by(2).map(str::to_string).collect()
 }
