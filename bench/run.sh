@@ -4,6 +4,7 @@
 # and prints a Markdown table with ratios (paste it into BENCHMARKS.md).
 #
 #   bench/run.sh [N …]        default: 100 1000 10000 100000
+#   PIPEC=/tmp/pipec-before bench/run.sh 10000   the same for another binary
 #
 # Installs what it needs: hyperfine (Debian package) and jrsonnet 0.5.0-pre98 (cargo).
 set -euo pipefail
@@ -14,8 +15,8 @@ sizes=("$@")
 
 command -v hyperfine >/dev/null || { apt-get install -y hyperfine >/dev/null || { echo "install hyperfine" >&2; exit 2; }; }
 command -v jrsonnet >/dev/null || cargo install jrsonnet --version 0.5.0-pre98
-cargo build --release --quiet
-pipec=./target/release/pipec
+# PIPEC=path/to/pipec runs another build (e.g. the one before a change) instead of this tree's.
+if [ -n "${PIPEC:-}" ]; then pipec=$PIPEC; else cargo build --release --quiet; pipec=./target/release/pipec; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
