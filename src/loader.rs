@@ -37,6 +37,42 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
     })
 }
 
+/// Every `.pipe` file under `dir`, sorted by path (byte order of the path as
+/// given), so that a directory build is the same build on every machine. Hidden
+/// entries (`.git`, `.cache`, …) are skipped, and symbolic links to directories
+/// are not followed (a link back up the tree would never end); links to files are
+/// read like files.
+pub fn pipe_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        let entries = std::fs::read_dir(&at).map_err(|e| format!("`{}`: {}", at.display(), short(&e)))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("`{}`: {}", at.display(), short(&e)))?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| format!("`{}`: {}", path.display(), short(&e)))?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "pipe") && path.is_file() {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn short(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +87,22 @@ mod tests {
         let program = program.to_str().unwrap();
         assert!(FsLoader.load(program, "latin1.txt").unwrap_err().contains("not UTF-8"));
         assert_eq!(FsLoader.load(program, "nope.txt"), Err("no such file".into()));
+    }
+
+    #[test]
+    fn pipe_files_are_found_in_sorted_order_without_hidden_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.pipe", "a/z.pipe", "a/b/c.pipe", ".git/x.pipe", "notes.txt", "a/.hidden.pipe"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let found: Vec<String> = pipe_files(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(found, ["a/b/c.pipe", "a/z.pipe", "b.pipe"]);
+        assert!(pipe_files(&dir.path().join("missing")).unwrap_err().contains("no such file"));
     }
 }

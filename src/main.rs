@@ -84,15 +84,23 @@ fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {
 enum Command {
     /// Compile programs to YAML: a stream on stdout, or one file per object with -o.
     Build {
-        #[arg(required = true)]
+        /// Program files, or directories: every `.pipe` file under them that no other file imports.
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// Write `<kind>-<name>.yaml` files into DIR (replaced as a whole, atomically).
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Write nothing: show how DIR differs from the build, exit 1 if it does.
+        #[arg(long, requires = "output")]
+        check: bool,
+        /// Also write `kustomization.yaml` listing every file (for `kubectl apply -k`, Argo CD, Flux).
+        #[arg(long, requires = "output")]
+        kustomization: bool,
     },
     /// Check programs and print diagnostics only.
     Check {
-        #[arg(required = true)]
+        /// Program files, or directories (as for `build`).
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
     },
     /// Print the page for a diagnostic code: what it means, a wrong example and the fix.
@@ -156,7 +164,10 @@ fn run(cli: Cli) -> u8 {
     match &cli.command {
         Command::Explain { code } => explain(code),
         Command::Check { files } => check(&cli, files),
-        Command::Build { files, output } => build(&cli, files, output.as_deref()),
+        Command::Build { files, output, check, kustomization } => {
+            let dir = output.as_deref().map(|dir| OutDir { dir, check: *check, kustomization: *kustomization });
+            build(&cli, files, dir)
+        }
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
@@ -193,16 +204,32 @@ fn check(cli: &Cli, files: &[PathBuf]) -> u8 {
     compile(cli, files, Output::Objects).map_or_else(|code| code, |_| 0)
 }
 
+/// `-o DIR` and what goes with it.
+struct OutDir<'a> {
+    dir: &'a Path,
+    /// `--check`: compare, write nothing.
+    check: bool,
+    /// `--kustomization`: a `kustomization.yaml` among the files.
+    kustomization: bool,
+}
+
 /// `pipec build`: the YAML on stdout, or one file per object in `dir`.
-fn build(cli: &Cli, files: &[PathBuf], dir: Option<&Path>) -> u8 {
+fn build(cli: &Cli, files: &[PathBuf], dir: Option<OutDir>) -> u8 {
     // YAML is written while checking goes on, unless a report needs the checked objects.
     let output = if cli.explain_qos || cli.explain_security { Output::Objects } else { Output::Yaml };
     let compilation = match compile(cli, files, output) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(dir) = dir {
-        return match output::replace_dir(dir, &compilation.yaml_files()) {
+    if let Some(OutDir { dir, check, kustomization }) = dir {
+        let mut files = compilation.yaml_files();
+        if kustomization {
+            files.push(pipec::driver::kustomization(&files));
+        }
+        if check {
+            return check_dir(cli, dir, &files);
+        }
+        return match output::replace_dir(dir, &files) {
             Ok(()) => 0,
             Err(message) => {
                 eprintln!("pipec: cannot write `{}`: {message}", dir.display());
@@ -218,6 +245,49 @@ fn build(cli: &Cli, files: &[PathBuf], dir: Option<&Path>) -> u8 {
         Err(e) => {
             eprintln!("pipec: cannot write to stdout: {e}");
             2
+        }
+    }
+}
+
+/// `build -o DIR --check`: the diff between DIR and the build on stdout, a
+/// verdict on stderr; exit 1 when they differ. Nothing is written.
+fn check_dir(cli: &Cli, dir: &Path, files: &[(String, String)]) -> u8 {
+    let present = match output::read_dir(dir) {
+        Ok(present) => present,
+        Err(message) => {
+            eprintln!("pipec: cannot check `{}`: {message}", dir.display());
+            return 2;
+        }
+    };
+    let shown = dir.display().to_string();
+    let drift = pipec::driver::Drift::between(&shown, files, present.as_deref().unwrap_or_default());
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_all(drift.render(&shown, color).as_bytes()).and_then(|()| stdout.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("pipec: cannot write to stdout: {e}");
+        return 2;
+    }
+    match (&present, drift.is_empty()) {
+        (_, true) => {
+            if !cli.quiet {
+                eprintln!("pipec: `{shown}` is up to date ({})", plural(files.len(), "file"));
+            }
+            0
+        }
+        (None, false) => {
+            eprintln!("pipec: `{shown}` does not exist: the build would write {}", plural(files.len(), "file"));
+            1
+        }
+        (Some(_), false) => {
+            eprintln!("pipec: `{shown}` differs from the build: {} (nothing written)", drift.summary());
+            1
         }
     }
 }
@@ -247,17 +317,7 @@ fn schedule(cli: &Cli, files: &[PathBuf], next: usize, from: Option<&str>) -> u8
 /// code when there is nothing more to do (errors, or a file that cannot be read).
 fn compile(cli: &Cli, files: &[PathBuf], output: Output) -> Result<ManuallyDrop<Compilation>, u8> {
     let mut session = Session::new(check_options(cli)?, &FsLoader);
-    let mut ids = Vec::new();
-    for path in files {
-        match pipec::loader::read(path) {
-            // Bytes, not text: a file that is not UTF-8 is a diagnostic like any other.
-            Ok(bytes) => ids.push(session.add_bytes(path.display().to_string(), bytes)),
-            Err(message) => {
-                eprintln!("pipec: cannot read `{}`: {message}", path.display());
-                return Err(2);
-            }
-        }
-    }
+    let ids = add_inputs(&mut session, files)?;
     // The process ends soon after: freeing a large program's trees and objects
     // one by one would only cost time.
     let compilation = ManuallyDrop::new(pipec::driver::compile_files(session, &ids, output));
@@ -269,6 +329,52 @@ fn compile(cli: &Cli, files: &[PathBuf], output: Output) -> Result<ManuallyDrop<
         eprint!("{}", pipec::security::report(&compilation.programs));
     }
     if compilation.has_errors() { Err(1) } else { Ok(compilation) }
+}
+
+/// Reads the files and directories named on the command line into `session`;
+/// the programs to compile, in order. A directory gives its programs (the files
+/// no other file of it imports: driver/tree.rs), in path order.
+fn add_inputs(session: &mut Session, files: &[PathBuf]) -> Result<Vec<pipec::source::FileId>, u8> {
+    let mut ids = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for path in files {
+        let found = if path.is_dir() {
+            match pipec::loader::pipe_files(path) {
+                Ok(found) if found.is_empty() => {
+                    eprintln!("pipec: cannot read `{}`: there is no .pipe file under it", path.display());
+                    return Err(2);
+                }
+                Ok(found) => found,
+                Err(message) => {
+                    eprintln!("pipec: cannot read {message}");
+                    return Err(2);
+                }
+            }
+        } else {
+            vec![path.clone()]
+        };
+        let mut added = Vec::new();
+        for path in &found {
+            match pipec::loader::read(path) {
+                // Bytes, not text: a file that is not UTF-8 is a diagnostic like any other.
+                Ok(bytes) => added.push(session.add_bytes(path.display().to_string(), bytes)),
+                Err(message) => {
+                    eprintln!("pipec: cannot read `{}`: {message}", path.display());
+                    return Err(2);
+                }
+            }
+        }
+        let programs: std::collections::HashSet<_> =
+            if path.is_dir() { pipec::driver::programs(session, &added) } else { added.clone() }.into_iter().collect();
+        for (id, path) in added.iter().zip(&found) {
+            // A file named twice (`deploy deploy/web.pipe`) is one program, not a clash with itself.
+            let first = seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
+            if first && programs.contains(id) {
+                ids.push(*id);
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// `--kube-version`, `--limit`, `--values` and `--set` (which wins over `--values`).

@@ -9,22 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err("it exists and is not a directory".into());
-        }
-        // DIR is replaced as a whole: refuse to delete what pipec did not write.
-        for entry in fs::read_dir(dir).map_err(|e| e.to_string())? {
-            let entry = entry.map_err(|e| e.to_string())?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if !name.ends_with(".yaml") || !entry.path().is_file() {
-                return Err(format!(
-                    "it holds `{name}`, which pipec did not write; pipec replaces the whole directory, so give it an empty or pipec-only one"
-                ));
-            }
-        }
-    }
+    // DIR is replaced as a whole: refuse to delete what pipec did not write.
+    pipec_files(dir)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -60,6 +46,40 @@ pub fn replace_dir(dir: &Path, files: &[(String, String)]) -> Result<(), String>
         }
         Err(_) => two_renames(&staging, dir, &parent, &base),
     }
+}
+
+/// A file of DIR: its name and bytes.
+pub type NamedBytes = (String, Vec<u8>);
+
+/// What DIR holds, for `--check`: `None` when it does not exist. Refused, as
+/// [`replace_dir`] refuses it, when DIR holds anything pipec did not write.
+pub fn read_dir(dir: &Path) -> Result<Option<Vec<NamedBytes>>, String> {
+    let Some(names) = pipec_files(dir)? else { return Ok(None) };
+    let read = |name: String| fs::read(dir.join(&name)).map(|bytes| (name, bytes)).map_err(|e| e.to_string());
+    names.into_iter().map(read).collect::<Result<Vec<_>, _>>().map(Some)
+}
+
+/// The names of the files in DIR (`None` when it does not exist), or why pipec
+/// may not replace it: it is not a directory, or it holds what pipec did not write.
+fn pipec_files(dir: &Path) -> Result<Option<Vec<String>>, String> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    if !dir.is_dir() {
+        return Err("it exists and is not a directory".into());
+    }
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".yaml") || !entry.path().is_file() {
+            return Err(format!(
+                "it holds `{name}`, which pipec did not write; pipec replaces the whole directory, so give it an empty or pipec-only one"
+            ));
+        }
+        names.push(name);
+    }
+    Ok(Some(names))
 }
 
 #[cfg(target_os = "linux")]

@@ -71,6 +71,9 @@ pub struct Expander<'a> {
 #[derive(Clone, Default)]
 pub(super) struct Scope {
     pub(super) values: Bindings,
+    /// How many module `let`s deep the substitution is (`a.x` whose value names
+    /// `b.y` …): bounded by the `depth` limit, so a cycle across modules ends.
+    pub(super) depth: usize,
 }
 
 /// A few names and what they stand for. A short list beats a hash map here: a

@@ -179,7 +179,7 @@ fn namespace_of(path: &str) -> String {
 }
 
 /// `a/./b/../c.pipe` → `a/c.pipe`, so one file has one key.
-fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {

@@ -115,7 +115,7 @@ pub(super) fn subst_expr(e: &Expr, scope: &Scope, x: &Expander) -> Expr {
                 && !scope.values.contains_key(ns)
                 && let Some(m) = x.modules.iter().find(|m| m.name == *ns)
             {
-                return module_let(m, &name.node, name.span, x, 0).unwrap_or_else(|| e.clone());
+                return module_let(m, &name.node, name.span, x, scope.depth).unwrap_or_else(|| e.clone());
             }
             ExprKind::Field { base: Box::new(subst_expr(base, scope, x)), name: name.clone() }
         }
@@ -194,7 +194,7 @@ fn module_let(m: &Module, name: &str, span: Span, x: &Expander, depth: usize) ->
 
 /// Replaces the words of `e` that name lets of module `m`.
 pub(super) fn subst_module(e: &Expr, m: &Module, x: &Expander, depth: usize) -> Expr {
-    let mut scope = Scope::default();
+    let mut scope = Scope { depth, ..Scope::default() };
     for (name, l) in module_lets(m, x) {
         if expr_mentions(e, name)
             && let Some(v) = module_let(m, name, l, x, depth + 1)
@@ -202,7 +202,9 @@ pub(super) fn subst_module(e: &Expr, m: &Module, x: &Expander, depth: usize) -> 
             scope.values.insert(name.to_string(), v);
         }
     }
-    if scope.values.is_empty() { e.clone() } else { subst_expr(e, &scope, x) }
+    // Also when none of the module's own names is used: the value may name another
+    // module's `let` (`"${b.host}/x"`), which is replaced here too.
+    subst_expr(e, &scope, x)
 }
 
 pub(super) fn subst_block_module(b: &Block, m: &Module, x: &Expander) -> Block {

@@ -5,7 +5,12 @@
 //! checking goes on (`writing.rs`). It does no I/O: files named by the programs
 //! are read through the [`Loader`] the caller passes in.
 
+mod drift;
+mod tree;
 mod writing;
+
+pub use drift::{Drift, KUSTOMIZATION, kustomization};
+pub use tree::programs;
 
 use crate::check::{CheckOptions, ParamInput, value::Value};
 use crate::diag::{Code, Diagnostic};
