@@ -124,8 +124,11 @@ enum Command {
         /// The shell to complete in.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `pipec man > pipec.1`.
-    Man,
+    /// Print the manual page (roff): `pipec man > pipec.1`, or a subcommand's: `pipec man build`.
+    Man {
+        /// A subcommand whose page to print (pipec-build(1) and so on).
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -170,7 +173,7 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
         Command::Completions { shell } => completions(*shell),
-        Command::Man => man(),
+        Command::Man { subcommand } => man(subcommand.as_deref()),
     }
 }
 
@@ -181,11 +184,28 @@ fn completions(shell: clap_complete::Shell) -> u8 {
     write_result(stdout.flush())
 }
 
-/// `pipec man`: the manual page, from the same definitions. Printed rather than generated at
-/// build time: nothing to keep in the repository, and it always matches the binary.
-fn man() -> u8 {
+/// `pipec man [SUBCOMMAND]`: the manual page, from the same definitions, or a subcommand's page
+/// (its options in full; the main page lists the subcommands as pipec-build(1)…). Printed rather
+/// than generated at build time: nothing to keep in the repository, and it always matches the binary.
+fn man(subcommand: Option<&str>) -> u8 {
+    let mut cli = Cli::command();
+    // Gives the subcommands their page names (`pipec-build`) and the global options.
+    cli.build();
+    let version = cli.get_version().unwrap_or_default().to_string();
+    let page = match subcommand {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).filter(|n| *n != "help").collect();
+                eprintln!("pipec: `{name}` is not a subcommand; pages: {}", names.join(", "));
+                return 2;
+            }
+        },
+    };
+    let man = clap_mangen::Man::new(page).source(format!("pipec {version}"));
     let mut stdout = std::io::stdout().lock();
-    write_result(clap_mangen::Man::new(Cli::command()).render(&mut stdout).and_then(|()| stdout.flush()))
+    write_result(man.render(&mut stdout).and_then(|()| stdout.flush()))
 }
 
 fn write_result(result: std::io::Result<()>) -> u8 {

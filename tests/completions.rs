@@ -11,13 +11,18 @@ fn pipec(args: &[&str]) -> String {
 
 /// The subcommands and the long options that `pipec --help` lists (less clap's own `help`).
 fn help_words() -> (Vec<String>, Vec<String>) {
-    let help = pipec(&["--help"]);
+    help_words_of(&[])
+}
+
+/// The same for `pipec SUBCOMMAND --help` (a subcommand has no subcommands: an empty list).
+fn help_words_of(subcommand: &[&str]) -> (Vec<String>, Vec<String>) {
+    let help = pipec(&[subcommand, &["--help"]].concat());
     let section = |title: &str| -> Vec<String> {
         let start = help.find(title).unwrap_or_else(|| panic!("`{title}` in --help")) + title.len();
         help[start..].lines().skip(1).take_while(|l| l.starts_with(' ')).map(str::to_string).collect()
     };
     // `  build   Compile…`: a name indented by two spaces (a wrapped description has more).
-    let commands: Vec<String> = section("Commands:")
+    let commands: Vec<String> = if subcommand.is_empty() { section("Commands:") } else { Vec::new() }
         .iter()
         .filter(|l| l.get(2..).is_some_and(|rest| !rest.starts_with(' ')))
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
@@ -85,4 +90,19 @@ fn man_page_names_every_subcommand_and_global_option() {
         // roff writes every `-` as `\-`.
         assert!(page.contains(&o.replace('-', "\\-")), "man page has no `{o}`");
     }
+}
+
+#[test]
+fn each_subcommand_has_a_page_with_all_its_options() {
+    let (commands, _) = help_words();
+    for c in &commands {
+        let page = pipec(&["man", c]);
+        assert!(page.contains(&format!(".TH pipec-{c} 1")), "`pipec man {c}` is the page pipec-{c}(1)");
+        let (_, options) = help_words_of(&[c]);
+        for o in &options {
+            assert!(page.contains(&o.replace('-', "\\-")), "pipec-{c}(1) has no `{o}`");
+        }
+    }
+    let build = help_words_of(&["build"]).1;
+    assert!(build.iter().any(|o| o == "--output") && build.iter().any(|o| o == "--kube-version"), "{build:?}");
 }
