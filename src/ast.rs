@@ -28,7 +28,8 @@ pub struct Item {
 
 #[derive(Debug, Clone)]
 pub enum ItemKind {
-    Namespace(StringLit),
+    /// `namespace "qa"`; with a block (`namespace "qa" { labels = {…} }`) the Namespace object is emitted too.
+    Namespace(StringLit, Option<Block>),
     /// `import "./common.pipe"` or `import "std/soak"`: the module's templates and
     /// `let`s become `common.name` / `soak.name`.
     Import(StringLit),
@@ -61,6 +62,13 @@ pub enum ItemKind {
         body: Option<Block>,
     },
     Secret {
+        name: Name,
+        body: Option<Block>,
+    },
+    /// `service-account NAME { … }`, `role NAME { … }`, …: an object around the workloads.
+    /// `role NAME` / `cluster-role NAME` without a block refer to one the cluster has.
+    Object {
+        kind: Spanned<ObjectKind>,
         name: Name,
         body: Option<Block>,
     },
@@ -105,6 +113,7 @@ pub enum WorkloadKind {
     Job,
     Cron,
     Daemon,
+    Deployment,
 }
 
 impl WorkloadKind {
@@ -113,6 +122,31 @@ impl WorkloadKind {
             WorkloadKind::Job => "job",
             WorkloadKind::Cron => "cron",
             WorkloadKind::Daemon => "daemon",
+            WorkloadKind::Deployment => "deployment",
+        }
+    }
+}
+
+/// The kinds written `keyword NAME { … }` that are not workloads (ServiceAccount, RBAC, Service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    ServiceAccount,
+    Role,
+    ClusterRole,
+    RoleBinding,
+    ClusterRoleBinding,
+    Service,
+}
+
+impl ObjectKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ObjectKind::ServiceAccount => "service-account",
+            ObjectKind::Role => "role",
+            ObjectKind::ClusterRole => "cluster-role",
+            ObjectKind::RoleBinding => "role-binding",
+            ObjectKind::ClusterRoleBinding => "cluster-role-binding",
+            ObjectKind::Service => "service",
         }
     }
 }

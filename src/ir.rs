@@ -76,6 +76,15 @@ pub enum Object {
     Job(Job),
     Cron(Cron),
     Daemon(Daemon),
+    Deployment(Deployment),
+    /// `namespace "qa" { … }`: the Namespace itself.
+    Namespace(Meta),
+    ServiceAccount(ServiceAccount),
+    /// `role` (namespaced) and `cluster-role`.
+    Role(Role),
+    /// `role-binding` and `cluster-role-binding`.
+    Binding(Binding),
+    Service(Service),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -89,6 +98,14 @@ impl Object {
             Object::Job(_) => Kind::Job,
             Object::Cron(_) => Kind::CronJob,
             Object::Daemon(_) => Kind::DaemonSet,
+            Object::Deployment(_) => Kind::Deployment,
+            Object::Namespace(_) => Kind::Namespace,
+            Object::ServiceAccount(_) => Kind::ServiceAccount,
+            Object::Role(r) if r.cluster => Kind::ClusterRole,
+            Object::Role(_) => Kind::Role,
+            Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
+            Object::Binding(_) => Kind::RoleBinding,
+            Object::Service(_) => Kind::Service,
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -105,10 +122,113 @@ impl Object {
             Object::Job(j) => &j.meta,
             Object::Cron(c) => &c.meta,
             Object::Daemon(d) => &d.meta,
+            Object::Deployment(d) => &d.meta,
+            Object::Namespace(m) => m,
+            Object::ServiceAccount(a) => &a.meta,
+            Object::Role(r) => &r.meta,
+            Object::Binding(b) => &b.meta,
+            Object::Service(s) => &s.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }
     }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceAccount {
+    pub meta: Meta,
+    pub automount_token: Option<bool>,
+    pub image_pull_secrets: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub meta: Meta,
+    /// A ClusterRole (else a Role of the program's namespace).
+    pub cluster: bool,
+    pub rules: Vec<PolicyRule>,
+}
+
+/// One rule of a role, as Kubernetes has it (empty lists are left out).
+#[derive(Debug, Clone, Default)]
+pub struct PolicyRule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub resource_names: Vec<String>,
+    pub non_resource_urls: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub meta: Meta,
+    /// A ClusterRoleBinding (else a RoleBinding of the program's namespace).
+    pub cluster: bool,
+    /// The role granted: a ClusterRole (else a Role), and its name.
+    pub cluster_role: bool,
+    pub role: String,
+    pub subjects: Vec<Subject>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A ServiceAccount: its namespace (`None`: the program's) and name.
+    ServiceAccount {
+        namespace: Option<String>,
+        name: String,
+    },
+    User(String),
+    Group(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub meta: Meta,
+    pub replicas: Option<i32>,
+    pub strategy: DeploymentStrategy,
+    pub min_ready_seconds: Option<i32>,
+    pub revision_history_limit: Option<i32>,
+    pub progress_deadline_seconds: Option<i32>,
+    pub paused: Option<bool>,
+    /// The program's own selector, already in the pod labels; `None`: `app.kubernetes.io/name: <name>`.
+    pub selector: Option<StringMap>,
+    pub pod: Pod,
+}
+
+#[derive(Debug, Clone)]
+pub enum DeploymentStrategy {
+    /// Kubernetes' default (rolling, 25% / 25%).
+    Default,
+    Recreate,
+    Rolling {
+        max_unavailable: Option<IntOrPercent>,
+        max_surge: Option<IntOrPercent>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub meta: Meta,
+    pub selector: StringMap,
+    pub ports: Vec<ServicePort>,
+    /// `clusterIP: None`.
+    pub headless: bool,
+    pub publish_not_ready: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub port: i32,
+    /// A number or a container port's name; `None`: the same as `port`.
+    pub target: Option<TargetPort>,
+    pub protocol: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetPort {
+    Number(i32),
+    Name(String),
 }
 
 #[derive(Debug, Clone)]

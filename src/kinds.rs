@@ -8,6 +8,7 @@
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope, Resource};
 
@@ -81,10 +82,18 @@ macro_rules! kinds {
 }
 
 kinds! {
+    Namespace(core::Namespace), name DnsLabel, apply Namespace;
+    ServiceAccount(core::ServiceAccount), name DnsSubdomain, apply ServiceAccount;
+    Role(rbac::Role), name DnsSubdomain, apply Role;
+    ClusterRole(rbac::ClusterRole), name DnsSubdomain, apply Role;
+    RoleBinding(rbac::RoleBinding), name DnsSubdomain, apply RoleBinding;
+    ClusterRoleBinding(rbac::ClusterRoleBinding), name DnsSubdomain, apply RoleBinding;
+    Service(core::Service), name Dns1035Label, apply Service;
     ConfigMap(core::ConfigMap), name DnsSubdomain, apply Config;
     Job(batch::Job), name Job, apply Workload;
     CronJob(batch::CronJob), name CronJob, apply Workload;
     DaemonSet(apps::DaemonSet), name DnsSubdomain, apply Workload;
+    Deployment(apps::Deployment), name DnsSubdomain, apply Workload;
 }
 
 impl K8sObject {
@@ -194,7 +203,7 @@ mod tests {
         }
         let rank = |k: &str| Kind::ALL.iter().find(|x| x.as_str() == k).map(|x| x.apply_order());
         assert!(rank("ConfigMap") < rank("Job"), "a pod's ConfigMap exists before the pod");
-        for workload in ["Job", "CronJob", "DaemonSet"] {
+        for workload in ["Job", "CronJob", "DaemonSet", "Deployment"] {
             assert_eq!(rank(workload), Some(ApplyOrder::Workload), "{workload}");
         }
         // A total order on kinds: rank, then table order; sorting is the same whatever the input order.
@@ -215,10 +224,18 @@ mod tests {
         assert_eq!(
             rows,
             [
+                ("Namespace", "v1", "namespaces", false, 63),
+                ("ServiceAccount", "v1", "serviceaccounts", true, 253),
+                ("Role", "rbac.authorization.k8s.io/v1", "roles", true, 253),
+                ("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", false, 253),
+                ("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", true, 253),
+                ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", false, 253),
+                ("Service", "v1", "services", true, 63),
                 ("ConfigMap", "v1", "configmaps", true, 253),
                 ("Job", "batch/v1", "jobs", true, 63),
                 ("CronJob", "batch/v1", "cronjobs", true, 52),
                 ("DaemonSet", "apps/v1", "daemonsets", true, 253),
+                ("Deployment", "apps/v1", "deployments", true, 253),
             ]
         );
     }

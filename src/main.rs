@@ -493,7 +493,8 @@ fn print_qos(c: &Compilation) {
                 pipec::ir::Object::Job(j) => ("job", &j.meta, &j.pod),
                 pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
                 pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
-                pipec::ir::Object::Config(_) => continue,
+                pipec::ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                _ => continue,
             };
             let (class, why) = pipec::qos::classify(pod);
             let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();

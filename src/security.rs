@@ -323,6 +323,7 @@ pub fn report(programs: &[ir::Program]) -> String {
                 ir::Object::Job(j) => ("job", &j.meta, &j.pod),
                 ir::Object::Cron(c) => ("cron", &c.meta, &c.pod),
                 ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
+                ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
                 _ => continue,
             };
             out.push_str(&line(kind, &meta.name, pod));

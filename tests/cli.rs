@@ -151,7 +151,17 @@ fn output_dir_gets_one_file_per_object() {
     let mut names: Vec<String> =
         std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["configmap-stableconfig.yaml", "cronjob-k8scleaner.yaml", "job-stable-test.yaml"]);
+    assert_eq!(
+        names,
+        [
+            "configmap-stableconfig.yaml",
+            "cronjob-k8scleaner.yaml",
+            "job-stable-test.yaml",
+            "role-k8scleaner.yaml",
+            "rolebinding-k8scleaner.yaml",
+            "serviceaccount-k8scleaner.yaml"
+        ]
+    );
     let job = std::fs::read_to_string(out_dir.join("job-stable-test.yaml")).unwrap();
     assert!(job.starts_with("apiVersion: batch/v1\nkind: Job\n"), "{job}");
     // Nothing is left beside the directory.
@@ -171,7 +181,8 @@ fn failed_build_leaves_output_dir_as_it_was() {
         pipec(&["build", "examples/soak.pipe", "tests/cases/errors/wrong-units.pipe", "-o", out_dir.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(1));
     let names: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    // The cleaner's CronJob, ServiceAccount, Role and RoleBinding.
+    assert_eq!(names.len(), 4, "{names:?}");
     assert_eq!(std::fs::read_to_string(out_dir.join("cronjob-k8scleaner.yaml")).unwrap(), before);
 }
 

@@ -229,6 +229,10 @@ fn every_vscode_snippet_compiles_as_written() {
             "job from a template" => format!("template worker() {{ image = \"busybox:1.36\" }}\n{body}"),
             "template" => body.replace("\n  \n", "\n  image = \"busybox:${table}\"\n"),
             "for" => body.replace("\n  \n", "\n  job \"j-${item}\" { image = \"busybox:1.36\" }\n"),
+            "role-binding" => format!("role name {{ rules = [] }}\n{body}"),
+            "service" => format!(
+                "deployment name {{\n  image = \"nginx:1.27\"\n  pod-labels = {{ app: \"name\" }}\n  ports = {{ http: 8080 }}\n}}\n{body}"
+            ),
             // A file is read beside the program: an inline value instead.
             "config" => body.replace("file(\"configs/app.yaml\")", "\"key: value\""),
             _ => body,

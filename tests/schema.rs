@@ -7,7 +7,7 @@
 //! The walk goes down the schema tree (`Block`, `Records`, `Labeled` shapes), the
 //! way a tool would find the row under a cursor without running the checker.
 
-use pipec::ast::{EntryKind, Expr, ExprKind, ItemKind, LabeledValue, WorkloadKind};
+use pipec::ast::{EntryKind, Expr, ExprKind, ItemKind, LabeledValue, ObjectKind, WorkloadKind};
 use pipec::schema::{self, Contexts};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -110,12 +110,23 @@ fn every_row_is_written_in_an_every_key_case() {
                         WorkloadKind::Job => schema::JOB,
                         WorkloadKind::Cron => schema::CRON,
                         WorkloadKind::Daemon => schema::DAEMON,
+                        WorkloadKind::Deployment => schema::DEPLOYMENT,
                     },
                     body,
                 ),
                 ItemKind::Config { body: Some(body), .. } => (schema::CONFIG, body),
                 ItemKind::Secret { body: Some(body), .. } => (schema::SECRET, body),
                 ItemKind::Defaults(body) => (schema::DEFAULTS, body),
+                ItemKind::Namespace(_, Some(body)) => (schema::NAMESPACE_ITEM, body),
+                ItemKind::Object { kind, body: Some(body), .. } => (
+                    match kind.node {
+                        ObjectKind::ServiceAccount => schema::SERVICE_ACCOUNT_ITEM,
+                        ObjectKind::Role | ObjectKind::ClusterRole => schema::ROLE_ITEM,
+                        ObjectKind::RoleBinding | ObjectKind::ClusterRoleBinding => schema::BINDING_ITEM,
+                        ObjectKind::Service => schema::SERVICE_ITEM,
+                    },
+                    body,
+                ),
                 _ => continue,
             };
             walk_block(&mut seen, ctx, body, &file);

@@ -19,7 +19,7 @@ mod resources;
 mod security;
 mod volumes;
 
-use crate::ast::{self, ExprKind, File, ItemKind, Name, WorkloadKind};
+use crate::ast::{self, ExprKind, File, ItemKind, Name, ObjectKind, WorkloadKind};
 pub use crate::compose::value;
 pub use crate::compose::{Expanded, Module, ParamInput};
 use crate::compose::{expand, lets};
@@ -54,6 +54,10 @@ pub struct Checker<'a> {
     origin: &'a [Label],
     /// The program's `defaults { … }` (security area).
     defaults: security::Defaults,
+    /// The service accounts and roles the program declares (bindings and pods name them).
+    declared: kinds::rbac::Declared,
+    /// The program's namespace, once read.
+    program_namespace: Option<String>,
 }
 
 struct ConfigInfo {
@@ -118,6 +122,8 @@ pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::P
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
         defaults: security::Defaults::default(),
+        declared: Default::default(),
+        program_namespace: None,
     };
     let program = match sink {
         Some(sink) => ck.program(&expanded, &expander, sink),
@@ -161,9 +167,11 @@ impl<'a> Checker<'a> {
         // The namespace first, so that order in the file does not matter (the `let`s
         // were read with the program's other names: `Checker::names`).
         let mut namespace_span: Option<Span> = None;
-        for item in &items {
+        // Objects that wait for their place in the file (configs, service accounts, roles, …).
+        let mut early: Vec<(usize, ir::Object)> = Vec::new();
+        for (index, item) in items.iter().enumerate() {
             match &item.kind {
-                ItemKind::Namespace(s) => {
+                ItemKind::Namespace(s, body) => {
                     if let Some(first) = namespace_span {
                         self.report(
                             Diagnostic::error(Code::DuplicateNamespace, s.span, "the namespace is declared twice")
@@ -175,7 +183,14 @@ impl<'a> Checker<'a> {
                     }
                     namespace_span = Some(s.span);
                     if let Some(ns) = self.interpolate(s) {
-                        names::check_dns_label(self, &ns, s.span, "a namespace", 63);
+                        let valid = names::check_dns_label(self, &ns, s.span, "a namespace", 63);
+                        if let (true, Some(body)) = (valid, body) {
+                            self.origin = &expanded[index].origin;
+                            if let Some(meta) = kinds::namespace(self, &ns, s.span, body) {
+                                early.push((index, ir::Object::Namespace(meta)));
+                            }
+                        }
+                        self.program_namespace = Some(ns.clone());
                         program.namespace = Some(ns);
                     }
                 }
@@ -193,11 +208,20 @@ impl<'a> Checker<'a> {
             let (family, name) = match &item.kind {
                 ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
+                // One family per kind: a Role and a RoleBinding may share a name.
+                ItemKind::Object { kind, name, .. } => (kind.node.keyword(), name),
                 _ => continue,
             };
             let Some(text) = self.name(name) else {
                 continue;
             };
+            let declared = &mut self.declared;
+            match family {
+                "service-account" => declared.service_accounts.push(text.clone()),
+                "role" => declared.roles.push(text.clone()),
+                "cluster-role" => declared.cluster_roles.push(text.clone()),
+                _ => {}
+            }
             let span = name.span();
             let (first, first_index, text) = match seen.entry((family, text)) {
                 Entry::Vacant(slot) => {
@@ -220,8 +244,10 @@ impl<'a> Checker<'a> {
             }));
         }
 
-        // Configs and secrets before workloads, which refer to them; then all in source order.
-        let mut configs: Vec<(usize, ir::Object)> = Vec::new();
+        // Configs, secrets, service accounts and RBAC before workloads, which refer to
+        // them; then all in source order.
+        let mut configs = early;
+        let mut services: Vec<(usize, &String, Span)> = Vec::new();
         for (index, name, span) in &named {
             self.origin = &expanded[*index].origin;
             match &items[*index].kind {
@@ -237,10 +263,26 @@ impl<'a> Checker<'a> {
                     self.configs.insert(name.clone(), ConfigInfo { keys: None });
                 }
                 ItemKind::Secret { body, .. } => kinds::config_map::secret(self, name, *span, body.as_ref()),
+                // Services wait for the workloads: they must select their pods.
+                ItemKind::Object { kind, .. } if kind.node == ObjectKind::Service => {
+                    services.push((*index, name, *span))
+                }
+                ItemKind::Object { kind, body, .. } => {
+                    if let Some(object) = kinds::object(self, kind, name, *span, body.as_ref(), Some(&[])) {
+                        configs.push((*index, object));
+                    }
+                }
                 _ => {}
             }
         }
+        configs.sort_by_key(|(index, _)| *index);
         // Each object goes out as soon as it is checked; configs wait for their place in the file.
+        // With services, objects after the first one are held until the services are checked
+        // (against the pods of every workload), so that all still come out in source order.
+        let mut held = Held { from: services.first().map(|s| s.0), objects: Vec::new() };
+        let mut pods: Vec<kinds::service::Pods> = Vec::new();
+        // Whether every workload was checked (else a Service's selection cannot be judged).
+        let mut complete = true;
         let mut configs = configs.into_iter().peekable();
         let mut named = named.iter().peekable();
         for (index, e) in expanded.iter().enumerate() {
@@ -253,14 +295,30 @@ impl<'a> Checker<'a> {
             let Some(body) = body else { continue };
             self.origin = &e.origin;
             if let Some(obj) = self.detached(|ck| ck.workload(kind.node, name, *span, &body)) {
-                while let Some((_, config)) = configs.next_if(|(i, _)| *i < index) {
-                    send(&mut program, config, sink);
+                while let Some((i, config)) = configs.next_if(|(i, _)| *i < index) {
+                    held.put(&mut program, i, config, sink);
                 }
-                send(&mut program, obj, sink);
+                if held.from.is_some() {
+                    pods.extend(kinds::service::pods_of(&obj));
+                }
+                held.put(&mut program, index, obj, sink);
+            } else {
+                complete = false;
             }
         }
-        for (_, config) in configs {
-            send(&mut program, config, sink);
+        for (i, config) in configs {
+            held.put(&mut program, i, config, sink);
+        }
+        for (index, name, span) in services {
+            self.origin = &expanded[index].origin;
+            let ItemKind::Object { kind, body, .. } = &items[index].kind else { continue };
+            if let Some(service) = kinds::object(self, kind, name, span, body.as_ref(), complete.then_some(&pods[..])) {
+                held.objects.push((index, service));
+            }
+        }
+        held.objects.sort_by_key(|(index, _)| *index);
+        for (_, object) in held.objects {
+            send(&mut program, object, sink);
         }
         self.origin = &[];
         program
@@ -284,8 +342,12 @@ impl<'a> Checker<'a> {
             current_name_span: self.current_name_span,
             origin: self.origin,
             defaults: self.defaults,
+            declared: std::mem::take(&mut self.declared),
+            program_namespace: self.program_namespace.take(),
         };
         let result = check(&mut ck);
+        self.declared = ck.declared;
+        self.program_namespace = ck.program_namespace;
         self.diags = ck.diags;
         self.configs = ck.configs;
         self.secrets = ck.secrets;
@@ -312,7 +374,14 @@ impl<'a> Checker<'a> {
         span: Span,
         kind: crate::kinds::Kind,
     ) -> Option<ir::Meta> {
-        let name_ok = names::check_object_name(self, name, span, kind.as_str(), kind.name_rule().max_len());
+        let rule = kind.name_rule();
+        let name_ok = if rule.dots() {
+            names::check_object_name(self, name, span, kind.as_str(), rule.max_len())
+        } else {
+            // A Service's or Namespace's name is a DNS label (a Service's starts with a letter).
+            names::check_dns_label(self, name, span, &format!("a {kind}"), rule.max_len())
+                && (rule != crate::kinds::NameRule::Dns1035Label || names::starts_with_letter(self, name, span, kind))
+        };
         let mut labels = ir::StringMap::new();
         if let Some((_, v)) = f.take(&crate::schema::LABELS)
             && let Some(entries) = self.string_map(v, "`labels`")
@@ -450,6 +519,22 @@ fn to_json(v: &value::Value) -> Option<serde_json::Value> {
             entries.iter().map(|(k, v)| Some((k.clone(), to_json(v)?))).collect::<Option<_>>()?,
         ),
     })
+}
+
+/// Objects held back from the first `service` on (see `Checker::program`).
+struct Held {
+    /// The index of the first service item, if any.
+    from: Option<usize>,
+    objects: Vec<(usize, ir::Object)>,
+}
+
+impl Held {
+    fn put(&mut self, program: &mut ir::Program, index: usize, object: ir::Object, sink: Sink) {
+        match self.from {
+            Some(first) if index > first => self.objects.push((index, object)),
+            _ => send(program, object, sink),
+        }
+    }
 }
 
 /// Records the object's key (for clashes across files) and hands it on.

@@ -61,6 +61,19 @@ pub fn check_object_name(ck: &mut Checker, name: &str, span: Span, kind: &str, m
 }
 
 /// Names that must be DNS labels (namespace, container, volume).
+/// A DNS-1035 label (a Service's name) starts with a letter.
+pub fn starts_with_letter(ck: &mut Checker, name: &str, span: Span, kind: crate::kinds::Kind) -> bool {
+    if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return true;
+    }
+    ck.report(
+        Diagnostic::error(Code::InvalidName, span, format!("`{name}` is not a valid {kind} name"))
+            .label("does not start with a letter")
+            .help(format!("a {kind} name is also a DNS name in the cluster: start it with a letter, e.g. `s{name}`")),
+    );
+    false
+}
+
 pub fn check_dns_label(ck: &mut Checker, name: &str, span: Span, what: &str, max_len: usize) -> bool {
     if is_dns_label(name) && name.len() <= max_len {
         return true;

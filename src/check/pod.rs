@@ -147,7 +147,8 @@ pub(super) fn pod<'a>(
         list[index].mounts = resolved;
     }
 
-    let restart_default = if kind == WorkloadKind::Daemon { "Always" } else { "Never" };
+    let restart_default =
+        if matches!(kind, WorkloadKind::Daemon | WorkloadKind::Deployment) { "Always" } else { "Never" };
     let restart_given = f.peek_span(&schema::RESTART).is_some();
     pod.restart_policy = match restart_policy(ck, f, kind) {
         Some((policy, span)) => {
@@ -204,7 +205,10 @@ pub(super) fn pod<'a>(
         ok &= names::check_annotations(ck, &entries, span);
         pod.annotations = entries.into_iter().map(|(k, v)| (k.text.clone(), v)).collect();
     }
-    pod.service_account = read::string(ck, f, &schema::SERVICE_ACCOUNT).map(|(s, _)| s);
+    pod.service_account = read::string(ck, f, &schema::SERVICE_ACCOUNT).map(|(s, at)| {
+        super::kinds::rbac::service_account_reference(ck, &s, at);
+        s
+    });
     pod.priority_class = read::string(ck, f, &schema::PRIORITY_CLASS).map(|(s, _)| s);
     pod.termination_grace_seconds = read::seconds(ck, f, &schema::GRACE_PERIOD).map(|(s, _)| s);
 
@@ -233,6 +237,7 @@ fn f_ctx(kind: WorkloadKind) -> Contexts {
         WorkloadKind::Job => schema::JOB,
         WorkloadKind::Cron => schema::CRON,
         WorkloadKind::Daemon => schema::DAEMON,
+        WorkloadKind::Deployment => schema::DEPLOYMENT,
     }
 }
 
@@ -241,6 +246,7 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Job => "a `job`",
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
+        WorkloadKind::Deployment => "a `deployment`",
     }
 }
 
@@ -270,6 +276,10 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
         WorkloadKind::Daemon => {
             (policy == "Always", "a DaemonSet keeps its pods running: remove `restart` or write `restart = always`")
         }
+        WorkloadKind::Deployment => (
+            policy == "Always",
+            "a Deployment keeps its pods running: remove `restart` (for work that ends, use a `job`)",
+        ),
     };
     if !allowed {
         ck.report(

@@ -4,7 +4,7 @@
 //! host ports, init containers, a hook's sleep against the grace period).
 
 mod env_from;
-mod ports;
+pub(super) mod ports;
 
 use super::Checker;
 use super::fields::{Fields, Value};

@@ -382,7 +382,10 @@ impl<'a> Expander<'a> {
     }
 
     fn count(&mut self, item: &Item) {
-        if matches!(item.kind, ItemKind::Workload { .. } | ItemKind::Config { body: Some(_), .. }) {
+        if matches!(
+            item.kind,
+            ItemKind::Workload { .. } | ItemKind::Config { body: Some(_), .. } | ItemKind::Object { body: Some(_), .. }
+        ) {
             self.objects += 1;
         }
     }
@@ -440,7 +443,15 @@ impl<'a> Expander<'a> {
         };
         let per_iteration = items
             .iter()
-            .filter(|i| matches!(i.kind, ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::For { .. }))
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    ItemKind::Workload { .. }
+                        | ItemKind::Config { .. }
+                        | ItemKind::Object { .. }
+                        | ItemKind::For { .. }
+                )
+            })
             .count()
             .max(1);
         let max = self.limits.objects;
@@ -462,7 +473,11 @@ impl<'a> Expander<'a> {
         for item in items {
             if !matches!(
                 item.kind,
-                ItemKind::Workload { .. } | ItemKind::Config { .. } | ItemKind::Secret { .. } | ItemKind::For { .. }
+                ItemKind::Workload { .. }
+                    | ItemKind::Config { .. }
+                    | ItemKind::Secret { .. }
+                    | ItemKind::Object { .. }
+                    | ItemKind::For { .. }
             ) {
                 self.report(
                     Diagnostic::error(

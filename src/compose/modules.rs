@@ -112,7 +112,8 @@ fn visit(
             | ItemKind::Secret { .. }
             | ItemKind::Workload { .. }
             | ItemKind::For { .. }
-            | ItemKind::Namespace(_)
+            | ItemKind::Namespace(..)
+            | ItemKind::Object { .. }
             | ItemKind::Defaults(_) = &item.kind
             {
                 diags.push(

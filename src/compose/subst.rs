@@ -9,7 +9,14 @@ use crate::source::Span;
 
 pub(super) fn subst_item(item: &Item, scope: &Scope, x: &Expander) -> Item {
     let kind = match &item.kind {
-        ItemKind::Namespace(s) => ItemKind::Namespace(subst_string(s, scope, x)),
+        ItemKind::Namespace(s, body) => {
+            ItemKind::Namespace(subst_string(s, scope, x), body.as_ref().map(|b| subst_block(b, scope, x)))
+        }
+        ItemKind::Object { kind, name, body } => ItemKind::Object {
+            kind: kind.clone(),
+            name: subst_name(name, scope, x),
+            body: body.as_ref().map(|b| subst_block(b, scope, x)),
+        },
         ItemKind::Config { name, body } => {
             ItemKind::Config { name: subst_name(name, scope, x), body: body.as_ref().map(|b| subst_block(b, scope, x)) }
         }

@@ -88,7 +88,7 @@ codes! {
     QosMismatch = "P0415", "workload does not get the QoS class it asserts", "The kubelet's QoS rule: Guaranteed, Burstable, BestEffort";
     InvalidLabel = "P0416", "label key or value Kubernetes rejects", "Label keys: prefix/name ≤ 63; values ≤ 63 of [A-Za-z0-9._-]; reserved prefixes";
     TooBig = "P0417", "object larger than Kubernetes allows", "Annotations ≤ 256 KiB in total; ConfigMap data ≤ 1 MiB";
-    RollingUpdateZero = "P0418", "rolling update that can never make progress", "DaemonSet maxUnavailable and maxSurge cannot both be 0";
+    RollingUpdateZero = "P0418", "rolling update that can never make progress", "DaemonSet and Deployment maxUnavailable and maxSurge cannot both be 0";
     IndexedHostname = "P0419", "Indexed Job whose pod hostnames are too long", "Pods get hostname `<job>-<index>`, a DNS label ≤ 63";
     BadSchedule = "P0420", "cron schedule Kubernetes rejects", "Five fields, ranges, steps, names; no TZ= in the schedule";
     UnknownTimeZone = "P0421", "time zone not in the IANA database", "CronJob timeZone must name a zone of the tz database";
@@ -126,13 +126,25 @@ codes! {
 
     // ---- P0460–P0469: pod spec: host namespaces, DNS, scheduling, selectors, template metadata
     NoMainContainer = "P0460", "`container-name` in a workload without a main container", "A workload without `image` has only its `container` blocks";
-    SelectorMismatch = "P0461", "DaemonSet selector that does not select its own pods", "spec.selector must be non-empty and match spec.template.metadata.labels; it cannot change after creation";
+    SelectorMismatch = "P0461", "DaemonSet selector that does not select its own pods", "spec.selector of a DaemonSet or Deployment must be non-empty and match spec.template.metadata.labels; it cannot change after creation";
     DnsConfig = "P0462", "DNS settings Kubernetes rejects", "dnsPolicy None needs dnsConfig.nameservers; ≤ 3 nameservers; ≤ 32 searches of DNS subdomains, ≤ 2048 characters; option names required";
     TopologySpread = "P0463", "topology spread constraint Kubernetes rejects", "maxSkew ≥ 1; topologyKey a label key; minDomains only with DoNotSchedule; (topologyKey, whenUnsatisfiable) unique; matchLabelKeys need labelSelector and not its keys";
     InvalidAddress = "P0464", "IP address Kubernetes rejects", "dnsConfig.nameservers and hostAliases[].ip must be IPv4 or IPv6 addresses";
 
     // ---- P0470–P0479: rules re-run on `raw`, label ownership, and other fixes
     OwnedLabel = "P0470", "label that pipec sets itself", "app.kubernetes.io/managed-by and pipec.dev/program identify pipec's objects (ownership, prune)";
+
+    // ---- P0480–P0499: service accounts, RBAC, namespaces, services, deployments
+    UnknownVerb = "P0480", "RBAC verb Kubernetes does not have", "Verbs: get list watch create update patch delete deletecollection `*`; escalate and bind on roles, impersonate on users/groups/serviceaccounts, approve and sign on signers";
+    UnknownResource = "P0481", "resource its API group does not have", "A rule for a resource that does not exist (`pod` for `pods`) grants nothing";
+    PolicyRule = "P0482", "role rule Kubernetes rejects", "A rule needs verbs; resource rules need apiGroups and resources; nonResourceURLs only in a ClusterRole, alone, starting with `/`";
+    UnknownRole = "P0483", "binding to a role the program does not have", "A RoleBinding to a missing Role grants nothing, silently";
+    BindingSubject = "P0484", "binding subject Kubernetes rejects", "A subject is one ServiceAccount, User or Group; a ServiceAccount in a ClusterRoleBinding needs its namespace";
+    ServiceAccountTypo = "P0485", "service account name close to one the program declares", "A pod naming a ServiceAccount that does not exist is never created";
+    RoleRef = "P0486", "role reference Kubernetes rejects", "roleRef is one Role or ClusterRole; a RoleBinding's Role is in its own namespace; a ClusterRoleBinding grants ClusterRoles only";
+    ServiceSelector = "P0487", "Service that selects no pod of the program", "A Service whose selector matches no pod has no endpoints: every connection to it fails";
+    DeploymentSpec = "P0489", "Deployment settings Kubernetes rejects", "maxUnavailable and maxSurge not both 0; progressDeadlineSeconds > minReadySeconds; no on-delete strategy";
+    ServicePort = "P0488", "Service port Kubernetes rejects, or that no selected pod has", "Ports: 1–65535, names DNS labels, required and unique with several ports, (port, protocol) unique, at least one unless headless; a named targetPort must be a container port of the pods";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -31,6 +31,12 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
         ir::Object::Job(j) => kinds::job::lower(j, &mut out),
         ir::Object::Cron(c) => kinds::cron_job::lower(c, &mut out),
         ir::Object::Daemon(d) => kinds::daemon_set::lower(d, &mut out),
+        ir::Object::Deployment(d) => kinds::deployment::lower(d, &mut out),
+        ir::Object::Namespace(m) => kinds::rbac::namespace(m, &mut out),
+        ir::Object::ServiceAccount(a) => kinds::rbac::service_account(a, &mut out),
+        ir::Object::Role(r) => kinds::rbac::role(r, &mut out),
+        ir::Object::Binding(b) => kinds::rbac::binding(b, &mut out),
+        ir::Object::Service(s) => kinds::service::lower(s, &mut out),
         #[cfg(test)]
         ir::Object::Pair(j) => tests::pair(j, &mut out),
     }

@@ -41,6 +41,14 @@ fn types(kind: Kind) -> &'static [(&'static [&'static str], &'static str)] {
             (&["spec"], "DaemonSetSpec"),
             (&["metadata"], "ObjectMeta"),
         ],
+        Kind::Deployment => &[
+            (&["spec", "template", "spec", "containers[]"], "Container"),
+            (&["spec", "template", "spec", "initContainers[]"], "Container"),
+            (&["spec", "template", "spec"], "PodSpec"),
+            (&["spec", "template"], "PodTemplateSpec"),
+            (&["spec"], "DeploymentSpec"),
+            (&["metadata"], "ObjectMeta"),
+        ],
         _ => &[(&["metadata"], "ObjectMeta")],
     }
 }
@@ -56,7 +64,7 @@ fn generic(seg: &str) -> std::borrow::Cow<'_, str> {
 /// The pod template's path in an object of `kind`.
 fn template(kind: Kind) -> Option<&'static [&'static str]> {
     match kind {
-        Kind::Job | Kind::DaemonSet => Some(&["spec", "template"]),
+        Kind::Job | Kind::DaemonSet | Kind::Deployment => Some(&["spec", "template"]),
         Kind::CronJob => Some(&["spec", "jobTemplate", "spec", "template"]),
         _ => None,
     }
@@ -133,6 +141,7 @@ fn restart_policy(kind: Kind, json: &Value, patches: &[RawPatch], diags: &mut Ve
     let policy = at(json, &field).and_then(Value::as_str).unwrap_or("");
     let (allowed, help): (&[&str], &str) = match kind {
         Kind::DaemonSet => (&["Always"], "a DaemonSet keeps its pods running: its pods' restartPolicy is Always"),
+        Kind::Deployment => (&["Always"], "a Deployment keeps its pods running: its pods' restartPolicy is Always"),
         _ => (
             &["Never", "OnFailure"],
             "a Job's pods must end: write `restart = never` or `restart = on-failure` instead of the patch",

@@ -24,6 +24,7 @@ mod config;
 mod container;
 mod cron;
 mod daemon;
+mod deployment;
 mod job;
 mod meta;
 mod placement;
@@ -31,14 +32,17 @@ mod pod;
 mod pod_spec;
 mod policy;
 mod probes;
+mod rbac;
 mod resources;
 mod security;
+mod service;
 mod volumes;
 
 pub use config::*;
 pub use container::*;
 pub use cron::*;
 pub use daemon::*;
+pub use deployment::*;
 pub use job::*;
 pub use meta::*;
 pub use placement::*;
@@ -46,8 +50,10 @@ pub use pod::*;
 pub use pod_spec::*;
 pub use policy::*;
 pub use probes::*;
+pub use rbac::*;
 pub use resources::*;
 pub use security::*;
+pub use service::*;
 pub use volumes::*;
 
 /// Where a key may be written (a bit set).
@@ -67,6 +73,8 @@ pub const AFFINITY: Contexts = 1 << 9;
 pub const NODE_TERM: Contexts = 1 << 10;
 pub const FAILURE_RULE: Contexts = 1 << 11;
 pub const SUCCESS_RULE: Contexts = 1 << 12;
+/// A `deployment` (a workload kind like `job`, `cron`, `daemon`; issue 12's kinds helper).
+pub const DEPLOYMENT: Contexts = 1 << 13;
 // Bits 16 and up are taken by the areas added later, one range per area so that
 // areas written at the same time never collide: 16–23 security contexts, 24–31
 // ports, probes and lifecycle, 32–39 volumes, 40–47 pod-level blocks (selectors,
@@ -98,7 +106,27 @@ pub const DNS_OPTION: Contexts = 1 << 41;
 pub const SPREAD: Contexts = 1 << 42;
 /// Items of `host-aliases`.
 pub const HOST_ALIAS: Contexts = 1 << 43;
-pub const WORKLOAD: Contexts = JOB | CRON | DAEMON;
+
+// 48–55: the objects around the workloads (service accounts, RBAC, the Namespace, Services).
+/// A `service-account NAME { … }` item.
+pub const SERVICE_ACCOUNT_ITEM: Contexts = 1 << 48;
+/// A `role NAME { … }` or `cluster-role NAME { … }` item.
+pub const ROLE_ITEM: Contexts = 1 << 49;
+/// A `service NAME { … }` item.
+pub const SERVICE_ITEM: Contexts = 1 << 50;
+/// One of the `rules` of a role or cluster role.
+pub const POLICY_RULE: Contexts = 1 << 51;
+/// A `role-binding NAME { … }` or `cluster-role-binding NAME { … }` item.
+pub const BINDING_ITEM: Contexts = 1 << 52;
+/// One of a Service's `ports`.
+pub const SERVICE_PORT: Contexts = 1 << 53;
+/// One of the `subjects` of a binding.
+pub const SUBJECT: Contexts = 1 << 54;
+/// The block of `namespace "…" { … }`.
+pub const NAMESPACE_ITEM: Contexts = 1 << 55;
+/// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
+pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM;
+pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
 
@@ -234,6 +262,7 @@ const AREAS: &[&[&Key]] = &[
     job::KEYS,
     cron::KEYS,
     daemon::KEYS,
+    deployment::KEYS,
     config::KEYS,
     resources::KEYS,
     placement::KEYS,
@@ -241,6 +270,8 @@ const AREAS: &[&[&Key]] = &[
     security::KEYS,
     probes::KEYS,
     volumes::KEYS,
+    rbac::KEYS,
+    service::KEYS,
 ];
 
 /// Every row, area by area.
@@ -278,12 +309,13 @@ pub fn reference_markdown() -> String {
     );
     // Each key is listed once, in the first section all of whose contexts it has.
     let sections: &[(&str, Contexts)] = &[
-        ("Containers (in `job`, `cron`, `daemon`, `container`, `init`)", ANY_CONTAINER),
+        ("Containers (in `job`, `cron`, `daemon`, `deployment`, `container`, `init`)", ANY_CONTAINER),
         ("Container blocks (in `container`, `init`)", CONTAINER),
-        ("Pods (in `job`, `cron`, `daemon`)", WORKLOAD),
+        ("Pods (in `job`, `cron`, `daemon`, `deployment`)", WORKLOAD),
         ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
+        ("Deployments (in `deployment`)", DEPLOYMENT),
         ("ConfigMaps (in `config`)", CONFIG),
         ("Secrets (in `secret`)", SECRET),
         ("Resources (in `resources`, `requests`, `limits`)", RESOURCES),
@@ -305,6 +337,14 @@ pub fn reference_markdown() -> String {
         ("Lifecycle hooks (in `post-start`, `pre-stop`)", HOOK),
         ("HTTP checks (`http` of a probe or hook)", HTTP_GET),
         ("gRPC checks (`grpc` of a probe)", GRPC),
+        ("Service accounts (in `service-account`)", SERVICE_ACCOUNT_ITEM),
+        ("Roles and cluster roles (in `role`, `cluster-role`)", ROLE_ITEM),
+        ("Role rules (items of `rules`)", POLICY_RULE),
+        ("Bindings (in `role-binding`, `cluster-role-binding`)", BINDING_ITEM),
+        ("Binding subjects (items of `subjects`)", SUBJECT),
+        ("Services (in `service`)", SERVICE_ITEM),
+        ("Service ports (items of `ports` in `service`)", SERVICE_PORT),
+        ("Namespaces (in `namespace \"…\" { … }`)", NAMESPACE_ITEM),
     ];
     let rows: Vec<&Key> = all().collect();
     let mut listed = vec![false; rows.len()];

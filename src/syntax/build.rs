@@ -36,7 +36,24 @@ impl Builder<'_> {
         let mut inner = p.into_inner().filter(|p| !is_token(p.as_rule()));
         let kind = match rule {
             Rule::namespace_item => {
-                ItemKind::Namespace(self.string(inner.next().unwrap_or_else(|| unreachable_pair())))
+                let name = self.string(next(&mut inner));
+                let body = inner.next().map(|b| self.block(b));
+                ItemKind::Namespace(name, body)
+            }
+            Rule::object_item => {
+                let kw = next(&mut inner);
+                let kind = match kw.clone().into_inner().next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_service_account) => ObjectKind::ServiceAccount,
+                    Some(Rule::kw_role) => ObjectKind::Role,
+                    Some(Rule::kw_cluster_role) => ObjectKind::ClusterRole,
+                    Some(Rule::kw_role_binding) => ObjectKind::RoleBinding,
+                    Some(Rule::kw_service) => ObjectKind::Service,
+                    _ => ObjectKind::ClusterRoleBinding,
+                };
+                let kind = Spanned::new(kind, self.span(&kw));
+                let name = self.name(next(&mut inner));
+                let body = inner.next().map(|b| self.block(b));
+                ItemKind::Object { kind, name, body }
             }
             Rule::let_item => {
                 let name = self.ident(next(&mut inner));
@@ -99,6 +116,7 @@ impl Builder<'_> {
                 let kind = match kw.into_inner().next().map(|k| k.as_rule()) {
                     Some(Rule::kw_cron) => WorkloadKind::Cron,
                     Some(Rule::kw_daemon) => WorkloadKind::Daemon,
+                    Some(Rule::kw_deployment) => WorkloadKind::Deployment,
                     _ => WorkloadKind::Job,
                 };
                 let name = self.name(next(&mut inner));

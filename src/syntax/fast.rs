@@ -119,6 +119,19 @@ fn is_item_keyword(word: &str) -> bool {
     keywords::is_strict(word)
 }
 
+/// The words that start a `service-account`, `role`, … item (`object_kw` in the grammar).
+fn object_kind(word: &str) -> Option<ObjectKind> {
+    Some(match word {
+        "service-account" => ObjectKind::ServiceAccount,
+        "role" => ObjectKind::Role,
+        "cluster-role" => ObjectKind::ClusterRole,
+        "role-binding" => ObjectKind::RoleBinding,
+        "cluster-role-binding" => ObjectKind::ClusterRoleBinding,
+        "service" => ObjectKind::Service,
+        _ => return None,
+    })
+}
+
 fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -267,14 +280,25 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults` starts an item but is not a keyword (it stays a valid key and name).
+        // `defaults`, `deployment` and the object words start items but are not keywords (they stay valid keys and names).
         if !keywords::starts_item(kw) {
             return None;
         }
         self.bump(kw.len());
         let kw_span = self.span(start, self.last);
         let (kind, end) = match kw {
-            "namespace" => (ItemKind::Namespace(self.string()?), self.last),
+            "namespace" => {
+                let name = self.string()?;
+                if self.peek() != Some(b'{') {
+                    // pest's `block?` steps over the trivia after the string either way.
+                    return Some((
+                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.pos) },
+                        self.pos,
+                    ));
+                }
+                let body = self.block()?;
+                (ItemKind::Namespace(name, Some(body)), self.last)
+            }
             "import" => (ItemKind::Import(self.string()?), self.last),
             "param" => {
                 let (name, ty, default, end) = self.declaration()?;
@@ -297,6 +321,7 @@ impl<'s> Parser<'s> {
             "job" => self.workload(Spanned::new(WorkloadKind::Job, kw_span))?,
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
+            "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {
@@ -305,8 +330,13 @@ impl<'s> Parser<'s> {
                 }
                 (ItemKind::Defaults(self.block()?), self.last)
             }
-            // A word of the table that starts an item but that this parser leaves to pest.
-            _ => return None,
+            // The object words (`service-account`, `role`, …); a word of the table that starts an
+            // item but has no arm here is left to pest.
+            _ => {
+                let kind = object_kind(kw)?;
+                let (name, body, end) = self.object()?;
+                (ItemKind::Object { kind: Spanned::new(kind, kw_span), name, body }, end)
+            }
         };
         Some((Item { kind, span: self.span(start, end) }, end))
     }

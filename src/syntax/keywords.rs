@@ -67,6 +67,15 @@ keywords! {
     "template": Reserved, item;
     "for": Strict, item;
     "defaults": Contextual, item;
+    // The objects around the workloads, and `deployment`: items at the top level, keys and
+    // names everywhere else (`role`, `service-account` and `service` are keys too).
+    "service-account": Contextual, item;
+    "role": Contextual, item;
+    "cluster-role": Contextual, item;
+    "role-binding": Contextual, item;
+    "cluster-role-binding": Contextual, item;
+    "service": Contextual, item;
+    "deployment": Contextual, item;
     // `for x in …`.
     "in": Contextual;
     // Expressions.

@@ -14,7 +14,7 @@ pub(super) fn daemon_set<'a>(
     meta: Option<ir::Meta>,
     mut pod: Option<Pod>,
 ) -> Option<ir::Object> {
-    let selector = own_selector(ck, f, pod.as_mut());
+    let selector = own_selector(ck, f, pod.as_mut(), &schema::SELECTOR, "DaemonSet");
     let update = match read::take(ck, f, &schema::UPDATE) {
         Some((k, v)) => ck.expr_of(k, v).and_then(|e| {
             let update = ck.update_strategy(e)?;
@@ -34,16 +34,23 @@ pub(super) fn daemon_set<'a>(
 /// `selector = { app: "fluentd" }`: the DaemonSet's own selector, whose labels
 /// are added to the pods (the API server rejects a DaemonSet whose selector does
 /// not match its template). `None` when it is wrong; `Some(None)` when absent.
-fn own_selector<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: Option<&mut Pod>) -> Option<Option<ir::StringMap>> {
-    let given = f.peek_span(&schema::SELECTOR).is_some();
-    let Some((entries, span)) = read::string_map(ck, f, &schema::SELECTOR) else {
+/// (A Deployment's too: `row` is its `selector`, `kind` names it.)
+pub(super) fn own_selector<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    pod: Option<&mut Pod>,
+    row: &'static schema::Key,
+    kind: &str,
+) -> Option<Option<ir::StringMap>> {
+    let given = f.peek_span(row).is_some();
+    let Some((entries, span)) = read::string_map(ck, f, row) else {
         return (!given).then_some(None);
     };
     if entries.is_empty() {
         ck.report(
-            Diagnostic::error(Code::SelectorMismatch, span, "a DaemonSet's selector cannot be empty")
+            Diagnostic::error(Code::SelectorMismatch, span, format!("a {kind}'s selector cannot be empty"))
                 .label("selects nothing in particular")
-                .help("name the labels of the DaemonSet's pods, e.g. `selector = { app: \"fluentd\" }`, or remove `selector` for pipec's own"),
+                .help(format!("name the labels of the {kind}'s pods, e.g. `selector = {{ app: \"fluentd\" }}`, or remove `selector` for pipec's own")),
         );
         return None;
     }
@@ -63,7 +70,7 @@ fn own_selector<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: Option<&mut P
                             k.span,
                             format!("the selector wants `{}: {value}` but `pod-labels` gives `{}: {set}`", k.text, k.text),
                         )
-                        .label("the DaemonSet would not select its own pods")
+                        .label(format!("the {kind} would not select its own pods"))
                         .help(format!(
                             "the pods carry the selector's labels: write `{}: \"{value}\"` in `pod-labels` too, or leave the key out there",
                             k.text

@@ -5,17 +5,23 @@
 pub(super) mod config_map;
 mod cron_job;
 mod daemon_set;
+mod deployment;
 mod job;
+pub(super) mod rbac;
+mod rbac_api;
+pub(super) mod service;
 
 use super::Checker;
 use super::fields::Fields;
 use super::job_spec::JobContext;
 use super::{pod, qos, security};
-use crate::ast::{Block, WorkloadKind};
+use crate::ast::{Block, ObjectKind, WorkloadKind};
+use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::kinds::Kind;
 use crate::schema;
 use crate::source::Span;
+use crate::source::Spanned;
 
 pub(super) fn workload<'a>(
     ck: &mut Checker<'a>,
@@ -28,6 +34,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Job => (schema::JOB, "a `job`", Kind::Job),
         WorkloadKind::Cron => (schema::CRON, "a `cron`", Kind::CronJob),
         WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", Kind::DaemonSet),
+        WorkloadKind::Deployment => (schema::DEPLOYMENT, "a `deployment`", Kind::Deployment),
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind);
@@ -49,7 +56,50 @@ pub(super) fn workload<'a>(
         WorkloadKind::Job => job::job(ck, &mut f, meta, pod, &job_cx),
         WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => daemon_set::daemon_set(ck, &mut f, meta, pod),
+        WorkloadKind::Deployment => deployment::deployment(ck, &mut f, meta, pod),
     };
     f.finish(ck);
     object
+}
+
+/// `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`,
+/// `service` (checked once every workload is: `pods` are their pods, `None` when a
+/// workload had errors, so that what a Service selects cannot be judged).
+/// A `role` or `cluster-role` without a block is one the cluster has: only its name
+/// is kept (bindings may grant it), nothing is emitted.
+pub(super) fn object<'a>(
+    ck: &mut Checker<'a>,
+    kind: &Spanned<ObjectKind>,
+    name: &str,
+    span: Span,
+    body: Option<&'a Block>,
+    pods: Option<&[service::Pods]>,
+) -> Option<ir::Object> {
+    ck.current_name_span = span;
+    let Some(body) = body else {
+        if !matches!(kind.node, ObjectKind::Role | ObjectKind::ClusterRole) {
+            ck.report(
+                Diagnostic::error(Code::MissingKey, span, format!("`{} {name}` has no body", kind.node.keyword()))
+                    .label("no `{ … }`")
+                    .help("add a block; only a `role` or `cluster-role` without one means one the cluster has"),
+            );
+        }
+        return None;
+    };
+    match kind.node {
+        ObjectKind::ServiceAccount => rbac::service_account(ck, name, span, body).map(ir::Object::ServiceAccount),
+        ObjectKind::Role => rbac::role(ck, false, name, span, body).map(ir::Object::Role),
+        ObjectKind::ClusterRole => rbac::role(ck, true, name, span, body).map(ir::Object::Role),
+        ObjectKind::RoleBinding => rbac::binding(ck, false, name, span, body).map(ir::Object::Binding),
+        ObjectKind::ClusterRoleBinding => rbac::binding(ck, true, name, span, body).map(ir::Object::Binding),
+        ObjectKind::Service => service::service(ck, name, span, body, pods).map(ir::Object::Service),
+    }
+}
+
+/// `namespace "qa" { labels = { … } }`: the Namespace object (the name was checked as a DNS label).
+pub(super) fn namespace<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a Block) -> Option<ir::Meta> {
+    let mut f = Fields::from_block(ck, body, schema::NAMESPACE_ITEM, "a `namespace`");
+    let meta = ck.meta(&mut f, name, span, Kind::Namespace);
+    f.finish(ck);
+    meta
 }

@@ -129,7 +129,7 @@ impl Port {
 }
 
 /// Kubernetes' `IsValidPortName` (an IANA service name).
-fn port_name(ck: &mut Checker, name: &str, span: Span) -> bool {
+pub(in crate::check) fn port_name(ck: &mut Checker, name: &str, span: Span) -> bool {
     let problem = if name.is_empty() || name.len() > 15 {
         Some("is 1 to 15 characters long")
     } else if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {

@@ -1,0 +1,55 @@
+//! `deployment` → a Deployment, with the selector its pods carry (as a DaemonSet's).
+
+use crate::ir::{self, DeploymentStrategy, IntOrPercent};
+use crate::lower::Out;
+use crate::lower::meta::NAME_LABEL;
+use crate::lower::pod::{pod_template, template_labels};
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+pub(in crate::lower) fn lower(d: &ir::Deployment, out: &mut Out) {
+    let (selector, labels) = match &d.selector {
+        Some(own) => (own.clone(), template_labels(&d.pod, None)),
+        None => {
+            let selected = d.pod.labels.get(NAME_LABEL).unwrap_or(&d.meta.name).clone();
+            let selector = BTreeMap::from([(NAME_LABEL.to_string(), selected)]);
+            (selector.clone(), template_labels(&d.pod, Some(selector)))
+        }
+    };
+    out.own(apps::Deployment {
+        metadata: out.meta(&d.meta),
+        spec: apps::DeploymentSpec {
+            replicas: d.replicas,
+            selector: LabelSelector { match_labels: Some(selector), match_expressions: None },
+            template: pod_template(&d.pod, labels),
+            strategy: strategy(&d.strategy),
+            min_ready_seconds: d.min_ready_seconds,
+            revision_history_limit: d.revision_history_limit,
+            progress_deadline_seconds: d.progress_deadline_seconds,
+            paused: d.paused,
+        },
+        ..Default::default()
+    });
+}
+
+fn strategy(s: &DeploymentStrategy) -> Option<apps::DeploymentStrategy> {
+    let int_or_string = |v: &IntOrPercent| match v {
+        IntOrPercent::Int(n) => IntOrString::Int(*n),
+        IntOrPercent::Percent(p) => IntOrString::String(p.clone()),
+    };
+    match s {
+        DeploymentStrategy::Default => None,
+        DeploymentStrategy::Recreate => {
+            Some(apps::DeploymentStrategy { type_: Some("Recreate".into()), rolling_update: None })
+        }
+        DeploymentStrategy::Rolling { max_unavailable, max_surge } => Some(apps::DeploymentStrategy {
+            type_: Some("RollingUpdate".into()),
+            rolling_update: (max_unavailable.is_some() || max_surge.is_some()).then(|| apps::RollingUpdateDeployment {
+                max_unavailable: max_unavailable.as_ref().map(int_or_string),
+                max_surge: max_surge.as_ref().map(int_or_string),
+            }),
+        }),
+    }
+}
