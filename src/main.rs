@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[command(
     name = "pipec",
     version,
-    about = "Compile .pipe programs to Kubernetes Job, CronJob, DaemonSet and ConfigMap YAML"
+    about = "Compile .pipe programs to Kubernetes YAML: Jobs, CronJobs, DaemonSets, Deployments and the objects around them"
 )]
 struct Cli {
     #[command(subcommand)]

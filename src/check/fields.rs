@@ -39,6 +39,9 @@ pub struct Labeled<'a> {
 
 pub struct Fields<'a> {
     fields: Vec<Field<'a>>,
+    /// A one-word filter of the keys written ([`key_bit`]): most keys a reader asks
+    /// for are not written, and this answers "absent" without comparing any text.
+    written: u64,
     pub labeled: Vec<Labeled<'a>>,
     pub mounts: Vec<(&'a Mount, Span)>,
     ctx: Contexts,
@@ -48,7 +51,7 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn from_block(ck: &mut Checker, block: &'a Block, ctx: Contexts, place: &'static str) -> Fields<'a> {
-        let mut f = Fields { fields: Vec::new(), labeled: Vec::new(), mounts: Vec::new(), ctx, place };
+        let mut f = Fields { fields: Vec::new(), written: 0, labeled: Vec::new(), mounts: Vec::new(), ctx, place };
         for entry in &block.entries {
             match &entry.kind {
                 EntryKind::Field { key, value } => f.add(ck, key, Value::Expr(value)),
@@ -84,7 +87,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn from_map(ck: &mut Checker, entries: &'a [MapEntry], ctx: Contexts, place: &'static str) -> Fields<'a> {
-        let mut f = Fields { fields: Vec::new(), labeled: Vec::new(), mounts: Vec::new(), ctx, place };
+        let mut f = Fields { fields: Vec::new(), written: 0, labeled: Vec::new(), mounts: Vec::new(), ctx, place };
         for e in entries {
             f.add(ck, &e.key, Value::Expr(&e.value));
         }
@@ -101,6 +104,7 @@ impl<'a> Fields<'a> {
             );
             return;
         }
+        self.written |= key_bit(&key.text);
         self.fields.push(Field { key, value, taken: false });
     }
 
@@ -136,6 +140,9 @@ impl<'a> Fields<'a> {
 
     /// The span of a key not yet taken, without taking it.
     pub fn peek_span(&self, row: &'static schema::Key) -> Option<Span> {
+        if self.written & key_bit(row.key) == 0 {
+            return None;
+        }
         self.fields.iter().find(|f| !f.taken && f.key.text == row.key).map(|f| f.key.span.to(f.value.span()))
     }
 
@@ -154,6 +161,9 @@ impl<'a> Fields<'a> {
     /// Takes a key that deliberately has no row: a word that is always wrong here
     /// but earns a message of its own (`stringData` in a secret).
     pub fn take_unlisted(&mut self, word: &str) -> Option<(&'a Key, Value<'a>)> {
+        if self.written & key_bit(word) == 0 {
+            return None;
+        }
         let f = self.fields.iter_mut().find(|f| !f.taken && f.key.text == word)?;
         f.taken = true;
         Some((f.key, f.value))
@@ -180,6 +190,15 @@ impl<'a> Fields<'a> {
             ck.report(unknown_key(f.key, self.ctx, self.place));
         }
     }
+}
+
+/// A key's bit in [`Fields::written`], from its length and its first and last bytes
+/// (which tell most keys of a context apart).
+fn key_bit(word: &str) -> u64 {
+    let b = word.as_bytes();
+    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+    let h = (b.len() as u64).wrapping_mul(31) ^ u64::from(first) ^ (u64::from(last) << 3);
+    1 << (h % 64)
 }
 
 pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {

@@ -271,7 +271,8 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
     let (allowed, help) = match kind {
         WorkloadKind::Job | WorkloadKind::Cron => (
             policy != "Always",
-            "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` (restarted in place)",
+            "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` \
+             (restarted in place); for pods that should run forever, write a `deployment` instead of a `job`",
         ),
         WorkloadKind::Daemon => {
             (policy == "Always", "a DaemonSet keeps its pods running: remove `restart` or write `restart = always`")

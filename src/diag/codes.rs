@@ -126,7 +126,7 @@ codes! {
 
     // ---- P0460–P0469: pod spec: host namespaces, DNS, scheduling, selectors, template metadata
     NoMainContainer = "P0460", "`container-name` in a workload without a main container", "A workload without `image` has only its `container` blocks";
-    SelectorMismatch = "P0461", "DaemonSet selector that does not select its own pods", "spec.selector of a DaemonSet or Deployment must be non-empty and match spec.template.metadata.labels; it cannot change after creation";
+    SelectorMismatch = "P0461", "workload selector that does not select its own pods", "spec.selector of a DaemonSet or Deployment must be non-empty and match spec.template.metadata.labels; it cannot change after creation";
     DnsConfig = "P0462", "DNS settings Kubernetes rejects", "dnsPolicy None needs dnsConfig.nameservers; ≤ 3 nameservers; ≤ 32 searches of DNS subdomains, ≤ 2048 characters; option names required";
     TopologySpread = "P0463", "topology spread constraint Kubernetes rejects", "maxSkew ≥ 1; topologyKey a label key; minDomains only with DoNotSchedule; (topologyKey, whenUnsatisfiable) unique; matchLabelKeys need labelSelector and not its keys";
     InvalidAddress = "P0464", "IP address Kubernetes rejects", "dnsConfig.nameservers and hostAliases[].ip must be IPv4 or IPv6 addresses";
