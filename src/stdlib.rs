@@ -5,6 +5,7 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("placement", include_str!("../stdlib/placement.pipe")),
     ("qos", include_str!("../stdlib/qos.pipe")),
+    ("queue", include_str!("../stdlib/queue.pipe")),
     ("soak", include_str!("../stdlib/soak.pipe")),
 ];
 

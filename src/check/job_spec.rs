@@ -75,6 +75,29 @@ pub(super) fn job_spec<'a>(
     if indexed {
         indexed_rules(ck, cx.name, completions, parallelism, per_index, max_failed);
     }
+    if let (Some((p, p_span)), Some((c, c_span))) = (parallelism, completions)
+        && p > c
+        && c > 0
+    {
+        // The Job controller never runs more pods than completions are left.
+        ck.report(
+            Diagnostic::warning(
+                Code::ParallelismAboveCompletions,
+                p_span,
+                format!(
+                    "`parallelism = {p}` with `completions = {c}`: at most {c} pod{} ever run{} at once",
+                    if c == 1 { "" } else { "s" },
+                    if c == 1 { "s" } else { "" }
+                ),
+            )
+            .label("more than the completions")
+            .secondary(c_span, "the completions")
+            .help(format!(
+                "for a queue drained by {p} workers, leave `completions` out (the Job ends when the workers exit); \
+                 else write `parallelism = {c}`"
+            )),
+        );
+    }
     if let (Some((n, span)), Some((deadline, deadline_span))) = (retries, deadline) {
         retries_reachable(ck, n, span, deadline, deadline_span);
     }

@@ -133,6 +133,7 @@ codes! {
 
     // ---- P0470–P0479: rules re-run on `raw`, label ownership, and other fixes
     OwnedLabel = "P0470", "label that pipec sets itself", "app.kubernetes.io/managed-by and pipec.dev/program identify pipec's objects (ownership, prune)";
+    ParallelismAboveCompletions = "P0471", "parallelism above the Job's completions", "The Job controller runs at most the remaining completions at once; a work queue drained by N workers leaves completions unset";
 
     // ---- P0480–P0499: service accounts, RBAC, namespaces, services, deployments
     UnknownVerb = "P0480", "RBAC verb Kubernetes does not have", "Verbs: get list watch create update patch delete deletecollection `*`; escalate and bind on roles, impersonate on users/groups/serviceaccounts, approve and sign on signers";
