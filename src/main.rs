@@ -4,7 +4,7 @@
 
 mod output;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use pipec::check::{CheckOptions, ParamInput};
 use pipec::diag::{Code, Diagnostic, Severity, render};
 use pipec::version::KubeVersion;
@@ -119,6 +119,16 @@ enum Command {
         #[arg(long, value_name = "TIME")]
         from: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `pipec man > pipec.1`, or a subcommand's: `pipec man build`.
+    Man {
+        /// A subcommand whose page to print (pipec-build(1) and so on).
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -162,6 +172,50 @@ fn run(cli: Cli) -> u8 {
             build(&cli, files, dir)
         }
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man { subcommand } => man(subcommand.as_deref()),
+    }
+}
+
+/// `pipec completions SHELL`: generated from the clap definitions above, so it never lags them.
+fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "pipec", &mut stdout);
+    write_result(stdout.flush())
+}
+
+/// `pipec man [SUBCOMMAND]`: the manual page, from the same definitions, or a subcommand's page
+/// (its options in full; the main page lists the subcommands as pipec-build(1)…). Printed rather
+/// than generated at build time: nothing to keep in the repository, and it always matches the binary.
+fn man(subcommand: Option<&str>) -> u8 {
+    let mut cli = Cli::command();
+    // Gives the subcommands their page names (`pipec-build`) and the global options.
+    cli.build();
+    let version = cli.get_version().unwrap_or_default().to_string();
+    let page = match subcommand {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).filter(|n| *n != "help").collect();
+                eprintln!("pipec: `{name}` is not a subcommand; pages: {}", names.join(", "));
+                return 2;
+            }
+        },
+    };
+    let man = clap_mangen::Man::new(page).source(format!("pipec {version}"));
+    let mut stdout = std::io::stdout().lock();
+    write_result(man.render(&mut stdout).and_then(|()| stdout.flush()))
+}
+
+fn write_result(result: std::io::Result<()>) -> u8 {
+    match result {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("pipec: cannot write to stdout: {e}");
+            2
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! rule that pest can report is described as what a user would type.
 
 use super::Rule;
+use super::keywords::{self, Role};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
@@ -47,6 +48,10 @@ fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
     .help("add a `\"` at the end of the string; strings cannot span lines (read long text with `file(\"…\")`)")
 }
 
+/// What a message says where an item was expected: every word of the keyword table that
+/// starts one (a test in `keywords.rs` keeps them equal), workloads first, as a user reads them.
+pub(super) const ITEM_LIST: &str = "an item (`job`, `cron`, `daemon`, `deployment`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)";
+
 /// The words for what was expected, e.g. "`=` or `{`".
 fn describe(positives: &[Rule]) -> String {
     // After a complete value, operators (`+`, `.field`, `[index]`) could always
@@ -81,9 +86,7 @@ fn describe(positives: &[Rule]) -> String {
     let expects_assign = positives.contains(&Rule::assign);
     for r in positives {
         let w = match r {
-            _ if item_keywords.contains(r) => {
-                "an item (`job`, `cron`, `daemon`, `deployment`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)"
-            }
+            _ if item_keywords.contains(r) => ITEM_LIST,
             Rule::assign => "`=`",
             Rule::colon => "`:`",
             Rule::comma => "`,`",
@@ -167,10 +170,11 @@ fn is_value_rule(r: Rule) -> bool {
 fn help_for(positives: &[Rule], found: &str) -> String {
     let expects_item =
         positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace | Rule::kw_for));
-    if expects_item && let Some(kw) = crate::diag::closest(found, super::ITEM_KEYWORDS.iter().copied()) {
+    if expects_item && let Some(kw) = crate::diag::closest(found, keywords::item_words()) {
         return format!("did you mean `{kw}`?");
     }
-    if ["job", "cron", "daemon", "config", "secret", "let", "namespace"].contains(&found)
+    // An item keyword that cannot be a key, where a `}` could come: the block above is not closed.
+    if keywords::lookup(found).is_some_and(|k| k.starts_item && k.role == Role::Strict)
         && positives.contains(&Rule::rbrace)
     {
         return "a block is not closed: add `}` before this item".to_string();

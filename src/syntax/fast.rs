@@ -23,6 +23,7 @@
 //! - Every slice boundary is at an ASCII byte (or the end), so slicing never splits
 //!   a character; lookups past the end give `None`.
 
+use super::keywords;
 use super::skip_trivia;
 use crate::ast::*;
 use crate::limits::Limits;
@@ -110,15 +111,12 @@ struct Parser<'s> {
 
 /// The words `ident` refuses (`keyword` in the grammar).
 fn is_keyword(word: &str) -> bool {
-    matches!(word, "template" | "if" | "at" | "true" | "false") || is_item_keyword(word)
+    keywords::is_reserved(word)
 }
 
 /// The words a block key cannot be (`item_keyword` in the grammar).
 fn is_item_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "namespace" | "let" | "config" | "secret" | "job" | "cron" | "daemon" | "import" | "param" | "for" | "mount"
-    )
+    keywords::is_strict(word)
 }
 
 /// The words that start a `service-account`, `role`, … item (`object_kw` in the grammar).
@@ -282,9 +280,8 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults` and the object words start items but are not keywords (they stay valid keys and names).
-        let object_kind = object_kind(kw);
-        if !is_item_keyword(kw) && !matches!(kw, "template" | "defaults" | "deployment") && object_kind.is_none() {
+        // `defaults`, `deployment` and the object words start items but are not keywords (they stay valid keys and names).
+        if !keywords::starts_item(kw) {
             return None;
         }
         self.bump(kw.len());
@@ -333,9 +330,10 @@ impl<'s> Parser<'s> {
                 }
                 (ItemKind::Defaults(self.block()?), self.last)
             }
-            // `mount` is an item keyword only so that it cannot be a key.
+            // The object words (`service-account`, `role`, …); a word of the table that starts an
+            // item but has no arm here is left to pest.
             _ => {
-                let kind = object_kind?;
+                let kind = object_kind(kw)?;
                 let (name, body, end) = self.object()?;
                 (ItemKind::Object { kind: Spanned::new(kind, kw_span), name, body }, end)
             }

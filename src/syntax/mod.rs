@@ -7,6 +7,7 @@
 mod build;
 mod errors;
 mod fast;
+pub mod keywords;
 mod prescan;
 
 use crate::ast::{File, Item};
@@ -18,30 +19,6 @@ use pest::Parser;
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/pipe.pest"]
 struct PipeParser;
-
-/// Keywords that start a top-level item: where the parser resynchronises.
-const ITEM_KEYWORDS: &[&str] = &[
-    "namespace",
-    "let",
-    "config",
-    "secret",
-    "job",
-    "cron",
-    "daemon",
-    "import",
-    "param",
-    "template",
-    "for",
-    "defaults",
-    // Not keywords (they stay valid keys), but they start items at the top level.
-    "service-account",
-    "role",
-    "cluster-role",
-    "role-binding",
-    "cluster-role-binding",
-    "service",
-    "deployment",
-];
 
 /// Parses a file with the default [`Limits`].
 pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
@@ -263,12 +240,10 @@ fn next_item_start(src: &str, from: usize) -> usize {
     let mut i = from;
     while let Some(nl) = src[i..].find('\n') {
         i += nl + 1;
-        let rest = &src[i..];
-        let starts_item = ITEM_KEYWORDS.iter().any(|kw| {
-            rest.starts_with(kw)
-                && !rest[kw.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        });
-        if starts_item {
+        // The whole word at the start of the line: a keyword only if no name character follows it.
+        let rest = &src.as_bytes()[i..];
+        let word_len = rest.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-').count();
+        if keywords::starts_item(&src[i..i + word_len]) {
             return i;
         }
     }

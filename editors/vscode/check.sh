@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The VS Code extension's checks, as CI runs them: install the pinned tools (package-lock.json),
+# check that the grammar fixtures are programs pipec accepts, run the grammar tests on them,
+# and package the extension.   Usage: editors/vscode/check.sh PATH/TO/pipec
+set -euo pipefail
+pipec=$(realpath "${1:?usage: check.sh PATH/TO/pipec}")
+cd "$(dirname "$0")"
+
+npm ci --no-audit --no-fund --loglevel=error
+# Real programs, so that what the assertions describe is what users write.
+for fixture in tests/*.pipe; do
+  "$pipec" check -q "$fixture"
+done
+npm test
+npm run -s package
+test -s pipe.vsix
