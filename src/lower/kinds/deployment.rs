@@ -1,12 +1,12 @@
 //! `deployment` → a Deployment, with the selector its pods carry (as a DaemonSet's).
 
-use crate::ir::{self, DeploymentStrategy, IntOrPercent};
+use super::int_or_string;
+use crate::ir::{self, DeploymentStrategy};
 use crate::lower::Out;
 use crate::lower::meta::NAME_LABEL;
 use crate::lower::pod::{pod_template, template_labels};
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
 pub(in crate::lower) fn lower(d: &ir::Deployment, out: &mut Out) {
@@ -35,10 +35,6 @@ pub(in crate::lower) fn lower(d: &ir::Deployment, out: &mut Out) {
 }
 
 fn strategy(s: &DeploymentStrategy) -> Option<apps::DeploymentStrategy> {
-    let int_or_string = |v: &IntOrPercent| match v {
-        IntOrPercent::Int(n) => IntOrString::Int(*n),
-        IntOrPercent::Percent(p) => IntOrString::String(p.clone()),
-    };
     match s {
         DeploymentStrategy::Default => None,
         DeploymentStrategy::Recreate => {
