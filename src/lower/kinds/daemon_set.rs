@@ -3,24 +3,12 @@
 use super::int_or_string;
 use crate::ir::{self, UpdateStrategy};
 use crate::lower::Out;
-use crate::lower::meta::NAME_LABEL;
-use crate::lower::pod::{pod_template, template_labels};
+use crate::lower::pod::pod_template;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use std::collections::BTreeMap;
 
 pub(in crate::lower) fn lower(d: &ir::Daemon, out: &mut Out) {
-    // The selector must match the template's labels. The program's own selector is
-    // already in the pod labels (the checker put it there); pipec's own is
-    // `app.kubernetes.io/name: <name>`, where a user's own value of that label wins.
-    let (selector, labels) = match &d.selector {
-        Some(own) => (own.clone(), template_labels(&d.pod, None)),
-        None => {
-            let selected = d.pod.labels.get(NAME_LABEL).unwrap_or(&d.meta.name).clone();
-            let selector = BTreeMap::from([(NAME_LABEL.to_string(), selected)]);
-            (selector.clone(), template_labels(&d.pod, Some(selector)))
-        }
-    };
+    let (selector, labels) = super::selector_and_labels(d.selector.as_ref(), &d.pod, &d.meta.name);
     out.own(apps::DaemonSet {
         metadata: out.meta(&d.meta),
         spec: apps::DaemonSetSpec {
@@ -54,6 +42,7 @@ fn update_strategy(u: &UpdateStrategy) -> Option<apps::DaemonSetUpdateStrategy> 
 mod tests {
     use super::*;
     use crate::ir::Program;
+    use crate::lower::meta::NAME_LABEL;
     use crate::lower::{K8sObject, lower_item};
 
     fn daemon(labels: &[(&str, &str)]) -> apps::DaemonSet {
