@@ -584,6 +584,7 @@ impl<'a> Expander<'a> {
         let (template, module) = self.template(inst)?;
         let ItemKind::Template { name: tname, params, body: tbody } = &template.kind else { return None };
         let mut bound = Scope::default();
+        let mut given: Vec<&str> = Vec::new();
         let mut ok = true;
         for arg in &inst.args {
             let Some(arg_name) = &arg.name else {
@@ -634,6 +635,8 @@ impl<'a> Expander<'a> {
                 ok = false;
                 continue;
             }
+            // Given, even if its value turns out wrong: then it is not also "missing".
+            given.push(arg_name.node.as_str());
             let value = subst_expr(&arg.value, scope, self);
             // Check the argument against the declared type now, at the call.
             match value::eval(&value, &self.env(scope), hint(&decl.ty)) {
@@ -662,7 +665,7 @@ impl<'a> Expander<'a> {
             bound.values.insert(arg_name.node.clone(), value);
         }
         for decl in params {
-            if bound.values.contains_key(&decl.name.node) {
+            if bound.values.contains_key(&decl.name.node) || given.contains(&decl.name.node.as_str()) {
                 continue;
             }
             match &decl.default {
