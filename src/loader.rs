@@ -106,3 +106,14 @@ mod tests {
         assert!(pipe_files(&dir.path().join("missing")).unwrap_err().contains("no such file"));
     }
 }
+
+/// A loader that has no files: for tests of programs that read none.
+#[cfg(test)]
+pub(crate) struct NoFiles;
+
+#[cfg(test)]
+impl Loader for NoFiles {
+    fn load(&self, _: &str, _: &str) -> Result<String, String> {
+        Err("no such file".into())
+    }
+}

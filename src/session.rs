@@ -144,12 +144,7 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 mod tests {
     use super::*;
 
-    struct NoFiles;
-    impl Loader for NoFiles {
-        fn load(&self, _: &str, _: &str) -> Result<String, String> {
-            Err("no such file".into())
-        }
-    }
+    use crate::loader::NoFiles;
 
     fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
         diags.iter().map(|d| d.code.as_str()).collect()

@@ -41,14 +41,8 @@ pub fn programs(session: &Session, found: &[FileId]) -> Vec<FileId> {
 mod tests {
     use super::*;
     use crate::check::CheckOptions;
-    use crate::loader::Loader;
 
-    struct NoFiles;
-    impl Loader for NoFiles {
-        fn load(&self, _: &str, _: &str) -> Result<String, String> {
-            Err("no such file".into())
-        }
-    }
+    use crate::loader::NoFiles;
 
     fn programs_of(files: &[(&str, &str)]) -> Vec<String> {
         let mut session = Session::new(CheckOptions::default(), &NoFiles);
