@@ -73,6 +73,17 @@ fn short(e: &std::io::Error) -> String {
     }
 }
 
+/// A loader that has no files: for tests of programs that read none.
+#[cfg(test)]
+pub(crate) struct NoFiles;
+
+#[cfg(test)]
+impl Loader for NoFiles {
+    fn load(&self, _: &str, _: &str) -> Result<String, String> {
+        Err("no such file".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,16 +115,5 @@ mod tests {
             .collect();
         assert_eq!(found, ["a/b/c.pipe", "a/z.pipe", "b.pipe"]);
         assert!(pipe_files(&dir.path().join("missing")).unwrap_err().contains("no such file"));
-    }
-}
-
-/// A loader that has no files: for tests of programs that read none.
-#[cfg(test)]
-pub(crate) struct NoFiles;
-
-#[cfg(test)]
-impl Loader for NoFiles {
-    fn load(&self, _: &str, _: &str) -> Result<String, String> {
-        Err("no such file".into())
     }
 }
