@@ -18,6 +18,8 @@ pub struct Program {
     pub manager: String,
     /// The Kubernetes version the objects are for (the re-check of `raw` patches reads it).
     pub kube_version: crate::version::KubeVersion,
+    /// `--target`: what fan-out groups, Spark jobs and pipelines lower to.
+    pub target: crate::target::Target,
     /// In source order (empty when the objects went to a [`crate::check::Sink`]).
     pub objects: Vec<Object>,
     /// Every object's kind and name, in source order, also when the objects themselves were not kept.
@@ -32,6 +34,7 @@ impl Program {
             namespace: self.namespace.clone(),
             manager: self.manager.clone(),
             kube_version: self.kube_version,
+            target: self.target,
             objects: Vec::new(),
             keys: Vec::new(),
         }

@@ -37,6 +37,7 @@ pub mod session;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod target;
 pub mod units;
 pub mod version;
 

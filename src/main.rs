@@ -7,6 +7,7 @@ mod output;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use pipec::check::{CheckOptions, ParamInput};
 use pipec::diag::{Code, Diagnostic, Severity, render};
+use pipec::target::Target;
 use pipec::version::KubeVersion;
 use pipec::{Compilation, FsLoader, Output, Session};
 use std::io::{IsTerminal, Write};
@@ -55,6 +56,10 @@ struct Cli {
     /// label (default `pipec`), e.g. `--managed-by Helm`.
     #[arg(long, global = true, value_name = "NAME", value_parser = parse_managed_by)]
     managed_by: Option<String>,
+    /// What fan-out groups, Spark jobs and pipelines become: kubernetes (built-in kinds,
+    /// any cluster), jobset, spark-operator or argo (an operator the cluster runs).
+    #[arg(long, global = true, value_name = "TARGET", default_value = "kubernetes", value_parser = Target::parse)]
+    target: Target,
 }
 
 fn parse_managed_by(text: &str) -> Result<String, String> {
@@ -414,7 +419,13 @@ fn check_options(cli: &Cli) -> Result<CheckOptions, u8> {
     for setting in &cli.limits {
         limits.set(setting).expect("checked by parse_limit");
     }
-    Ok(CheckOptions { kube_version: cli.kube_version, params, limits, managed_by: cli.managed_by.clone() })
+    Ok(CheckOptions {
+        kube_version: cli.kube_version,
+        params,
+        limits,
+        managed_by: cli.managed_by.clone(),
+        target: cli.target,
+    })
 }
 
 /// `--values FILE`: a YAML or JSON map of param names to values.

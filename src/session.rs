@@ -120,6 +120,7 @@ impl<'a> Session<'a> {
                 namespace: None,
                 manager: String::new(),
                 kube_version: Default::default(),
+                target: Default::default(),
                 objects: Vec::new(),
                 keys: Vec::new(),
             };

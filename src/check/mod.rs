@@ -47,6 +47,8 @@ pub struct Checker<'a> {
     limits: crate::limits::Limits,
     /// `--managed-by`: the tool that owns the objects, when not pipec.
     managed_by: Option<&'a str>,
+    /// `--target`.
+    target: crate::target::Target,
     /// The name of the object being checked (for rules about the whole object).
     current_name_span: Span,
     /// Where the item being checked was expanded from (template uses, `for` iterations):
@@ -87,6 +89,8 @@ pub struct CheckOptions {
     pub limits: crate::limits::Limits,
     /// The tool that owns the objects (`--managed-by`), when not pipec.
     pub managed_by: Option<String>,
+    /// `--target`: what fan-out groups, Spark jobs and pipelines become.
+    pub target: crate::target::Target,
 }
 
 /// One program to check: its file and tree, the modules it imports (already
@@ -119,6 +123,7 @@ pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::P
         kube: options.kube_version,
         limits: options.limits,
         managed_by: options.managed_by.as_deref(),
+        target: options.target,
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
         defaults: security::Defaults::default(),
@@ -160,6 +165,7 @@ impl<'a> Checker<'a> {
             namespace: None,
             manager,
             kube_version: self.kube,
+            target: self.target,
             objects: Vec::new(),
             keys: Vec::new(),
         };
@@ -339,6 +345,7 @@ impl<'a> Checker<'a> {
             kube: self.kube,
             limits: self.limits,
             managed_by: self.managed_by,
+            target: self.target,
             current_name_span: self.current_name_span,
             origin: self.origin,
             defaults: self.defaults,

@@ -35,6 +35,8 @@ pub struct Options {
     pub limits: limits::Limits,
     /// The tool that owns the objects (`--managed-by`), when not pipec.
     pub managed_by: Option<String>,
+    /// `--target`: what fan-out groups, Spark jobs and pipelines become.
+    pub target: crate::target::Target,
 }
 
 impl Options {
@@ -45,6 +47,7 @@ impl Options {
             params: self.params.clone(),
             limits: self.limits,
             managed_by: self.managed_by.clone(),
+            target: self.target,
         }
     }
 }

@@ -59,6 +59,7 @@ mod tests {
             namespace: None,
             manager: "pipec".into(),
             kube_version: Default::default(),
+            target: Default::default(),
             keys: Vec::new(),
             objects: vec![ir::Object::Daemon(ir::Daemon {
                 meta,
