@@ -30,7 +30,7 @@ fn every_key_files() -> Vec<std::path::PathBuf> {
 
 /// The single context bits of a set (a row with `JOB | CRON` must be seen in both).
 fn bits(ctx: Contexts) -> impl Iterator<Item = Contexts> {
-    (0..64).map(|i| 1u64 << i).filter(move |b| ctx & b != 0)
+    (0..Contexts::BITS).map(|i| (1 as Contexts) << i).filter(move |b| ctx & b != 0)
 }
 
 fn see(seen: &mut Seen, ctx: Contexts, word: &str, file: &Path) -> Option<&'static schema::Key> {

@@ -57,7 +57,7 @@ pub use service::*;
 pub use volumes::*;
 
 /// Where a key may be written (a bit set).
-pub type Contexts = u64;
+pub type Contexts = u128;
 pub const JOB: Contexts = 1;
 pub const CRON: Contexts = 1 << 1;
 pub const DAEMON: Contexts = 1 << 2;
