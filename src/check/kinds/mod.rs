@@ -40,9 +40,8 @@ pub(super) fn workload<'a>(
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind);
-    let spark_ok = kind != WorkloadKind::Spark || spark::own_keys(ck, &f);
     let (mut pod, restart) = pod::pod(ck, &mut f, kind, name, span);
-    let driver = if kind == WorkloadKind::Spark { spark::driver(ck, &mut f, pod.as_mut()) } else { None };
+    let driver = if kind == WorkloadKind::Spark { spark::driver(ck, &mut f, pod.as_mut(), span) } else { None };
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);
     }
@@ -61,7 +60,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => daemon_set::daemon_set(ck, &mut f, meta, pod),
         WorkloadKind::Deployment => deployment::deployment(ck, &mut f, meta, pod),
-        WorkloadKind::Spark => spark::spark(ck, &mut f, meta, pod.filter(|_| spark_ok), driver, span),
+        WorkloadKind::Spark => spark::spark(ck, &mut f, meta, pod, driver, span),
     };
     f.finish(ck);
     object

@@ -23,37 +23,34 @@ const DEFAULT_EXECUTORS: i32 = 2;
 /// What the driver's Service adds to the item's name.
 pub(crate) const SERVICE_SUFFIX: &str = "-driver";
 
-/// The keys the driver's own container may not have: the item writes them. Read
-/// before the pod is, so that the message names the spark item.
-pub(super) fn own_keys(ck: &mut Checker, f: &Fields) -> bool {
-    let mut ok = true;
-    for (row, why) in [
-        (&schema::COMMAND, "the driver's container runs the image's entrypoint, which starts spark-submit"),
-        (&schema::CONTAINER_RESOURCES, "the driver's container gets the resources of `driver { … }`"),
-    ] {
-        if let Some(span) = f.peek_span(row) {
-            ok = false;
-            ck.report(
-                Diagnostic::error(Code::SparkOwnKey, span, format!("a `spark` sets `{}` itself", row.key))
-                    .label(why)
-                    .help(if row.key == "command" {
-                        "remove `command`; `args` are the application's arguments (after the jar)"
-                    } else {
-                        "write `driver { cores = 1, memory = 2Gi }` (the heap; its overhead is added to the pod's memory)"
-                    }),
-            );
-        }
-    }
-    ok
-}
-
 /// `driver { … }`, read before the QoS assertion so that the pod has its resources:
 /// they go into the main container (requests; a memory limit equal to the request).
-pub(super) fn driver<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: Option<&mut Pod>) -> Option<SparkResources> {
+/// The main container's own `resources` may add others (`ephemeral-storage`, GPUs),
+/// not CPU or memory, which Spark must know of too.
+pub(super) fn driver<'a>(
+    ck: &mut Checker<'a>,
+    f: &mut Fields<'a>,
+    pod: Option<&mut Pod>,
+    span: Span,
+) -> Option<(SparkResources, bool)> {
     let driver = resources(ck, f, &schema::SPARK_DRIVER_BLOCK, true);
+    let mut ok = true;
     if let (Some((d, _)), Some(pod)) = (&driver, pod)
         && let Some(main) = pod.containers.first_mut()
     {
+        let written = main.resources.requests.keys().chain(main.resources.limits.keys());
+        if let Some(name) = written.into_iter().find(|k| *k == "cpu" || *k == "memory") {
+            ok = false;
+            ck.report(
+                Diagnostic::error(
+                    Code::SparkOwnKey,
+                    main.resources_span.unwrap_or(span),
+                    format!("the driver's `{name}` is set by `driver {{ … }}`"),
+                )
+                .label("the driver container's CPU and memory come from `driver`")
+                .help("write `driver { cores = 1, memory = 2Gi }` (the heap; its overhead is added to the pod's memory); `resources` may add others, such as `\"ephemeral-storage\"`"),
+            );
+        }
         let memory = Quantity::from_nanos(i128::from(d.memory_mib + d.overhead_mib) * MIB, mebibytes());
         main.resources.requests.insert("cpu".into(), d.cpu);
         main.resources.requests.insert("memory".into(), memory);
@@ -62,7 +59,7 @@ pub(super) fn driver<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: Option<&
             main.resources.limits.insert("cpu".into(), limit);
         }
     }
-    driver.map(|(r, _)| r)
+    driver.map(|(r, _)| (r, ok))
 }
 
 fn mebibytes() -> Quantity {
@@ -74,10 +71,13 @@ pub(super) fn spark<'a>(
     f: &mut Fields<'a>,
     meta: Option<ir::Meta>,
     pod: Option<Pod>,
-    driver: Option<SparkResources>,
+    driver: Option<(SparkResources, bool)>,
     span: Span,
 ) -> Option<ir::Object> {
-    let mut ok = true;
+    let (driver, mut ok) = match driver {
+        Some((d, ok)) => (Some(d), ok),
+        None => (None, true),
+    };
     let name = meta.as_ref().map_or_else(|| ck.sources.text(span).to_string(), |m| m.name.clone());
     let main_file = main_file(ck, f, span);
     let main_class = read::string(ck, f, &schema::SPARK_MAIN_CLASS);

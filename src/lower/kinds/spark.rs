@@ -151,7 +151,13 @@ fn driver_pod(s: &ir::Spark) -> ir::Pod {
     let mut pod = s.pod.clone();
     pod.service_account = Some(s.service_account.clone());
     if let Some(main) = pod.containers.first_mut() {
-        let mut args = vec!["driver".to_string()];
+        // The image's entrypoint in `driver` mode binds the driver to the pod's IP; a
+        // `command` of the program's own (its spark-submit) is told so here.
+        let mut args = if main.command.is_empty() {
+            vec!["driver".to_string()]
+        } else {
+            vec!["--conf".to_string(), format!("spark.driver.bindAddress=$({POD_IP_VAR})")]
+        };
         args.extend(submit_args(s, main.pull_policy, &main.args));
         main.args = args;
         let field = |name: &str, path: &str| EnvVar { name: name.into(), value: EnvValue::Field(path.into()) };
@@ -183,6 +189,7 @@ fn application(s: &ir::Spark, out: &Out) -> SparkApplication {
     let mut template_pod = s.pod.clone();
     if let Some(c) = template_pod.containers.first_mut() {
         // Spark sets the driver container's arguments and resources itself.
+        c.command.clear();
         c.args.clear();
         c.resources = Default::default();
         c.name = "spark-kubernetes-driver".into();
