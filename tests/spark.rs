@@ -28,7 +28,7 @@ fn yaml(program: &str, target: pipec::target::Target, kube: &str) -> String {
     };
     let c = pipec::compile(vec![(program.to_string(), text)], &pipec::FsLoader, &options);
     assert!(!c.has_errors(), "{program} should compile for {kube}");
-    c.yaml_stream()
+    c.yaml_stream().into_owned()
 }
 
 fn documents(stream: &str) -> Vec<Value> {
@@ -169,7 +169,9 @@ fn the_objects_pass_the_kubernetes_schemas() {
     let Some(validate) = tool("k8s-validate") else { return };
     let dir = tempfile::tempdir().unwrap();
     for program in PROGRAMS {
-        for kube in ["1.37", "1.27"] {
+        // The every-key case writes fields newer than 1.27 (refused there, as it should be).
+        let versions: &[&str] = if program.contains("every-key") { &["1.37"] } else { &["1.37", "1.27"] };
+        for kube in versions.iter().copied() {
             let file = dir.path().join(format!("{}-{kube}.yaml", Path::new(program).file_stem().unwrap().display()));
             std::fs::write(&file, yaml(program, pipec::target::Target::Kubernetes, kube)).unwrap();
             run(&validate, &["--strict", "--kube-version", kube], &file);

@@ -269,9 +269,9 @@ fn resources<'a>(
         let Some((q, at)) = q else { return Some(None) };
         if q.nanos() <= 0 || q.nanos() % MIB != 0 {
             ck.report(
-                Diagnostic::error(Code::SparkResources, at, format!("`{key}` = {q} is not a whole number of MiB"))
+                Diagnostic::error(Code::SparkResources, at, format!("`{key} = {}` is not a whole number of MiB", ck.sources.text(at)))
                     .label("Spark counts memory in MiB")
-                    .help("write it in `Mi` or `Gi` (`1536Mi`, `2Gi`): Spark reads `2G` or `1.5G` as binary units and drops the rest"),
+                    .help("write it in `Mi` or `Gi` (`1536Mi`, `2Gi`): Spark takes whole MiB (its `2g` is 2Gi, not 2G)"),
             );
             return None;
         }
@@ -361,7 +361,11 @@ fn conf<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<ir::StringMap> {
             ck.report(
                 Diagnostic::error(Code::SparkConfConflict, k.span, format!("`{}` is set by {by}", k.text))
                     .label("written a second time here")
-                    .help(format!("remove it from `conf`; to change it, write {by}")),
+                    .help(if by.starts_with('`') {
+                        format!("remove it from `conf`; to change it, write {by}")
+                    } else {
+                        "remove it from `conf`: pipec sets it so that the driver works from its pod".to_string()
+                    }),
             );
             ok = false;
             continue;
