@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const PROGRAMS: &[&str] = &["examples/spark-pi.pipe", "tests/cases/ok/spark.pipe", "tests/cases/ok/every-key-spark.pipe"];
+const PROGRAMS: &[&str] =
+    &["examples/spark-pi.pipe", "tests/cases/ok/spark.pipe", "tests/cases/ok/every-key-spark.pipe"];
 
 fn yaml(program: &str, target: pipec::target::Target, kube: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -132,7 +133,8 @@ fn the_driver_host_is_its_headless_service_and_the_driver_may_manage_executors()
                 .any(|role| {
                     role["rules"].as_array().unwrap().iter().any(|rule| {
                         let has = |field: &str, word: &str| rule[field].as_array().unwrap().iter().any(|v| v == word);
-                        has("resources", "pods") && ["create", "watch", "delete", "deletecollection"].iter().all(|v| has("verbs", v))
+                        has("resources", "pods")
+                            && ["create", "watch", "delete", "deletecollection"].iter().all(|v| has("verbs", v))
                     })
                 });
             assert!(granted, "{program}: no Role bound to `{account}` lets the driver manage its executor pods");
@@ -191,9 +193,10 @@ fn spark_applications_pass_the_operators_crd() {
         let (custom, builtin): (Vec<Value>, Vec<Value>) =
             objects.into_iter().partition(|o| o["kind"] == "SparkApplication");
         applications += custom.len();
-        for (part, objects, tool, args) in
-            [("crd", custom, &crd, &["--strict"][..]), ("k8s", builtin, &validate, &["--strict", "--kube-version", "1.37"][..])]
-        {
+        for (part, objects, tool, args) in [
+            ("crd", custom, &crd, &["--strict"][..]),
+            ("k8s", builtin, &validate, &["--strict", "--kube-version", "1.37"][..]),
+        ] {
             let text: Vec<String> = objects.iter().map(|o| serde_norway::to_string(o).unwrap()).collect();
             let file = dir.path().join(format!("{stem}-{part}.yaml"));
             std::fs::write(&file, text.join("---\n")).unwrap();

@@ -94,8 +94,15 @@ pub(super) fn spark<'a>(
     ok &= service_name_fits(ck, &name, &service, span);
     let operator = ck.target == crate::target::Target::SparkOperator;
 
-    let (Some(meta), Some(pod), Some(driver), Some((executor, executors)), Some(conf), Some((main_file, language, _)), true) =
-        (meta, pod, driver, executor, conf, main_file, ok)
+    let (
+        Some(meta),
+        Some(pod),
+        Some(driver),
+        Some((executor, executors)),
+        Some(conf),
+        Some((main_file, language, _)),
+        true,
+    ) = (meta, pod, driver, executor, conf, main_file, ok)
     else {
         return None;
     };
@@ -159,15 +166,23 @@ fn main_file<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, span: Span) -> Option
             "`file://` names a file of the machine that runs spark-submit",
             format!("for a file in the image write `local://{path}`"),
         )),
-        Some((scheme, _)) if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) => {
-            Some(("not a URL scheme", "write `local:///path` for a file in the image, or a URL (`s3a://…`, `https://…`)".into()))
+        Some((scheme, _))
+            if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) =>
+        {
+            Some((
+                "not a URL scheme",
+                "write `local:///path` for a file in the image, or a URL (`s3a://…`, `https://…`)".into(),
+            ))
         }
         Some(_) => None,
         None if file.starts_with('/') => Some((
             "a bare path",
             format!("for the file `{file}` in the image write `local://{file}`; executors fetch other files by URL"),
         )),
-        None => Some(("neither `local://` nor a URL", "write `local:///path` for a file in the image, or a URL (`s3a://…`, `https://…`)".into())),
+        None => Some((
+            "neither `local://` nor a URL",
+            "write `local:///path` for a file in the image, or a URL (`s3a://…`, `https://…`)".into(),
+        )),
     };
     if let Some((label, help)) = problem {
         ck.report(
@@ -207,10 +222,17 @@ fn main_class_fits(
         }
         (SparkLanguage::Python | SparkLanguage::R, Some((class, at))) => {
             ck.report(
-                Diagnostic::error(Code::SparkMainClass, *at, format!("`main-class` is for a jar, but `main-file` is a {} file", if language == SparkLanguage::Python { "Python" } else { "R" }))
-                    .label(format!("`{class}` would not run"))
-                    .secondary(file, "runs this file")
-                    .help("remove `main-class`: the file itself is the application"),
+                Diagnostic::error(
+                    Code::SparkMainClass,
+                    *at,
+                    format!(
+                        "`main-class` is for a jar, but `main-file` is a {} file",
+                        if language == SparkLanguage::Python { "Python" } else { "R" }
+                    ),
+                )
+                .label(format!("`{class}` would not run"))
+                .secondary(file, "runs this file")
+                .help("remove `main-class`: the file itself is the application"),
             );
             false
         }
@@ -241,7 +263,9 @@ fn resources<'a>(
             ck.report(
                 Diagnostic::error(Code::SparkDriverCount, at, format!("a Spark application has one driver, not {n}"))
                     .label("the driver is the application: one per run")
-                    .help("remove `instances` from `driver`; for more parallel work, raise `executor { instances = … }`"),
+                    .help(
+                        "remove `instances` from `driver`; for more parallel work, raise `executor { instances = … }`",
+                    ),
             );
             ok = false;
             1
@@ -269,9 +293,13 @@ fn resources<'a>(
         let Some((q, at)) = q else { return Some(None) };
         if q.nanos() <= 0 || q.nanos() % MIB != 0 {
             ck.report(
-                Diagnostic::error(Code::SparkResources, at, format!("`{key} = {}` is not a whole number of MiB", ck.sources.text(at)))
-                    .label("Spark counts memory in MiB")
-                    .help("write it in `Mi` or `Gi` (`1536Mi`, `2Gi`): Spark takes whole MiB (its `2g` is 2Gi, not 2G)"),
+                Diagnostic::error(
+                    Code::SparkResources,
+                    at,
+                    format!("`{key} = {}` is not a whole number of MiB", ck.sources.text(at)),
+                )
+                .label("Spark counts memory in MiB")
+                .help("write it in `Mi` or `Gi` (`1536Mi`, `2Gi`): Spark takes whole MiB (its `2g` is 2Gi, not 2G)"),
             );
             return None;
         }
@@ -284,9 +312,13 @@ fn resources<'a>(
     if memory_mib < MIN_HEAP_MIB {
         let at = memory.map_or(ck.current_name_span, |(_, at)| at);
         ck.report(
-            Diagnostic::error(Code::SparkResources, at, format!("a Spark heap of {memory_mib}Mi is below Spark's minimum of {MIN_HEAP_MIB}Mi"))
-                .label("Spark stops at start: 300 MiB are reserved, and it wants 1.5 times that")
-                .help(format!("give `memory = {MIN_HEAP_MIB}Mi` or more (1Gi is Spark's default)")),
+            Diagnostic::error(
+                Code::SparkResources,
+                at,
+                format!("a Spark heap of {memory_mib}Mi is below Spark's minimum of {MIN_HEAP_MIB}Mi"),
+            )
+            .label("Spark stops at start: 300 MiB are reserved, and it wants 1.5 times that")
+            .help(format!("give `memory = {MIN_HEAP_MIB}Mi` or more (1Gi is Spark's default)")),
         );
         ok = false;
     }
@@ -314,7 +346,10 @@ fn resources<'a>(
         );
         ok = false;
     }
-    ok.then_some((SparkResources { cores, cpu, cpu_limit: cpu_limit.map(|(q, _)| q), memory_mib, overhead_mib }, instances))
+    ok.then_some((
+        SparkResources { cores, cpu, cpu_limit: cpu_limit.map(|(q, _)| q), memory_mib, overhead_mib },
+        instances,
+    ))
 }
 
 fn quantity<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key) -> Option<(Quantity, Span)> {
@@ -411,9 +446,13 @@ fn operator_fits(ck: &mut Checker, has_version: bool, deadline: Option<(i64, Spa
     let mut ok = true;
     if !has_version {
         ck.report(
-            Diagnostic::error(Code::SparkOperator, span, "a SparkApplication needs the Spark version, and the image's tag is not one")
-                .label("`sparkVersion` is required")
-                .help("write `spark-version = \"3.5.3\"` (the version of Spark in the image)"),
+            Diagnostic::error(
+                Code::SparkOperator,
+                span,
+                "a SparkApplication needs the Spark version, and the image's tag is not one",
+            )
+            .label("`sparkVersion` is required")
+            .help("write `spark-version = \"3.5.3\"` (the version of Spark in the image)"),
         );
         ok = false;
     }

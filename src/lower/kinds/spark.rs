@@ -85,7 +85,8 @@ fn also_meta(s: &ir::Spark, name: &str) -> ir::Meta {
 /// The ServiceAccount (unless the program has it), the Role and its RoleBinding.
 fn access(s: &ir::Spark, out: &mut Out) {
     if s.own_service_account {
-        let account = core::ServiceAccount { metadata: out.meta(&also_meta(s, &s.service_account)), ..Default::default() };
+        let account =
+            core::ServiceAccount { metadata: out.meta(&also_meta(s, &s.service_account)), ..Default::default() };
         out.also(account);
     }
     let name = &s.service;
@@ -97,7 +98,11 @@ fn access(s: &ir::Spark, out: &mut Out) {
     let subject = ir::Subject::ServiceAccount { namespace: None, name: s.service_account.clone() };
     let binding = rbac_api::RoleBinding {
         metadata: out.meta(&also_meta(s, name)),
-        role_ref: rbac_api::RoleRef { api_group: Some(rbac::RBAC_GROUP.into()), kind: "Role".into(), name: name.clone() },
+        role_ref: rbac_api::RoleRef {
+            api_group: Some(rbac::RBAC_GROUP.into()),
+            kind: "Role".into(),
+            name: name.clone(),
+        },
         subjects: Some(vec![rbac::subject(&subject, out)]),
     };
     out.also(binding);
@@ -161,8 +166,11 @@ fn driver_pod(s: &ir::Spark) -> ir::Pod {
         args.extend(submit_args(s, main.pull_policy, &main.args));
         main.args = args;
         let field = |name: &str, path: &str| EnvVar { name: name.into(), value: EnvValue::Field(path.into()) };
-        let mut env =
-            vec![field(POD_IP_VAR, "status.podIP"), field(POD_NAME_VAR, "metadata.name"), field(NAMESPACE_VAR, "metadata.namespace")];
+        let mut env = vec![
+            field(POD_IP_VAR, "status.podIP"),
+            field(POD_NAME_VAR, "metadata.name"),
+            field(NAMESPACE_VAR, "metadata.namespace"),
+        ];
         env.append(&mut main.env);
         main.env = env;
         let span = s.meta.span;
@@ -174,8 +182,11 @@ fn driver_pod(s: &ir::Spark) -> ir::Pod {
             host_ip: None,
             span,
         };
-        let mut ports =
-            vec![port("driver-rpc-port", DRIVER_PORT), port("blockmanager", BLOCK_MANAGER_PORT), port("spark-ui", UI_PORT)];
+        let mut ports = vec![
+            port("driver-rpc-port", DRIVER_PORT),
+            port("blockmanager", BLOCK_MANAGER_PORT),
+            port("spark-ui", UI_PORT),
+        ];
         ports.append(&mut main.ports);
         main.ports = ports;
     }
