@@ -156,6 +156,7 @@ codes! {
     SparkMainClass = "P0526", "Spark main class missing or out of place", "A jar needs --class (spark-submit reads the manifest only of a local file); a Python or R file takes none";
     SparkName = "P0527", "Spark application name too long for its objects", "The driver's Service `<name>-driver` is a DNS-1035 label: ≤ 63, starting with a letter, no dots";
     SparkOperator = "P0528", "Spark setting a SparkApplication cannot carry", "`--target spark-operator`: sparkVersion is required; the operator has no deadline";
+    SparkApiAccess = "P0529", "Spark driver without its ServiceAccount token", "The driver creates its executors through the API server, as its pod's ServiceAccount";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

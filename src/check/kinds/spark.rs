@@ -107,6 +107,22 @@ pub(super) fn spark<'a>(
         return None;
     };
     let mut pod = pod;
+    // The driver talks to the API server with its pod's token: one the program turns
+    // off is an error; one that restricted `defaults` turn off is turned on again.
+    match &pod.automount_token {
+        Some(ir::Written { value: false, span: Some(at) }) => {
+            ck.report(
+                Diagnostic::error(Code::SparkApiAccess, *at, "the Spark driver needs its ServiceAccount token")
+                    .label("without it the driver cannot create its executors")
+                    .help(
+                        "remove `automount-service-account-token = false`: the driver's Role allows only what it needs",
+                    ),
+            );
+            return None;
+        }
+        Some(ir::Written { value: false, span: None }) => pod.automount_token = None,
+        _ => {}
+    }
     for (key, value) in ir::spark_driver_labels(&name) {
         pod.labels.insert(key.into(), value);
     }

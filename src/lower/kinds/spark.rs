@@ -206,7 +206,28 @@ fn application(s: &ir::Spark, out: &Out) -> SparkApplication {
         c.name = "spark-kubernetes-driver".into();
     }
     template_pod.service_account = None;
+    // The labels the driver's Service selects: the operator makes its own Service.
+    for (key, _) in ir::spark_driver_labels(&s.meta.name) {
+        template_pod.labels.remove(key);
+    }
     let template = pod_template(&template_pod, template_labels(&template_pod, None));
+    // Only when the pod says more than its image: the rest is the SparkApplication's.
+    let bare = ir::Pod {
+        containers: template_pod
+            .containers
+            .first()
+            .map(|c| ir::Container {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                pull_policy: c.pull_policy,
+                ..Default::default()
+            })
+            .into_iter()
+            .collect(),
+        restart_policy: template_pod.restart_policy,
+        ..Default::default()
+    };
+    let template = (template != pod_template(&bare, None)).then_some(template);
     let role = |r: &SparkResources, instances: Option<i32>| RoleSpec {
         instances,
         cores: Some(r.cores),
@@ -218,8 +239,8 @@ fn application(s: &ir::Spark, out: &Out) -> SparkApplication {
     };
     let driver = RoleSpec {
         service_account: Some(s.service_account.clone()),
-        labels: s.pod.labels.clone(),
-        template: Some(template),
+        labels: template_pod.labels.clone(),
+        template,
         ..role(&s.driver, None)
     };
     SparkApplication {
