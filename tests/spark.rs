@@ -16,8 +16,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const PROGRAMS: &[&str] =
-    &["examples/spark-pi.pipe", "tests/cases/ok/spark.pipe", "tests/cases/ok/every-key-spark.pipe"];
+const PROGRAMS: &[&str] = &[
+    "examples/spark-pi.pipe",
+    "tests/cases/ok/spark.pipe",
+    "tests/cases/ok/spark-restricted.pipe",
+    "tests/cases/ok/every-key-spark.pipe",
+];
 
 fn yaml(program: &str, target: pipec::target::Target, kube: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
