@@ -151,7 +151,7 @@ codes! {
     SparkConfConflict = "P0521", "Spark setting written again in `conf`", "spark-submit keeps the last `--conf` of a key: one of the two values is silently lost";
     SparkDriverCount = "P0522", "Spark driver count other than 1", "A Spark application has exactly one driver";
     SparkExecutors = "P0523", "Spark executor count below 1", "spark.executor.instances ≥ 1 (without dynamic allocation, 0 executors never run a task)";
-    SparkResources = "P0524", "Spark resources Spark or Kubernetes refuses", "Memory in whole MiB, heap ≥ 450 MiB (Spark's minimum); CPU > 0; a limit not below its request";
+    SparkResources = "P0524", "Spark resources Spark or Kubernetes refuses", "Memory in whole MiB, heap ≥ 450 MiB (a driver's 512 MiB: the JVM reports less than -Xmx); CPU > 0; a limit not below its request";
     SparkMainFile = "P0525", "Spark application file the driver cannot fetch", "The application is `local:///path` in the image or a URL the driver and executors can read";
     SparkMainClass = "P0526", "Spark main class missing or out of place", "A jar needs --class (spark-submit reads the manifest only of a local file); a Python or R file takes none";
     SparkName = "P0527", "Spark application name too long for its objects", "The driver's Service `<name>-driver` is a DNS-1035 label: ≤ 63, starting with a letter, no dots";

@@ -37,7 +37,7 @@ keys! {
         ("spark.kubernetes.executor.limit.cores", &[]),
         "The pod's CPU limit (default none).");
     SPARK_MEMORY = key("memory", SPARK_DRIVER | SPARK_EXECUTOR, Shape::Quantity, ("spark.executor.memory", &[]),
-        "The JVM heap (`--driver-memory`, `spark.executor.memory`), whole MiB, at least 450Mi; default 1Gi.");
+        "The JVM heap (`--driver-memory`, `spark.executor.memory`), whole MiB, at least 450Mi (a driver's 512Mi); default 1Gi.");
     SPARK_MEMORY_OVERHEAD = key("memory-overhead", SPARK_DRIVER | SPARK_EXECUTOR, Shape::Quantity,
         ("spark.executor.memoryOverhead", &[]),
         "Memory beyond the heap, added to the pod's memory (default: 10% of `memory`, at least 384Mi), whole MiB.");

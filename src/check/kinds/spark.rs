@@ -14,8 +14,11 @@ use crate::source::Span;
 use crate::units::Quantity;
 
 const MIB: i128 = 1024 * 1024 * 1_000_000_000;
-/// Spark refuses a heap below 1.5 × its 300 MiB reserve (`UnifiedMemoryManager`).
+/// Spark refuses a heap below 1.5 × its 300 MiB reserve (`UnifiedMemoryManager`): an
+/// executor's `spark.executor.memory`, and the driver JVM's maximum memory, which is a
+/// little less than its `-Xmx` (a 450m heap reports about 434 MiB; 512m is enough).
 const MIN_HEAP_MIB: i64 = 450;
+const MIN_DRIVER_HEAP_MIB: i64 = 512;
 /// Spark's overhead default: 10% of the heap, at least 384 MiB.
 const MIN_OVERHEAD_MIB: i64 = 384;
 /// Spark's default executor count (`spark.executor.instances`).
@@ -325,16 +328,22 @@ fn resources<'a>(
     let overhead_mib = whole(ck, overhead, "memory-overhead");
     let (Some(memory_mib), Some(overhead_mib)) = (memory_mib, overhead_mib) else { return None };
     let memory_mib = memory_mib.unwrap_or(1024);
-    if memory_mib < MIN_HEAP_MIB {
+    let minimum = if is_driver { MIN_DRIVER_HEAP_MIB } else { MIN_HEAP_MIB };
+    if memory_mib < minimum {
         let at = memory.map_or(ck.current_name_span, |(_, at)| at);
+        let why = if is_driver {
+            "Spark stops at start: it reserves 300 MiB, wants 1.5 times that, and the JVM reports a little less than its heap"
+        } else {
+            "Spark stops at start: it reserves 300 MiB and wants 1.5 times that"
+        };
         ck.report(
             Diagnostic::error(
                 Code::SparkResources,
                 at,
-                format!("a Spark heap of {memory_mib}Mi is below Spark's minimum of {MIN_HEAP_MIB}Mi"),
+                format!("a Spark heap of {memory_mib}Mi is below what Spark needs ({minimum}Mi)"),
             )
-            .label("Spark stops at start: 300 MiB are reserved, and it wants 1.5 times that")
-            .help(format!("give `memory = {MIN_HEAP_MIB}Mi` or more (1Gi is Spark's default)")),
+            .label(why)
+            .help(format!("give `memory = {minimum}Mi` or more (1Gi is Spark's default)")),
         );
         ok = false;
     }
