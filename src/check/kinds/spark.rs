@@ -13,7 +13,8 @@ use crate::schema::{self, Key};
 use crate::source::Span;
 use crate::units::Quantity;
 
-const MIB: i128 = 1024 * 1024 * 1_000_000_000;
+/// One MiB in the nano-units of a quantity.
+const MIB_NANOS: i128 = 1024 * 1024 * 1_000_000_000;
 /// Spark refuses a heap below 1.5 × its 300 MiB reserve (`UnifiedMemoryManager`): an
 /// executor's `spark.executor.memory`, and the driver JVM's maximum memory, which is a
 /// little less than its `-Xmx` (a 450m heap reports about 434 MiB; 512m is enough).
@@ -41,8 +42,8 @@ pub(super) fn driver<'a>(
     if let (Some((d, _)), Some(pod)) = (&driver, pod)
         && let Some(main) = pod.containers.first_mut()
     {
-        let written = main.resources.requests.keys().chain(main.resources.limits.keys());
-        if let Some(name) = written.into_iter().find(|k| *k == "cpu" || *k == "memory") {
+        let mut written = main.resources.requests.keys().chain(main.resources.limits.keys());
+        if let Some(name) = written.find(|k| *k == "cpu" || *k == "memory") {
             ok = false;
             ck.report(
                 Diagnostic::error(
@@ -54,7 +55,7 @@ pub(super) fn driver<'a>(
                 .help("write `driver { cores = 1, memory = 2Gi }` (the heap; its overhead is added to the pod's memory); `resources` may add others, such as `\"ephemeral-storage\"`"),
             );
         }
-        let memory = Quantity::from_nanos(i128::from(d.memory_mib + d.overhead_mib) * MIB, mebibytes());
+        let memory = Quantity::from_nanos(i128::from(d.memory_mib + d.overhead_mib) * MIB_NANOS, mebibytes());
         main.resources.requests.insert("cpu".into(), d.cpu);
         main.resources.requests.insert("memory".into(), memory);
         main.resources.limits.insert("memory".into(), memory);
@@ -95,11 +96,20 @@ pub(super) fn spark<'a>(
     let version = read::string(ck, f, &schema::SPARK_VERSION).map(|(s, _)| s);
     let service = format!("{name}{SERVICE_SUFFIX}");
     ok &= service_name_fits(ck, &name, &service, span);
+    let mut pod = pod;
+    if let Some(pod) = pod.as_mut() {
+        ok &= driver_token(ck, pod);
+    }
+    let image = pod.as_ref().and_then(|p| p.containers.first()).map(|c| c.image.clone()).unwrap_or_default();
+    let spark_version = version.or_else(|| version_of(&image));
     let operator = ck.target == crate::target::Target::SparkOperator;
+    if operator {
+        ok &= operator_fits(ck, spark_version.is_some(), deadline, span);
+    }
 
     let (
         Some(meta),
-        Some(pod),
+        Some(mut pod),
         Some(driver),
         Some((executor, executors)),
         Some(conf),
@@ -109,30 +119,8 @@ pub(super) fn spark<'a>(
     else {
         return None;
     };
-    let mut pod = pod;
-    // The driver talks to the API server with its pod's token: one the program turns
-    // off is an error; one that restricted `defaults` turn off is turned on again.
-    match &pod.automount_token {
-        Some(ir::Written { value: false, span: Some(at) }) => {
-            ck.report(
-                Diagnostic::error(Code::SparkApiAccess, *at, "the Spark driver needs its ServiceAccount token")
-                    .label("without it the driver cannot create its executors")
-                    .help(
-                        "remove `automount-service-account-token = false`: the driver's Role allows only what it needs",
-                    ),
-            );
-            return None;
-        }
-        Some(ir::Written { value: false, span: None }) => pod.automount_token = None,
-        _ => {}
-    }
     for (key, value) in ir::spark_driver_labels(&name) {
         pod.labels.insert(key.into(), value);
-    }
-    let image = pod.containers.first().map(|c| c.image.clone()).unwrap_or_default();
-    let spark_version = version.or_else(|| version_of(&image));
-    if operator {
-        operator_fits(ck, spark_version.is_some(), deadline, span)?;
     }
     // The driver's ServiceAccount: the item's own, unless the program declares it or
     // another `spark` already made it (one ServiceAccount, one Role and binding each).
@@ -310,7 +298,7 @@ fn resources<'a>(
     inner.finish(ck);
     let whole = |ck: &mut Checker, q: Option<(Quantity, Span)>, key: &str| -> Option<Option<i64>> {
         let Some((q, at)) = q else { return Some(None) };
-        if q.nanos() <= 0 || q.nanos() % MIB != 0 {
+        if q.nanos() <= 0 || q.nanos() % MIB_NANOS != 0 {
             ck.report(
                 Diagnostic::error(
                     Code::SparkResources,
@@ -322,7 +310,7 @@ fn resources<'a>(
             );
             return None;
         }
-        Some(Some((q.nanos() / MIB) as i64))
+        Some(Some((q.nanos() / MIB_NANOS) as i64))
     };
     let memory_mib = whole(ck, memory, "memory");
     let overhead_mib = whole(ck, overhead, "memory-overhead");
@@ -466,8 +454,28 @@ fn version_of(image: &str) -> Option<String> {
     (parts.len() == 3 && parts.iter().all(|p| !p.is_empty())).then(|| parts.join("."))
 }
 
+/// The driver talks to the API server with its pod's token: one the program turns off
+/// is an error; one that restricted `defaults` turn off is turned on again.
+fn driver_token(ck: &mut Checker, pod: &mut Pod) -> bool {
+    match &pod.automount_token {
+        Some(ir::Written { value: false, span: Some(at) }) => {
+            ck.report(
+                Diagnostic::error(Code::SparkApiAccess, *at, "the Spark driver needs its ServiceAccount token")
+                    .label("without it the driver cannot create its executors")
+                    .help(
+                        "remove `automount-service-account-token = false`: the driver's Role allows only what it needs",
+                    ),
+            );
+            return false;
+        }
+        Some(ir::Written { value: false, span: None }) => pod.automount_token = None,
+        _ => {}
+    }
+    true
+}
+
 /// What a SparkApplication cannot say.
-fn operator_fits(ck: &mut Checker, has_version: bool, deadline: Option<(i64, Span)>, span: Span) -> Option<()> {
+fn operator_fits(ck: &mut Checker, has_version: bool, deadline: Option<(i64, Span)>, span: Span) -> bool {
     let mut ok = true;
     if !has_version {
         ck.report(
@@ -489,5 +497,5 @@ fn operator_fits(ck: &mut Checker, has_version: bool, deadline: Option<(i64, Spa
         );
         ok = false;
     }
-    ok.then_some(())
+    ok
 }
