@@ -40,7 +40,9 @@ pub(super) fn workload<'a>(
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind);
-    let (mut pod, restart) = pod::pod(ck, &mut f, kind, name, span);
+    let has_driver = kind != WorkloadKind::Spark || spark::has_driver(ck, &f, name, span);
+    let (pod, restart) = pod::pod(ck, &mut f, kind, name, span);
+    let mut pod = pod.filter(|_| has_driver);
     let driver = if kind == WorkloadKind::Spark { spark::driver(ck, &mut f, pod.as_mut(), span) } else { None };
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);

@@ -27,6 +27,21 @@ const DEFAULT_EXECUTORS: i32 = 2;
 /// What the driver's Service adds to the item's name.
 pub(crate) const SERVICE_SUFFIX: &str = "-driver";
 
+/// The driver is the main container, written in the item: `image` is required even
+/// when the pod has other containers (the pod reader would take them for all there is).
+pub(super) fn has_driver(ck: &mut Checker, f: &Fields, name: &str, span: Span) -> bool {
+    let image = f.peek_span(&schema::IMAGE).is_some();
+    let others = f.labeled.iter().any(|l| l.key.text == schema::CONTAINER_BLOCK.key);
+    if !image && others {
+        ck.report(
+            Diagnostic::error(Code::MissingKey, span, format!("`spark {name}` has no `image`"))
+                .label("the driver runs in the main container, written in the item")
+                .help("add `image = \"apache/spark:3.5.3\"`; `container` blocks are sidecars of the driver"),
+        );
+    }
+    image || !others
+}
+
 /// `driver { … }`, read before the QoS assertion so that the pod has its resources:
 /// they go into the main container (requests; a memory limit equal to the request).
 /// The main container's own `resources` may add others (`ephemeral-storage`, GPUs),
