@@ -6,6 +6,9 @@ use crate::kinds::Kind;
 use crate::units::Quantity;
 use std::collections::BTreeMap;
 
+mod pipeline;
+pub use pipeline::{Pipeline, PipelineSchedule, Task};
+
 pub type StringMap = BTreeMap<String, String>;
 
 #[derive(Debug, Clone)]
@@ -88,6 +91,8 @@ pub enum Object {
     /// `role-binding` and `cluster-role-binding`.
     Binding(Binding),
     Service(Service),
+    /// `pipeline NAME { task … }`: a graph of Jobs and what runs it.
+    Pipeline(Pipeline),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -109,6 +114,7 @@ impl Object {
             Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
             Object::Binding(_) => Kind::RoleBinding,
             Object::Service(_) => Kind::Service,
+            Object::Pipeline(p) => p.k8s_kind(),
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -131,6 +137,7 @@ impl Object {
             Object::Role(r) => &r.meta,
             Object::Binding(b) => &b.meta,
             Object::Service(s) => &s.meta,
+            Object::Pipeline(p) => &p.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }

@@ -94,6 +94,8 @@ kinds! {
     CronJob(batch::CronJob), name CronJob, apply Workload;
     DaemonSet(apps::DaemonSet), name DnsSubdomain, apply Workload;
     Deployment(apps::Deployment), name DnsSubdomain, apply Workload;
+    Workflow(crate::crd::argo::Workflow), name DnsSubdomain, apply Workload;
+    CronWorkflow(crate::crd::argo::CronWorkflow), name DnsSubdomain, apply Workload;
 }
 
 impl K8sObject {

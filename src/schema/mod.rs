@@ -37,6 +37,7 @@ mod resources;
 mod security;
 mod service;
 mod volumes;
+mod pipeline;
 
 pub use config::*;
 pub use container::*;
@@ -55,6 +56,7 @@ pub use resources::*;
 pub use security::*;
 pub use service::*;
 pub use volumes::*;
+pub use pipeline::*;
 
 /// Where a key may be written (a bit set).
 pub type Contexts = u128;
@@ -124,8 +126,13 @@ pub const SERVICE_PORT: Contexts = 1 << 53;
 pub const SUBJECT: Contexts = 1 << 54;
 /// The block of `namespace "…" { … }`.
 pub const NAMESPACE_ITEM: Contexts = 1 << 55;
+// 72–79: pipelines.
+/// A `task NAME { … }` of a pipeline: the keys of a `job` and these (read as `JOB | TASK`).
+pub const TASK: Contexts = 1 << 72;
+/// A `pipeline NAME { … }` item.
+pub const PIPELINE: Contexts = 1 << 73;
 /// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
-pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM;
+pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM | PIPELINE;
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
@@ -272,6 +279,8 @@ const AREAS: &[&[&Key]] = &[
     volumes::KEYS,
     rbac::KEYS,
     service::KEYS,
+    // Last: a job's keys are found before the table reaches these.
+    pipeline::KEYS,
 ];
 
 /// Every row, area by area.

@@ -120,6 +120,7 @@ fn is_item_keyword(word: &str) -> bool {
 }
 
 /// The words that start a `service-account`, `role`, … item (`object_kw` in the grammar).
+/// `pipeline` is left to pest: its tasks may be template uses (`task_use`).
 fn object_kind(word: &str) -> Option<ObjectKind> {
     Some(match word {
         "service-account" => ObjectKind::ServiceAccount,
@@ -474,8 +475,11 @@ impl<'s> Parser<'s> {
     /// `mount …`, or a key then `= value`, `{ … }` or `label (= value | { … })`.
     /// The span runs from the key to the end of what follows it.
     fn entry(&mut self) -> Option<Entry> {
-        if self.word() == Some("mount") {
-            return self.mount();
+        match self.word() {
+            Some("mount") => return self.mount(),
+            // `task NAME = template(…)` (`task_use`) is rare: pest reads it.
+            Some("task") => return None,
+            _ => {}
         }
         let key = self.key()?;
         let key_span = key.span;

@@ -76,6 +76,9 @@ keywords! {
     "cluster-role-binding": Contextual, item;
     "service": Contextual, item;
     "deployment": Contextual, item;
+    "pipeline": Contextual, item;
+    // `task NAME { … }` inside a pipeline; a key and a name elsewhere.
+    "task": Contextual;
     // `for x in …`.
     "in": Contextual;
     // Expressions.

@@ -1,0 +1,95 @@
+#!/bin/sh
+# pipec's pipeline runner: one run of a pipeline's task graph (docs/pipelines.md).
+#
+# Each round it lists the Jobs of this run (label pipec.dev/run), so a restarted runner
+# adopts what an earlier pod of the same runner Job created and never creates a task twice
+# (a task's Job name is fixed per run). It creates a task's Job once every task it is after
+# has completed, creates nothing more after a failure, waits for the tasks still running,
+# and exits 0 (all succeeded) or 3 (a task failed: the runner Job's pod failure policy then
+# fails it without retrying). Any other exit is a failure of the runner itself, retried.
+#
+# Environment: PIPELINE, NAMESPACE, RUNNER_JOB, RUNNER_UID (the runner Job's, from the
+# downward API), PIPELINE_DIR (the ConfigMap: `tasks` and one `<task>.json` each),
+# POLL_SECONDS. Uses sh, kubectl, sed, cut and sleep.
+set -u
+
+dir=${PIPELINE_DIR:-/pipeline}
+poll=${POLL_SECONDS:-5}
+run=$(printf '%s' "$RUNNER_UID" | cut -c1-8)
+
+log() { printf 'pipeline %s, run %s: %s\n' "$PIPELINE" "$run" "$*"; }
+
+# One line per Job of the run: its task, then the types of its true conditions.
+list_jobs() {
+  kubectl get jobs --namespace="$NAMESPACE" --selector="pipec.dev/run=$run" \
+    -o jsonpath='{range .items[*]}{.metadata.labels.pipec\.dev/task}{" "}{.status.conditions[?(@.status=="True")].type}{"\n"}{end}'
+}
+
+# The state of task $1 in the listing $jobs: absent, running, succeeded or failed.
+# (`FailureTarget` comes before `Failed` since 1.31; success waits for `Complete`, when the
+# task's pods are gone.)
+state_of() {
+  line=$(printf '%s\n' "$jobs" | grep -m 1 "^$1 ") || { echo absent; return; }
+  case " $line " in
+    *" Complete "*) echo succeeded ;;
+    *" Failed "* | *" FailureTarget "*) echo failed ;;
+    *) echo running ;;
+  esac
+}
+
+create() {
+  out=$(sed -e "s/@RUN@/$run/g" -e "s/@RUNNER_JOB@/$RUNNER_JOB/g" -e "s/@RUNNER_UID@/$RUNNER_UID/g" \
+    "$dir/$1.json" | kubectl create --namespace="$NAMESPACE" -f - 2>&1)
+  case $? in
+    0) log "started $1" ;;
+    *)
+      case $out in
+        *AlreadyExists* | *"already exists"*) log "$1 exists already: adopted" ;;
+        *) log "could not create $1 (tried again next round): $out" ;;
+      esac
+      ;;
+  esac
+}
+
+log "starting (runner Job $RUNNER_JOB)"
+while :; do
+  if ! jobs=$(list_jobs); then
+    log "cannot list the run's Jobs; trying again"
+    sleep "$poll"
+    continue
+  fi
+  failed="" running=0 pending=0
+  while read -r task after; do
+    case $(state_of "$task") in
+      failed) failed="$failed $task" ;;
+      running) running=$((running + 1)) ;;
+      absent) pending=$((pending + 1)) ;;
+    esac
+  done < "$dir/tasks"
+
+  if [ -n "$failed" ]; then
+    if [ "$running" -eq 0 ]; then
+      log "failed:$failed; $pending task(s) not started"
+      exit 3
+    fi
+    log "failed:$failed; waiting for $running running task(s), starting no more"
+    sleep "$poll"
+    continue
+  fi
+  if [ "$running" -eq 0 ] && [ "$pending" -eq 0 ]; then
+    log "every task succeeded"
+    exit 0
+  fi
+
+  while read -r task after; do
+    [ "$(state_of "$task")" = absent ] || continue
+    ready=yes
+    if [ "$after" != - ]; then
+      for up in $(printf '%s' "$after" | sed 's/,/ /g'); do
+        [ "$(state_of "$up")" = succeeded ] || ready=no
+      done
+    fi
+    [ "$ready" = yes ] && create "$task"
+  done < "$dir/tasks"
+  sleep "$poll"
+done
