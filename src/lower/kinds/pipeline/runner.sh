@@ -15,7 +15,8 @@ set -u
 
 dir=${PIPELINE_DIR:-/pipeline}
 poll=${POLL_SECONDS:-5}
-run=$(printf '%s' "$RUNNER_UID" | cut -c1-8)
+# The run id: the last 8 hex digits of the runner Job's uid (random in a real cluster).
+run=$(printf '%s' "$RUNNER_UID" | tr -d - | cut -c25-32)
 
 log() { printf 'pipeline %s, run %s: %s\n' "$PIPELINE" "$run" "$*"; }
 
