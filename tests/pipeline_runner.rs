@@ -26,6 +26,15 @@ pipeline diamond {
 }
 "#;
 
+const BOUNDED: &str = r#"
+pipeline bounded {
+  deadline = 1h
+  task long { image = "busybox:1.36", deadline = 2h }
+  task short { image = "busybox:1.36", deadline = 10m, after = [long] }
+  task open { image = "busybox:1.36", after = [long] }
+}
+"#;
+
 const CHAIN: &str = r#"
 pipeline etl {
   task extract { image = "busybox:1.36" }
@@ -91,9 +100,15 @@ impl Run {
     fn start(&self) -> Child {
         let mut path = self.kubectl.parent().unwrap().as_os_str().to_owned();
         path.push(":/usr/bin:/bin");
-        Command::new("sh")
-            .arg(self.dir.join("pipeline/run.sh"))
-            .env_clear()
+        let mut command = Command::new("sh");
+        command.arg(self.dir.join("pipeline/run.sh")).env_clear();
+        // The runner container's own settings (those with a value), then this machine's.
+        for var in self.runner["spec"]["template"]["spec"]["containers"][0]["env"].as_array().unwrap() {
+            if let Some(value) = var["value"].as_str() {
+                command.env(var["name"].as_str().unwrap(), value);
+            }
+        }
+        command
             .env("PATH", path)
             .env("HOME", &self.dir)
             .env("KUBECONFIG", self.dir.join("kubeconfig"))
@@ -255,4 +270,16 @@ fn a_restarted_runner_finishes_the_run_without_repeating_a_task() {
     for task in ["extract", "transform", "load"] {
         assert_eq!(run.pods_of(task), 1, "{task} ran once");
     }
+}
+
+#[test]
+fn no_task_outlives_the_runs_deadline() {
+    let Some(run) = Run::new(BOUNDED, "bounded", &[]) else { return };
+    let (code, log) = watch(&run, run.start(), |_| {});
+    assert_eq!(code, 0, "{log}");
+    let deadline = |task: &str| run.job(task).unwrap()["spec"]["activeDeadlineSeconds"].as_i64();
+    let long = deadline("long").expect("bounded");
+    assert!((3500..=3600).contains(&long), "`long` (2h) gets at most the run's hour: {long}");
+    assert_eq!(deadline("short"), Some(600), "a shorter deadline of its own stays");
+    assert!(deadline("open").is_some_and(|d| d <= 3600), "a task without a deadline gets the run's rest");
 }

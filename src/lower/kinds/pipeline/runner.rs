@@ -31,10 +31,14 @@ const MOUNT: &str = "/pipeline";
 pub(super) fn lower(p: &ir::Pipeline, out: &mut Out) {
     let name = &p.meta.name;
     let tasks_config = format!("{name}-tasks");
-    let runner = runner_job(p, &tasks_config);
+    let runner = runner_job(p, &tasks_config, out.program.kube_version.minor);
     match &p.schedule {
         Some(s) => out.own(batch::CronJob {
-            metadata: out.meta(&p.meta),
+            metadata: {
+                let mut metadata = out.meta(&p.meta);
+                metadata.labels.get_or_insert_default().insert(PIPELINE_LABEL.into(), name.clone());
+                metadata
+            },
             spec: batch::CronJobSpec {
                 schedule: s.schedule.clone(),
                 time_zone: s.time_zone.clone(),
@@ -118,7 +122,7 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
     json
 }
 
-fn runner_job(p: &ir::Pipeline, tasks_config: &str) -> batch::JobSpec {
+fn runner_job(p: &ir::Pipeline, tasks_config: &str, minor: u32) -> batch::JobSpec {
     let env = |name: &str, value: &str| core::EnvVar { name: name.into(), value: Some(value.into()), ..Default::default() };
     let field = |name: &str, path: &str| core::EnvVar {
         name: name.into(),
@@ -131,21 +135,25 @@ fn runner_job(p: &ir::Pipeline, tasks_config: &str) -> batch::JobSpec {
     let quantities = |cpu: &str, memory: &str| {
         BTreeMap::from([("cpu".to_string(), Quantity(cpu.into())), ("memory".to_string(), Quantity(memory.into()))])
     };
+    let mut env_vars = vec![
+        env("PIPELINE", &p.meta.name),
+        field("NAMESPACE", "metadata.namespace"),
+        // The runner Job's name and uid, which the Job controller puts on its pods.
+        field("RUNNER_JOB", "metadata.labels['batch.kubernetes.io/job-name']"),
+        field("RUNNER_UID", "metadata.labels['batch.kubernetes.io/controller-uid']"),
+        env("PIPELINE_DIR", MOUNT),
+        env("POLL_SECONDS", "5"),
+        // kubectl keeps its discovery cache under $HOME: the root filesystem is read-only.
+        env("HOME", "/tmp"),
+    ];
+    if let Some(seconds) = p.deadline_seconds {
+        env_vars.push(env("RUN_DEADLINE_SECONDS", &seconds.to_string()));
+    }
     let container = core::Container {
         name: "runner".into(),
         image: Some(p.runner_image.clone()),
         command: Some(vec!["/bin/sh".into(), format!("{MOUNT}/run.sh")]),
-        env: Some(vec![
-            env("PIPELINE", &p.meta.name),
-            field("NAMESPACE", "metadata.namespace"),
-            // The runner Job's name and uid, which the Job controller puts on its pods.
-            field("RUNNER_JOB", "metadata.labels['batch.kubernetes.io/job-name']"),
-            field("RUNNER_UID", "metadata.labels['batch.kubernetes.io/controller-uid']"),
-            env("PIPELINE_DIR", MOUNT),
-            env("POLL_SECONDS", "5"),
-            // kubectl keeps its discovery cache under $HOME: the root filesystem is read-only.
-            env("HOME", "/tmp"),
-        ]),
+        env: Some(env_vars),
         resources: Some(core::ResourceRequirements {
             requests: Some(quantities("10m", "64Mi")),
             limits: Some(BTreeMap::from([("memory".to_string(), Quantity("128Mi".into()))])),
@@ -197,7 +205,8 @@ fn runner_job(p: &ir::Pipeline, tasks_config: &str) -> batch::JobSpec {
                         operator: "In".into(),
                         values: vec![TASK_FAILED_EXIT],
                     }),
-                    ..Default::default()
+                    // Kubernetes 1.27's schema marks `onPodConditions` required (1.28 made it optional).
+                    on_pod_conditions: (minor < 28).then(Vec::new),
                 },
                 // A drained or preempted node is no reason to count against the runner's retries.
                 batch::PodFailurePolicyRule {

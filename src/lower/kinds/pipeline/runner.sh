@@ -8,15 +8,21 @@
 # and exits 0 (all succeeded) or 3 (a task failed: the runner Job's pod failure policy then
 # fails it without retrying). Any other exit is a failure of the runner itself, retried.
 #
+# The run's deadline bounds its tasks too: a task Job gets at most what is left of it (its
+# activeDeadlineSeconds is lowered right after it is created), so no task outlives the run.
+#
 # Environment: PIPELINE, NAMESPACE, RUNNER_JOB, RUNNER_UID (the runner Job's, from the
 # downward API), PIPELINE_DIR (the ConfigMap: `tasks` and one `<task>.json` each),
-# POLL_SECONDS. Uses sh, kubectl, sed, cut and sleep.
+# POLL_SECONDS, RUN_DEADLINE_SECONDS (if the pipeline has a `deadline`). Uses sh, kubectl,
+# sed, grep, cut, tr, date and sleep.
 set -u
 
 dir=${PIPELINE_DIR:-/pipeline}
 poll=${POLL_SECONDS:-5}
 # The run id: the last 8 hex digits of the runner Job's uid (random in a real cluster).
 run=$(printf '%s' "$RUNNER_UID" | tr -d - | cut -c25-32)
+
+deadline=${RUN_DEADLINE_SECONDS:-}
 
 log() { printf 'pipeline %s, run %s: %s\n' "$PIPELINE" "$run" "$*"; }
 
@@ -38,11 +44,26 @@ state_of() {
   esac
 }
 
+# Lowers task $1's deadline to what is left of the run's.
+bound() {
+  left=$((ends - $(date -u +%s)))
+  [ "$left" -ge 1 ] || left=1
+  own=$(sed -n 's/^ *"activeDeadlineSeconds": \([0-9]*\).*/\1/p' "$dir/$1.json" | head -n 1)
+  if [ -z "$own" ] || [ "$left" -lt "$own" ]; then
+    kubectl patch job "$PIPELINE-$run-$1" --namespace="$NAMESPACE" --type=merge \
+      -p "{\"spec\":{\"activeDeadlineSeconds\":$left}}" > /dev/null ||
+      log "could not bound $1 by the run's deadline"
+  fi
+}
+
 create() {
   out=$(sed -e "s/@RUN@/$run/g" -e "s/@RUNNER_JOB@/$RUNNER_JOB/g" -e "s/@RUNNER_UID@/$RUNNER_UID/g" \
     "$dir/$1.json" | kubectl create --namespace="$NAMESPACE" -f - 2>&1)
   case $? in
-    0) log "started $1" ;;
+    0)
+      log "started $1"
+      [ -z "$deadline" ] || bound "$1"
+      ;;
     *)
       case $out in
         *AlreadyExists* | *"already exists"*) log "$1 exists already: adopted" ;;
@@ -53,6 +74,12 @@ create() {
 }
 
 log "starting (runner Job $RUNNER_JOB)"
+if [ -n "$deadline" ]; then
+  # The run started when its runner Job did (the same after a restart).
+  started=$(kubectl get job "$RUNNER_JOB" --namespace="$NAMESPACE" -o jsonpath='{.status.startTime}' 2> /dev/null)
+  started=$(date -u -d "$started" +%s 2> /dev/null) || started=$(date -u +%s)
+  ends=$((started + deadline))
+fi
 while :; do
   if ! jobs=$(list_jobs); then
     log "cannot list the run's Jobs; trying again"
