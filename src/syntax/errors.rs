@@ -102,7 +102,7 @@ fn describe(positives: &[Rule]) -> String {
                 "`readonly`, `subpath` or `propagation`"
             }
             Rule::kw_mount
-            | Rule::kw_task
+            | Rule::task_word
             | Rule::task_use
             | Rule::field
             | Rule::nested

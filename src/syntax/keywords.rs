@@ -77,8 +77,6 @@ keywords! {
     "service": Contextual, item;
     "deployment": Contextual, item;
     "pipeline": Contextual, item;
-    // `task NAME { … }` inside a pipeline; a key and a name elsewhere.
-    "task": Contextual;
     // `for x in …`.
     "in": Contextual;
     // Expressions.
