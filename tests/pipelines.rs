@@ -77,6 +77,7 @@ fn argo_output_passes_the_argo_crds_and_the_kubernetes_schemas() {
     if let Some(k8s_validate) = tool("k8s-validate") {
         run(&k8s_validate, &["--strict", "--allow-unknown-kinds", "--kube-version", "1.37"], &files);
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The task Jobs, as the runner creates them (its placeholders filled in as it does), pass the
@@ -111,6 +112,7 @@ fn the_runners_task_jobs_pass_the_kubernetes_schemas() {
         }
         assert!(files.len() >= 10, "the task Jobs of every program: {files:?}");
         run(&k8s_validate, &["--strict", "--kube-version", version], &files);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -121,10 +123,12 @@ fn the_runners_task_jobs_pass_the_kubernetes_schemas() {
 fn hera_reads_the_argo_output_unchanged() {
     let required = std::env::var_os("PIPEC_HERA_PYTHON");
     let python = required.clone().unwrap_or_else(|| "python3".into());
-    let has_hera = Command::new(&python).args(["-c", "import hera.workflows"]).output().is_ok_and(|o| o.status.success());
+    // Hera 7 (pydantic 2: `model_validate`), as .ci/run installs it.
+    let probe = "from hera.workflows.models import Workflow; Workflow.model_validate";
+    let has_hera = Command::new(&python).args(["-c", probe]).output().is_ok_and(|o| o.status.success());
     if !has_hera {
         assert!(required.is_none(), "PIPEC_HERA_PYTHON={python:?} has no `hera`");
-        eprintln!("skipped: no Python with `hera` (pip install hera==7.1.0, or set PIPEC_HERA_PYTHON)");
+        eprintln!("skipped: no Python with Hera 7 (pip install hera==7.1.0, or set PIPEC_HERA_PYTHON)");
         return;
     }
     let dir = scratch("hera");
@@ -143,5 +147,6 @@ fn hera_reads_the_argo_output_unchanged() {
     assert_eq!(files.len(), PROGRAMS.len());
     let out = Command::new(&python).arg(root().join("tests/support/hera_check.py")).args(&files).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success(), "Hera does not read pipec's Argo output as written:\n{text}");
 }

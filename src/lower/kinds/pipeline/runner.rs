@@ -152,11 +152,13 @@ fn runner_job(p: &ir::Pipeline, tasks_config: &str, minor: u32) -> batch::JobSpe
     let container = core::Container {
         name: "runner".into(),
         image: Some(p.runner_image.clone()),
+        // A pinned tag: pulled once per node.
+        image_pull_policy: Some("IfNotPresent".into()),
         command: Some(vec!["/bin/sh".into(), format!("{MOUNT}/run.sh")]),
         env: Some(env_vars),
         resources: Some(core::ResourceRequirements {
             requests: Some(quantities("10m", "64Mi")),
-            limits: Some(BTreeMap::from([("memory".to_string(), Quantity("128Mi".into()))])),
+            limits: Some(quantities("200m", "128Mi")),
             ..Default::default()
         }),
         security_context: Some(core::SecurityContext {
