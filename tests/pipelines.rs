@@ -150,3 +150,19 @@ fn hera_reads_the_argo_output_unchanged() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success(), "Hera does not read pipec's Argo output as written:\n{text}");
 }
+
+/// `pipec schedule` shows a scheduled pipeline's fire times, as a cron's.
+#[test]
+fn pipec_schedule_lists_a_scheduled_pipeline() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pipec"))
+        .args(["schedule", "examples/nightly-etl.pipe", "--next", "2", "--from", "2026-12-01T00:00:00Z"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "pipeline nightly-etl — \"0 2 * * *\" in Europe/Berlin\n  runs at 02:00 every day\n  \
+         2026-12-01 02:00:00 +01:00 (Tue)\n  2026-12-02 02:00:00 +01:00 (Wed)\n"
+    );
+}
