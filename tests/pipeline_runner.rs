@@ -56,7 +56,10 @@ fn compile(source: &str) -> Vec<Value> {
 }
 
 fn find<'v>(objects: &'v [Value], kind: &str, name: &str) -> &'v Value {
-    objects.iter().find(|o| o["kind"] == kind && o["metadata"]["name"] == name).unwrap_or_else(|| panic!("no {kind} {name}"))
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
 }
 
 /// A run: the fake, its kubeconfig, the ConfigMap's files, the runner Job as created there.
@@ -160,7 +163,9 @@ impl Drop for Run {
 }
 
 fn condition(job: &Value, kind: &str) -> bool {
-    job["status"]["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == kind && c["status"] == "True"))
+    job["status"]["conditions"]
+        .as_array()
+        .is_some_and(|cs| cs.iter().any(|c| c["type"] == kind && c["status"] == "True"))
 }
 
 /// Waits for the runner, watching the fake meanwhile: `seen(task)` is called every few

@@ -55,7 +55,10 @@ fn the_examples_on_argo() {
     for program in &PROGRAMS[..2] {
         let c = argo(program);
         let name = Path::new(program).file_stem().unwrap().to_string_lossy().to_string();
-        insta::assert_snapshot!(format!("argo-{name}"), format!("# pipec build --target argo {program}\n{}", c.yaml_stream()));
+        insta::assert_snapshot!(
+            format!("argo-{name}"),
+            format!("# pipec build --target argo {program}\n{}", c.yaml_stream())
+        );
     }
 }
 
@@ -85,7 +88,9 @@ fn argo_output_passes_the_argo_crds_and_the_kubernetes_schemas() {
 #[test]
 fn the_runners_task_jobs_pass_the_kubernetes_schemas() {
     let Some(k8s_validate) = tool("k8s-validate") else { return };
-    for (version, minor) in [("1.37", pipec::version::KubeVersion::NEWEST), ("1.27", pipec::version::KubeVersion::OLDEST)] {
+    for (version, minor) in
+        [("1.37", pipec::version::KubeVersion::NEWEST), ("1.27", pipec::version::KubeVersion::OLDEST)]
+    {
         let dir = scratch(&format!("tasks-{version}"));
         let mut files = Vec::new();
         for program in PROGRAMS {

@@ -51,15 +51,11 @@ pub(super) fn pod<'a>(
             other => {
                 let at = if let LabeledValue::Block(b) = other { b.span } else { l.span };
                 ck.report(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        at,
-                        "a volume is made with a volume function, not a block",
-                    )
-                    .label("a block")
-                    .help(format!(
-                        "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
-                    )),
+                    Diagnostic::error(Code::TypeMismatch, at, "a volume is made with a volume function, not a block")
+                        .label("a block")
+                        .help(format!(
+                            "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
+                        )),
                 );
                 None
             }

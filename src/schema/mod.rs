@@ -27,6 +27,7 @@ mod daemon;
 mod deployment;
 mod job;
 mod meta;
+mod pipeline;
 mod placement;
 mod pod;
 mod pod_spec;
@@ -37,7 +38,6 @@ mod resources;
 mod security;
 mod service;
 mod volumes;
-mod pipeline;
 
 pub use config::*;
 pub use container::*;
@@ -46,6 +46,7 @@ pub use daemon::*;
 pub use deployment::*;
 pub use job::*;
 pub use meta::*;
+pub use pipeline::*;
 pub use placement::*;
 pub use pod::*;
 pub use pod_spec::*;
@@ -56,7 +57,6 @@ pub use resources::*;
 pub use security::*;
 pub use service::*;
 pub use volumes::*;
-pub use pipeline::*;
 
 /// Where a key may be written (a bit set).
 pub type Contexts = u128;

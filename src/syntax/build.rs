@@ -246,7 +246,10 @@ impl Builder<'_> {
         let label = self.name(next(&mut inner));
         let instance = self.instance(next(&mut inner));
         let body = inner.next().map(|b| self.block(b));
-        Entry { kind: EntryKind::Labeled { key, label, value: LabeledValue::Instance(Box::new((instance, body))) }, span }
+        Entry {
+            kind: EntryKind::Labeled { key, label, value: LabeledValue::Instance(Box::new((instance, body))) },
+            span,
+        }
     }
 
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`

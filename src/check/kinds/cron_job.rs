@@ -101,7 +101,9 @@ pub(super) fn time_zone<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<
         Ok(_) => Some(name),
         Err(err) => {
             ck.report(
-                Diagnostic::error(Code::UnknownTimeZone, span, err.message).label("not an IANA time zone").help(err.help),
+                Diagnostic::error(Code::UnknownTimeZone, span, err.message)
+                    .label("not an IANA time zone")
+                    .help(err.help),
             );
             None
         }

@@ -126,7 +126,14 @@ pub struct Outcome {
 
 impl Default for Outcome {
     fn default() -> Outcome {
-        Outcome { fail: false, run_ticks: 2, exit_code: 0, reason: "Completed".into(), logs: "done\n".into(), hang: false }
+        Outcome {
+            fail: false,
+            run_ticks: 2,
+            exit_code: 0,
+            reason: "Completed".into(),
+            logs: "done\n".into(),
+            hang: false,
+        }
     }
 }
 
@@ -295,7 +302,8 @@ impl FakeApiServer {
             .objects
             .values()
             .filter(|s| {
-                !(s.object["kind"] == "Namespace" && matches!(s.object["metadata"]["name"].as_str(), Some("default" | "kube-system" | "kube-public")))
+                !(s.object["kind"] == "Namespace"
+                    && matches!(s.object["metadata"]["name"].as_str(), Some("default" | "kube-system" | "kube-public")))
             })
             .map(|s| state.view(s))
             .collect()
@@ -332,20 +340,25 @@ impl FakeApiServer {
         out
     }
 
-    /// Server-side apply by `manager`, as another tool would.
+    /// Server-side apply by `manager` taking over conflicting fields, as another
+    /// tool does with `--force-conflicts`.
     pub fn apply_as(&self, object: Value, manager: &str) -> Result<Value, String> {
         let mut state = self.inner.lock();
         let api_version = object["apiVersion"].as_str().unwrap_or("");
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let kind = object["kind"].as_str().unwrap_or("");
         let resource = state.resource_index(group, kind).ok_or(format!("the fake does not serve {kind}"))?;
-        let namespace = if state.table[resource].namespaced { object["metadata"]["namespace"].as_str().unwrap_or("default") } else { "" };
+        let namespace = if state.table[resource].namespaced {
+            object["metadata"]["namespace"].as_str().unwrap_or("default")
+        } else {
+            ""
+        };
         let key = store::Key {
             resource,
             namespace: namespace.to_string(),
             name: object["metadata"]["name"].as_str().unwrap_or("").to_string(),
         };
-        let out = state.apply(&key, &object, manager, false, false).map_err(|e| e.message);
+        let out = state.apply(&key, &object, manager, true, false).map_err(|e| e.message);
         drop(state);
         self.inner.changed.notify_all();
         out
@@ -418,8 +431,8 @@ fn admin(inner: &Arc<Inner>, req: &http::Request) -> http::Response {
         ("GET", "/fake/state") => {
             let objects: Vec<String> = state
                 .objects
-                .iter()
-                .map(|(k, _)| format!("{}/{}/{}", state.table[k.resource].kind, k.namespace, k.name))
+                .keys()
+                .map(|k| format!("{}/{}/{}", state.table[k.resource].kind, k.namespace, k.name))
                 .collect();
             http::Response::json(200, &json!({"writes": state.writes, "objects": objects}))
         }

@@ -41,7 +41,12 @@ impl Limits {
 }
 
 /// The edges `(from, to)`, sorted, or `None` when the graph has an error (reported).
-pub(super) fn edges(ck: &mut Checker, pipeline: Span, tasks: &[Written], limits: Limits) -> Option<Vec<(usize, usize)>> {
+pub(super) fn edges(
+    ck: &mut Checker,
+    pipeline: Span,
+    tasks: &[Written],
+    limits: Limits,
+) -> Option<Vec<(usize, usize)>> {
     let mut ok = true;
     // The first task of each name; a later one is reported and left out of the graph.
     let mut index: Vec<Option<usize>> = vec![None; tasks.len()];

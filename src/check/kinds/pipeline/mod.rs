@@ -176,7 +176,10 @@ fn task<'a>(
     for (row, why) in [
         (&schema::TTL, "a task's Job is deleted with its run: set `ttl` on the pipeline"),
         (&schema::GENERATE_NAME, "a task's Job is named per run (`<pipeline>-<run id>-<task>`)"),
-        (&schema::RAW, "a task's Job is made per run by the runner: set its keys directly (`raw` on the pipeline patches its own object)"),
+        (
+            &schema::RAW,
+            "a task's Job is made per run by the runner: set its keys directly (`raw` on the pipeline patches its own object)",
+        ),
         (&schema::SUSPEND, "the runner starts a task when its upstream tasks have succeeded"),
     ] {
         if let Some((k, v)) = f.take(row) {

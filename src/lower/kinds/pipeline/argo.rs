@@ -45,7 +45,11 @@ fn workflow_spec(p: &ir::Pipeline, account: &str) -> argo::WorkflowSpec {
             .enumerate()
             .map(|(i, t)| {
                 let up: Vec<String> = p.upstream(i).map(|u| format!("{}.Succeeded", p.tasks[u].name)).collect();
-                argo::DagTask { name: t.name.clone(), template: t.name.clone(), depends: (!up.is_empty()).then(|| up.join(" && ")) }
+                argo::DagTask {
+                    name: t.name.clone(),
+                    template: t.name.clone(),
+                    depends: (!up.is_empty()).then(|| up.join(" && ")),
+                }
             })
             .collect(),
     };
@@ -92,10 +96,11 @@ fn template(p: &ir::Pipeline, task: &ir::Task) -> argo::Template {
         priority_class_name: spec.priority_class_name.take(),
         scheduler_name: spec.scheduler_name.take(),
         host_aliases: spec.host_aliases.take(),
-        retry_strategy: task.spec.backoff_limit.filter(|n| *n > 0).map(|limit| argo::RetryStrategy {
-            limit,
-            retry_policy: "OnFailure".into(),
-        }),
+        retry_strategy: task
+            .spec
+            .backoff_limit
+            .filter(|n| *n > 0)
+            .map(|limit| argo::RetryStrategy { limit, retry_policy: "OnFailure".into() }),
         active_deadline_seconds: task.spec.active_deadline_seconds,
         ..Default::default()
     };

@@ -54,7 +54,11 @@ fn rbac_objects(
     out.also(rbac::Role { metadata: out.meta(&meta), rules: Some(rules) });
     out.also(rbac::RoleBinding {
         metadata: out.meta(&meta),
-        role_ref: rbac::RoleRef { api_group: Some("rbac.authorization.k8s.io".into()), kind: "Role".into(), name: name.clone() },
+        role_ref: rbac::RoleRef {
+            api_group: Some("rbac.authorization.k8s.io".into()),
+            kind: "Role".into(),
+            name: name.clone(),
+        },
         subjects: Some(
             std::iter::once(name.as_str())
                 .chain(also.iter().copied())

@@ -123,7 +123,8 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
 }
 
 fn runner_job(p: &ir::Pipeline, tasks_config: &str, minor: u32) -> batch::JobSpec {
-    let env = |name: &str, value: &str| core::EnvVar { name: name.into(), value: Some(value.into()), ..Default::default() };
+    let env =
+        |name: &str, value: &str| core::EnvVar { name: name.into(), value: Some(value.into()), ..Default::default() };
     let field = |name: &str, path: &str| core::EnvVar {
         name: name.into(),
         value_from: Some(core::EnvVarSource {
@@ -168,7 +169,12 @@ fn runner_job(p: &ir::Pipeline, tasks_config: &str, minor: u32) -> batch::JobSpe
             ..Default::default()
         }),
         volume_mounts: Some(vec![
-            core::VolumeMount { name: "tasks".into(), mount_path: MOUNT.into(), read_only: Some(true), ..Default::default() },
+            core::VolumeMount {
+                name: "tasks".into(),
+                mount_path: MOUNT.into(),
+                read_only: Some(true),
+                ..Default::default()
+            },
             core::VolumeMount { name: "tmp".into(), mount_path: "/tmp".into(), ..Default::default() },
         ]),
         ..Default::default()
