@@ -475,13 +475,14 @@ impl<'s> Parser<'s> {
     /// `mount …`, or a key then `= value`, `{ … }` or `label (= value | { … })`.
     /// The span runs from the key to the end of what follows it.
     fn entry(&mut self) -> Option<Entry> {
-        if self.word() == Some("mount") {
-            return self.mount();
-        }
-        if self.word() == Some("task")
-            && let Some(used) = self.task_use()
-        {
-            return used;
+        match self.word() {
+            Some("mount") => return self.mount(),
+            Some("task") => {
+                if let Some(used) = self.task_use() {
+                    return used;
+                }
+            }
+            _ => {}
         }
         let key = self.key()?;
         let key_span = key.span;

@@ -199,7 +199,10 @@ fn task<'a>(
         security::assertion(ck, pod, k, v, body);
     }
     let cx = JobContext { name, restart_policy: restart.0, restart_span: restart.1, with_suspend: false };
-    let spec = job_spec::job_spec(ck, &mut f, &cx, pod.as_ref());
+    let mut spec = job_spec::job_spec(ck, &mut f, &cx, pod.as_ref());
+    // A task fails at its first failed pod unless it says `retries`, on both targets (Argo
+    // retries nothing by default; a Job's own default, 6, is not used).
+    spec.backoff_limit.get_or_insert(0);
     f.finish(ck);
     if ck.target == Target::Argo && !argo_can_run(ck, &spec, span) {
         return (None, after);

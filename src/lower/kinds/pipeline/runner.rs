@@ -109,12 +109,9 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
         uid: RUNNER_UID_PLACEHOLDER.into(),
         ..Default::default()
     }]);
-    let mut spec = task.spec.clone();
-    // A task fails at its first failed pod unless it says `retries` (as on Argo).
-    spec.backoff_limit.get_or_insert(0);
     let job = batch::Job {
         metadata,
-        spec: Some(job_spec(&spec, pod_template(&task.pod, template_labels(&task.pod, Some(run_labels))))),
+        spec: Some(job_spec(&task.spec, pod_template(&task.pod, template_labels(&task.pod, Some(run_labels))))),
         ..Default::default()
     };
     let mut json = serde_json::to_string_pretty(&job).unwrap_or_default();
