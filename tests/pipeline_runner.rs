@@ -214,6 +214,7 @@ fn each_task_starts_only_after_its_upstream_tasks_succeeded() {
         assert_eq!(owner["uid"], run.runner["metadata"]["uid"], "{task} is owned by the runner Job");
         assert_eq!(owner["name"], "diamond");
         assert_eq!(job["metadata"]["labels"]["pipec.dev/run"], run.run_id().as_str());
+        assert!(job["metadata"]["labels"].get("pipec.dev/program").is_none(), "the runner's, not the program's");
         assert_eq!(run.pods_of(task), 1, "{task} ran once");
     }
     assert_eq!(run.jobs_created(), 4);

@@ -101,7 +101,12 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
     .into();
     let mut metadata = out.meta(&task.meta);
     metadata.name = Some(format!("{}-{RUN_PLACEHOLDER}-{}", p.meta.name, task.name));
-    metadata.labels.get_or_insert_default().extend(run_labels.clone());
+    let labels = metadata.labels.get_or_insert_default();
+    // A task Job is the runner's, not the program's: without the program's labels, a prune of
+    // the program's objects (which never lists it) leaves it; it goes with its runner Job.
+    labels.remove(crate::lower::MANAGED_BY.0);
+    labels.remove(crate::lower::PROGRAM_LABEL);
+    labels.extend(run_labels.clone());
     metadata.owner_references = Some(vec![OwnerReference {
         api_version: "batch/v1".into(),
         kind: "Job".into(),

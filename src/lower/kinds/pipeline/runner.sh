@@ -1,7 +1,7 @@
 #!/bin/sh
 # pipec's pipeline runner: one run of a pipeline's task graph (docs/pipelines.md).
 #
-# Each round it lists the Jobs of this run (label pipec.dev/run), so a restarted runner
+# Each round it lists the Jobs of this run (labels pipec.dev/pipeline and pipec.dev/run), so a restarted runner
 # adopts what an earlier pod of the same runner Job created and never creates a task twice
 # (a task's Job name is fixed per run). It creates a task's Job once every task it is after
 # has completed, creates nothing more after a failure, waits for the tasks still running,
@@ -28,7 +28,7 @@ log() { printf 'pipeline %s, run %s: %s\n' "$PIPELINE" "$run" "$*"; }
 
 # One line per Job of the run: its task, then the types of its true conditions.
 list_jobs() {
-  kubectl get jobs --namespace="$NAMESPACE" --selector="pipec.dev/run=$run" \
+  kubectl get jobs --namespace="$NAMESPACE" --selector="pipec.dev/pipeline=$PIPELINE,pipec.dev/run=$run" \
     -o jsonpath='{range .items[*]}{.metadata.labels.pipec\.dev/task}{" "}{.status.conditions[?(@.status=="True")].type}{"\n"}{end}'
 }
 
