@@ -79,7 +79,6 @@ fn test_options(text: &str) -> pipec::Options {
                 ("--kube-version", Some(v)) => options.kube_version = pipec::version::KubeVersion::parse(v).unwrap(),
                 ("--target", Some(t)) => options.target = pipec::target::Target::parse(t).unwrap(),
                 ("--limit", Some(setting)) => options.limits.set(setting).unwrap(),
-                ("--target", Some(t)) => options.target = pipec::target::Target::parse(t).unwrap(),
                 ("--set", Some(kv)) => {
                     let (k, v) = kv.split_once('=').expect("--set NAME=VALUE");
                     options.params.push((k.to_string(), pipec::check::ParamInput::Text(v.to_string())));
