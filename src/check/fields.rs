@@ -60,6 +60,8 @@ impl<'a> Fields<'a> {
                     f.labeled.push(Labeled { key, label, value, span: entry.span })
                 }
                 EntryKind::Mount(m) => f.mounts.push((m, entry.span)),
+                // Reported by the parser; the item's missing keys are not (see `Checker::report`).
+                EntryKind::Error { .. } => {}
             }
         }
         f

@@ -1,0 +1,118 @@
+//! Recovery inside a block. The grammar turns an entry that does not parse into a `bad_entry`
+//! (the rest of its line, over strings and brackets), so one broken entry neither hides the
+//! others nor takes its item out of the tree. Here such an entry gets its words: pest parses
+//! its text alone (`entry_here`), so the error is where it is in that entry — a value missing
+//! at the end of its line is reported there, not at the next line's key.
+//!
+//! Entries are separated by new lines or `,`. pest has stepped over the new line by the time
+//! it could look for it, so that rule is checked here, between the entries the builder made.
+
+use super::errors;
+use super::{PipeParser, Rule};
+use crate::ast::Key;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::Parser;
+
+/// The error node's key, if its text starts with a word that can be one, and the diagnostic
+/// for a bad entry at `start..end` of `src` (none when the entry before it, `previous` in the
+/// block, has already said it).
+pub(super) fn bad_entry(
+    file: FileId,
+    src: &str,
+    start: usize,
+    end: usize,
+    previous: Option<Span>,
+) -> (Option<Key>, Option<Diagnostic>) {
+    let key = leading_key(file, src, start, end);
+    if let Some(prev) = previous {
+        let prev = (prev.start as usize, prev.end as usize);
+        if let Some(d) = unseparated(file, src, prev.1, start) {
+            // On the line of the entry before it: that entry and this text, read as one entry,
+            // may fail further on (`completions = 5 +`: a value expected after the `+`).
+            if let Err(err) = PipeParser::parse(Rule::entry_here, &src[prev.0..end])
+                && error_offset(&err) + prev.0 > start
+            {
+                return (key, Some(errors::entry_diagnostic(file, src, prev.0, end, &err)));
+            }
+            let d = d.label("a second value, or an entry that does not parse").help(
+                "a key takes one value (several make a list: `[\"a\", \"b\"]`); write one entry per line, or `,` between entries",
+            );
+            return (key, Some(d));
+        }
+        // The value of `key =` written on the next line: P0010 at that `=` says it all.
+        if src[prev.0..prev.1].ends_with('=') {
+            return (key, None);
+        }
+    }
+    let diag = match PipeParser::parse(Rule::entry_here, &src[start..end]) {
+        Err(err) => errors::entry_diagnostic(file, src, start, end, &err),
+        // The text parses alone but not where it is written (it cannot, as the grammar stands;
+        // this keeps the promise of a diagnostic for every error node).
+        Ok(_) => Diagnostic::error(Code::Syntax, Span::new(file, start, end), "this entry cannot be read here")
+            .label("not an entry of this block")
+            .help("write `key = value`, or `key { … }` for a nested block"),
+    };
+    (key, Some(diag))
+}
+
+fn error_offset(err: &pest::error::Error<Rule>) -> usize {
+    match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// P0011 when nothing but spaces and comments on one line stands between the entry that ends
+/// at `previous_end` and the one that starts at `start`, and the first does not end with `}`.
+pub(super) fn unseparated(file: FileId, src: &str, previous_end: usize, start: usize) -> Option<Diagnostic> {
+    let between = src.get(previous_end..start)?;
+    // After a `}` the end of the entry is plain: `container c { … } volume v = …` reads well.
+    if between.contains('\n') || between.contains(',') || src[..previous_end].ends_with('}') {
+        return None;
+    }
+    let token = first_token(src, start);
+    Some(
+        Diagnostic::error(
+            Code::EntriesNotSeparated,
+            Span::new(file, start, start + token.len()),
+            format!("expected a new line or `,` before `{token}`"),
+        )
+        .label("another entry on the same line")
+        .help("write one entry per line, or separate the entries of a line with `,`"),
+    )
+}
+
+/// The token at `at`: a whole string (on its line), or what `errors::found_token` takes.
+fn first_token(src: &str, at: usize) -> &str {
+    let rest = &src[at..];
+    if rest.starts_with('"') {
+        let line = rest.find('\n').map_or(rest, |n| &rest[..n]);
+        let mut escaped = false;
+        for (i, c) in line.char_indices().skip(1) {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => return &line[..=i],
+                _ => {}
+            }
+        }
+        return line.trim_end();
+    }
+    errors::found_token(src, at)
+}
+
+/// The first word of a bad entry when it could be a key: `retri` in `retri }`.
+fn leading_key(file: FileId, src: &str, start: usize, end: usize) -> Option<Key> {
+    let text = &src[start..end];
+    let first = text.bytes().next()?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    let len = text.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-')).unwrap_or(text.len());
+    let word = &text[..len];
+    if super::keywords::is_strict(word) {
+        return None;
+    }
+    Some(Key { text: word.to_string(), span: Span::new(file, start, start + len), quoted: false })
+}
