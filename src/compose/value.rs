@@ -225,13 +225,11 @@ impl<'v> Evaluator<'v> {
             Some(Binding::Failed) => Err(Failure::Reported),
             None => {
                 let names = self.env.names();
-                let help = match crate::diag::closest(w, names.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\""),
-                };
                 Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`"))
                     .label("not defined")
-                    .help(help)
+                    .did_you_mean(expr.span, w, names.iter().map(String::as_str), || {
+                        format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\"")
+                    })
                     .into())
             }
         }
@@ -544,15 +542,15 @@ impl<'v> Evaluator<'v> {
         let values = args.iter().map(|a| self.eval(&a.value, Hint::None)).collect::<Result<Vec<_>>>()?;
         let Some((_, sig)) = FUNCTIONS.iter().find(|(f, _)| *f == name.node) else {
             let known = FUNCTIONS.iter().map(|(f, _)| *f);
-            let help = match crate::diag::closest(&name.node, known.clone()) {
-                Some(best) => format!("did you mean `{best}(…)`?"),
-                None => format!("the functions are: {}", known.collect::<Vec<_>>().join(", ")),
+            let d = Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node))
+                .label("not a function");
+            let d = match crate::diag::closest(&name.node, known.clone()) {
+                Some(best) => {
+                    d.help(format!("did you mean `{best}(…)`?")).fix(name.span, best, format!("write `{best}`"))
+                }
+                None => d.help(format!("the functions are: {}", known.collect::<Vec<_>>().join(", "))),
             };
-            return fail(
-                Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node))
-                    .label("not a function")
-                    .help(help),
-            );
+            return fail(d);
         };
         let bad = || {
             Diagnostic::error(Code::BadArguments, expr.span, format!("wrong arguments to `{}`", name.node))

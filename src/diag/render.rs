@@ -167,7 +167,9 @@ impl<'t> Escaped<'t> {
 }
 
 /// One JSON object (a single line) per diagnostic:
-/// `{code, severity, message, file, line, column, end: {line, column}, help, labels}`.
+/// `{code, severity, message, file, line, column, end: {line, column}, help, labels, fixes}`;
+/// a fix is `{title, replacement, file, line, column, end: {line, column}, offset, end_offset}`
+/// (the text `offset..end_offset`, in bytes, becomes `replacement`).
 pub fn json(diag: &Diagnostic, sources: &SourceMap) -> String {
     let position = |l: &Label| {
         let f = sources.get(l.span.file);
@@ -203,6 +205,21 @@ pub fn json(diag: &Diagnostic, sources: &SourceMap) -> String {
         })
         .collect();
     obj["labels"] = labels.into();
+    let fixes: Vec<_> = diag
+        .fixes
+        .iter()
+        .map(|fix| {
+            let f = sources.get(fix.span.file);
+            let (line, column) = f.line_col(fix.span.start);
+            let (end_line, end_column) = f.line_col(fix.span.end);
+            serde_json::json!({
+                "title": fix.title, "replacement": fix.replacement, "file": f.name,
+                "line": line, "column": column, "end": { "line": end_line, "column": end_column },
+                "offset": fix.span.start, "end_offset": fix.span.end,
+            })
+        })
+        .collect();
+    obj["fixes"] = fixes.into();
     obj.to_string()
 }
 

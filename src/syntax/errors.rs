@@ -83,9 +83,11 @@ fn diagnostic(file: FileId, src: &str, base: usize, end: Option<usize>, err: &Er
         Some(prev) => format!("expected {expected} after `{prev}`"),
         None => format!("expected {expected}"),
     };
-    Diagnostic::error(Code::Syntax, span, message)
-        .label(format!("found {found_text}"))
-        .help(help_for(&positives, found))
+    let d = Diagnostic::error(Code::Syntax, span, message).label(format!("found {found_text}"));
+    match misspelt_item(&positives, found) {
+        Some(kw) => d.suggest(span, kw),
+        None => d.help(help_for(&positives, found)),
+    }
 }
 
 /// The end of the last token before `pos`: back over whitespace and comments.
@@ -261,12 +263,14 @@ fn is_value_rule(r: Rule) -> bool {
     matches!(r, Rule::expr | Rule::list | Rule::map | Rule::number | Rule::boolean | Rule::call | Rule::arg)
 }
 
-fn help_for(positives: &[Rule], found: &str) -> String {
+/// Where an item is expected: the item keyword `found` is a misspelling of.
+fn misspelt_item(positives: &[Rule], found: &str) -> Option<&'static str> {
     let expects_item =
         positives.iter().any(|r| matches!(r, Rule::kw_job | Rule::workload_kw | Rule::kw_namespace | Rule::kw_for));
-    if expects_item && let Some(kw) = crate::diag::closest(found, keywords::item_words()) {
-        return format!("did you mean `{kw}`?");
-    }
+    if expects_item { crate::diag::closest(found, keywords::item_words()) } else { None }
+}
+
+fn help_for(positives: &[Rule], found: &str) -> String {
     // An item keyword that cannot be a key, where a `}` could come: the block above is not closed.
     if keywords::lookup(found).is_some_and(|k| k.starts_item && k.role == Role::Strict)
         && positives.contains(&Rule::rbrace)
