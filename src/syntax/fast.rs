@@ -346,6 +346,12 @@ impl<'s> Parser<'s> {
         self.at_assign().then(|| self.bump(1))
     }
 
+    /// A new line between the last token and the next (most often right after the token: a
+    /// plain loop, where `contains` would set up a search for a few bytes).
+    fn newline_before_next(&self) -> bool {
+        self.bytes.get(self.last) == Some(&b'\n') || self.bytes[self.last..self.pos].iter().any(|&b| b == b'\n')
+    }
+
     /// Only spaces and tabs between the last token and the next (`assign_value`, `label_key`):
     /// the next part is on the same line.
     fn on_the_same_line(&self) -> Option<()> {
@@ -473,7 +479,7 @@ impl<'s> Parser<'s> {
                     Some(b'}') => {}
                     // Entries are separated by new lines or `,`, or follow a `}` (the builder
                     // reports others).
-                    _ if p.bytes[p.last - 1] != b'}' && !p.bytes[p.last..p.pos].contains(&b'\n') => return None,
+                    _ if p.bytes[p.last - 1] != b'}' && !p.newline_before_next() => return None,
                     _ => {}
                 }
             }
