@@ -172,3 +172,18 @@ fn node_at_in_a_for_and_a_let() {
     assert!(matches!(path.item().map(|i| &i.kind), Some(ItemKind::Workload { .. })));
     assert_eq!(path.keys(), ["image"]);
 }
+
+/// The item being typed at the end of the file, its block not closed yet: it is in the tree
+/// with its entries (and an error node where the `}` is missing), so a tool can work on it.
+#[test]
+fn an_unclosed_item_at_the_end_is_kept() {
+    let src = "job done { image = \"x\" }\n\njob typing {\n  image = \"busybox:1.36\"\n  container c {\n    retri";
+    let (file, diags) = tree(src);
+    assert!(!diags.is_empty());
+    assert_eq!(file.items.len(), 2);
+    let ItemKind::Workload { body: Some(body), .. } = &file.items[1].kind else { panic!() };
+    assert!(matches!(body.entries.last().map(|e| &e.kind), Some(EntryKind::Error { key: None })));
+    assert!(file.items[1].span.end as usize <= src.len() && body.span.end as usize <= src.len());
+    let path = node_at(&file, src.len());
+    assert_eq!(path.keys(), ["container", "retri"]);
+}

@@ -243,7 +243,8 @@ impl Builder<'_, '_> {
     /// `recovery.rs`). `previous` is the entry before it, if there is one.
     fn bad_entry(&mut self, p: P, previous: Option<Span>) -> Entry {
         let start = self.base + p.as_span().start();
-        let end = start + p.as_str().trim_end().len();
+        // Never past the file (an item read with the `}`s it lacks added, see `recovery.rs`).
+        let end = (start + p.as_str().trim_end().len()).min(self.src.len());
         let (key, diag) = super::recovery::bad_entry(self.file, self.src, start, end, previous);
         self.diags.extend(diag);
         Entry { kind: EntryKind::Error { key }, span: Span::new(self.file, start, end) }

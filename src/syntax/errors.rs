@@ -91,7 +91,7 @@ fn diagnostic(file: FileId, src: &str, base: usize, end: Option<usize>, err: &Er
 }
 
 /// The end of the last token before `pos`: back over whitespace and comments.
-fn token_end_before(src: &str, pos: usize) -> usize {
+pub(super) fn token_end_before(src: &str, pos: usize) -> usize {
     let mut before = &src[..pos];
     loop {
         let trimmed = before.trim_end();

@@ -144,7 +144,12 @@ fn parse_range(file: FileId, src: &str, start: usize, stop: usize, limits: &Limi
             }
             Err(err) => {
                 out.diags.push(errors::to_diagnostic(file, src, offset, &err));
-                offset = next_item_start(src, offset);
+                let next = next_item_start(src, offset);
+                if let Some((item, diags)) = recovery::unclosed_item(file, src, offset, next, &err, limits.operators) {
+                    out.items.push(item);
+                    out.diags.extend(diags);
+                }
+                offset = next;
             }
         }
     }

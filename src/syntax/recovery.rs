@@ -9,7 +9,7 @@
 
 use super::errors;
 use super::{PipeParser, Rule};
-use crate::ast::Key;
+use crate::ast::{Block, EntryKind, Item, ItemKind, Key, LabeledValue};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
@@ -115,4 +115,106 @@ fn leading_key(file: FileId, src: &str, start: usize, end: usize) -> Option<Key>
         return None;
     }
     Some(Key { text: word.to_string(), span: Span::new(file, start, start + len), quoted: false })
+}
+
+/// The most `}` an item left open may lack and still be read (its nested blocks, each unclosed).
+const MAX_UNCLOSED: usize = 8;
+
+/// An item whose block is not closed before the next item (or the end of the file) — the item
+/// being typed, in an editor. pest has reported it (`err`, at `next` or at the end); here the
+/// item is read as if the `}`s it lacks stood after its last token, so its entries stay in the
+/// tree and are checked. It gets an error node where the `}` is missing. `None` when that does
+/// not make it parse, or for a `for` (which would take in every item after it).
+pub(super) fn unclosed_item(
+    file: FileId,
+    src: &str,
+    offset: usize,
+    next: usize,
+    err: &pest::error::Error<Rule>,
+    max_operators: usize,
+) -> Option<(Item, Vec<Diagnostic>)> {
+    let pos = offset + error_offset(err);
+    let pest::error::ErrorVariant::ParsingError { positives, .. } = &err.variant else { return None };
+    if !positives.contains(&Rule::rbrace) || (pos != next && pos != src.len()) || src[offset..].starts_with("for") {
+        return None;
+    }
+    let end = errors::token_end_before(src, pos);
+    if end <= offset {
+        return None;
+    }
+    // Only the item's text is copied (with the `}`s after it): the builder reads the file's
+    // own text for everything else, so each item costs its own length, whatever the file.
+    // The `}`s go on a line of their own: a broken entry (an unclosed string or bracket in it)
+    // ends at a new line, so it never takes them in.
+    let missing = open_braces(&src[offset..end])?;
+    let mut text = src[offset..end].to_string();
+    text.push('\n');
+    text.extend(std::iter::repeat_n('}', missing));
+    {
+        let mut pairs = PipeParser::parse(Rule::item_here, &text).ok()?;
+        let pair = pairs.next()?;
+        if pair.as_span().end() != text.len() {
+            return None;
+        }
+        let mut diags = Vec::new();
+        let mut item = super::build::Builder { file, src, base: offset, diags: &mut diags, max_operators }.item(pair);
+        item.span.end = item.span.end.min(end as u32);
+        let body = match &mut item.kind {
+            ItemKind::Namespace(_, body)
+            | ItemKind::Config { body, .. }
+            | ItemKind::Secret { body, .. }
+            | ItemKind::Object { body, .. }
+            | ItemKind::Workload { body, .. } => body.as_mut(),
+            ItemKind::Defaults(body) | ItemKind::Template { body, .. } => Some(body),
+            _ => None,
+        };
+        let body = body?;
+        clamp(body, end as u32);
+        let at = Span::new(file, end, end);
+        body.entries.push(crate::ast::Entry { kind: EntryKind::Error { key: None }, span: at });
+        Some((item, diags))
+    }
+}
+
+/// How many `{` are open at the end of `text` (outside strings and comments); `None` when a
+/// `[` or `(` is open too, or more than [`MAX_UNCLOSED`] braces.
+fn open_braces(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut open: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            b'"' => {
+                // To the closing quote or the end of the line (`${…}` inside stays in the string).
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b @ (b'{' | b'[' | b'(') => open.push(b),
+            b'}' | b']' | b')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (open.iter().all(|&b| b == b'{') && (1..=MAX_UNCLOSED).contains(&open.len())).then_some(open.len())
+}
+
+/// The blocks closed by an added `}` end at the last real token instead.
+fn clamp(block: &mut Block, end: u32) {
+    block.span.end = block.span.end.min(end);
+    if let Some(last) = block.entries.last_mut() {
+        last.span.end = last.span.end.min(end);
+        if let EntryKind::Nested { body, .. } | EntryKind::Labeled { value: LabeledValue::Block(body), .. } =
+            &mut last.kind
+        {
+            clamp(body, end);
+        }
+    }
 }
