@@ -45,6 +45,12 @@ fn diagnostic(file: FileId, src: &str, base: usize, end: Option<usize>, err: &Er
             at_end = true;
         }
     }
+    // At the end of the file: after the last token, where the missing part goes.
+    let at_eof = pos >= src.len() && token_end_before(src, pos) > base;
+    if at_eof {
+        pos = token_end_before(src, pos);
+        at_end = true;
+    }
     if (positives.contains(&Rule::assign_value) && src[pos..].starts_with('=') && rest_of_line_is_blank(src, pos + 1))
         || (at_end && src[..pos].trim_end().ends_with('=') && positives.iter().any(|r| is_value_rule(*r)))
     {
@@ -55,6 +61,7 @@ fn diagnostic(file: FileId, src: &str, base: usize, end: Option<usize>, err: &Er
     let (found, found_text) = if at_end {
         let next = src[pos..].trim_start_matches([' ', '\t']);
         match next.chars().next() {
+            _ if at_eof => ("", "the end of the file".to_string()),
             None | Some('\n' | '\r' | '#') => ("", "the end of the line".to_string()),
             Some(_) => {
                 let token = found_token(next, 0);
@@ -74,7 +81,11 @@ fn diagnostic(file: FileId, src: &str, base: usize, end: Option<usize>, err: &Er
     } else {
         describe(&positives)
     };
-    let span = if at_end {
+    let span = if at_end && pos == src.len() {
+        // No place after the file's last character to point at: point at that character.
+        let last = src[..pos].chars().next_back().map_or(0, char::len_utf8);
+        Span::new(file, pos - last, pos)
+    } else if at_end {
         Span::new(file, pos, pos)
     } else {
         Span::new(file, pos, pos + found.len().max(usize::from(pos < src.len())).min(src.len() - pos))
@@ -86,6 +97,9 @@ fn diagnostic(file: FileId, src: &str, base: usize, end: Option<usize>, err: &Er
     let d = Diagnostic::error(Code::Syntax, span, message).label(format!("found {found_text}"));
     match misspelt_item(&positives, found) {
         Some(kw) => d.suggest(span, kw),
+        None if at_eof && positives.contains(&Rule::rbrace) => {
+            d.help("a block is not closed before the end of the file: add `}`")
+        }
         None => d.help(help_for(&positives, found)),
     }
 }
