@@ -217,7 +217,15 @@ impl Builder<'_, '_> {
                 }
                 Rule::bad_entry => {
                     let previous = entries.last().map(|e| e.span);
-                    self.bad_entry(pair, previous)
+                    let (entry, previous_is_broken) = self.bad_entry(pair, previous);
+                    if previous_is_broken && let Some(last) = entries.last_mut() {
+                        let key = match &last.kind {
+                            EntryKind::Field { key, .. } => Some(key.clone()),
+                            _ => None,
+                        };
+                        last.kind = EntryKind::Error { key };
+                    }
+                    entry
                 }
                 _ => self.mount(pair),
             };
@@ -240,14 +248,18 @@ impl Builder<'_, '_> {
     }
 
     /// An entry that does not parse: an error node, and the error in the user's words (see
-    /// `recovery.rs`). `previous` is the entry before it, if there is one.
-    fn bad_entry(&mut self, p: P, previous: Option<Span>) -> Entry {
+    /// `recovery.rs`). `previous` is the entry before it, if there is one; the flag says that
+    /// entry is broken too.
+    fn bad_entry(&mut self, p: P, previous: Option<Span>) -> (Entry, bool) {
         let start = self.base + p.as_span().start();
         // Never past the file (an item read with the `}`s it lacks added, see `recovery.rs`).
         let end = (start + p.as_str().trim_end().len()).min(self.src.len());
-        let (key, diag) = super::recovery::bad_entry(self.file, self.src, start, end, previous);
-        self.diags.extend(diag);
-        Entry { kind: EntryKind::Error { key }, span: Span::new(self.file, start, end) }
+        let bad = super::recovery::bad_entry(self.file, self.src, start, end, previous);
+        self.diags.extend(bad.diag);
+        (
+            Entry { kind: EntryKind::Error { key: bad.key }, span: Span::new(self.file, start, end) },
+            bad.previous_is_broken,
+        )
     }
 
     /// `key = value`, `key { … }` or `key label …`: the pair after the key says which.

@@ -320,7 +320,7 @@ pub(super) fn found_token(src: &str, pos: usize) -> &str {
 }
 
 /// The token just before `pos`, skipping whitespace and comments.
-fn previous_token(src: &str, pos: usize) -> Option<&str> {
+pub(super) fn previous_token(src: &str, pos: usize) -> Option<&str> {
     let mut before = &src[..pos.min(src.len())];
     // Walk back line by line until a line has code outside its comment.
     loop {

@@ -14,37 +14,79 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
 
-/// The error node's key, if its text starts with a word that can be one, and the diagnostic
-/// for a bad entry at `start..end` of `src` (none when the entry before it, `previous` in the
-/// block, has already said it).
-pub(super) fn bad_entry(
-    file: FileId,
-    src: &str,
-    start: usize,
-    end: usize,
-    previous: Option<Span>,
-) -> (Option<Key>, Option<Diagnostic>) {
+/// What the builder makes of a bad entry.
+pub(super) struct BadEntry {
+    /// The error node's key, if its text starts with a word that can be one.
+    pub key: Option<Key>,
+    /// None when the entry before it has already said it.
+    pub diag: Option<Diagnostic>,
+    /// The entry before it took the next line's key for the end of its value (`retries = a +`
+    /// then `parallelism = 2`): that entry is an error node too.
+    pub previous_is_broken: bool,
+}
+
+/// The bad entry at `start..end` of `src`; `previous` is the entry before it in the block.
+pub(super) fn bad_entry(file: FileId, src: &str, start: usize, end: usize, previous: Option<Span>) -> BadEntry {
     let key = leading_key(file, src, start, end);
-    if let Some(prev) = previous {
-        let prev = (prev.start as usize, prev.end as usize);
-        if let Some(d) = unseparated(file, src, prev.1, start) {
-            // On the line of the entry before it: that entry and this text, read as one entry,
-            // may fail further on (`completions = 5 +`: a value expected after the `+`).
-            if let Err(err) = PipeParser::parse(Rule::entry_here, &src[prev.0..end])
-                && error_offset(&err) + prev.0 > start
-            {
-                return (key, Some(errors::entry_diagnostic(file, src, prev.0, end, &err)));
-            }
-            let d = d.label("a second value, or an entry that does not parse").help(
+    let (key, diag) = match previous {
+        Some(prev) => match after_entry(file, src, start, end, (prev.start as usize, prev.end as usize)) {
+            After::Swallowed(d) => return BadEntry { key, diag: Some(d), previous_is_broken: true },
+            After::Together(diag) => (key, diag),
+            After::Alone => (key, alone(file, src, start, end)),
+        },
+        None => (key, alone(file, src, start, end)),
+    };
+    BadEntry { key, diag, previous_is_broken: false }
+}
+
+/// How a bad entry's error is told, given the entry before it.
+enum After {
+    /// The entry before took the next line's key into its value: this diagnostic says so.
+    Swallowed(Diagnostic),
+    /// Read with the entry before (on its line), or already said by it (`None`).
+    Together(Option<Diagnostic>),
+    /// On its own.
+    Alone,
+}
+
+/// A bad entry at `start..end` after the entry at `prev`.
+fn after_entry(file: FileId, src: &str, start: usize, end: usize, prev: (usize, usize)) -> After {
+    if let Some(d) = unseparated(file, src, prev.1, start) {
+        // `= 2` right after a value that went on over a line end (`base +`, then the next
+        // line's `parallelism`): the value stops at that line end.
+        if src[start..end].starts_with('=')
+            && !src[start..end].starts_with("==")
+            && let Some(nl) = src[prev.0..prev.1].find('\n')
+        {
+            let at = errors::token_end_before(src, prev.0 + nl);
+            let token = errors::previous_token(src, at).unwrap_or("=");
+            return After::Swallowed(
+                Diagnostic::error(Code::Syntax, Span::new(file, at, at), format!("expected a value after `{token}`"))
+                    .label("the line ends here")
+                    .help("the next line's key was read as the rest of this value: finish the value on this line"),
+            );
+        }
+        // On the line of the entry before it: that entry and this text, read as one entry,
+        // may fail further on (`completions = 5 +`: a value expected after the `+`).
+        if let Err(err) = PipeParser::parse(Rule::entry_here, &src[prev.0..end])
+            && error_offset(&err) + prev.0 > start
+        {
+            return After::Together(Some(errors::entry_diagnostic(file, src, prev.0, end, &err)));
+        }
+        let d = d.label("a second value, or an entry that does not parse").help(
                 "a key takes one value (several make a list: `[\"a\", \"b\"]`); write one entry per line, or `,` between entries",
             );
-            return (key, Some(d));
-        }
-        // The value of `key =` written on the next line: P0010 at that `=` says it all.
-        if src[prev.0..prev.1].ends_with('=') {
-            return (key, None);
-        }
+        return After::Together(Some(d));
     }
+    // The value of `key =` written on the next line: P0010 at that `=` says it all.
+    if src[prev.0..prev.1].ends_with('=') {
+        return After::Together(None);
+    }
+    After::Alone
+}
+
+/// The error of a bad entry read alone.
+fn alone(file: FileId, src: &str, start: usize, end: usize) -> Option<Diagnostic> {
     let diag = match PipeParser::parse(Rule::entry_here, &src[start..end]) {
         Err(err) => errors::entry_diagnostic(file, src, start, end, &err),
         // The text parses alone but not where it is written (it cannot, as the grammar stands;
@@ -53,7 +95,7 @@ pub(super) fn bad_entry(
             .label("not an entry of this block")
             .help("write `key = value`, or `key { … }` for a nested block"),
     };
-    (key, Some(diag))
+    Some(diag)
 }
 
 fn error_offset(err: &pest::error::Error<Rule>) -> usize {
