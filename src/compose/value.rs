@@ -87,8 +87,8 @@ pub trait Env {
 /// Why evaluation gave no value.
 #[derive(Debug)]
 pub enum Failure {
-    /// A problem to report.
-    Error(Diagnostic),
+    /// A problem to report (boxed: a `Result` of evaluation stays small on the hot path).
+    Error(Box<Diagnostic>),
     /// Several, each in its own part of a string (`"${a}-${b}"` with neither defined).
     Several(Vec<Diagnostic>),
     /// A problem already reported (a bad escape, a `let` cycle): nothing more to say.
@@ -99,7 +99,7 @@ impl Failure {
     /// The diagnostics to report (none when already reported).
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
-            Failure::Error(d) => vec![d],
+            Failure::Error(d) => vec![*d],
             Failure::Several(ds) => ds,
             Failure::Reported => Vec::new(),
         }
@@ -108,7 +108,7 @@ impl Failure {
 
 impl From<Diagnostic> for Failure {
     fn from(d: Diagnostic) -> Failure {
-        Failure::Error(d)
+        Failure::Error(Box::new(d))
     }
 }
 
@@ -185,7 +185,7 @@ impl<'v> Evaluator<'v> {
         self.depth += 1;
         let max_depth = self.max_depth;
         if self.depth > max_depth {
-            return Err(Failure::Error(if self.through_names > 0 {
+            return Err(Failure::Error(Box::new(if self.through_names > 0 {
                 Diagnostic::error(
                     Code::TooDeep,
                     expr.span,
@@ -201,7 +201,7 @@ impl<'v> Evaluator<'v> {
                 )
                 .label("too deep")
                 .help("split it into `let` bindings")
-            }));
+            })));
         }
         Ok(())
     }
@@ -276,7 +276,7 @@ impl<'v> Evaluator<'v> {
         match (failed, errors.len()) {
             (false, _) => Ok(()),
             (true, 0) => Err(Failure::Reported),
-            (true, 1) => Err(Failure::Error(errors.remove(0))),
+            (true, 1) => Err(Failure::Error(Box::new(errors.remove(0)))),
             (true, _) => Err(Failure::Several(errors)),
         }
     }
@@ -598,7 +598,7 @@ impl<'v> Evaluator<'v> {
 }
 
 fn fail<T>(d: Diagnostic) -> Result<T> {
-    Err(Failure::Error(d))
+    Err(Failure::Error(Box::new(d)))
 }
 
 fn literal_error(span: Span, e: units::LiteralError) -> Failure {

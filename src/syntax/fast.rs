@@ -346,10 +346,10 @@ impl<'s> Parser<'s> {
         self.at_assign().then(|| self.bump(1))
     }
 
-    /// A new line between the last token and the next (most often right after the token: a
-    /// plain loop, where `contains` would set up a search for a few bytes).
+    /// A new line between the last token and the next (most often right after the token:
+    /// looked at first).
     fn newline_before_next(&self) -> bool {
-        self.bytes.get(self.last) == Some(&b'\n') || self.bytes[self.last..self.pos].iter().any(|&b| b == b'\n')
+        self.bytes.get(self.last) == Some(&b'\n') || self.bytes[self.last..self.pos].contains(&b'\n')
     }
 
     /// Only spaces and tabs between the last token and the next (`assign_value`, `label_key`):
