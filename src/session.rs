@@ -168,10 +168,10 @@ mod tests {
         let mut session = Session::new(CheckOptions::default(), &NoFiles);
         let file = session.add_file("broken.pipe", "job a {\n  image = \n}\njob b { image = \"busybox\" }\n");
         let (ast, diags) = session.parse(file);
-        assert_eq!(codes(&diags), ["P0001"]);
-        assert_eq!(ast.items.len(), 1, "parsing resumes at the next item");
+        assert_eq!(codes(&diags), ["P0010"]);
+        assert_eq!(ast.items.len(), 2, "the broken item stays in the tree, and parsing goes on");
         let p = diags[0].primary.as_ref().unwrap();
-        assert_eq!(session.sources().get(p.span.file).line_col(p.span.start).0, 3);
+        assert_eq!(session.sources().get(p.span.file).line_col(p.span.start).0, 2, "at the `=` with no value");
     }
 
     #[test]
