@@ -63,3 +63,19 @@ fn json_diagnostics_carry_the_fixes() {
     assert_eq!(fix["offset"].as_u64(), Some(text.find("retires").unwrap() as u64));
     assert_eq!(fix["end_offset"].as_u64(), Some((text.find("retires").unwrap() + 7) as u64));
 }
+
+/// SARIF carries them too, as `fixes[].artifactChanges[].replacements[]`.
+#[test]
+fn sarif_carries_the_fixes() {
+    let c = compile("a.pipe", "job a {\n  image = \"busybox:1.36\"\n  retires = 3\n}\n");
+    let log: serde_json::Value = serde_json::from_str(&pipec::diag::render::sarif(&c.diagnostics, &c.sources)).unwrap();
+    let change = &log["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "a.pipe");
+    let replacement = &change["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "retries");
+    assert_eq!(replacement["deletedRegion"]["startLine"], 3);
+    assert_eq!(
+        (replacement["deletedRegion"]["startColumn"].as_u64(), replacement["deletedRegion"]["endColumn"].as_u64()),
+        (Some(3), Some(10))
+    );
+}

@@ -237,6 +237,22 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
             "message": { "text": l.message },
         })
     };
+    // SARIF's form of an edit: the region deleted and the text put there.
+    let fix = |x: &super::Fix| {
+        let f = sources.get(x.span.file);
+        let (line, column) = f.line_col(x.span.start);
+        let (end_line, end_column) = f.line_col(x.span.end);
+        serde_json::json!({
+            "description": { "text": x.title },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": f.name },
+                "replacements": [{
+                    "deletedRegion": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
+                    "insertedContent": { "text": x.replacement },
+                }],
+            }],
+        })
+    };
     let mut used: Vec<super::Code> = diags.iter().map(|d| d.code).collect();
     used.sort();
     used.dedup();
@@ -265,6 +281,7 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
                 "message": { "text": text },
                 "locations": d.primary.iter().map(location).collect::<Vec<_>>(),
                 "relatedLocations": d.secondary.iter().map(location).collect::<Vec<_>>(),
+                "fixes": d.fixes.iter().map(fix).collect::<Vec<_>>(),
             })
         })
         .collect();
