@@ -36,7 +36,7 @@ use std::cell::Cell;
 const MAX_DEPTH: usize = 128;
 
 /// Parses the item at `offset` (after any whitespace and comments there): the
-/// item and its end, as `offset + pair.as_span().end()` gives it on the pest path.
+/// item and its end (the end of its last token, as the builder's item span ends).
 pub(super) fn item(file: FileId, src: &str, offset: usize, limits: &Limits) -> Option<(Item, usize)> {
     if !src.is_char_boundary(offset) {
         return None;
@@ -359,8 +359,8 @@ impl<'s> Parser<'s> {
         self.bytes[self.last..self.pos].iter().all(|&b| b == b' ' || b == b'\t').then_some(())
     }
 
-    /// `name: type (= default)?`, of a `param` or a template parameter, and the
-    /// end of its pair: the default's, or past the trivia after the type.
+    /// `name: type (= default)?`, of a `param` or a template parameter, and where it
+    /// ends: with the default, or with the type.
     fn declaration(&mut self) -> Option<(Ident, TypeExpr, Option<Expr>, usize)> {
         let name = self.ident()?;
         self.expect(b':')?;
@@ -525,8 +525,8 @@ impl<'s> Parser<'s> {
         Some(Entry { kind, span: key_span.to(self.span(from, end)) })
     }
 
-    /// `mount NAME at "PATH" [readonly] [subpath "…"]`: without options the pair
-    /// ends past the trivia after the path, with them at the last one.
+    /// `mount NAME at "PATH" [readonly] [subpath "…"]`: it ends with the path, or
+    /// with its last option.
     fn mount(&mut self) -> Option<Entry> {
         let start = self.pos;
         self.bump("mount".len());
@@ -580,10 +580,8 @@ impl<'s> Parser<'s> {
         Some(self.expr_end()?.0)
     }
 
-    /// An expression and the end of its pair. pest's `expr` is `prefix* ~
-    /// postfixed ~ (infix ~ prefix* ~ postfixed)*`: without an operator the pair
-    /// ends past the trivia after it; with one, where its last operand ends (see
-    /// [`Parser::operand`]).
+    /// An expression and where it ends: the end of its last token (pest's `expr` is
+    /// `prefix* ~ postfixed ~ (infix ~ prefix* ~ postfixed)*`).
     fn expr_end(&mut self) -> Option<(Expr, usize)> {
         self.nested(Self::expr_inner)
     }
@@ -646,8 +644,8 @@ impl<'s> Parser<'s> {
         Some(Spanned::new(op, self.span(start, start + len)))
     }
 
-    /// Prefixes, a primary, postfixes, and where pest's `postfixed` ends: at the
-    /// last postfix, or past the trivia after the primary. The builder applies
+    /// Prefixes, a primary, postfixes, and where they end: with the last postfix, or
+    /// with the primary. The builder applies
     /// the prefixes to the primary before the postfixes: `-a.b` is `(-a).b`.
     fn operand(&mut self, count: &mut usize) -> Option<(Expr, usize)> {
         let mut prefixes = Vec::new();
