@@ -139,8 +139,7 @@ fn tricky_items_are_taken_and_agree() {
         "let a = \"\"",
         "let a = \"${ a # a comment\n }\"",
         "let a = 1 #c\n + 2",
-        // With an operator, the pair ends where the last operand's does: at its
-        // last postfix, or past the trivia after it.
+        // Spans end at the last token, whatever trivia follows (pest's pairs end past it).
         "job a { image = \"x\"/b/c.d\n}",
         "job a { image = b + c[1]   # c\n x = -d.e\n y = 1 + f(x) # c\n}",
         "let a = b * c.d   \n",
