@@ -46,6 +46,9 @@ codes! {
     BadNumber = "P0007", "malformed number or unit", "Quantities are `<number><suffix>` with binary or decimal suffixes";
     BadInterpolation = "P0008", "malformed `${…}` interpolation", "";
     TooLarge = "P0009", "source file too large", "";
+    // ---- P0010–P0029: recovery inside items
+    MissingValue = "P0010", "`=` without a value on its line", "";
+    EntriesNotSeparated = "P0011", "two entries on one line without `,`", "";
     // ---- names: P01xx
     UnknownKey = "P0101", "unknown key", "Unknown fields are dropped by the API server (or rejected with strict validation)";
     DuplicateKey = "P0102", "key given twice", "Duplicate keys in YAML: the last one silently wins";
