@@ -23,6 +23,7 @@ pub mod diag;
 pub mod driver;
 pub mod emit;
 pub mod hash;
+pub mod import;
 pub mod ir;
 pub mod kinds;
 pub mod limits;

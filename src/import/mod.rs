@@ -1,0 +1,235 @@
+//! `pipec import`: Kubernetes YAML back to `.pipe`. Every document is read with its
+//! positions (`yaml.rs`), checked as the object of its kind (`diagnose.rs`: wrong kinds,
+//! fields at the wrong depth, each with where it was probably meant to go), and turned
+//! into an item through the schema rows read backwards (`reverse.rs`, `pod.rs`,
+//! `objects.rs`). What no key writes becomes `raw`; kinds pipec does not model are kept
+//! aside as they were written. Output is one `.pipe` text (`pipe::render`).
+//!
+//! A tool above the stages, not on the build path: `build` never calls it.
+
+mod diagnose;
+mod lets;
+mod objects;
+pub mod pipe;
+mod pod;
+mod reverse;
+pub mod yaml;
+
+use crate::diag::{Code, Diagnostic};
+use crate::kinds::Kind;
+use crate::source::{FileId, SourceMap, Span};
+use pipe::{Entry, Item};
+use serde_json::{Map, Value};
+
+/// What the objects of a file refer to, so that the program declares them.
+#[derive(Default)]
+pub struct Refs {
+    pub configs: Vec<String>,
+    pub secrets: Vec<String>,
+    pub roles: Vec<String>,
+    pub cluster_roles: Vec<String>,
+    /// The file's namespace (subjects in it need no `namespace:` prefix).
+    pub namespace: Option<String>,
+}
+
+/// The result of one import.
+pub struct Imported {
+    /// The `.pipe` text (empty when there were errors).
+    pub pipe: String,
+    /// The YAML documents of kinds pipec does not model, as they were written.
+    pub rest: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// What was converted, one line each (for the summary on stderr).
+    pub summary: Vec<String>,
+}
+
+impl Imported {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Fields the API server sets: never part of what a program says.
+const SERVER_FIELDS: &[&str] = &["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"];
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+struct Doc {
+    kind: Kind,
+    name: String,
+    namespace: Option<String>,
+    object: Map<String, Value>,
+    span: Span,
+}
+
+/// Imports the YAML files (already in `sources`) as one program named `program`.
+pub fn import(sources: &SourceMap, files: &[FileId], program: &str) -> Imported {
+    let mut diagnostics = Vec::new();
+    let mut summary = Vec::new();
+    let mut rest = String::new();
+    let mut docs = Vec::new();
+    for &file in files {
+        let text = &sources.get(file).text;
+        let nodes = match yaml::parse(file, text) {
+            Ok(nodes) => nodes,
+            Err(e) => {
+                // Say what the indentation probably meant, and read on as if it were fixed.
+                match diagnose::recover(file, text, e) {
+                    (d, Some(nodes)) => {
+                        diagnostics.push(d);
+                        nodes
+                    }
+                    (d, None) => {
+                        diagnostics.push(d);
+                        continue;
+                    }
+                }
+            }
+        };
+        for node in nodes {
+            match diagnose::object(&node, &mut diagnostics) {
+                diagnose::Found::Object { kind, name, namespace, object } => {
+                    docs.push(Doc { kind, name, namespace, object, span: node.span })
+                }
+                diagnose::Found::Aside(what) => {
+                    rest.push_str("---\n");
+                    rest.push_str(sources.text(node.span).trim_end());
+                    rest.push('\n');
+                    summary.push(format!("{what}: kept aside (pipec has no item for its kind)"));
+                }
+                diagnose::Found::Broken => {}
+            }
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Imported { pipe: String::new(), rest, diagnostics, summary };
+    }
+    let pipe = program_of(docs, program, &mut diagnostics, &mut summary);
+    Imported { pipe, rest, diagnostics, summary }
+}
+
+fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, summary: &mut Vec<String>) -> String {
+    let namespace = docs.iter().filter(|d| d.kind.namespaced()).find_map(|d| d.namespace.clone()).or_else(|| {
+        let spaces: Vec<&Doc> = docs.iter().filter(|d| d.kind == Kind::Namespace).collect();
+        (spaces.len() == 1).then(|| spaces[0].name.clone())
+    });
+    let mut refs = Refs { namespace: namespace.clone(), ..Refs::default() };
+    let mut file = pipe::File {
+        header: vec![format!("Imported by `pipec import` ({program}): review, then build with `pipec build`.")],
+        ..Default::default()
+    };
+    let mut defined: Vec<(Kind, String)> = Vec::new();
+    for mut doc in docs {
+        let original = Value::Object(doc.object.clone());
+        let mut converted = objects::convert(doc.kind, &doc.name, &mut doc.object, &mut refs);
+        let mut raw = Vec::new();
+        if doc.kind.namespaced() && doc.namespace != namespace {
+            match &doc.namespace {
+                Some(ns) => raw.push(("metadata.namespace".to_string(), Value::String(ns.clone()))),
+                None => diagnostics.push(
+                    Diagnostic::warning(Code::ImportNamespace, doc.span, format!("{} `{}` names no namespace", doc.kind, doc.name))
+                        .label("no `metadata.namespace`")
+                        .help(format!(
+                            "the program's namespace is `{}` (from the other objects): it will be this object's too; import it from its own file to keep it apart",
+                            namespace.as_deref().unwrap_or("")
+                        )),
+                ),
+            }
+        }
+        reverse::leftovers(&Value::Object(doc.object), &original, "", &mut raw);
+        let what = format!("{}/{}", doc.kind, doc.name);
+        if !raw.is_empty() {
+            let paths: Vec<&str> = raw.iter().map(|(p, _)| p.as_str()).collect();
+            summary.push(format!("{what}: {} {} (raw: {})", converted.item.keyword, converted.item.name, paths.join(", ")));
+            let entries = raw.iter().map(|(p, v)| Entry::Set(p.clone(), reverse::any(v))).collect();
+            if let Some(body) = &mut converted.item.body {
+                body.push(Entry::Block("raw".into(), entries));
+            }
+        } else {
+            summary.push(format!("{what}: {} {}", converted.item.keyword, converted.item.name));
+        }
+        if let Some(body) = &mut converted.item.body {
+            body.sort_by_key(rank);
+        }
+        defined.push((doc.kind, doc.name.clone()));
+        if converted.is_namespace {
+            if Some(&doc.name) == namespace.as_ref() {
+                file.namespace = Some(converted.item);
+            } else {
+                diagnostics.push(
+                    Diagnostic::warning(Code::ImportNamespace, doc.span, format!("Namespace `{}` is not the namespace of the other objects", doc.name))
+                        .label("another namespace")
+                        .help("a program has one namespace: import this Namespace from its own file"),
+                );
+            }
+        } else {
+            file.items.push(converted.item);
+        }
+    }
+    if file.namespace.is_none()
+        && let Some(ns) = &namespace
+    {
+        file.namespace = Some(Item { comments: Vec::new(), keyword: "namespace".into(), name: ns.clone(), body: None });
+    }
+    declarations(&mut file, &refs, &defined);
+    lets::pull_out(&mut file);
+    pipe::render(&file)
+}
+
+/// The order of an item's entries: the main container first (as the examples write
+/// them), the object's own keys, mounts and volumes, other containers, `raw` last.
+fn rank(e: &Entry) -> u8 {
+    match e {
+        Entry::Set(k, _) | Entry::Block(k, _) => match k.as_str() {
+            "image" => 0,
+            "container-name" | "pull" | "command" | "args" | "workdir" => 1,
+            "labels" | "annotations" => 3,
+            "raw" => 9,
+            _ => 4,
+        },
+        Entry::Line(_) => 5,
+        Entry::LabeledValue(..) => 6,
+        Entry::Labeled(..) => 7,
+        Entry::Comment(_) => 4,
+    }
+}
+
+/// `config x`, `secret y`, `role r`, `cluster-role view`: what the objects name and the
+/// program does not define.
+fn declarations(file: &mut pipe::File, refs: &Refs, defined: &[(Kind, String)]) {
+    let mut add = |keyword: &str, names: &[String], kinds: &[Kind]| {
+        let mut seen: Vec<&String> = Vec::new();
+        for n in names {
+            if seen.contains(&n) || defined.iter().any(|(k, d)| kinds.contains(k) && d == n) {
+                continue;
+            }
+            seen.push(n);
+            file.declarations.push(Item { comments: Vec::new(), keyword: keyword.into(), name: n.clone(), body: None });
+        }
+    };
+    add("config", &refs.configs, &[Kind::ConfigMap]);
+    add("secret", &refs.secrets, &[]);
+    add("role", &refs.roles, &[Kind::Role]);
+    add("cluster-role", &refs.cluster_roles, &[Kind::ClusterRole]);
+}
+
+/// Takes what an object says of itself out of it (kind, version, name, namespace) and
+/// what the API server set (status, uid, …), leaving its fields.
+pub(crate) fn strip_identity(object: &mut Map<String, Value>) {
+    object.remove("apiVersion");
+    object.remove("kind");
+    object.remove("status");
+    if let Some(Value::Object(meta)) = object.get_mut("metadata") {
+        for f in ["name", "namespace"].iter().chain(SERVER_FIELDS) {
+            meta.remove(*f);
+        }
+        if let Some(Value::Object(a)) = meta.get_mut("annotations") {
+            a.remove(LAST_APPLIED);
+            if a.is_empty() {
+                meta.remove("annotations");
+            }
+        }
+    }
+    if object.get("metadata").is_some_and(|m| m.as_object().is_some_and(Map::is_empty)) {
+        object.remove("metadata");
+    }
+}
