@@ -30,6 +30,8 @@ pub struct Refs {
     pub cluster_roles: Vec<String>,
     /// The file's namespace (subjects in it need no `namespace:` prefix).
     pub namespace: Option<String>,
+    /// The `app.kubernetes.io/managed-by` of another tool (`Helm`): built with `--managed-by`.
+    pub managed_by: Option<String>,
 }
 
 /// The result of one import.
@@ -169,6 +171,11 @@ fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, 
         && let Some(ns) = &namespace
     {
         file.namespace = Some(Item { comments: Vec::new(), keyword: "namespace".into(), name: ns.clone(), body: None });
+    }
+    if let Some(tool) = &refs.managed_by {
+        // The line the corpus test reads, and the command to build the same labels.
+        file.header.push(format!("build: --managed-by {tool}"));
+        summary.push(format!("the objects are managed by `{tool}`: build with `pipec build --managed-by {tool}` to keep that label"));
     }
     declarations(&mut file, &refs, &defined);
     lets::pull_out(&mut file);

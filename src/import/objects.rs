@@ -11,12 +11,15 @@ use crate::lower::meta::{MANAGED_BY, NAME_LABEL, PROGRAM_LABEL};
 use crate::schema::{self, Contexts};
 use serde_json::{Map, Value};
 
-/// The labels pipec puts on every object (they come back when the program is built).
-pub fn strip_own_labels(meta: &mut Map<String, Value>) {
+/// The labels pipec puts on every object (they come back when the program is built);
+/// another tool's `managed-by` is `--managed-by NAME` (kept in `refs`).
+pub fn strip_own_labels(meta: &mut Map<String, Value>, refs: &mut Refs) {
     if let Some(Value::Object(labels)) = meta.get_mut("labels") {
         labels.remove(PROGRAM_LABEL);
-        if labels.get(MANAGED_BY.0).is_some_and(|v| v == MANAGED_BY.1) {
-            labels.remove(MANAGED_BY.0);
+        if let Some(Value::String(tool)) = labels.remove(MANAGED_BY.0)
+            && tool != MANAGED_BY.1
+        {
+            refs.managed_by.get_or_insert(tool);
         }
         if labels.is_empty() {
             meta.remove("labels");
@@ -37,7 +40,7 @@ pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &m
     let mut body = Vec::new();
     let ctx = context(kind);
     if let Some(meta) = map_at(object, &["metadata"]) {
-        strip_own_labels(meta);
+        strip_own_labels(meta, refs);
         if kind == Kind::Job && meta.get("generateName").and_then(Value::as_str) == Some(&format!("{name}-")) {
             meta.remove("generateName");
             body.push(Entry::Set("generate-name".into(), Expr::word("true")));
@@ -47,6 +50,9 @@ pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &m
     let keyword = match kind {
         Kind::Job => {
             if let Some(spec) = map_at(object, &["spec"]) {
+                if let Some(Value::Bool(b)) = take(spec, &["suspend"]) {
+                    body.push(Entry::Set("suspend".into(), Expr::Word(b.to_string())));
+                }
                 job_spec(spec, schema::JOB, &mut body);
                 if let Some(tpl) = map_at(spec, &["template"]) {
                     body.extend(pod(tpl, schema::JOB, name, &Map::new(), refs));
@@ -61,7 +67,7 @@ pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &m
                 }
                 rows(spec, "CronJobSpec", schema::CRON, &mut body);
                 if let Some(meta) = map_at(spec, &["jobTemplate", "metadata"]) {
-                    strip_own_labels(meta);
+                    strip_own_labels(meta, refs);
                 }
                 if let Some(jt) = map_at(spec, &["jobTemplate"]) {
                     rows(jt, "JobTemplateSpec", schema::CRON, &mut body);

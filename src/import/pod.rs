@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 pub fn pod(tpl: &mut Map<String, Value>, ctx: Contexts, item: &str, selector: &Map<String, Value>, refs: &mut Refs) -> Vec<Entry> {
     let mut out = Vec::new();
     if let Some(meta) = map_at(tpl, &["metadata"]) {
-        super::objects::strip_own_labels(meta);
+        super::objects::strip_own_labels(meta, refs);
         if let Some(labels) = map_at(meta, &["labels"]) {
             labels.retain(|k, v| selector.get(k) != Some(v));
         }
@@ -474,6 +474,16 @@ fn volume(v: &Value, refs: &mut Refs) -> Option<Entry> {
                 "secret"
             }
         }
+        "downwardAPI" => {
+            for (k, v) in s {
+                match k.as_str() {
+                    "items" => args.push((Some("items".into()), downward_items(v)?)),
+                    "defaultMode" => args.push((Some("default-mode".into()), mode(v)?)),
+                    _ => return None,
+                }
+            }
+            "downward-api"
+        }
         _ => return None,
     };
     Some(Entry::LabeledValue("volume".into(), vname, Expr::Call(func.into(), args)))
@@ -491,6 +501,45 @@ fn items(v: &Value) -> Option<Expr> {
             _ => return None,
         };
         out.push((m.get("key")?.as_str()?.to_string(), value));
+    }
+    Some(Expr::Map(out))
+}
+
+/// `{ "path": field("metadata.labels") }`, or `{ from = field(…), mode = 0o444 }` with a mode.
+fn downward_items(v: &Value) -> Option<Expr> {
+    let mut out = Vec::new();
+    for i in v.as_array()? {
+        let m = i.as_object()?;
+        let path = m.get("path")?.as_str()?.to_string();
+        let from = match (m.get("fieldRef"), m.get("resourceFieldRef")) {
+            (Some(f), None) => {
+                let f = f.as_object()?;
+                if f.keys().any(|k| k != "fieldPath" && k != "apiVersion") || f.get("apiVersion").is_some_and(|v| v != "v1") {
+                    return None;
+                }
+                Expr::Call("field".into(), vec![(None, Expr::str(f.get("fieldPath")?.as_str()?))])
+            }
+            (None, Some(r)) => {
+                let r = r.as_object()?;
+                let mut args = vec![(None, Expr::str(r.get("resource")?.as_str()?))];
+                for (k, v) in r {
+                    match k.as_str() {
+                        "resource" => {}
+                        "containerName" => args.push((Some("container".into()), Expr::str(v.as_str()?))),
+                        "divisor" => args.push((Some("divisor".into()), quantity(v)?)),
+                        _ => return None,
+                    }
+                }
+                Expr::Call("resource".into(), args)
+            }
+            _ => return None,
+        };
+        let value = match m.get("mode") {
+            None if m.len() == 2 => from,
+            Some(md) if m.len() == 3 => Expr::Map(vec![("from".into(), from), ("mode".into(), mode(md)?)]),
+            _ => return None,
+        };
+        out.push((path, value));
     }
     Some(Expr::Map(out))
 }

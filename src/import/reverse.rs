@@ -214,13 +214,8 @@ pub fn leftovers(rest: &Value, original: &Value, at: &str, out: &mut Vec<(String
     match rest {
         Value::Object(m) => {
             for (k, v) in m {
-                if is_empty(v) && !v.is_null() && !(original.get(k).is_some_and(|o| o.is_object() && !is_empty(o))) {
-                    // An empty map written as such (`emptyDir: {}`) is a value; one emptied by taking is not.
-                    if original.get(k) == Some(v) {
-                        out.push((join(at, k), v.clone()));
-                    }
-                    continue;
-                }
+                // A map left empty (or written empty: `securityContext: {}`, which the API server
+                // stores as no settings) sets nothing.
                 if is_empty(v) {
                     continue;
                 }
