@@ -1,0 +1,169 @@
+//! `pipec import` (issue 15): every example and every ok case builds, is imported back from
+//! its YAML, and builds again into the same objects (compared as data, maps in any order);
+//! broken YAML gets diagnostics with spans in the YAML file (snapshots of `tests/import/*.yaml`).
+//! The real-world corpus is imported in `tests/corpus.rs`.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn pipe_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            pipe_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "pipe") {
+            out.push(path);
+        }
+    }
+}
+
+/// The objects of a YAML stream as data (serde_json compares maps in any order).
+fn objects(yaml: &str) -> Vec<Value> {
+    serde_norway::Deserializer::from_str(yaml)
+        .map(|d| Value::deserialize(d).unwrap())
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Builds `text`; `None` when it does not build (a module, or a case needing params).
+fn build(name: &str, text: &str) -> Option<String> {
+    let c = pipec::compile(vec![(name.to_string(), text.to_string())], &pipec::FsLoader, &pipec::Options::default());
+    if c.has_errors() {
+        return None;
+    }
+    Some(c.yaml_stream().into_owned())
+}
+
+fn import(name: &str, yaml: &str, program: &str) -> pipec::import::Imported {
+    let mut sources = pipec::source::SourceMap::new();
+    let id = sources.add(name, yaml.to_string());
+    pipec::import::import(&sources, &[id], program)
+}
+
+#[test]
+fn build_import_build_gives_the_same_objects() {
+    let mut files = Vec::new();
+    pipe_files(&Path::new(ROOT).join("examples"), &mut files);
+    pipe_files(&Path::new(ROOT).join("tests/cases/ok"), &mut files);
+    files.sort();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for path in &files {
+        let rel = path.strip_prefix(ROOT).unwrap().to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(path).unwrap();
+        let Some(first) = build(&rel, &text) else { continue };
+        if first.trim().is_empty() {
+            continue;
+        }
+        // Imported under the program's own name, so that `pipec.dev/program` is the same.
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let imported = import(&format!("{stem}.yaml"), &first, &stem);
+        assert!(!imported.has_errors(), "{rel}: the import of its YAML failed");
+        assert!(imported.rest.is_empty(), "{rel}: every kind pipec emits is imported");
+        // The imported program is built where the original is (its `file(…)` paths are not used:
+        // data is imported as text).
+        let again = path.with_file_name(format!("{stem}.pipe")).strip_prefix(ROOT).unwrap().to_string_lossy().to_string();
+        match build(&again, &imported.pipe) {
+            None => failures.push(format!("{rel}: the imported program does not build:\n{}", imported.pipe)),
+            Some(second) if objects(&second) != objects(&first) => {
+                failures.push(format!("{rel}: the imported program builds other objects:\n{}", imported.pipe))
+            }
+            Some(_) => checked += 1,
+        }
+    }
+    assert!(checked >= 30, "only {checked} programs went round");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// An imported program is what a person would write: units as units, choices as words,
+/// defaults left out, an image used twice named once.
+#[test]
+fn imported_programs_are_idiomatic() {
+    let yaml = "\
+apiVersion: batch/v1
+kind: Job
+metadata: { name: soak, namespace: qa }
+spec:
+  activeDeadlineSeconds: 604800
+  backoffLimit: 4
+  completionMode: Indexed
+  completions: 4
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: soak
+        image: registry.example.com/soak:1.2
+        imagePullPolicy: IfNotPresent
+        resources:
+          requests: { cpu: 500m, memory: 1Gi }
+          limits: { cpu: 500m, memory: 1Gi }
+---
+apiVersion: batch/v1beta1
+kind: CronJob
+metadata: { name: nightly, namespace: qa }
+spec:
+  schedule: '0 3 * * *'
+  concurrencyPolicy: Forbid
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: nightly
+            image: registry.example.com/soak:1.2
+";
+    let imported = import("in.yaml", yaml, "in");
+    assert!(!imported.has_errors());
+    let text = &imported.pipe;
+    for expected in [
+        "namespace \"qa\"",
+        "let soak-image = \"registry.example.com/soak:1.2\"",
+        "deadline = 1w",
+        "retries = 4",
+        "completion-mode = indexed",
+        "resources { cpu = 500m, memory = 1Gi }",
+        "concurrency = forbid",
+        "restart = on-failure",
+        "image = soak-image",
+    ] {
+        assert!(text.contains(expected), "no `{expected}` in:\n{text}");
+    }
+    for absent in ["pull", "restart = never", "raw", "name ="] {
+        assert!(!text.contains(absent), "`{absent}` (a default) in:\n{text}");
+    }
+    // The removed batch/v1beta1 is said, and converted.
+    assert!(imported.diagnostics.iter().any(|d| d.code.as_str() == "P0704" && !d.is_error()));
+    let built = build("in.pipe", text).expect("the imported program builds");
+    assert!(built.contains("apiVersion: batch/v1\nkind: CronJob"));
+}
+
+#[test]
+fn kinds_pipec_has_no_item_for_are_kept_aside_as_written() {
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\ndata: { k: v }\n---\n# the ingress\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec: {}\n";
+    let imported = import("in.yaml", yaml, "in");
+    assert!(!imported.has_errors());
+    assert_eq!(imported.rest, "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec: {}\n");
+    assert!(imported.summary.iter().any(|l| l.starts_with("Ingress/web: kept aside")));
+    assert!(imported.diagnostics.iter().any(|d| d.code.as_str() == "P0707"));
+    assert!(imported.pipe.contains("config a {\n  data = { k: \"v\" }\n}"), "{}", imported.pipe);
+}
+
+#[test]
+fn broken_yaml_gets_diagnostics_in_the_yaml() {
+    insta::glob!("import/*.yaml", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let rel = path.strip_prefix(ROOT).unwrap().to_string_lossy().replace('\\', "/");
+        let mut sources = pipec::source::SourceMap::new();
+        let id = sources.add(rel, text);
+        let imported = pipec::import::import(&sources, &[id], "program");
+        assert!(imported.has_errors(), "{} imports without errors", path.display());
+        let shown: Vec<String> =
+            imported.diagnostics.iter().map(|d| pipec::diag::render::human(d, &sources, false)).collect();
+        insta::assert_snapshot!(shown.join("\n"));
+    });
+}
