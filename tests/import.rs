@@ -167,3 +167,23 @@ fn broken_yaml_gets_diagnostics_in_the_yaml() {
         insta::assert_snapshot!(shown.join("\n"));
     });
 }
+
+/// docs/migration.md's worked example stays true: `examples/migration/pipe/` is what
+/// `pipec import examples/migration/yaml/` writes, and `examples/migration/out/` what it builds.
+#[test]
+fn the_migration_example_is_current() {
+    let root = Path::new(ROOT).join("examples/migration");
+    let yaml = std::fs::read_to_string(root.join("yaml/reports.yaml")).unwrap();
+    let imported = import("examples/migration/yaml/reports.yaml", &yaml, "reports");
+    let committed = std::fs::read_to_string(root.join("pipe/reports.pipe")).unwrap();
+    assert_eq!(imported.pipe, committed, "re-run `pipec import examples/migration/yaml/ -o examples/migration/pipe`");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+        .args(["build", "-q", "examples/migration/pipe/", "-o", "examples/migration/out", "--kustomization", "--check"])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "examples/migration/out is stale:\n{}", String::from_utf8_lossy(&out.stdout));
+    // The objects are the originals' (as today's API serves them, pipec's labels aside).
+    let built = build("examples/migration/pipe/reports.pipe", &committed).unwrap();
+    assert_eq!(objects(&built).len(), objects(&yaml).len());
+}

@@ -66,7 +66,7 @@ pub fn object(node: &Node, diags: &mut Vec<Diagnostic>) -> Found {
         }
         let what = format!("{text}/{}", name.as_deref().unwrap_or("?"));
         diags.push(
-            Diagnostic::warning(Code::ImportAside, kind_node.span, format!("pipec has no item for a `{text}`"))
+            Diagnostic::warning(Code::ImportAside, kind_node.span, format!("pipec has no item for `{text}` objects"))
                 .label("kept aside, unchanged")
                 .help("the document is written as it is beside the program (`-o`: a `.rest.yaml` file): apply it with pipec's output"),
         );

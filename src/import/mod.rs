@@ -90,7 +90,7 @@ pub fn import(sources: &SourceMap, files: &[FileId], program: &str) -> Imported 
         for node in nodes {
             match diagnose::object(&node, &mut diagnostics) {
                 diagnose::Found::Object { kind, name, namespace, object } => {
-                    docs.push(Doc { kind, name, namespace, object, span: node.span })
+                    docs.push(Doc { kind, name, namespace, object, span: node.get("kind").map_or(node.span, |k| k.span) })
                 }
                 diagnose::Found::Aside(what) => {
                     rest.push_str("---\n");

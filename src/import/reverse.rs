@@ -88,7 +88,7 @@ pub fn simple(shape: Shape, v: &Value) -> Option<Expr> {
         (Shape::StrList, Value::Array(items)) => {
             Expr::List(items.iter().map(|x| x.as_str().map(Expr::str)).collect::<Option<_>>()?)
         }
-        (Shape::StrMap, Value::Object(m)) => string_map(m)?,
+        (Shape::StrMap, Value::Object(m)) if !m.is_empty() => string_map(m)?,
         (Shape::Choice(choices), Value::String(s)) => Expr::word(choice(choices, s)?),
         (Shape::Quantity, v) => quantity(v)?,
         _ => return None,
