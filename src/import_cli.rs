@@ -32,7 +32,7 @@ pub fn run(files: &[PathBuf], output: Option<&Path>, printer: &Printer) -> u8 {
         }
     }
     let jobs: Vec<Job> = match output {
-        Some(dir) if !dir.extension().is_some_and(|e| e == "pipe") => inputs
+        Some(dir) if dir.extension().is_none_or(|e| e != "pipe") => inputs
             .iter()
             .map(|(file, rel)| Job { inputs: vec![file.clone()], out: Some(dir.join(rel).with_extension("pipe")) })
             .collect(),
@@ -86,7 +86,9 @@ fn one(job: &Job, printer: &Printer) -> u8 {
         None => {
             if !imported.rest.is_empty() {
                 // No file to keep them in: shown after the program, as comments.
-                pipe.push_str("\n# Not imported (kinds pipec has no item for), as written; `-o` keeps them in a file:\n");
+                pipe.push_str(
+                    "\n# Not imported (kinds pipec has no item for), as written; `-o` keeps them in a file:\n",
+                );
                 for line in imported.rest.lines() {
                     pipe.push_str(&format!("# {line}\n"));
                 }

@@ -125,7 +125,12 @@ fn compare_dir(root: &Path, dir: &Path) -> Vec<Row> {
 
 /// Builds `text` (the program `rel` of corpus dir `name`) and compares every object with
 /// the original's; also the `raw` paths of each object.
-fn compare_program(name: &str, rel: &str, text: &str, original_text: &str) -> (Vec<Row>, BTreeMap<String, Vec<String>>) {
+fn compare_program(
+    name: &str,
+    rel: &str,
+    text: &str,
+    original_text: &str,
+) -> (Vec<Row>, BTreeMap<String, Vec<String>>) {
     let name = name.to_string();
     let rel = rel.to_string();
     // `# build: --managed-by NAME`: the program is built as `pipec build --managed-by NAME`
@@ -473,8 +478,12 @@ fn imported_corpus_builds_its_originals() {
         let mut sources = pipec::source::SourceMap::new();
         let id = sources.add(format!("tests/corpus/{name}/original.yaml"), original.clone());
         let imported = pipec::import::import(&sources, &[id], "program");
-        let errors: Vec<String> =
-            imported.diagnostics.iter().filter(|d| d.is_error()).map(|d| pipec::diag::render::human(d, &sources, false)).collect();
+        let errors: Vec<String> = imported
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| pipec::diag::render::human(d, &sources, false))
+            .collect();
         assert!(errors.is_empty(), "{name}: import failed:\n{}", errors.join("\n"));
         // Compared with the original as today's API serves it: the current apiVersion of each kind.
         let current: String = original
@@ -498,7 +507,10 @@ fn imported_corpus_builds_its_originals() {
                     .is_some_and(|h| h.iter().any(|hp| path.starts_with(hp.as_str()) || hp.starts_with(path.as_str())));
                 let excused = IMPORT_RAW_EXCEPTIONS.iter().any(|(d, o, p)| *d == name && *o == r.object && p == path);
                 if !by_hand && !excused {
-                    failures.push(format!("{name} {}: `raw` for `{path}`, which the hand-written program writes with a key", r.object));
+                    failures.push(format!(
+                        "{name} {}: `raw` for `{path}`, which the hand-written program writes with a key",
+                        r.object
+                    ));
                 }
             }
         }

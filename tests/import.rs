@@ -65,7 +65,8 @@ fn build_import_build_gives_the_same_objects() {
         assert!(imported.rest.is_empty(), "{rel}: every kind pipec emits is imported");
         // The imported program is built where the original is (its `file(…)` paths are not used:
         // data is imported as text).
-        let again = path.with_file_name(format!("{stem}.pipe")).strip_prefix(ROOT).unwrap().to_string_lossy().to_string();
+        let again =
+            path.with_file_name(format!("{stem}.pipe")).strip_prefix(ROOT).unwrap().to_string_lossy().to_string();
         match build(&again, &imported.pipe) {
             None => failures.push(format!("{rel}: the imported program does not build:\n{}", imported.pipe)),
             Some(second) if objects(&second) != objects(&first) => {
@@ -147,7 +148,10 @@ fn kinds_pipec_has_no_item_for_are_kept_aside_as_written() {
     let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\ndata: { k: v }\n---\n# the ingress\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec: {}\n";
     let imported = import("in.yaml", yaml, "in");
     assert!(!imported.has_errors());
-    assert_eq!(imported.rest, "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec: {}\n");
+    assert_eq!(
+        imported.rest,
+        "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec: {}\n"
+    );
     assert!(imported.summary.iter().any(|l| l.starts_with("Ingress/web: kept aside")));
     assert!(imported.diagnostics.iter().any(|d| d.code.as_str() == "P0707"));
     assert!(imported.pipe.contains("config a {\n  data = { k: \"v\" }\n}"), "{}", imported.pipe);

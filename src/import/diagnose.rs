@@ -11,7 +11,12 @@ use crate::source::{FileId, Span};
 use serde_json::{Map, Value};
 
 pub enum Found {
-    Object { kind: Kind, name: String, namespace: Option<String>, object: Map<String, Value> },
+    Object {
+        kind: Kind,
+        name: String,
+        namespace: Option<String>,
+        object: Map<String, Value>,
+    },
     /// A kind pipec has no item for: kept aside as written (`Kind/name`).
     Aside(String),
     Broken,
@@ -40,7 +45,9 @@ pub fn object(node: &Node, diags: &mut Vec<Diagnostic>) -> Found {
         return Found::Broken;
     };
     let name_node = node.at(&["metadata", "name"]).or_else(|| node.at(&["metadata", "generateName"]));
-    let name = name_node.and_then(Node::as_str).map(|n| n.strip_suffix('-').filter(|_| node.at(&["metadata", "name"]).is_none()).unwrap_or(n).to_string());
+    let name = name_node
+        .and_then(Node::as_str)
+        .map(|n| n.strip_suffix('-').filter(|_| node.at(&["metadata", "name"]).is_none()).unwrap_or(n).to_string());
     let Some((kind_key, kind_node)) = node.entry("kind") else {
         diags.push(
             Diagnostic::error(Code::ImportObject, head, "this document has no `kind`")
@@ -85,9 +92,13 @@ pub fn object(node: &Node, diags: &mut Vec<Diagnostic>) -> Found {
             .label("a removed API version")
             .help(format!("the fields are the same; `pipec build` emits `{}`", kind.api_version()))
         } else {
-            Diagnostic::error(Code::ImportApiVersion, span, format!("a {} is `apiVersion: {}`, not `{api}`", kind, kind.api_version()))
-                .label("not an API version of this kind")
-                .help(format!("write `apiVersion: {}`", kind.api_version()))
+            Diagnostic::error(
+                Code::ImportApiVersion,
+                span,
+                format!("a {} is `apiVersion: {}`, not `{api}`", kind, kind.api_version()),
+            )
+            .label("not an API version of this kind")
+            .help(format!("write `apiVersion: {}`", kind.api_version()))
         };
         let error = d.is_error();
         diags.push(d);
@@ -188,9 +199,13 @@ fn fields(kind: Kind, node: &Node, json: &Value, diags: &mut Vec<Diagnostic>) ->
         Ok(v) => v,
         Err(e) => {
             diags.push(
-                Diagnostic::error(Code::ImportInvalid, node.get("kind").map_or(node.span, |k| k.span), format!("this is not a valid {kind}: {e}"))
-                    .label("in this object")
-                    .help(format!("compare the object with the Kubernetes API reference of {kind}")),
+                Diagnostic::error(
+                    Code::ImportInvalid,
+                    node.get("kind").map_or(node.span, |k| k.span),
+                    format!("this is not a valid {kind}: {e}"),
+                )
+                .label("in this object")
+                .help(format!("compare the object with the Kubernetes API reference of {kind}")),
             );
             return false;
         }
@@ -206,7 +221,8 @@ fn fields(kind: Kind, node: &Node, json: &Value, diags: &mut Vec<Diagnostic>) ->
         let value = pointer(json, path).cloned().unwrap_or(Value::Null);
         let place = if at.is_empty() { format!("the {kind}") } else { format!("`{at}`") };
         let of = ty.map_or(place.clone(), |t| format!("{t} ({place})"));
-        let belongs = levels(kind).iter().map(|(p, _)| *p).find(|p| *p != generic && fits(kind, json, p, field, &value));
+        let belongs =
+            levels(kind).iter().map(|(p, _)| *p).find(|p| *p != generic && fits(kind, json, p, field, &value));
         let (label, help) = match belongs {
             Some(p) => (
                 format!("belongs under `{p}`"),
@@ -214,11 +230,19 @@ fn fields(kind: Kind, node: &Node, json: &Value, diags: &mut Vec<Diagnostic>) ->
             ),
             None => {
                 let known: Vec<&str> = ty
-                    .map(|t| crate::schema::all().filter(|k| k.k8s_type == t).filter_map(|k| k.path.first().copied()).collect())
+                    .map(|t| {
+                        crate::schema::all()
+                            .filter(|k| k.k8s_type == t)
+                            .filter_map(|k| k.path.first().copied())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 match closest(field, known.iter().copied()) {
                     Some(best) => ("not a field here".to_string(), format!("did you mean `{best}`?")),
-                    None => ("not a field here".to_string(), format!("check the spelling against the API reference of {}", ty.unwrap_or(kind.as_str()))),
+                    None => (
+                        "not a field here".to_string(),
+                        format!("check the spelling against the API reference of {}", ty.unwrap_or(kind.as_str())),
+                    ),
                 }
             }
         };
@@ -248,7 +272,10 @@ fn dropped(input: &Value, back: &Value, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg
                 at.push(Seg::Key(k.clone()));
                 match b.get(k) {
                     Some(w) => dropped(v, w, at, out),
-                    None if !v.is_null() && !matches!(v, Value::Array(x) if x.is_empty()) && !matches!(v, Value::Object(x) if x.is_empty()) => {
+                    None if !v.is_null()
+                        && !matches!(v, Value::Array(x) if x.is_empty())
+                        && !matches!(v, Value::Object(x) if x.is_empty()) =>
+                    {
                         out.push(at.clone())
                     }
                     None => {}
@@ -276,7 +303,10 @@ fn fits(kind: Kind, json: &Value, level: &str, field: &str, value: &Value) -> bo
         return false;
     }
     m.insert(field.to_string(), value.clone());
-    roundtrip(kind, &trial).ok().and_then(|back| pointer(&back, &parse_dotted(level)).and_then(|v| v.get(field)).cloned()).is_some()
+    roundtrip(kind, &trial)
+        .ok()
+        .and_then(|back| pointer(&back, &parse_dotted(level)).and_then(|v| v.get(field)).cloned())
+        .is_some()
 }
 
 fn parse_dotted(level: &str) -> Vec<Seg> {
@@ -333,7 +363,7 @@ fn node_at<'n>(node: &'n Node, path: &[Seg]) -> Option<(Span, &'n Node)> {
 /// that fixed (so that the rest of it is checked too). Otherwise the parser's own message.
 pub fn recover(file: FileId, text: &str, error: yaml::ParseError) -> (Diagnostic, Option<Vec<Node>>) {
     let lines: Vec<(usize, &str)> = line_starts(text);
-    let Some(fix) = find_misindent(&lines) else { return (error.diagnostic, None) };
+    let Some(fix) = find_misindent(&lines) else { return (*error.diagnostic, None) };
     let (q, p, o, moved) = (fix.parent, fix.valued, fix.child, &fix.moved);
     let key = |i: usize| {
         let (start, line) = lines[i];
@@ -357,7 +387,8 @@ pub fn recover(file: FileId, text: &str, error: yaml::ParseError) -> (Diagnostic
     }
     // The key that holds `q` and the moved lines: what they are fields of.
     let depth = indent(lines[q].1);
-    let holder = (0..q).rev().find(|&i| !content(lines[i].1).trim().is_empty() && indent(lines[i].1) < depth).map(|i| key(i).1);
+    let holder =
+        (0..q).rev().find(|&i| !content(lines[i].1).trim().is_empty() && indent(lines[i].1) < depth).map(|i| key(i).1);
     let of = holder.map_or(String::new(), |h| format!(" (fields of `{h}`)"));
     d = d.help(format!(
         "{} {} at the depth of `{q_name}`{of}, written between `{q_name}:` and its content: move {} above `{q_name}:`, so that `{o_name}:` comes right under `{q_name}:`",
@@ -432,7 +463,8 @@ fn find_misindent(lines: &[(usize, &str)]) -> Option<Misindent> {
     let real: Vec<usize> = (0..lines.len()).filter(|&i| !content(lines[i].1).trim().is_empty()).collect();
     let valued = |l: &str| {
         let t = l.trim_start();
-        !t.starts_with("- ") && t.split_once(": ").is_some_and(|(_, v)| !v.trim().is_empty() && !v.trim().starts_with(['|', '>']))
+        !t.starts_with("- ")
+            && t.split_once(": ").is_some_and(|(_, v)| !v.trim().is_empty() && !v.trim().starts_with(['|', '>']))
     };
     for w in real.windows(2) {
         let (p, o) = (w[0], w[1]);

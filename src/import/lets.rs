@@ -40,7 +40,8 @@ pub fn pull_out(file: &mut File) {
 fn let_name(image: &str) -> String {
     let last = image.rsplit('/').next().unwrap_or(image);
     let base = last.split([':', '@']).next().unwrap_or(last);
-    let word: String = base.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let word: String =
+        base.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let word = word.trim_matches('-');
     match word.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => format!("{word}-image"),

@@ -52,7 +52,8 @@ impl Imported {
 }
 
 /// Fields the API server sets: never part of what a program says.
-const SERVER_FIELDS: &[&str] = &["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"];
+const SERVER_FIELDS: &[&str] =
+    &["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"];
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 struct Doc {
@@ -89,9 +90,13 @@ pub fn import(sources: &SourceMap, files: &[FileId], program: &str) -> Imported 
         };
         for node in nodes {
             match diagnose::object(&node, &mut diagnostics) {
-                diagnose::Found::Object { kind, name, namespace, object } => {
-                    docs.push(Doc { kind, name, namespace, object, span: node.get("kind").map_or(node.span, |k| k.span) })
-                }
+                diagnose::Found::Object { kind, name, namespace, object } => docs.push(Doc {
+                    kind,
+                    name,
+                    namespace,
+                    object,
+                    span: node.get("kind").map_or(node.span, |k| k.span),
+                }),
                 diagnose::Found::Aside(what) => {
                     rest.push_str("---\n");
                     rest.push_str(sources.text(node.span).trim_end());
@@ -141,7 +146,12 @@ fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, 
         let what = format!("{}/{}", doc.kind, doc.name);
         if !raw.is_empty() {
             let paths: Vec<&str> = raw.iter().map(|(p, _)| p.as_str()).collect();
-            summary.push(format!("{what}: {} {} (raw: {})", converted.item.keyword, converted.item.name, paths.join(", ")));
+            summary.push(format!(
+                "{what}: {} {} (raw: {})",
+                converted.item.keyword,
+                converted.item.name,
+                paths.join(", ")
+            ));
             let entries = raw.iter().map(|(p, v)| Entry::Set(p.clone(), reverse::any(v))).collect();
             if let Some(body) = &mut converted.item.body {
                 body.push(Entry::Block("raw".into(), entries));
@@ -158,9 +168,13 @@ fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, 
                 file.namespace = Some(converted.item);
             } else {
                 diagnostics.push(
-                    Diagnostic::warning(Code::ImportNamespace, doc.span, format!("Namespace `{}` is not the namespace of the other objects", doc.name))
-                        .label("another namespace")
-                        .help("a program has one namespace: import this Namespace from its own file"),
+                    Diagnostic::warning(
+                        Code::ImportNamespace,
+                        doc.span,
+                        format!("Namespace `{}` is not the namespace of the other objects", doc.name),
+                    )
+                    .label("another namespace")
+                    .help("a program has one namespace: import this Namespace from its own file"),
                 );
             }
         } else {
@@ -175,7 +189,9 @@ fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, 
     if let Some(tool) = &refs.managed_by {
         // The line the corpus test reads, and the command to build the same labels.
         file.header.push(format!("build: --managed-by {tool}"));
-        summary.push(format!("the objects are managed by `{tool}`: build with `pipec build --managed-by {tool}` to keep that label"));
+        summary.push(format!(
+            "the objects are managed by `{tool}`: build with `pipec build --managed-by {tool}` to keep that label"
+        ));
     }
     declarations(&mut file, &refs, &defined);
     lets::pull_out(&mut file);

@@ -2,10 +2,10 @@
 //! schema rows of its item, the pod through `pod.rs`, and the few fields whose layout is
 //! not a key's value (update strategies, selectors, bindings, Service ports) here.
 
+use super::Refs;
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
 use super::reverse::{choice, map_at, rows, string_map, take};
-use super::Refs;
 use crate::kinds::Kind;
 use crate::lower::meta::{MANAGED_BY, NAME_LABEL, PROGRAM_LABEL};
 use crate::schema::{self, Contexts};
@@ -87,7 +87,8 @@ pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &m
             "cron"
         }
         Kind::DaemonSet | Kind::Deployment => {
-            let (word, ty) = if kind == Kind::DaemonSet { ("daemon", "DaemonSetSpec") } else { ("deployment", "DeploymentSpec") };
+            let (word, ty) =
+                if kind == Kind::DaemonSet { ("daemon", "DaemonSetSpec") } else { ("deployment", "DeploymentSpec") };
             if let Some(spec) = map_at(object, &["spec"]) {
                 rows(spec, ty, ctx, &mut body);
                 let strategy = if kind == Kind::DaemonSet { "updateStrategy" } else { "strategy" };
@@ -201,7 +202,8 @@ fn failure_rules(rules: &[Value]) -> Option<Expr> {
     let mut out = Vec::new();
     for r in rules {
         let m = r.as_object()?;
-        let mut fields = vec![("action".to_string(), Expr::word(choice(schema::FAILURE_ACTIONS, m.get("action")?.as_str()?)?))];
+        let mut fields =
+            vec![("action".to_string(), Expr::word(choice(schema::FAILURE_ACTIONS, m.get("action")?.as_str()?)?))];
         for (k, v) in m {
             match k.as_str() {
                 "action" => {}
@@ -215,7 +217,12 @@ fn failure_rules(rules: &[Value]) -> Option<Expr> {
                         "NotIn" => "exit-codes-except",
                         _ => return None,
                     };
-                    let codes = c.get("values")?.as_array()?.iter().map(|x| x.as_i64().map(Expr::Int)).collect::<Option<_>>()?;
+                    let codes = c
+                        .get("values")?
+                        .as_array()?
+                        .iter()
+                        .map(|x| x.as_i64().map(Expr::Int))
+                        .collect::<Option<_>>()?;
                     fields.push((key.into(), Expr::List(codes)));
                     if c.keys().any(|k| !matches!(k.as_str(), "containerName" | "operator" | "values")) {
                         return None;
@@ -224,7 +231,8 @@ fn failure_rules(rules: &[Value]) -> Option<Expr> {
                 "onPodConditions" => {
                     let [cond] = v.as_array()?.as_slice() else { return None };
                     let kind = cond.get("type")?.as_str()?;
-                    let word = if kind == "DisruptionTarget" { Expr::word("disruption-target") } else { Expr::str(kind) };
+                    let word =
+                        if kind == "DisruptionTarget" { Expr::word("disruption-target") } else { Expr::str(kind) };
                     fields.push(("condition".into(), word));
                     // pipec writes the status (true by default) on every condition.
                     let status = cond.get("status").and_then(Value::as_str).unwrap_or("True");

@@ -143,7 +143,9 @@ fn entries(out: &mut String, list: &[Entry], indent: &str) {
                 out.push('\n');
             }
             Entry::Block(key, body) => block(out, indent, &self::key(key), body),
-            Entry::Labeled(key, label, body) => block(out, indent, &format!("{} {}", self::key(key), self::label(label)), body),
+            Entry::Labeled(key, label, body) => {
+                block(out, indent, &format!("{} {}", self::key(key), self::label(label)), body)
+            }
             Entry::LabeledValue(key, label, value) => {
                 let head = format!("{indent}{} {} = ", self::key(key), self::label(label));
                 out.push_str(&head);
@@ -232,7 +234,10 @@ pub fn inline(v: &Expr) -> String {
         Expr::List(items) => format!("[{}]", items.iter().map(inline).collect::<Vec<_>>().join(", ")),
         Expr::Map(entries) if entries.is_empty() => "{}".into(),
         Expr::Map(entries) => {
-            format!("{{ {} }}", entries.iter().map(|(k, x)| format!("{}: {}", key(k), inline(x))).collect::<Vec<_>>().join(", "))
+            format!(
+                "{{ {} }}",
+                entries.iter().map(|(k, x)| format!("{}: {}", key(k), inline(x))).collect::<Vec<_>>().join(", ")
+            )
         }
         Expr::Call(name, args) => format!(
             "{name}({})",
@@ -307,7 +312,10 @@ mod tests {
             ]),
         };
         let text = render(&File { items: vec![job], ..Default::default() });
-        assert!(text.starts_with("job pi {\n  image = \"perl:5.34\"\n  resources { cpu = 500m }\n  args = [\n"), "{text}");
+        assert!(
+            text.starts_with("job pi {\n  image = \"perl:5.34\"\n  resources { cpu = 500m }\n  args = [\n"),
+            "{text}"
+        );
         assert!(text.ends_with("    \"argument-19\",\n  ]\n}\n"), "{text}");
     }
 

@@ -3,15 +3,21 @@
 //! Plain fields go through the schema rows (`reverse::rows`); the keys whose Kubernetes
 //! layout differs from their value are read here, each by the row it stands for.
 
+use super::Refs;
 use super::pipe::{Entry, Expr, name, quote};
 use super::reverse::{self, choice, map_at, peek, quantity, rows, take};
-use super::Refs;
 use crate::schema::{self, Contexts};
 use serde_json::{Map, Value};
 
 /// The keys of a pod template (`tpl` is the PodTemplateSpec), taken out of it. `selector`:
 /// the labels the workload's selector adds to the pods (left out of `pod-labels`).
-pub fn pod(tpl: &mut Map<String, Value>, ctx: Contexts, item: &str, selector: &Map<String, Value>, refs: &mut Refs) -> Vec<Entry> {
+pub fn pod(
+    tpl: &mut Map<String, Value>,
+    ctx: Contexts,
+    item: &str,
+    selector: &Map<String, Value>,
+    refs: &mut Refs,
+) -> Vec<Entry> {
     let mut out = Vec::new();
     if let Some(meta) = map_at(tpl, &["metadata"]) {
         super::objects::strip_own_labels(meta, refs);
@@ -216,8 +222,9 @@ fn env(c: &mut Map<String, Value>, refs: &mut Refs) -> Option<Vec<Entry>> {
                         secrets.push(n.clone());
                         Expr::Call("secret".into(), vec![(None, Expr::Word(name(&n))), (None, Expr::Str(key))])
                     }
-                    "fieldRef" if sel.keys().all(|k| k == "fieldPath" || k == "apiVersion")
-                        && sel.get("apiVersion").is_none_or(|v| v == "v1") =>
+                    "fieldRef"
+                        if sel.keys().all(|k| k == "fieldPath" || k == "apiVersion")
+                            && sel.get("apiVersion").is_none_or(|v| v == "v1") =>
                     {
                         Expr::Call("field".into(), vec![(None, Expr::Str(field("fieldPath")?))])
                     }
@@ -260,7 +267,11 @@ fn env_from(c: &mut Map<String, Value>, refs: &mut Refs) -> Option<Expr> {
         if let Some(o) = sel.get("optional") {
             args.push((Some("optional".into()), Expr::Word(o.as_bool()?.to_string())));
         }
-        if func == "config" { refs.configs.push(n) } else { refs.secrets.push(n) }
+        if func == "config" {
+            refs.configs.push(n)
+        } else {
+            refs.secrets.push(n)
+        }
         out.push(Expr::Call(func.into(), args));
     }
     c.remove("envFrom");
@@ -514,7 +525,9 @@ fn downward_items(v: &Value) -> Option<Expr> {
         let from = match (m.get("fieldRef"), m.get("resourceFieldRef")) {
             (Some(f), None) => {
                 let f = f.as_object()?;
-                if f.keys().any(|k| k != "fieldPath" && k != "apiVersion") || f.get("apiVersion").is_some_and(|v| v != "v1") {
+                if f.keys().any(|k| k != "fieldPath" && k != "apiVersion")
+                    || f.get("apiVersion").is_some_and(|v| v != "v1")
+                {
                     return None;
                 }
                 Expr::Call("field".into(), vec![(None, Expr::str(f.get("fieldPath")?.as_str()?))])
@@ -579,7 +592,10 @@ fn affinity(spec: &mut Map<String, Value>) -> Option<Vec<Entry>> {
                 match lists.len() {
                     1 => out.push(Entry::Set("required".into(), Expr::List(lists.remove(0)))),
                     0 => return None,
-                    _ => out.push(Entry::Set("required-any".into(), Expr::List(lists.into_iter().map(Expr::List).collect()))),
+                    _ => out.push(Entry::Set(
+                        "required-any".into(),
+                        Expr::List(lists.into_iter().map(Expr::List).collect()),
+                    )),
                 }
             }
             "preferredDuringSchedulingIgnoredDuringExecution" => {

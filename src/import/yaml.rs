@@ -18,7 +18,10 @@ pub struct Node {
 #[derive(Clone, Debug)]
 pub enum NodeKind {
     /// A scalar; `plain` when it was written without quotes (so `100` is a number).
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     /// Entries in the order written; each key is a scalar with its own span.
     Map(Vec<(Key, Node)>),
@@ -110,8 +113,11 @@ struct Offsets {
 impl Offsets {
     fn new(text: &str) -> Offsets {
         let ascii = text.is_ascii();
-        let starts =
-            if ascii { Vec::new() } else { text.char_indices().map(|(i, _)| i as u32).chain([text.len() as u32]).collect() };
+        let starts = if ascii {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i as u32).chain([text.len() as u32]).collect()
+        };
         Offsets { ascii, starts }
     }
     fn byte(&self, char_index: usize) -> usize {
@@ -121,7 +127,7 @@ impl Offsets {
 
 /// A parse failure: the diagnostic, and the line (0-based) the parser stopped at.
 pub struct ParseError {
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     pub line: usize,
 }
 
@@ -148,7 +154,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, ParseError> {
                 let diagnostic = Diagnostic::error(Code::ImportYaml, Span::new(file, offset, end), "this is not valid YAML")
                     .label(e.info().to_string())
                     .help("fix the YAML here: each key of a map at the same indentation, a value after `key:` on its line or indented below it");
-                return Err(ParseError { diagnostic, line });
+                return Err(ParseError { diagnostic: Box::new(diagnostic), line });
             }
         };
         let node = match event {
