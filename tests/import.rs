@@ -191,3 +191,29 @@ fn the_migration_example_is_current() {
     let built = build("examples/migration/pipe/reports.pipe", &committed).unwrap();
     assert_eq!(objects(&built).len(), objects(&yaml).len());
 }
+
+/// The command: `-o DIR` writes one program per YAML file (and the kinds kept aside beside
+/// it), the summary goes to stderr, and broken YAML exits 1 writing nothing.
+#[test]
+fn the_command_writes_programs_and_says_what_it_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in/apps")).unwrap();
+    std::fs::write(dir.path().join("in/apps/web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { a: b }\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\n").unwrap();
+    std::fs::write(dir.path().join("in/job.yml"), "apiVersion: batch/v1\nkind: Job\nmetadata: { name: pi }\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: pi, image: perl }]\n").unwrap();
+    let pipec = env!("CARGO_BIN_EXE_pipec");
+    let out = std::process::Command::new(pipec).args(["import", "in", "-o", "out"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("imported 1 object into `out/apps/web.pipe`") && stderr.contains("Secret/s: kept aside"), "{stderr}");
+    let web = std::fs::read_to_string(dir.path().join("out/apps/web.pipe")).unwrap();
+    assert!(web.contains("config web {"), "{web}");
+    let rest = std::fs::read_to_string(dir.path().join("out/apps/web.rest.yaml")).unwrap();
+    assert_eq!(rest, "---\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\n");
+    let job = std::fs::read_to_string(dir.path().join("out/job.pipe")).unwrap();
+    assert!(job.contains("job pi {\n  image = \"perl\"\n}"), "{job}");
+
+    std::fs::write(dir.path().join("bad.yaml"), "kind: Jobs\n").unwrap();
+    let out = std::process::Command::new(pipec).args(["import", "bad.yaml", "-o", "bad.pipe"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("bad.pipe").exists());
+}
