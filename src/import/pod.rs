@@ -485,6 +485,23 @@ fn volume(v: &Value, refs: &mut Refs) -> Option<Entry> {
                 "secret"
             }
         }
+        "projected" => {
+            for (k, v) in s {
+                match k.as_str() {
+                    "sources" => {
+                        let list = v.as_array()?.iter().map(|p| projection(p, refs)).collect::<Option<Vec<_>>>()?;
+                        args.push((Some("sources".into()), Expr::List(list)));
+                    }
+                    "defaultMode" => args.push((Some("default-mode".into()), mode(v)?)),
+                    _ => return None,
+                }
+            }
+            "projected"
+        }
+        "ephemeral" => {
+            args = ephemeral(s)?;
+            "ephemeral"
+        }
         "downwardAPI" => {
             for (k, v) in s {
                 match k.as_str() {
@@ -514,6 +531,96 @@ fn items(v: &Value) -> Option<Expr> {
         out.push((m.get("key")?.as_str()?.to_string(), value));
     }
     Some(Expr::Map(out))
+}
+
+/// One source of a `projected` volume: `config(…)`, `secret(…)`, `downward-api(…)`, `token(…)`.
+fn projection(p: &Value, refs: &mut Refs) -> Option<Expr> {
+    let m = p.as_object().filter(|m| m.len() == 1)?;
+    let (kind, s) = m.iter().next()?;
+    let s = s.as_object()?;
+    let mut args: Vec<(Option<String>, Expr)> = Vec::new();
+    let func = match kind.as_str() {
+        "configMap" | "secret" => {
+            let n = s.get("name")?.as_str()?.to_string();
+            args.push((None, Expr::Word(name(&n))));
+            for (k, v) in s {
+                match k.as_str() {
+                    "name" => {}
+                    "items" => args.push((Some("items".into()), items(v)?)),
+                    "optional" => args.push((Some("optional".into()), Expr::Word(v.as_bool()?.to_string()))),
+                    _ => return None,
+                }
+            }
+            if kind == "configMap" {
+                refs.configs.push(n);
+                "config"
+            } else {
+                refs.secrets.push(n);
+                "secret"
+            }
+        }
+        "downwardAPI" => {
+            for (k, v) in s {
+                match k.as_str() {
+                    "items" => args.push((Some("items".into()), downward_items(v)?)),
+                    _ => return None,
+                }
+            }
+            "downward-api"
+        }
+        "serviceAccountToken" => {
+            for (k, v) in s {
+                match k.as_str() {
+                    "path" => args.push((Some("path".into()), Expr::str(v.as_str()?))),
+                    "audience" => args.push((Some("audience".into()), Expr::str(v.as_str()?))),
+                    "expirationSeconds" => {
+                        args.push((Some("expiration".into()), Expr::Word(crate::units::Duration(v.as_u64()?).to_string())))
+                    }
+                    _ => return None,
+                }
+            }
+            "token"
+        }
+        _ => return None,
+    };
+    Some(Expr::Call(func.into(), args))
+}
+
+/// `ephemeral(size = 10Gi, class = "fast-ssd", access = read-write-once, mode = block)`.
+fn ephemeral(s: &Map<String, Value>) -> Option<Vec<(Option<String>, Expr)>> {
+    const ACCESS: schema::Choices = &[
+        ("read-write-once", "ReadWriteOnce"),
+        ("read-only-many", "ReadOnlyMany"),
+        ("read-write-many", "ReadWriteMany"),
+        ("read-write-once-pod", "ReadWriteOncePod"),
+    ];
+    const MODES: schema::Choices = &[("filesystem", "Filesystem"), ("block", "Block")];
+    let t = s.get("volumeClaimTemplate")?.as_object().filter(|t| s.len() == 1 && t.len() == 1)?;
+    let spec = t.get("spec")?.as_object()?;
+    let mut args = Vec::new();
+    for (k, v) in spec {
+        match k.as_str() {
+            "resources" => {
+                let r = v.as_object().filter(|r| r.len() == 1)?;
+                let req = r.get("requests")?.as_object().filter(|q| q.len() == 1)?;
+                args.insert(0, (Some("size".to_string()), quantity(req.get("storage")?)?));
+            }
+            "storageClassName" => args.push((Some("class".into()), Expr::str(v.as_str()?))),
+            "accessModes" => {
+                let modes: Vec<&str> = v.as_array()?.iter().map(Value::as_str).collect::<Option<_>>()?;
+                let words: Vec<Expr> = modes.iter().map(|m| choice(ACCESS, m).map(Expr::word)).collect::<Option<_>>()?;
+                match words.len() {
+                    // pipec's default: one pod's node reads and writes.
+                    1 if modes[0] == "ReadWriteOnce" => {}
+                    1 => args.push((Some("access".into()), words[0].clone())),
+                    _ => args.push((Some("access".into()), Expr::List(words))),
+                }
+            }
+            "volumeMode" => args.push((Some("mode".into()), Expr::word(choice(MODES, v.as_str()?)?))),
+            _ => return None,
+        }
+    }
+    args.first().is_some_and(|(k, _)| k.as_deref() == Some("size")).then_some(args)
 }
 
 /// `{ "path": field("metadata.labels") }`, or `{ from = field(…), mode = 0o444 }` with a mode.
