@@ -105,7 +105,11 @@ fn each_import_pages_wrong_yaml_gives_the_output_shown() {
         let rendered: Vec<String> = imported.diagnostics.iter().map(|d| render::human(d, &sources, false)).collect();
         let normalize = |s: &str| s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string();
         assert_eq!(normalize(&rendered.join("\n")), normalize(shown), "docs/errors/{}.md", code.as_str());
-        assert!(imported.diagnostics.iter().all(|d| d.code == *code), "docs/errors/{}.md: other codes too", code.as_str());
+        assert!(
+            imported.diagnostics.iter().all(|d| d.code == *code),
+            "docs/errors/{}.md: other codes too",
+            code.as_str()
+        );
         checked += 1;
     }
     assert!(checked >= 9, "only {checked} import pages were checked");

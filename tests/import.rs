@@ -201,10 +201,14 @@ fn the_command_writes_programs_and_says_what_it_converted() {
     std::fs::write(dir.path().join("in/apps/web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { a: b }\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\n").unwrap();
     std::fs::write(dir.path().join("in/job.yml"), "apiVersion: batch/v1\nkind: Job\nmetadata: { name: pi }\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: pi, image: perl }]\n").unwrap();
     let pipec = env!("CARGO_BIN_EXE_pipec");
-    let out = std::process::Command::new(pipec).args(["import", "in", "-o", "out"]).current_dir(dir.path()).output().unwrap();
+    let out =
+        std::process::Command::new(pipec).args(["import", "in", "-o", "out"]).current_dir(dir.path()).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("imported 1 object into `out/apps/web.pipe`") && stderr.contains("Secret/s: kept aside"), "{stderr}");
+    assert!(
+        stderr.contains("imported 1 object into `out/apps/web.pipe`") && stderr.contains("Secret/s: kept aside"),
+        "{stderr}"
+    );
     let web = std::fs::read_to_string(dir.path().join("out/apps/web.pipe")).unwrap();
     assert!(web.contains("config web {"), "{web}");
     let rest = std::fs::read_to_string(dir.path().join("out/apps/web.rest.yaml")).unwrap();
@@ -213,7 +217,11 @@ fn the_command_writes_programs_and_says_what_it_converted() {
     assert!(job.contains("job pi {\n  image = \"perl\"\n}"), "{job}");
 
     std::fs::write(dir.path().join("bad.yaml"), "kind: Jobs\n").unwrap();
-    let out = std::process::Command::new(pipec).args(["import", "bad.yaml", "-o", "bad.pipe"]).current_dir(dir.path()).output().unwrap();
+    let out = std::process::Command::new(pipec)
+        .args(["import", "bad.yaml", "-o", "bad.pipe"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.path().join("bad.pipe").exists());
 }

@@ -7,8 +7,10 @@
 //!
 //! A tool above the stages, not on the build path: `build` never calls it.
 
+mod defaults;
 mod diagnose;
 mod lets;
+mod loops;
 mod objects;
 pub mod pipe;
 mod pod;
@@ -194,7 +196,10 @@ fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, 
         ));
     }
     declarations(&mut file, &refs, &defined);
+    defaults::restricted(&mut file, program);
+    defaults::implicit_volumes(&mut file, program);
     lets::pull_out(&mut file);
+    loops::fold(&mut file);
     pipe::render(&file)
 }
 

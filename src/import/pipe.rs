@@ -59,6 +59,8 @@ pub struct Item {
 pub struct File {
     pub header: Vec<String>,
     pub namespace: Option<Item>,
+    /// `defaults { pod-security = restricted, … }`.
+    pub defaults: Option<Vec<(String, Expr)>>,
     pub lets: Vec<(String, Expr)>,
     /// Declarations of what the objects refer to (`config x`, `secret y`, `cluster-role view`).
     pub declarations: Vec<Item>,
@@ -79,6 +81,10 @@ pub fn render(file: &File) -> String {
         let mut s = String::new();
         item(&mut s, ns, true);
         sections.push(s);
+    }
+    if let Some(settings) = &file.defaults {
+        let parts: Vec<String> = settings.iter().map(|(k, v)| format!("{k} = {}", inline(v))).collect();
+        sections.push(format!("defaults {{ {} }}\n", parts.join(", ")));
     }
     if !file.lets.is_empty() {
         let mut s = String::new();
@@ -116,10 +122,20 @@ fn comment(out: &mut String, indent: &str, text: &str) {
 }
 
 fn item(out: &mut String, i: &Item, namespace: bool) {
+    let name = match i.keyword.as_str() {
+        // `for i in 0..3`: the loop's head, written as it is.
+        "for" => i.name.clone(),
+        _ if namespace => quote(&i.name),
+        _ => name(&i.name),
+    };
+    item_named(out, i, &name, namespace);
+}
+
+/// An item with its name already written (a `for`'s items: `job "sync-${i}" { … }`).
+pub fn item_named(out: &mut String, i: &Item, name: &str, namespace: bool) {
     for c in &i.comments {
         comment(out, "", c);
     }
-    let name = if namespace { quote(&i.name) } else { name(&i.name) };
     match &i.body {
         None => out.push_str(&format!("{} {name}\n", i.keyword)),
         Some(body) if body.is_empty() && namespace => out.push_str(&format!("{} {name}\n", i.keyword)),
@@ -131,8 +147,7 @@ fn item(out: &mut String, i: &Item, namespace: bool) {
     }
 }
 
-/// Aligns `=` of consecutive simple `key = value` lines, as the examples do, when the keys
-/// are of similar length.
+/// The entries of a block, one a line, at `indent`.
 fn entries(out: &mut String, list: &[Entry], indent: &str) {
     for e in list {
         match e {

@@ -573,9 +573,8 @@ fn projection(p: &Value, refs: &mut Refs) -> Option<Expr> {
                 match k.as_str() {
                     "path" => args.push((Some("path".into()), Expr::str(v.as_str()?))),
                     "audience" => args.push((Some("audience".into()), Expr::str(v.as_str()?))),
-                    "expirationSeconds" => {
-                        args.push((Some("expiration".into()), Expr::Word(crate::units::Duration(v.as_u64()?).to_string())))
-                    }
+                    "expirationSeconds" => args
+                        .push((Some("expiration".into()), Expr::Word(crate::units::Duration(v.as_u64()?).to_string()))),
                     _ => return None,
                 }
             }
@@ -608,7 +607,8 @@ fn ephemeral(s: &Map<String, Value>) -> Option<Vec<(Option<String>, Expr)>> {
             "storageClassName" => args.push((Some("class".into()), Expr::str(v.as_str()?))),
             "accessModes" => {
                 let modes: Vec<&str> = v.as_array()?.iter().map(Value::as_str).collect::<Option<_>>()?;
-                let words: Vec<Expr> = modes.iter().map(|m| choice(ACCESS, m).map(Expr::word)).collect::<Option<_>>()?;
+                let words: Vec<Expr> =
+                    modes.iter().map(|m| choice(ACCESS, m).map(Expr::word)).collect::<Option<_>>()?;
                 match words.len() {
                     // pipec's default: one pod's node reads and writes.
                     1 if modes[0] == "ReadWriteOnce" => {}
