@@ -225,3 +225,47 @@ fn the_command_writes_programs_and_says_what_it_converted() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.path().join("bad.pipe").exists());
 }
+
+/// Whatever the input, import ends in a program or in diagnostics: never a panic, never
+/// unbounded memory (aliases that expand exponentially, nesting thousands deep).
+#[test]
+fn hostile_yaml_ends_in_diagnostics() {
+    let laughs = {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            s.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        s
+    };
+    let deep = format!("kind: Job\nspec: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let inputs: Vec<(&str, String)> = vec![
+        ("laughs", laughs),
+        ("deep", deep),
+        ("empty", String::new()),
+        ("list", "- a\n- b\n".into()),
+        ("scalar", "just text\n".into()),
+        ("tabs", "kind: Job\nmetadata:\n\tname: x\n".into()),
+        ("kind-number", "apiVersion: v1\nkind: 5\nmetadata: { name: x }\n".into()),
+        ("huge", "apiVersion: batch/v1\nkind: Job\nmetadata: { name: x }\nspec:\n  backoffLimit: 99999999999999999999999\n  template: { spec: { restartPolicy: Never, containers: [{ name: x, image: y }] } }\n".into()),
+        ("unicode-names", (0..4).map(|i| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{ name: \"é{i}ü\" }}\ndata: {{ k: \"ö{i}\" }}\n")).collect()),
+        ("bad-indent-end", "spec:\n  template:\n  a: 1\n    b:".into()),
+        ("no-name", "apiVersion: batch/v1\nkind: Job\nspec: {}\n".into()),
+        ("control", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: \"a\\u0007\" }\ndata: { \"k\\u001b\": \"\\u0000\" }\n".into()),
+    ];
+    for (name, text) in inputs {
+        let imported = import(&format!("{name}.yaml"), &text, name);
+        let mut sources = pipec::source::SourceMap::new();
+        let id = sources.add(format!("{name}.yaml"), text.clone());
+        let again = pipec::import::import(&sources, &[id], name);
+        for d in &again.diagnostics {
+            let _ = pipec::diag::render::human(d, &sources, false);
+        }
+        assert_eq!(imported.pipe, again.pipe, "{name}: deterministic");
+        if name == "laughs" || name == "deep" {
+            assert!(imported.has_errors(), "{name} is refused");
+        }
+    }
+}

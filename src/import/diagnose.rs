@@ -412,7 +412,7 @@ pub fn recover(file: FileId, text: &str, error: yaml::ParseError) -> (Diagnostic
     match yaml::parse(file, &fixed) {
         Ok(mut nodes) => {
             for n in &mut nodes {
-                remap(n, &map);
+                remap(n, &map, text.len());
             }
             (d, Some(nodes))
         }
@@ -497,23 +497,23 @@ fn find_misindent(lines: &[(usize, &str)]) -> Option<Misindent> {
     None
 }
 
-fn remap(n: &mut Node, map: &[(usize, usize)]) {
+fn remap(n: &mut Node, map: &[(usize, usize)], len: usize) {
     let f = |off: u32| -> u32 {
         let off = off as usize;
         let i = map.partition_point(|(fixed, _)| *fixed <= off).saturating_sub(1);
         let (fixed, orig) = map.get(i).copied().unwrap_or((0, 0));
-        (orig + (off - fixed)) as u32
+        (orig + off.saturating_sub(fixed)).min(len) as u32
     };
     n.span.start = f(n.span.start);
     n.span.end = f(n.span.end).max(n.span.start);
     match &mut n.kind {
         NodeKind::Scalar { .. } => {}
-        NodeKind::Seq(items) => items.iter_mut().for_each(|x| remap(x, map)),
+        NodeKind::Seq(items) => items.iter_mut().for_each(|x| remap(x, map, len)),
         NodeKind::Map(entries) => {
             for (k, v) in entries {
                 k.span.start = f(k.span.start);
                 k.span.end = f(k.span.end).max(k.span.start);
-                remap(v, map);
+                remap(v, map, len);
             }
         }
     }

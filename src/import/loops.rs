@@ -51,6 +51,10 @@ enum Parts {
 
 fn loop_of(run: &[Item]) -> Option<Item> {
     let names: Vec<&str> = run.iter().map(|i| i.name.as_str()).collect();
+    // Kubernetes names are ASCII; anything else is left as it is (and byte slicing stays safe).
+    if names.iter().any(|n| !n.is_ascii()) {
+        return None;
+    }
     let (prefix, suffix) = words(common(&names));
     let parts: Vec<String> = names.iter().map(|n| n[prefix.len()..n.len() - suffix.len()].to_string()).collect();
     if parts.iter().any(String::is_empty) {

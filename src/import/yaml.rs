@@ -131,6 +131,19 @@ pub struct ParseError {
     pub line: usize,
 }
 
+/// Collections nested deeper than this are refused (the tree is walked recursively).
+const MAX_DEPTH: usize = 500;
+/// Nodes one file may hold once aliases are expanded (a "billion laughs" file is refused).
+const MAX_NODES: usize = 2_000_000;
+
+fn count(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::Scalar { .. } => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + count(v)).sum::<usize>(),
+    }
+}
+
 /// Every document of a file (empty documents left out).
 pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, ParseError> {
     let offsets = Offsets::new(text);
@@ -144,6 +157,14 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, ParseError> {
     let mut stack: Vec<(Node, Option<Key>)> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
     let mut anchor_of: Vec<usize> = Vec::new();
+    let mut nodes = 0usize;
+    let too_much = |at: saphyr_parser::Span, what: &str| {
+        let span = span(at);
+        let diagnostic = Diagnostic::error(Code::ImportYaml, span, format!("this YAML {what}")).label("here").help(
+            format!("Kubernetes objects are nested a few levels deep and hold far fewer than {MAX_NODES} values"),
+        );
+        ParseError { diagnostic: Box::new(diagnostic), line: 0 }
+    };
     while let Some(next) = parser.next_event() {
         let (event, at) = match next {
             Ok(e) => e,
@@ -169,9 +190,18 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, ParseError> {
                 node
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => n.clone(),
+                Some(n) => {
+                    nodes += count(n);
+                    if nodes > MAX_NODES {
+                        return Err(too_much(at, "expands its aliases to too many values"));
+                    }
+                    n.clone()
+                }
                 None => continue,
             },
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(too_much(at, &format!("is nested more than {MAX_DEPTH} levels deep")));
+            }
             Event::SequenceStart(anchor, _) => {
                 anchor_of.push(anchor);
                 stack.push((Node { kind: NodeKind::Seq(Vec::new()), span: span(at) }, None));
