@@ -198,14 +198,15 @@ fn fields(kind: Kind, node: &Node, json: &Value, diags: &mut Vec<Diagnostic>) ->
     let back = match roundtrip(kind, json) {
         Ok(v) => v,
         Err(e) => {
+            // `invalid type: string "many", expected i32`: the value is shown where it was written.
+            let (span, label) = match culprit(&e).and_then(|text| find_scalar(node, &text)) {
+                Some((span, key)) => (span, format!("`{key}` cannot take this value")),
+                None => (node.get("kind").map_or(node.span, |k| k.span), "in this object".to_string()),
+            };
             diags.push(
-                Diagnostic::error(
-                    Code::ImportInvalid,
-                    node.get("kind").map_or(node.span, |k| k.span),
-                    format!("this is not a valid {kind}: {e}"),
-                )
-                .label("in this object")
-                .help(format!("compare the object with the Kubernetes API reference of {kind}")),
+                Diagnostic::error(Code::ImportInvalid, span, format!("this is not a valid {kind}: {e}"))
+                    .label(label)
+                    .help(format!("give the field the type the Kubernetes API reference of {kind} says")),
             );
             return false;
         }
@@ -253,6 +254,28 @@ fn fields(kind: Kind, node: &Node, json: &Value, diags: &mut Vec<Diagnostic>) ->
         );
     }
     unknown.is_empty()
+}
+
+/// The value a serde type error quotes (`string "many"`, ``integer `-1` ``).
+fn culprit(error: &str) -> Option<String> {
+    let rest = error.split_once("invalid type: ").or_else(|| error.split_once("invalid value: "))?.1;
+    if let Some(quoted) = rest.strip_prefix("string \"") {
+        return quoted.split_once('"').map(|(v, _)| v.to_string());
+    }
+    let (_, value) = rest.split_once('`')?;
+    value.split_once('`').map(|(v, _)| v.to_string())
+}
+
+/// The first scalar written as `text`, and the key it is the value of.
+fn find_scalar(node: &Node, text: &str) -> Option<(Span, String)> {
+    match &node.kind {
+        NodeKind::Scalar { .. } => None,
+        NodeKind::Seq(items) => items.iter().find_map(|n| find_scalar(n, text)),
+        NodeKind::Map(entries) => entries.iter().find_map(|(k, v)| match &v.kind {
+            NodeKind::Scalar { text: t, .. } if t == text => Some((v.span, k.text.clone())),
+            _ => find_scalar(v, text),
+        }),
+    }
 }
 
 fn ty_of(kind: Kind, path: &str) -> String {
