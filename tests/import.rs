@@ -269,3 +269,18 @@ fn hostile_yaml_ends_in_diagnostics() {
         }
     }
 }
+
+/// A Namespace or a ServiceAccount with nothing but a name is still an object of the program.
+#[test]
+fn objects_with_nothing_but_a_name_stay_objects() {
+    let yaml = "apiVersion: v1\nkind: Namespace\nmetadata: { name: batch }\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: runner, namespace: batch }\n";
+    let imported = import("in.yaml", yaml, "in");
+    assert!(
+        imported.pipe.contains("namespace \"batch\" {}\n") && imported.pipe.contains("service-account runner {}\n"),
+        "{}",
+        imported.pipe
+    );
+    let built = build("in.pipe", &imported.pipe).unwrap();
+    let kinds: Vec<String> = objects(&built).iter().map(|o| o["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["Namespace", "ServiceAccount"]);
+}

@@ -75,7 +75,7 @@ fn loop_of(run: &[Item]) -> Option<Item> {
     };
     let inner = Item { comments: Vec::new(), keyword: run[0].keyword.clone(), name: String::new(), body: Some(body) };
     let mut text = String::new();
-    item_named(&mut text, &inner, &template(prefix, var, suffix), false);
+    item_named(&mut text, &inner, &template(prefix, var, suffix));
     let folded = Item {
         comments: Vec::new(),
         keyword: "for".into(),
@@ -85,10 +85,10 @@ fn loop_of(run: &[Item]) -> Option<Item> {
     // Only when shorter than the items written out.
     let mut before = String::new();
     for i in run {
-        item_named(&mut before, i, &super::pipe::name(&i.name), false);
+        item_named(&mut before, i, &super::pipe::name(&i.name));
     }
     let mut after = String::new();
-    item_named(&mut after, &folded, &folded.name, false);
+    item_named(&mut after, &folded, &folded.name);
     (after.len() < before.len()).then_some(folded)
 }
 

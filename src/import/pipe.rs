@@ -128,17 +128,18 @@ fn item(out: &mut String, i: &Item, namespace: bool) {
         _ if namespace => quote(&i.name),
         _ => name(&i.name),
     };
-    item_named(out, i, &name, namespace);
+    item_named(out, i, &name);
 }
 
 /// An item with its name already written (a `for`'s items: `job "sync-${i}" { … }`).
-pub fn item_named(out: &mut String, i: &Item, name: &str, namespace: bool) {
+pub fn item_named(out: &mut String, i: &Item, name: &str) {
     for c in &i.comments {
         comment(out, "", c);
     }
     match &i.body {
         None => out.push_str(&format!("{} {name}\n", i.keyword)),
-        Some(body) if body.is_empty() && namespace => out.push_str(&format!("{} {name}\n", i.keyword)),
+        // `namespace "x" {}` is the Namespace object itself; `namespace "x"` only names it.
+        Some(body) if body.is_empty() => out.push_str(&format!("{} {name} {{}}\n", i.keyword)),
         Some(body) => {
             out.push_str(&format!("{} {name} {{\n", i.keyword));
             entries(out, body, "  ");
