@@ -500,7 +500,13 @@ fn imported_corpus_builds_its_originals() {
             if r.outcome != Outcome::Equal {
                 failures.push(format!("{name} {}: {:?}\n{}", r.object, r.outcome, imported.pipe));
             }
+            let kind =
+                r.object.split('/').next().and_then(|k| pipec::kinds::Kind::ALL.iter().find(|x| x.as_str() == k));
             for path in imported_raw.get(&r.object).into_iter().flatten() {
+                // The language has no key for it (read from the schema rows).
+                if let Some(key) = kind.and_then(|k| pipec::import::key_for(*k, path)) {
+                    failures.push(format!("{name} {}: `raw` for `{path}`, which the key `{key}` writes", r.object));
+                }
                 // The same field, set whole or field by field.
                 let by_hand = hand_raw
                     .get(&r.object)

@@ -128,9 +128,7 @@ pub fn object(node: &Node, diags: &mut Vec<Diagnostic>) -> Found {
 }
 
 /// The levels of each kind's object, with their Kubernetes type (where a field may belong).
-fn levels(kind: Kind) -> &'static [(&'static str, &'static str)] {
-    const POD: [(&str, &str); 0] = [];
-    let _ = POD;
+pub(super) fn levels(kind: Kind) -> &'static [(&'static str, &'static str)] {
     match kind {
         Kind::Job => &[
             ("metadata", "ObjectMeta"),

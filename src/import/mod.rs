@@ -17,6 +17,8 @@ mod pod;
 mod reverse;
 pub mod yaml;
 
+pub use reverse::key_for;
+
 use crate::diag::{Code, Diagnostic};
 use crate::kinds::Kind;
 use crate::source::{FileId, SourceMap, Span};

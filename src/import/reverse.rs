@@ -52,6 +52,50 @@ fn type_of(ctx: Contexts) -> Option<&'static str> {
     schema::all().find(|k| k.contexts & ctx != 0 && !k.k8s_type.is_empty()).map(|k| k.k8s_type)
 }
 
+/// The key of the language that writes a Kubernetes field, if one does: `kind`'s object
+/// path (`spec.template.spec.containers[0].tty`) → `tty`. Read from the schema rows (the
+/// same rows `rows` takes fields by); `None` is a field only `raw` can set.
+pub fn key_for(kind: crate::kinds::Kind, path: &str) -> Option<&'static str> {
+    let segs: Vec<&str> = path.split('.').map(|s| s.split('[').next().unwrap_or(s)).collect();
+    let mut levels: Vec<(Vec<&str>, &str)> = super::diagnose::levels(kind)
+        .iter()
+        .map(|(p, t)| (p.split('.').map(|s| s.split('[').next().unwrap_or(s)).collect(), *t))
+        .collect();
+    levels.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    let found = levels.into_iter().find(|(p, _)| segs.starts_with(p));
+    found.and_then(|(anchor, ty)| row_for(ty, &segs[anchor.len()..])).or_else(|| {
+        // The object's own fields (a ConfigMap's `data`, a Role's `rules`) start at its kind.
+        let own = if kind == crate::kinds::Kind::ClusterRole { "Role" } else { kind.as_str() };
+        row_for(own, &segs)
+    })
+}
+
+fn row_for(ty: &str, rest: &[&str]) -> Option<&'static str> {
+    if rest.is_empty() {
+        return None;
+    }
+    for row in schema::all().filter(|r| r.k8s_type == ty && !r.path.is_empty()) {
+        if !rest.starts_with(row.path) {
+            continue;
+        }
+        let after = &rest[row.path.len()..];
+        if after.is_empty() {
+            return Some(row.key);
+        }
+        match row.shape {
+            Shape::Block(inner) | Shape::Records(inner) | Shape::Labeled(inner) => {
+                if let Some(k) = type_of(inner).and_then(|t| row_for(t, after)) {
+                    return Some(k);
+                }
+            }
+            // A map's entries, a list's items, a value read by its own code: all the key's.
+            Shape::StrMap | Shape::StrList | Shape::Special(_) | Shape::Quantity => return Some(row.key),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The value at `path` inside `map`, if every step is a map.
 pub fn peek<'v>(map: &'v Map<String, Value>, path: &[&str]) -> Option<&'v Value> {
     let (first, rest) = path.split_first()?;
@@ -252,6 +296,24 @@ mod tests {
         assert!(out.contains(&Entry::Set("deadline".into(), Expr::word("1w"))));
         assert!(out.contains(&Entry::Set("completion-mode".into(), Expr::word("indexed"))));
         assert_eq!(spec, json!({"x": 1}));
+    }
+
+    #[test]
+    fn fields_lead_back_to_their_keys() {
+        use crate::kinds::Kind;
+        assert_eq!(key_for(Kind::Job, "spec.backoffLimit"), Some("retries"));
+        assert_eq!(
+            key_for(Kind::Job, "spec.template.spec.containers[0].securityContext.runAsUser"),
+            Some("run-as-user")
+        );
+        assert_eq!(key_for(Kind::CronJob, "spec.jobTemplate.spec.template.spec.hostNetwork"), Some("host-network"));
+        assert_eq!(key_for(Kind::DaemonSet, "metadata.labels"), Some("labels"));
+        assert_eq!(key_for(Kind::ConfigMap, "data"), Some("data"));
+        assert_eq!(
+            key_for(Kind::DaemonSet, "spec.template.spec.containers[0].securityContext.seLinuxOptions.type"),
+            None
+        );
+        assert_eq!(key_for(Kind::DaemonSet, "spec.revisionHistoryLimit"), None);
     }
 
     #[test]
