@@ -76,7 +76,9 @@ fn one(job: &Job, printer: &Printer) -> u8 {
     // The program is named after its file (its objects' `pipec.dev/program` label).
     let named = job.out.as_deref().or(job.inputs.first().map(PathBuf::as_path));
     let program = named.and_then(|p| p.file_stem()).map_or("imported".into(), |s| s.to_string_lossy().into_owned());
-    let imported = pipec::import::import(&sources, &ids, &program);
+    // Into a file, configuration files of ConfigMaps go beside the program.
+    let options = pipec::import::Options { data_files: job.out.is_some() };
+    let imported = pipec::import::import_with(&sources, &ids, &program, options);
     printer.list(&imported.diagnostics, &sources);
     if imported.has_errors() {
         return 1;
@@ -105,6 +107,16 @@ fn one(job: &Job, printer: &Printer) -> u8 {
             if let Err(e) = std::fs::write(out, &pipe) {
                 eprintln!("pipec: cannot write `{}`: {e}", out.display());
                 return 2;
+            }
+            let base = out.parent().unwrap_or(Path::new(""));
+            for (rel, text) in &imported.files {
+                let path = base.join(rel);
+                let written =
+                    path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, text));
+                if let Err(e) = written {
+                    eprintln!("pipec: cannot write `{}`: {e}", path.display());
+                    return 2;
+                }
             }
             if !imported.rest.is_empty() {
                 let rest = out.with_extension("rest.yaml");

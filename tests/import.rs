@@ -208,7 +208,7 @@ fn the_migration_example_is_current() {
 fn the_command_writes_programs_and_says_what_it_converted() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("in/apps")).unwrap();
-    std::fs::write(dir.path().join("in/apps/web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { a: b }\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\n").unwrap();
+    std::fs::write(dir.path().join("in/apps/web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { a: b, app.yaml: \"x: 1\\ny: 2\\n\" }\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\n").unwrap();
     std::fs::write(dir.path().join("in/job.yml"), "apiVersion: batch/v1\nkind: Job\nmetadata: { name: pi }\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{ name: pi, image: perl }]\n").unwrap();
     let pipec = env!("CARGO_BIN_EXE_pipec");
     let out =
@@ -220,7 +220,19 @@ fn the_command_writes_programs_and_says_what_it_converted() {
         "{stderr}"
     );
     let web = std::fs::read_to_string(dir.path().join("out/apps/web.pipe")).unwrap();
-    assert!(web.contains("config web {"), "{web}");
+    assert!(web.contains("config web {\n  data = { a: \"b\", \"app.yaml\": file(\"configs/web/app.yaml\") }"), "{web}");
+    // A configuration file of several lines is a file beside the program, read back by `file(…)`.
+    assert_eq!(std::fs::read_to_string(dir.path().join("out/apps/configs/web/app.yaml")).unwrap(), "x: 1\ny: 2\n");
+    let built = std::process::Command::new(pipec)
+        .args(["build", "out/apps/web.pipe"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&built.stdout).contains("  app.yaml: |\n    x: 1\n    y: 2\n"),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let rest = std::fs::read_to_string(dir.path().join("out/apps/web.rest.yaml")).unwrap();
     assert_eq!(rest, "---\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\n");
     let job = std::fs::read_to_string(dir.path().join("out/job.pipe")).unwrap();

@@ -47,6 +47,17 @@ pub struct Imported {
     pub diagnostics: Vec<Diagnostic>,
     /// What was converted, one line each (for the summary on stderr).
     pub summary: Vec<String>,
+    /// Files the program reads with `file("…")` (path relative to the program, text), with
+    /// [`Options::data_files`].
+    pub files: Vec<(String, String)>,
+}
+
+/// How `import_with` writes the program.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// A ConfigMap's multi-line entries (configuration files) as `file("configs/<map>/<key>")`
+    /// beside the program, instead of one long string.
+    pub data_files: bool,
 }
 
 impl Imported {
@@ -68,8 +79,14 @@ struct Doc {
     span: Span,
 }
 
-/// Imports the YAML files (already in `sources`) as one program named `program`.
+/// Imports the YAML files (already in `sources`) as one program named `program`, every
+/// value written in the program itself.
 pub fn import(sources: &SourceMap, files: &[FileId], program: &str) -> Imported {
+    import_with(sources, files, program, Options::default())
+}
+
+/// `import`, with the choices of [`Options`].
+pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options: Options) -> Imported {
     let mut diagnostics = Vec::new();
     let mut summary = Vec::new();
     let mut rest = String::new();
@@ -112,13 +129,20 @@ pub fn import(sources: &SourceMap, files: &[FileId], program: &str) -> Imported 
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Imported { pipe: String::new(), rest, diagnostics, summary };
+        return Imported { pipe: String::new(), rest, diagnostics, summary, files: Vec::new() };
     }
-    let pipe = program_of(docs, program, &mut diagnostics, &mut summary);
-    Imported { pipe, rest, diagnostics, summary }
+    let mut data = Vec::new();
+    let pipe = program_of(docs, program, &mut diagnostics, &mut summary, options.data_files.then_some(&mut data));
+    Imported { pipe, rest, diagnostics, summary, files: data }
 }
 
-fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, summary: &mut Vec<String>) -> String {
+fn program_of(
+    docs: Vec<Doc>,
+    program: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    summary: &mut Vec<String>,
+    data_files: Option<&mut Vec<(String, String)>>,
+) -> String {
     let namespace = docs.iter().filter(|d| d.kind.namespaced()).find_map(|d| d.namespace.clone()).or_else(|| {
         let spaces: Vec<&Doc> = docs.iter().filter(|d| d.kind == Kind::Namespace).collect();
         (spaces.len() == 1).then(|| spaces[0].name.clone())
@@ -202,6 +226,10 @@ fn program_of(docs: Vec<Doc>, program: &str, diagnostics: &mut Vec<Diagnostic>, 
     defaults::implicit_volumes(&mut file, program);
     lets::pull_out(&mut file);
     loops::fold(&mut file);
+    if let Some(out) = data_files {
+        // Last: the steps above build the program to compare, and it reads no files.
+        config_files(&mut file, out);
+    }
     pipe::render(&file)
 }
 
@@ -220,6 +248,35 @@ fn rank(e: &Entry) -> u8 {
         Entry::LabeledValue(..) => 6,
         Entry::Labeled(..) => 7,
         Entry::Comment(_) => 4,
+    }
+}
+
+/// `data = { "app.yaml": file("configs/app/app.yaml") }` for each entry of several lines.
+fn config_files(file: &mut pipe::File, out: &mut Vec<(String, String)>) {
+    for item in file.items.iter_mut().filter(|i| i.keyword == "config") {
+        let Some(body) = &mut item.body else { continue };
+        for e in body.iter_mut() {
+            let Entry::Set(k, pipe::Expr::Map(entries)) = e else { continue };
+            if k != "data" {
+                continue;
+            }
+            for (key, value) in entries.iter_mut() {
+                let pipe::Expr::Str(text) = value else { continue };
+                // A key is a file name (`[-._a-zA-Z0-9]+`, never `.` or `..`): safe as one.
+                let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c));
+                if !text.contains('\n')
+                    || !plain
+                    || key.starts_with("..")
+                    || key == "."
+                    || item.name.contains(['/', '\\'])
+                {
+                    continue;
+                }
+                let path = format!("configs/{}/{key}", item.name);
+                out.push((path.clone(), std::mem::take(text)));
+                *value = pipe::Expr::Call("file".into(), vec![(None, pipe::Expr::Str(path))]);
+            }
+        }
     }
 }
 
