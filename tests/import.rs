@@ -306,3 +306,13 @@ fn objects_with_nothing_but_a_name_stay_objects() {
     let kinds: Vec<String> = objects(&built).iter().map(|o| o["kind"].as_str().unwrap().to_string()).collect();
     assert_eq!(kinds, ["Namespace", "ServiceAccount"]);
 }
+
+/// The custom resources pipec emits for a `--target` are kept aside too (not yet converted back).
+#[test]
+fn custom_resources_are_kept_aside() {
+    let yaml = "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: { name: pi }\nspec: {}\n";
+    let imported = import("in.yaml", yaml, "in");
+    assert!(!imported.has_errors());
+    assert_eq!(imported.rest, format!("---\n{}", yaml.trim_end()) + "\n");
+    assert!(imported.summary.iter().any(|l| l == "SparkApplication/pi: kept aside (pipec has no item for its kind)"));
+}

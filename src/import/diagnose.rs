@@ -58,7 +58,17 @@ pub fn object(node: &Node, diags: &mut Vec<Diagnostic>) -> Found {
     };
     let _ = kind_key;
     let text = kind_node.as_str().unwrap_or("");
-    let Some(kind) = Kind::ALL.iter().copied().find(|k| k.as_str() == text) else {
+    let known = Kind::ALL.iter().copied().find(|k| k.as_str() == text);
+    if let Some(kind) = known.filter(|k| !super::objects::importable(*k)) {
+        let what = format!("{text}/{}", name.as_deref().unwrap_or("?"));
+        diags.push(
+            Diagnostic::warning(Code::ImportAside, kind_node.span, format!("`pipec import` does not convert `{kind}` objects yet"))
+                .label("kept aside, unchanged")
+                .help("the document is written as it is beside the program (`-o`: a `.rest.yaml` file): apply it with pipec's output"),
+        );
+        return Found::Aside(what);
+    }
+    let Some(kind) = known else {
         let names = Kind::ALL.iter().map(|k| k.as_str());
         if let Some(best) = closest(text, names) {
             let api = Kind::ALL.iter().find(|k| k.as_str() == best).map_or("", |k| k.api_version());

@@ -155,7 +155,7 @@ fn program_of(
     let mut defined: Vec<(Kind, String)> = Vec::new();
     for mut doc in docs {
         let original = Value::Object(doc.object.clone());
-        let mut converted = objects::convert(doc.kind, &doc.name, &mut doc.object, &mut refs);
+        let Some(mut converted) = objects::convert(doc.kind, &doc.name, &mut doc.object, &mut refs) else { continue };
         let mut raw = Vec::new();
         if doc.kind.namespaced() && doc.namespace != namespace {
             match &doc.namespace {

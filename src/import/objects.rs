@@ -36,7 +36,13 @@ pub struct Converted {
 
 /// The item of `object` (whose `kind`, `apiVersion`, name and namespace the caller has
 /// checked and taken out), with what no key writes left in `object` for `raw`.
-pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &mut Refs) -> Converted {
+/// The kinds `import` converts (the others, such as the custom resources pipec emits for a
+/// `--target`, are kept aside as written).
+pub fn importable(kind: Kind) -> bool {
+    context(kind) != 0
+}
+
+pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &mut Refs) -> Option<Converted> {
     let mut body = Vec::new();
     let ctx = context(kind);
     if let Some(meta) = map_at(object, &["metadata"]) {
@@ -141,11 +147,12 @@ pub fn convert(kind: Kind, name: &str, object: &mut Map<String, Value>, refs: &m
             }
             "service"
         }
+        _ => return None,
     };
-    Converted {
+    Some(Converted {
         item: Item { comments: Vec::new(), keyword: keyword.into(), name: name.into(), body: Some(body) },
         is_namespace: kind == Kind::Namespace,
-    }
+    })
 }
 
 fn context(kind: Kind) -> Contexts {
@@ -160,6 +167,7 @@ fn context(kind: Kind) -> Contexts {
         Kind::Role | Kind::ClusterRole => schema::ROLE_ITEM,
         Kind::RoleBinding | Kind::ClusterRoleBinding => schema::BINDING_ITEM,
         Kind::Service => schema::SERVICE_ITEM,
+        _ => 0,
     }
 }
 
