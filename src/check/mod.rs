@@ -209,10 +209,17 @@ impl<'a> Checker<'a> {
         let mut named: Vec<(usize, String, Span)> = Vec::new();
         // (kind family, name) → (name span, index of the item: its origin shows where it came from)
         let mut seen: FastMap<(&'static str, String), (Span, usize)> = FastMap::default();
+        // What `spark` items make beside their own object: (family, name) → (the spark's name span, name, index).
+        let mut made: FastMap<(&'static str, String), (Span, String, usize)> = FastMap::default();
+        let kubernetes = self.target == crate::target::Target::Kubernetes;
         for (index, item) in items.iter().enumerate() {
             self.origin = &expanded[index].origin;
             let (family, name) = match &item.kind {
                 ItemKind::Config { name, .. } | ItemKind::Secret { name, .. } => ("config or secret", name),
+                // For Kubernetes a `spark` is a Job of its name.
+                ItemKind::Workload { kind, name, .. } if kind.node == WorkloadKind::Spark && kubernetes => {
+                    ("job", name)
+                }
                 ItemKind::Workload { kind, name, .. } => (kind.node.keyword(), name),
                 // One family per kind: a Role and a RoleBinding may share a name.
                 ItemKind::Object { kind, name, .. } => (kind.node.keyword(), name),
@@ -229,6 +236,19 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
             let span = name.span();
+            // A `spark`'s driver Service, Role and RoleBinding clash with items of those kinds.
+            if matches!(&item.kind, ItemKind::Workload { kind, .. } if kind.node == WorkloadKind::Spark) {
+                for (family, object) in kinds::spark::made_beside(&text, kubernetes) {
+                    if let Some(&(other, other_index)) = seen.get(&(family, object.clone())) {
+                        let clash = kinds::spark::Clash { spark: &text, spark_span: span, family, object: &object, span: other };
+                        kinds::spark::made_clash(self, clash, false, &expanded[other_index].origin);
+                    }
+                    made.entry((family, object)).or_insert((span, text.clone(), index));
+                }
+            } else if let Some((spark_span, spark, spark_index)) = made.get(&(family, text.clone())) {
+                let clash = kinds::spark::Clash { spark, spark_span: *spark_span, family, object: &text, span };
+                kinds::spark::made_clash(self, clash, true, &expanded[*spark_index].origin);
+            }
             let (first, first_index, text) = match seen.entry((family, text)) {
                 Entry::Vacant(slot) => {
                     named.push((index, slot.key().1.clone(), span));
@@ -326,6 +346,7 @@ impl<'a> Checker<'a> {
         for (_, object) in held.objects {
             send(&mut program, object, sink);
         }
+        kinds::rbac::service_account_typos(self);
         self.origin = &[];
         program
     }
@@ -548,6 +569,14 @@ impl Held {
 fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
     let meta = object.meta();
     program.keys.push(ir::ObjectKey { kind: object.kind(), name: meta.name.clone(), span: meta.span });
+    // What a `spark` makes beside its own object clashes with another file's objects too.
+    if let ir::Object::Spark(s) = &object {
+        let beside = |kind, name: &String| ir::ObjectKey { kind, name: name.clone(), span: meta.span };
+        let service = (!s.operator).then(|| beside("Service", &s.service));
+        let account = s.own_service_account.then(|| beside("ServiceAccount", &s.service_account));
+        let access = [beside("Role", &s.service), beside("RoleBinding", &s.service)];
+        program.keys.extend(service.into_iter().chain(access).chain(account));
+    }
     sink(program, object);
 }
 

@@ -11,7 +11,7 @@ mod pipeline;
 pub(super) mod rbac;
 mod rbac_api;
 pub(super) mod service;
-mod spark;
+pub(crate) mod spark;
 
 use super::Checker;
 use super::fields::Fields;

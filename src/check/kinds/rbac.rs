@@ -24,6 +24,9 @@ pub(crate) struct Declared {
     pub cluster_roles: Vec<String>,
     /// The ServiceAccounts `spark` items made so far (the first makes it, the others share it).
     pub spark_service_accounts: Vec<String>,
+    /// Service accounts named by workloads and bindings, judged once every `spark` has
+    /// made its own (`service_account_typos`): with where each came from, when expanded.
+    pub account_references: Vec<(String, Span, Vec<crate::diag::Label>)>,
 }
 
 pub(crate) fn service_account<'a>(
@@ -47,21 +50,37 @@ pub(crate) fn service_account<'a>(
 
 /// A workload's `service-account = "x"`: one the program does not declare may
 /// exist in the cluster, but one a letter away from a declared one is a typo.
+/// Judged at the end (`service_account_typos`), when the accounts `spark` items make are known.
 pub(crate) fn service_account_reference(ck: &mut Checker, name: &str, span: Span) {
-    let declared = &ck.declared.service_accounts;
-    if declared.iter().any(|d| d == name) {
-        return;
+    if !ck.declared.service_accounts.iter().any(|d| d == name) {
+        let origin = ck.origin.to_vec();
+        ck.declared.account_references.push((name.to_string(), span, origin));
     }
-    let Some(best) = closest(name, declared.iter().map(String::as_str)).map(str::to_string) else { return };
-    ck.report(
-        Diagnostic::warning(
+}
+
+/// The references of `service_account_reference` that name no account of the program,
+/// declared or made by a `spark`, but are a letter away from one.
+pub(crate) fn service_account_typos(ck: &mut Checker) {
+    let references = std::mem::take(&mut ck.declared.account_references);
+    for (name, span, origin) in references {
+        let declared = &ck.declared;
+        let mut known = declared.service_accounts.iter().chain(&declared.spark_service_accounts);
+        if known.any(|d| *d == name) {
+            continue;
+        }
+        let known = declared.service_accounts.iter().chain(&declared.spark_service_accounts);
+        let Some(best) = closest(&name, known.map(String::as_str)).map(str::to_string) else { continue };
+        let mut d = Diagnostic::warning(
             Code::ServiceAccountTypo,
             span,
             format!("the program declares no service account `{name}`, but `{best}`"),
         )
         .label("not a service account of the program")
-        .help(format!("did you mean `{best}`? A pod naming a service account that does not exist is never created")),
-    );
+        .help(format!("did you mean `{best}`? A pod naming a service account that does not exist is never created"))
+        .fix(span, format!("\"{best}\""), format!("use `{best}`"));
+        d.secondary.extend(origin);
+        ck.diags.push(d);
+    }
 }
 
 pub(crate) fn role<'a>(

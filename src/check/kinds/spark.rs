@@ -7,7 +7,7 @@ use crate::check::Checker;
 use crate::check::eval::What;
 use crate::check::fields::Fields;
 use crate::check::read;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Label};
 use crate::ir::{self, Pod, SparkLanguage, SparkResources};
 use crate::schema::{self, Key};
 use crate::source::Span;
@@ -26,6 +26,53 @@ const MIN_OVERHEAD_MIB: i64 = 384;
 const DEFAULT_EXECUTORS: i32 = 2;
 /// What the driver's Service adds to the item's name.
 pub(crate) const SERVICE_SUFFIX: &str = "-driver";
+
+/// The objects a `spark` makes beside its own, as (item family, name): its driver's
+/// Service (for Kubernetes; the operator makes its own), Role and RoleBinding.
+pub(crate) fn made_beside(name: &str, kubernetes: bool) -> Vec<(&'static str, String)> {
+    let object = format!("{name}{SERVICE_SUFFIX}");
+    let mut made = vec![("role", object.clone()), ("role-binding", object.clone())];
+    if kubernetes {
+        made.insert(0, ("service", object));
+    }
+    made
+}
+
+/// An item named like an object a `spark` makes beside its own.
+pub(crate) struct Clash<'s> {
+    /// The spark's name, and where it is written.
+    pub spark: &'s str,
+    pub spark_span: Span,
+    /// The item's keyword (`service`, `role`, `role-binding`), its name and where it is written.
+    pub family: &'static str,
+    pub object: &'s str,
+    pub span: Span,
+}
+
+/// Both would be applied, the second over the first: reported at the later one, with
+/// where the earlier one came from (`first_origin`) when it was expanded.
+pub(crate) fn made_clash(ck: &mut Checker, clash: Clash, spark_first: bool, first_origin: &[Label]) {
+    let Clash { spark, spark_span, family, object, span } = clash;
+    let kind = match family {
+        "service" => "Service",
+        "role" => "Role",
+        _ => "RoleBinding",
+    };
+    let (at, label, other, other_label) = if spark_first {
+        (span, format!("a second {kind} `{object}`"), spark_span, format!("makes its driver's {kind} `{object}`"))
+    } else {
+        (spark_span, format!("makes its driver's {kind} `{object}`"), span, format!("the program's own {kind} `{object}`"))
+    };
+    let mut d = Diagnostic::error(Code::DuplicateObject, at, format!("`spark {spark}` makes a {kind} `{object}` too"))
+        .label(label)
+        .secondary(other, other_label);
+    for l in first_origin {
+        d = d.secondary(l.span, format!("first one: {}", l.message));
+    }
+    ck.report(d.help(format!(
+        "a `spark` names its driver's Service, Role and RoleBinding `<name>{SERVICE_SUFFIX}`, and Kubernetes keeps one object per kind and name: rename the `{family}` or the `spark`"
+    )));
+}
 
 /// The driver is the main container, written in the item: `image` is required even
 /// when the pod has other containers (the pod reader would take them for all there is).
