@@ -240,7 +240,13 @@ impl<'a> Checker<'a> {
             if matches!(&item.kind, ItemKind::Workload { kind, .. } if kind.node == WorkloadKind::Spark) {
                 for (family, object) in kinds::spark::made_beside(&text, kubernetes) {
                     if let Some(&(other, other_index)) = seen.get(&(family, object.clone())) {
-                        let clash = kinds::spark::Clash { spark: &text, spark_span: span, family, object: &object, span: other };
+                        let clash = kinds::spark::Clash {
+                            spark: &text,
+                            spark_span: span,
+                            family,
+                            object: &object,
+                            span: other,
+                        };
                         kinds::spark::made_clash(self, clash, false, &expanded[other_index].origin);
                     }
                     made.entry((family, object)).or_insert((span, text.clone(), index));

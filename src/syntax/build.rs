@@ -232,6 +232,12 @@ impl Builder<'_, '_> {
                 Rule::task_use => self.task_use(pair),
                 _ => self.mount(pair),
             };
+            let entry = match entries.last() {
+                Some(previous) if super::recovery::label_of_bare_key(self.src, previous, &entry) => {
+                    Entry { kind: EntryKind::Error { key: None }, span: entry.span }
+                }
+                _ => entry,
+            };
             if let Some(previous) = entries.last()
                 && !matches!(entry.kind, EntryKind::Error { .. })
             {

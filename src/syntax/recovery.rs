@@ -9,7 +9,7 @@
 
 use super::errors;
 use super::{PipeParser, Rule};
-use crate::ast::{Block, EntryKind, Item, ItemKind, Key, LabeledValue};
+use crate::ast::{Block, Entry, EntryKind, Item, ItemKind, Key, LabeledValue};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
@@ -142,6 +142,21 @@ fn first_token(src: &str, at: usize) -> &str {
         return line.trim_end();
     }
     errors::found_token(src, at)
+}
+
+/// `container` alone on its line, then `main { … }` indented below it: the label and block of
+/// that key, written on the next line. The bare key's error says it; reading `main` as a key of
+/// its own would add a second, wrong one. A next entry at the bare key's own indentation is an
+/// entry of its own (`retri`, then `parallelism = 2`), and is kept.
+pub(super) fn label_of_bare_key(src: &str, previous: &Entry, entry: &Entry) -> bool {
+    let EntryKind::Error { key: Some(key) } = &previous.kind else { return false };
+    if key.span != previous.span || !matches!(entry.kind, EntryKind::Nested { .. } | EntryKind::Field { .. }) {
+        return false;
+    }
+    let column = |at: usize| at - src[..at].rfind('\n').map_or(0, |n| n + 1);
+    let (key_at, entry_at) = (previous.span.start as usize, entry.span.start as usize);
+    let between = &src[previous.span.end as usize..entry_at];
+    between.matches('\n').count() == 1 && between.trim().is_empty() && column(entry_at) > column(key_at)
 }
 
 /// The first word of a bad entry when it could be a key: `retri` in `retri }`.

@@ -61,7 +61,12 @@ pub(crate) fn made_clash(ck: &mut Checker, clash: Clash, spark_first: bool, firs
     let (at, label, other, other_label) = if spark_first {
         (span, format!("a second {kind} `{object}`"), spark_span, format!("makes its driver's {kind} `{object}`"))
     } else {
-        (spark_span, format!("makes its driver's {kind} `{object}`"), span, format!("the program's own {kind} `{object}`"))
+        (
+            spark_span,
+            format!("makes its driver's {kind} `{object}`"),
+            span,
+            format!("the program's own {kind} `{object}`"),
+        )
     };
     let mut d = Diagnostic::error(Code::DuplicateObject, at, format!("`spark {spark}` makes a {kind} `{object}` too"))
         .label(label)
