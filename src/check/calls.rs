@@ -223,11 +223,11 @@ impl<'a> Checker<'a> {
 
     pub(super) fn unknown_path(&mut self, span: Span, path: &str, what: &str, known: &[&str]) {
         let help = did_you_mean(path, known.iter().copied(), || format!("one of: {}", known.join(", ")));
-        self.report(
-            Diagnostic::error(Code::UnknownVariant, span, format!("`{path}` is not {what} Kubernetes exposes"))
-                .label("unknown path")
-                .help(help),
-        );
+        let d = Diagnostic::error(Code::UnknownVariant, span, format!("`{path}` is not {what} Kubernetes exposes"))
+            .label("unknown path")
+            .help(help);
+        let d = self.text_fix(d, span, closest(path, known.iter().copied()));
+        self.report(d);
     }
 
     pub(super) fn unknown_function<'w>(&mut self, name: &Ident, word: &str, known: &[&str], what: impl Into<What<'w>>) {

@@ -491,10 +491,10 @@ fn rule_container_exists(ck: &mut Checker, pod: &ir::Pod, name: &str, span: Span
     let help = crate::diag::did_you_mean(name, names, || {
         format!("the pod's containers are: {}", all.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
     });
-    ck.report(
-        Diagnostic::error(Code::FailurePolicy, span, format!("the pod has no container named `{name}`"))
-            .label("not a container of this pod")
-            .help(help),
-    );
+    let d = Diagnostic::error(Code::FailurePolicy, span, format!("the pod has no container named `{name}`"))
+        .label("not a container of this pod")
+        .help(help);
+    let d = ck.text_fix(d, span, crate::diag::closest(name, all.iter().copied()));
+    ck.report(d);
     false
 }

@@ -396,6 +396,31 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The fix that writes `best` over the text at `span`: as a string when that text is a
+    /// plain string literal, as a word when it is a word; none for anything else (an
+    /// interpolation or a name bound elsewhere: what to change is not this text).
+    pub(crate) fn text_fix(&self, d: Diagnostic, span: Span, best: Option<&str>) -> Diagnostic {
+        let Some(best) = best else { return d };
+        let text = self.sources.text(span);
+        let word = |t: &str| {
+            t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let plain = text.len() >= 2
+            && text.starts_with('"')
+            && text.ends_with('"')
+            && !text[1..text.len() - 1].contains(['"', '\\', '$']);
+        let replacement = if plain || (word(text) && !word(best)) {
+            format!("\"{best}\"")
+        } else if word(text) {
+            best.to_string()
+        } else {
+            return d;
+        };
+        let title = format!("write {replacement}");
+        d.fix(span, replacement, title)
+    }
+
     fn word_suggestion<'n>(&self, word: &str, names: impl Iterator<Item = &'n str>) -> String {
         did_you_mean(word, names, String::new)
     }

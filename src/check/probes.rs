@@ -457,11 +457,11 @@ fn port_ref<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr, ports: &[Port]) -> Optio
             )
         }
     });
-    ck.report(
-        Diagnostic::error(Code::UnknownPort, r.span, format!("this container has no port named `{name}`"))
-            .label("not one of its ports")
-            .help(help),
-    );
+    let d = Diagnostic::error(Code::UnknownPort, r.span, format!("this container has no port named `{name}`"))
+        .label("not one of its ports")
+        .help(help);
+    let d = ck.text_fix(d, r.span, crate::diag::closest(&name, names.iter().copied()));
+    ck.report(d);
     None
 }
 

@@ -263,18 +263,18 @@ pub(super) fn pod(ck: &mut Checker, pod: &Pod) -> bool {
                         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
                     )
                 });
-                ck.report(
-                    Diagnostic::error(
-                        Code::DownwardApiVolume,
-                        *span,
-                        format!(
-                            "volume `{}` reads the resources of `{container}`, which is not a container of this pod",
-                            v.name
-                        ),
-                    )
-                    .label("no such container")
-                    .help(help),
-                );
+                let d = Diagnostic::error(
+                    Code::DownwardApiVolume,
+                    *span,
+                    format!(
+                        "volume `{}` reads the resources of `{container}`, which is not a container of this pod",
+                        v.name
+                    ),
+                )
+                .label("no such container")
+                .help(help);
+                let d = ck.text_fix(d, *span, crate::diag::closest(container, names.iter().copied()));
+                ck.report(d);
                 ok = false;
             }
         }

@@ -173,11 +173,14 @@ pub(super) fn not_in_module<'k>(
             format!("`{}` defines: {}", m.name, known.join(", ")),
         ),
     };
-    let help = match closest(name, known.iter().copied()) {
-        Some(best) => format!("did you mean `{}.{best}`?", m.name),
-        None => listed,
-    };
-    Diagnostic::error(Code::UnknownName, span, message).label(label).help(help)
+    let d = Diagnostic::error(Code::UnknownName, span, message).label(label);
+    // `span` is the member's word (`soak.tmeout`: `tmeout`), so the fix writes the name alone.
+    match closest(name, known.iter().copied()) {
+        Some(best) => {
+            d.help(format!("did you mean `{}.{best}`?", m.name)).fix(span, best, format!("write `{}.{best}`", m.name))
+        }
+        None => d.help(listed),
+    }
 }
 
 /// The expression of `let name` in module `m`, with the module's own names replaced.

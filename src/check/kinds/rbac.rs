@@ -70,14 +70,14 @@ pub(crate) fn service_account_typos(ck: &mut Checker) {
         }
         let known = declared.service_accounts.iter().chain(&declared.spark_service_accounts);
         let Some(best) = closest(&name, known.map(String::as_str)).map(str::to_string) else { continue };
-        let mut d = Diagnostic::warning(
+        let d = Diagnostic::warning(
             Code::ServiceAccountTypo,
             span,
             format!("the program declares no service account `{name}`, but `{best}`"),
         )
         .label("not a service account of the program")
-        .help(format!("did you mean `{best}`? A pod naming a service account that does not exist is never created"))
-        .fix(span, format!("\"{best}\""), format!("use `{best}`"));
+        .help(format!("did you mean `{best}`? A pod naming a service account that does not exist is never created"));
+        let mut d = ck.text_fix(d, span, Some(&best));
         d.secondary.extend(origin);
         ck.diags.push(d);
     }
@@ -241,10 +241,12 @@ fn check_verb(
     }
     let candidates: Vec<&str> = if resources.is_some() { rbac_api::all_verbs().collect() } else { verbs.to_vec() };
     let lower = verb.to_ascii_lowercase();
-    let help = if lower != verb && candidates.contains(&lower.as_str()) {
+    let lowercase = lower != verb && candidates.contains(&lower.as_str());
+    let best = if lowercase { Some(lower.as_str()) } else { closest(verb, candidates.iter().copied()) };
+    let help = if lowercase {
         format!("verbs are lowercase: `{lower}`")
     } else {
-        match closest(verb, candidates.iter().copied()) {
+        match best {
             Some(best) => format!("did you mean `{best}`?"),
             None if resources.is_some() => {
                 "verbs are get, list, watch, create, update, patch, delete, deletecollection, or `*` for all".into()
@@ -252,19 +254,19 @@ fn check_verb(
             None => "a rule for URLs takes HTTP verbs: get, post, put, patch, delete, head, options".into(),
         }
     };
-    ck.report(
-        Diagnostic::error(
-            Code::UnknownVerb,
-            at,
-            if resources.is_some() {
-                format!("`{verb}` is not a verb Kubernetes authorizes")
-            } else {
-                format!("`{verb}` is not an HTTP verb a rule for URLs can grant")
-            },
-        )
-        .label("unknown verb")
-        .help(help),
-    );
+    let d = Diagnostic::error(
+        Code::UnknownVerb,
+        at,
+        if resources.is_some() {
+            format!("`{verb}` is not a verb Kubernetes authorizes")
+        } else {
+            format!("`{verb}` is not an HTTP verb a rule for URLs can grant")
+        },
+    )
+    .label("unknown verb")
+    .help(help);
+    let d = ck.text_fix(d, at, best);
+    ck.report(d);
     false
 }
 
@@ -283,7 +285,8 @@ fn check_resource(ck: &mut Checker, resource: &str, at: Span, groups: &[String])
     }
     let shown = |g: &str| if g.is_empty() { "the core group `\"\"`".to_string() } else { format!("`{g}`") };
     let elsewhere = rbac_api::GROUPS.iter().find(|(_, r)| rbac_api::resource_exists(resource, r)).map(|(g, _)| *g);
-    let help = match (closest(resource, known.iter().copied()), elsewhere) {
+    let best = closest(resource, known.iter().copied()).filter(|_| elsewhere.is_none());
+    let help = match (best, elsewhere) {
         (_, Some(g)) => {
             format!("`{resource}` is in {}: add `\"{g}\"` to `api-groups` (or give it a rule of its own)", shown(g))
         }
@@ -293,15 +296,15 @@ fn check_resource(ck: &mut Checker, resource: &str, at: Span, groups: &[String])
         }
     };
     let in_groups: Vec<String> = groups.iter().map(|g| shown(g)).collect();
-    ck.report(
-        Diagnostic::error(
-            Code::UnknownResource,
-            at,
-            format!("{} has no resource `{resource}`", in_groups.join(" or ")),
-        )
-        .label("unknown resource")
-        .help(help),
-    );
+    let d = Diagnostic::error(
+        Code::UnknownResource,
+        at,
+        format!("{} has no resource `{resource}`", in_groups.join(" or ")),
+    )
+    .label("unknown resource")
+    .help(help);
+    let d = ck.text_fix(d, at, best);
+    ck.report(d);
     false
 }
 

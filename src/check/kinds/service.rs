@@ -206,9 +206,11 @@ fn target<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr) -> Option<ir::TargetPort> 
 /// forwarded to by name is one the selected pods have.
 fn ports_agree(ck: &mut Checker, ports: &[WrittenPort], selected: &[&Pods], headless: bool, at: Span) -> bool {
     let mut ok = true;
-    let mut bad = |ck: &mut Checker, span: Span, message: String, label: &str, help: String| {
+    let mut bad = |ck: &mut Checker, span: Span, message: String, label: &str, help: String, best: Option<&str>| {
         ok = false;
-        ck.report(Diagnostic::error(Code::ServicePort, span, message).label(label).help(help));
+        let d = Diagnostic::error(Code::ServicePort, span, message).label(label).help(help);
+        let d = ck.text_fix(d, span, best);
+        ck.report(d);
     };
     if ports.is_empty() && !headless {
         bad(
@@ -217,6 +219,7 @@ fn ports_agree(ck: &mut Checker, ports: &[WrittenPort], selected: &[&Pods], head
             "a Service needs at least one port".into(),
             "no ports",
             format!("add `ports = [{PORT_EXAMPLE}]`, or make it `headless = true` (DNS names for the pods only)"),
+            None,
         );
     }
     for (i, p) in ports.iter().enumerate() {
@@ -227,6 +230,7 @@ fn ports_agree(ck: &mut Checker, ports: &[WrittenPort], selected: &[&Pods], head
                 "with several ports, each port needs a `name`".into(),
                 "no name",
                 "name every port: `{ name: \"http\", port: 80 }`".into(),
+                None,
             );
         }
         if let Some(name) = &p.port.name
@@ -238,6 +242,7 @@ fn ports_agree(ck: &mut Checker, ports: &[WrittenPort], selected: &[&Pods], head
                 format!("two ports are named `{name}`"),
                 "second one",
                 "port names are unique in a Service".into(),
+                None,
             );
         }
         let protocol = |q: &WrittenPort| q.port.protocol.unwrap_or("TCP");
@@ -248,13 +253,15 @@ fn ports_agree(ck: &mut Checker, ports: &[WrittenPort], selected: &[&Pods], head
                 format!("port {} ({}) is given twice", p.port.port, protocol(p)),
                 "second one",
                 "a Service listens once on a port and protocol: remove one, or give it another port".into(),
+                None,
             );
         }
         if let (Some(ir::TargetPort::Name(target)), Some(span)) = (&p.port.target, p.target_span)
             && !selected.iter().any(|pods| pods.ports.contains(target))
         {
             let names: Vec<&str> = selected.iter().flat_map(|pods| pods.ports.iter().map(String::as_str)).collect();
-            let help = match closest(target, names.iter().copied()) {
+            let best = closest(target, names.iter().copied());
+            let help = match best {
                 Some(best) => format!("did you mean `{best}`?"),
                 None if names.is_empty() => format!(
                     "the selected pods name no ports: name the container's port (`ports = {{ {target}: 8080 }}`), or give the number"
@@ -270,6 +277,7 @@ fn ports_agree(ck: &mut Checker, ports: &[WrittenPort], selected: &[&Pods], head
                 format!("no pod the Service selects has a port named `{target}`"),
                 "not a port of the pods",
                 help,
+                best,
             );
         }
     }

@@ -86,15 +86,18 @@ fn env_source<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<EnvFrom> 
             },
             word => {
                 let help = did_you_mean(word, ["prefix", "optional"], || format!("write `{signature}`"));
-                ck.report(
-                    Diagnostic::error(
-                        Code::BadArguments,
-                        n.span,
-                        format!("`{what}` in `env-from` has no argument `{word}`"),
-                    )
-                    .label("unknown or repeated argument")
-                    .help(help),
-                );
+                // Not one given already (a repeated argument is not a typo).
+                let given = |b: &&str| args.iter().any(|a| a.name.as_ref().is_some_and(|n| n.node == *b));
+                let best = crate::diag::closest(word, ["prefix", "optional"]).filter(|b| !given(b));
+                let d = Diagnostic::error(
+                    Code::BadArguments,
+                    n.span,
+                    format!("`{what}` in `env-from` has no argument `{word}`"),
+                )
+                .label("unknown or repeated argument")
+                .help(help);
+                let d = ck.text_fix(d, n.span, best);
+                ck.report(d);
                 ok = false;
             }
         }
@@ -127,11 +130,15 @@ fn env_source<'a>(ck: &mut Checker<'a>, item: &'a ast::Expr) -> Option<EnvFrom> 
                     format!("declare the Secret the cluster has: `secret {object}`")
                 }
             });
-            ck.report(
-                Diagnostic::error(Code::UnknownName, target.span, format!("no {what} named `{object}`"))
-                    .label("not declared")
-                    .help(help),
-            );
+            // The fix names one of the right kind (a secret's name in `config(…)` is another error).
+            let right_kind =
+                |n: &&str| if is_config { ck.configs.contains_key(*n) } else { ck.secrets.contains_key(*n) };
+            let best = crate::diag::closest(&object, names.iter().copied()).filter(right_kind);
+            let d = Diagnostic::error(Code::UnknownName, target.span, format!("no {what} named `{object}`"))
+                .label("not declared")
+                .help(help);
+            let d = ck.text_fix(d, target.span, best);
+            ck.report(d);
             return None;
         }
     };

@@ -153,9 +153,10 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_item_key(&mut self, k: &Key, object: &str, secret: bool, keys: &[String]) {
+        let best = closest(&k.text, keys.iter().map(String::as_str));
         let d = if secret {
             let declared = self.secrets[object].span;
-            let help = match closest(&k.text, keys.iter().map(String::as_str)) {
+            let help = match best {
                 Some(best) => format!("did you mean `{best}`? (or add the key to the secret's `keys`)"),
                 None => "add the key to the secret's `keys`, if the Secret has it".to_string(),
             };
@@ -178,6 +179,7 @@ impl<'a> Checker<'a> {
                 .label("no such key")
                 .help(help)
         };
+        let d = self.text_fix(d, k.span, best);
         self.report(d);
     }
 
@@ -193,15 +195,17 @@ impl<'a> Checker<'a> {
                 "mode" => mode = Some(&me.value),
                 other => {
                     let help = did_you_mean(other, [first, "mode"], || format!("write `{example}`"));
-                    self.report(
-                        Diagnostic::error(
-                            Code::UnknownKey,
-                            me.key.span,
-                            format!("`{other}` is not a key of a volume item"),
-                        )
-                        .label("unknown key")
-                        .help(help),
-                    );
+                    // Not a key the item has already: that would be written twice.
+                    let best = closest(other, [first, "mode"]).filter(|b| entries.iter().all(|e| e.key.text != *b));
+                    let d = Diagnostic::error(
+                        Code::UnknownKey,
+                        me.key.span,
+                        format!("`{other}` is not a key of a volume item"),
+                    )
+                    .label("unknown key")
+                    .help(help);
+                    let d = self.text_fix(d, me.key.span, best);
+                    self.report(d);
                     ok = false;
                 }
             }
