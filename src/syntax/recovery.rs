@@ -159,6 +159,29 @@ pub(super) fn label_of_bare_key(src: &str, previous: &Entry, entry: &Entry) -> b
     between.matches('\n').count() == 1 && between.trim().is_empty() && column(entry_at) > column(key_at)
 }
 
+/// The bare key's error (at the end of its line) gets the help that fits: the label goes on
+/// the key's line.
+pub(super) fn say_label_goes_on_key_line(diags: &mut [Diagnostic], previous: &Entry, entry: &Entry) {
+    let (
+        EntryKind::Error { key: Some(key) },
+        EntryKind::Nested { key: label, .. } | EntryKind::Field { key: label, .. },
+    ) = (&previous.kind, &entry.kind)
+    else {
+        return;
+    };
+    let at_line_end = |d: &&mut Diagnostic| d.primary.as_ref().is_some_and(|p| p.span.start == previous.span.end);
+    if let Some(d) = diags.iter_mut().rev().find(at_line_end) {
+        let rest = if matches!(entry.kind, EntryKind::Nested { .. }) { "{ … }" } else { "= …" };
+        d.help = Some(format!("a label goes on its key's line: write `{} {} {rest}`", key.text, label.text));
+        let between = Span { start: previous.span.end, end: label.span.start, ..previous.span };
+        d.fixes = vec![crate::diag::Fix {
+            span: between,
+            replacement: " ".into(),
+            title: format!("write `{} {}` on one line", key.text, label.text),
+        }];
+    }
+}
+
 /// The first word of a bad entry when it could be a key: `retri` in `retri }`.
 fn leading_key(file: FileId, src: &str, start: usize, end: usize) -> Option<Key> {
     let text = &src[start..end];
