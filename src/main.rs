@@ -124,7 +124,8 @@ enum Command {
         code: String,
     },
     /// Draw the objects of programs: workloads with their pods and peak resources,
-    /// Services and the pods they select, who reaches whom, ServiceAccounts and their roles.
+    /// Services and the pods they select, who reaches whom, ServiceAccounts and their roles,
+    /// and each pipeline's tasks with its critical path.
     Graph {
         #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
