@@ -46,6 +46,8 @@ codes! {
     BadNumber = "P0007", "malformed number or unit", "Quantities are `<number><suffix>` with binary or decimal suffixes";
     BadInterpolation = "P0008", "malformed `${…}` interpolation", "";
     TooLarge = "P0009", "source file too large", "";
+    // ---- range: fmt P0030–P0039
+    FormatChangesProgram = "P0030", "formatting would change the program", "";
     // ---- names: P01xx
     UnknownKey = "P0101", "unknown key", "Unknown fields are dropped by the API server (or rejected with strict validation)";
     DuplicateKey = "P0102", "key given twice", "Duplicate keys in YAML: the last one silently wins";

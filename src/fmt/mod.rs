@@ -1,0 +1,80 @@
+//! `pipec fmt`: prints a syntax tree in the one canonical layout (docs/fmt.md),
+//! keeping its comments and blank lines, which are read from the source beside
+//! the tree (`trivia.rs`). The printer works from the tree, so that programs
+//! made by tools (`pipec import`) are printed the same way.
+//!
+//! - `printer.rs`: items, blocks, entries, and where comments and blank lines go;
+//! - `expr.rs`: expressions, parentheses, strings, lists and maps by width;
+//! - `trivia.rs`: comments, token ends and blank lines, from the source text.
+
+mod expr;
+mod printer;
+mod trivia;
+
+use crate::ast::File;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// Spaces per level of nesting (what the examples use).
+pub const INDENT: usize = 2;
+/// The line width lists, maps, calls and one-line blocks are fitted into.
+pub const WIDTH: usize = 100;
+
+/// Parses `text` and prints it in the canonical layout. A file with syntax
+/// errors is not formatted: its diagnostics come back instead (they point into
+/// `FileId(0)`: render them with a source map that holds `name`/`text` first).
+/// As a last guard, the result is parsed again and must give the same tree and
+/// the same comments; otherwise the file is left alone (P0030).
+pub fn format_source(name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
+    let file = FileId(0);
+    let (tree, diags) = crate::syntax::parse(file, text);
+    let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let out = print(&tree, text);
+    let (again, diags) = crate::syntax::parse(file, &out);
+    if diags.iter().any(Diagnostic::is_error) || !same_program(&tree, &again) {
+        return Err(vec![changed_meaning(name, file)]);
+    }
+    Ok(out)
+}
+
+/// Prints a tree parsed from `source` (which holds its comments and blank lines).
+/// A tree made by a tool can be printed with the text its spans point into, or
+/// with `""` and spans that are all empty.
+pub fn print(file: &File, source: &str) -> String {
+    let mut p = printer::Printer::new(trivia::Trivia { src: source, comments: &file.comments });
+    p.file(file);
+    p.out
+}
+
+/// The same items (spans aside) and the same comments, in the same order.
+fn same_program(a: &File, b: &File) -> bool {
+    let texts = |f: &File| f.comments.iter().map(|c| c.text.trim_end().to_string()).collect::<Vec<_>>();
+    a.items.len() == b.items.len()
+        && texts(a) == texts(b)
+        && a.items
+            .iter()
+            .zip(&b.items)
+            .all(|(x, y)| without_spans(&format!("{x:?}")) == without_spans(&format!("{y:?}")))
+}
+
+/// A tree's debug text with every `Span { … }` taken out.
+fn without_spans(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    while let Some(at) = rest.find("Span { file: ") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = rest.find('}').map_or("", |end| &rest[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+fn changed_meaning(name: &str, file: FileId) -> Diagnostic {
+    Diagnostic::error(Code::FormatChangesProgram, Span::new(file, 0, 0), format!("formatting `{name}` would change it"))
+        .label("the file is left as it is")
+        .help("this is a bug in `pipec fmt`: please report it with this file")
+}
