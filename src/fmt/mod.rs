@@ -78,3 +78,43 @@ fn changed_meaning(name: &str, file: FileId) -> Diagnostic {
         .label("the file is left as it is")
         .help("this is a bug in `pipec fmt`: please report it with this file")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> File {
+        let (tree, diags) = crate::syntax::parse(FileId(0), text);
+        assert!(!diags.iter().any(Diagnostic::is_error), "{text}");
+        tree
+    }
+
+    #[test]
+    fn the_guard_sees_a_changed_tree_and_a_lost_comment() {
+        let a = parse("let x = (1 + 2) * 3 # why\n");
+        assert!(same_program(&a, &parse("let x = (1+2)*3   # why")));
+        assert!(!same_program(&a, &parse("let x = 1 + 2 * 3 # why\n")), "the missing parentheses are seen");
+        assert!(!same_program(&a, &parse("let x = (1 + 2) * 3\n")), "the lost comment is seen");
+    }
+
+    #[test]
+    fn syntax_errors_come_back_and_nothing_is_printed() {
+        let errors = format_source("a.pipe", "job a { image = }").unwrap_err();
+        assert!(errors.iter().all(|d| d.code == Code::Syntax), "{errors:?}");
+    }
+
+    /// A tree made by a tool has no source text: keys and strings are printed
+    /// from the tree (escaped), blocks on one line when they fit.
+    #[test]
+    fn a_tree_without_source_text_prints_from_the_tree() {
+        let text = "job a { image = \"say \\\"hi\\\" ${x}\", labels = { \"app.kubernetes.io/name\": \"a\" } }\n";
+        let tree = parse(text);
+        assert_eq!(print(&tree, ""), text);
+    }
+
+    #[test]
+    fn output_ends_with_one_newline_and_has_no_trailing_spaces() {
+        let out = format_source("a.pipe", "\n\njob a {   \n image = \"x\"    \n\n\n}   \n\n\n").unwrap();
+        assert_eq!(out, "job a {\n  image = \"x\"\n}\n");
+    }
+}
