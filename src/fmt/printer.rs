@@ -25,12 +25,27 @@ pub(super) struct Printer<'a> {
     pub last: usize,
     /// Where the current output line starts.
     line_start: usize,
+    /// Each comment printed (its index) and where its `#` is in the output, in order.
+    pub emitted: Vec<(usize, usize)>,
+    /// Where each top-level item is in the output: from its first character to
+    /// its last (without a comment that trails it).
+    pub item_ranges: Vec<(usize, usize)>,
 }
 
 impl<'a> Printer<'a> {
     pub fn new(t: Trivia<'a>) -> Printer<'a> {
         let out = String::with_capacity(t.src.len() + t.src.len() / 8);
-        Printer { t, out, depth: 0, next: 0, deferred: Vec::new(), last: 0, line_start: 0 }
+        Printer {
+            t,
+            out,
+            depth: 0,
+            next: 0,
+            deferred: Vec::new(),
+            last: 0,
+            line_start: 0,
+            emitted: Vec::new(),
+            item_ranges: Vec::new(),
+        }
     }
 
     // ---- lines and comments ------------------------------------------------
@@ -79,8 +94,7 @@ impl<'a> Printer<'a> {
                 self.newline();
             }
             self.indent();
-            self.push("#");
-            self.push(self.t.text(c));
+            self.comment(c);
             self.newline();
             self.last = self.t.end(c);
             self.next += 1;
@@ -111,16 +125,28 @@ impl<'a> Printer<'a> {
         self.last = self.last.max(end);
         for (n, &c) in tail.iter().enumerate() {
             if n == 0 {
-                self.push("  #");
+                self.push("  ");
             } else {
                 self.newline();
                 self.indent();
-                self.push("#");
             }
-            self.push(self.t.text(c));
+            self.comment(c);
             self.last = self.last.max(self.t.end(c));
         }
         self.newline();
+    }
+
+    fn comment(&mut self, c: usize) {
+        self.emitted.push((c, self.out.len()));
+        self.push("#");
+        self.push(self.t.text(c));
+    }
+
+    /// Whether every comment is printed, once each, in order.
+    pub fn all_comments_printed(&self) -> bool {
+        self.deferred.is_empty()
+            && self.emitted.len() == self.t.comments.len()
+            && self.emitted.iter().enumerate().all(|(n, &(c, _))| n == c)
     }
 
     // ---- items -------------------------------------------------------------
@@ -133,7 +159,11 @@ impl<'a> Printer<'a> {
     fn items(&mut self, items: &[Item]) {
         for (n, item) in items.iter().enumerate() {
             self.open_line(item.span.start as usize, n == 0);
+            let start = self.out.len();
             self.item(item);
+            if self.depth == 0 {
+                self.item_ranges.push((start, self.out.len()));
+            }
             self.close_line(self.t.token_end(item.span.end as usize));
         }
     }
