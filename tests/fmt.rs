@@ -53,6 +53,7 @@ fn test_options(text: &str) -> pipec::Options {
             match flag {
                 "--kube-version" => options.kube_version = pipec::version::KubeVersion::parse(value).unwrap(),
                 "--limit" => options.limits.set(value).unwrap(),
+                "--target" => options.target = pipec::target::Target::parse(value).unwrap(),
                 "--set" => {
                     let (k, v) = value.split_once('=').unwrap();
                     options.params.push((k.to_string(), pipec::check::ParamInput::Text(v.to_string())));

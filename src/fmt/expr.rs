@@ -213,7 +213,7 @@ impl Printer<'_> {
         self.last = close_pos + 1;
     }
 
-    fn flat_seq(&self, open: &str, close: &str, els: &[El], pad: bool) -> String {
+    pub fn flat_seq(&self, open: &str, close: &str, els: &[El], pad: bool) -> String {
         let mut out = String::from(open);
         if els.is_empty() {
             out.push_str(close);

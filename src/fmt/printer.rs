@@ -253,21 +253,32 @@ impl<'a> Printer<'a> {
                 self.push(" ");
                 self.name(name);
                 if let Some(instance) = instance {
-                    self.push(" = ");
-                    for (n, part) in instance.path.iter().enumerate() {
-                        if n > 0 {
-                            self.push(".");
-                        }
-                        self.ident(part);
-                    }
-                    let open = instance.path.last().map_or(0, |p| self.t.next_token(p.span.end as usize));
-                    let close = self.t.token_end(instance.span.end as usize).saturating_sub(1);
-                    let els: Vec<_> = instance.args.iter().map(super::expr::El::Arg).collect();
-                    self.seq("(", ")", open, close, &els, false, if body.is_some() { 2 } else { 0 });
+                    self.instance(instance, body.is_some());
                 }
                 self.opt_block(body.as_ref());
             }
         }
+    }
+
+    /// ` = path(args)`: a template used for a workload or a pipeline's task.
+    fn instance(&mut self, instance: &Instance, block_follows: bool) {
+        self.push(" = ");
+        for (n, part) in instance.path.iter().enumerate() {
+            if n > 0 {
+                self.push(".");
+            }
+            self.ident(part);
+        }
+        let open = instance.path.last().map_or(0, |p| self.t.next_token(p.span.end as usize));
+        let close = self.t.token_end(instance.span.end as usize).saturating_sub(1);
+        let els: Vec<_> = instance.args.iter().map(super::expr::El::Arg).collect();
+        self.seq("(", ")", open, close, &els, false, if block_follows { 2 } else { 0 });
+    }
+
+    fn flat_instance(&self, instance: &Instance) -> String {
+        let path: Vec<&str> = instance.path.iter().map(|p| p.node.as_str()).collect();
+        let els: Vec<_> = instance.args.iter().map(super::expr::El::Arg).collect();
+        format!(" = {}{}", path.join("."), self.flat_seq("(", ")", &els, false))
     }
 
     /// `name: type (= default)?` of a `param` or a template parameter.
@@ -383,6 +394,14 @@ impl<'a> Printer<'a> {
                 match value {
                     LabeledValue::Expr(v) => format!("{} {label} = {}", key(k), self.flat_expr(v)),
                     LabeledValue::Block(b) => format!("{} {label} {}", key(k), self.flat_block(b)?),
+                    LabeledValue::Instance(use_) => {
+                        let (instance, body) = &**use_;
+                        let body = match body {
+                            Some(b) => format!(" {}", self.flat_block(b)?),
+                            None => String::new(),
+                        };
+                        format!("{} {label}{}{body}", key(k), self.flat_instance(instance))
+                    }
                 }
             }
             EntryKind::Mount(m) => self.mount_text(m),
@@ -413,6 +432,11 @@ impl<'a> Printer<'a> {
                     LabeledValue::Block(b) => {
                         self.push(" ");
                         self.block(b);
+                    }
+                    LabeledValue::Instance(use_) => {
+                        let (instance, body) = &**use_;
+                        self.instance(instance, body.is_some());
+                        self.opt_block(body.as_ref());
                     }
                 }
             }

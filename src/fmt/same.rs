@@ -50,14 +50,13 @@ fn item(a: &ItemKind, b: &ItemKind) -> bool {
         (
             I::Workload { kind: k1, name: n1, instance: i1, body: b1 },
             I::Workload { kind: k2, name: n2, instance: i2, body: b2 },
-        ) => {
-            k1.node == k2.node
-                && name(n1, n2)
-                && opt(i1, i2, |x, y| all(&x.path, &y.path, ident) && all(&x.args, &y.args, arg))
-                && opt(b1, b2, block)
-        }
+        ) => k1.node == k2.node && name(n1, n2) && opt(i1, i2, instance) && opt(b1, b2, block),
         _ => false,
     }
+}
+
+fn instance(a: &Instance, b: &Instance) -> bool {
+    all(&a.path, &b.path, ident) && all(&a.args, &b.args, arg)
 }
 
 fn ty(a: &TypeExpr, b: &TypeExpr) -> bool {
@@ -91,6 +90,9 @@ fn entry(a: &EntryKind, b: &EntryKind) -> bool {
                 && match (v1, v2) {
                     (LabeledValue::Expr(x), LabeledValue::Expr(y)) => expr(x, y),
                     (LabeledValue::Block(x), LabeledValue::Block(y)) => block(x, y),
+                    (LabeledValue::Instance(x), LabeledValue::Instance(y)) => {
+                        instance(&x.0, &y.0) && opt(&x.1, &y.1, block)
+                    }
                     _ => false,
                 }
         }
