@@ -26,6 +26,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod hash;
+pub mod import;
 pub mod ir;
 pub mod kinds;
 pub mod limits;

@@ -325,7 +325,7 @@ fn a_file_with_syntax_errors_is_not_touched() {
     let out = pipec(dir.path(), &["fmt", "broken.pipe", "ugly.pipe"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("P0001") && stderr.contains("broken.pipe:"), "{stderr}");
+    assert!(stderr.contains("× ") && stderr.contains("broken.pipe:2:"), "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.path().join("broken.pipe")).unwrap(), broken);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("ugly.pipe")).unwrap(),

@@ -405,6 +405,7 @@ impl<'a> Printer<'a> {
                 }
             }
             EntryKind::Mount(m) => self.mount_text(m),
+            EntryKind::Error { .. } => return None,
         })
     }
 
@@ -444,6 +445,21 @@ impl<'a> Printer<'a> {
                 self.flush(e.span.start as usize + 1);
                 let text = self.mount_text(m);
                 self.push(&text);
+            }
+            // Only `print` meets one (`format_source` refuses a file with syntax errors):
+            // the entry as written, its comments with it.
+            EntryKind::Error { .. } => {
+                let (start, end) = (e.span.start as usize, self.t.token_end(e.span.end as usize));
+                self.flush(start + 1);
+                while self.next < self.t.comments.len() && self.t.start(self.next) < end {
+                    self.emitted.push((self.next, self.out.len()));
+                    self.next += 1;
+                }
+                let text = self.t.slice(start, end).trim_end();
+                self.push(text);
+                if let Some(nl) = text.rfind('\n') {
+                    self.line_start = self.out.len() - (text.len() - nl - 1);
+                }
             }
         }
     }

@@ -103,6 +103,8 @@ fn entry(a: &EntryKind, b: &EntryKind) -> bool {
                 && opt(&m1.sub_path, &m2.sub_path, string)
                 && opt(&m1.propagation, &m2.propagation, |x, y| ident(x, y))
         }
+        // A file with an entry that does not parse is never formatted.
+        (E::Error { .. }, E::Error { .. }) => false,
         _ => false,
     }
 }
