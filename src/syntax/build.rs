@@ -234,7 +234,7 @@ impl Builder<'_, '_> {
             };
             let entry = match entries.last() {
                 Some(previous) if super::recovery::label_of_bare_key(self.src, previous, &entry) => {
-                    super::recovery::say_label_goes_on_key_line(&mut self.diags, previous, &entry);
+                    super::recovery::say_label_goes_on_key_line(self.diags, previous, &entry);
                     Entry { kind: EntryKind::Error { key: None }, span: entry.span }
                 }
                 _ => entry,
