@@ -410,6 +410,10 @@ impl<'a> Checker<'a> {
             && text.starts_with('"')
             && text.ends_with('"')
             && !text[1..text.len() - 1].contains(['"', '\\', '$']);
+        // A word that names a `let` or `param`: its value is what is wrong, not this word.
+        if word(text) && self.names.lookup(text).is_some() {
+            return d;
+        }
         let replacement = if plain || (word(text) && !word(best)) {
             format!("\"{best}\"")
         } else if word(text) {
