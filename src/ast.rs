@@ -114,6 +114,8 @@ pub enum WorkloadKind {
     Cron,
     Daemon,
     Deployment,
+    /// `group NAME { role NAME { replicas = N … } }`: Indexed Jobs that find each other.
+    Group,
 }
 
 impl WorkloadKind {
@@ -123,6 +125,7 @@ impl WorkloadKind {
             WorkloadKind::Cron => "cron",
             WorkloadKind::Daemon => "daemon",
             WorkloadKind::Deployment => "deployment",
+            WorkloadKind::Group => "group",
         }
     }
 }

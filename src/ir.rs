@@ -88,6 +88,8 @@ pub enum Object {
     /// `role-binding` and `cluster-role-binding`.
     Binding(Binding),
     Service(Service),
+    /// `group`: one Indexed Job per role and a headless Service, or a JobSet.
+    Group(Group),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -109,6 +111,8 @@ impl Object {
             Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
             Object::Binding(_) => Kind::RoleBinding,
             Object::Service(_) => Kind::Service,
+            Object::Group(g) if g.jobset => Kind::JobSet,
+            Object::Group(_) => Kind::Service,
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -131,6 +135,7 @@ impl Object {
             Object::Role(r) => &r.meta,
             Object::Binding(b) => &b.meta,
             Object::Service(s) => &s.meta,
+            Object::Group(g) => &g.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }
@@ -232,6 +237,36 @@ pub struct ServicePort {
 pub enum TargetPort {
     Number(i32),
     Name(String),
+}
+
+/// A fan-out group, checked: every member's environment (role, index, peers,
+/// `TF_CONFIG`), labels and subdomain are already in its role's pod.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group's own object: the headless Service, or the JobSet (`jobset`).
+    pub meta: Meta,
+    /// `--target jobset`: one JobSet (else Indexed Jobs and a headless Service).
+    pub jobset: bool,
+    /// The port in the peer addresses, also served by the headless Service.
+    pub port: Option<i32>,
+    pub roles: Vec<GroupRole>,
+    /// The roles whose success is the group's (JobSet `successPolicy`); `None`: every role.
+    pub success: Option<Vec<String>>,
+    /// JobSet `failurePolicy.maxRestarts`.
+    pub restarts: Option<i32>,
+    /// JobSet `ttlSecondsAfterFinished` (the Jobs carry their own).
+    pub ttl: Option<i32>,
+}
+
+/// One role: an Indexed Job of `replicas` members (a JobSet's replicated Job).
+#[derive(Debug, Clone)]
+pub struct GroupRole {
+    /// As written (`worker`); the replicated Job's name.
+    pub name: String,
+    /// The Job's: `<group>-<role>`, with the role's `labels`, `annotations` and `raw`.
+    pub meta: Meta,
+    pub spec: JobSpec,
+    pub pod: Pod,
 }
 
 #[derive(Debug, Clone)]

@@ -94,6 +94,7 @@ kinds! {
     CronJob(batch::CronJob), name CronJob, apply Workload;
     DaemonSet(apps::DaemonSet), name DnsSubdomain, apply Workload;
     Deployment(apps::Deployment), name DnsSubdomain, apply Workload;
+    JobSet(crate::crd::jobset::JobSet), name Dns1035Label, apply Workload;
 }
 
 impl K8sObject {
@@ -135,7 +136,7 @@ pub enum ApplyOrder {
     /// ConfigMap and Secret.
     Config,
     Service,
-    /// Job, CronJob, DaemonSet, Deployment.
+    /// Job, CronJob, DaemonSet, Deployment, JobSet.
     Workload,
 }
 
@@ -236,6 +237,7 @@ mod tests {
                 ("CronJob", "batch/v1", "cronjobs", true, 52),
                 ("DaemonSet", "apps/v1", "daemonsets", true, 253),
                 ("Deployment", "apps/v1", "deployments", true, 253),
+                ("JobSet", "jobset.x-k8s.io/v1alpha2", "jobsets", true, 63),
             ]
         );
     }

@@ -101,7 +101,11 @@ pub(super) fn pod<'a>(
     let mut named: Vec<(String, Span, bool)> = Vec::new();
     if has_main {
         let mounts = std::mem::take(&mut f.mounts);
-        match container_fields(ck, f, main.name.clone(), has_image, span, &format!("`{} {name}`", kind.keyword())) {
+        let owner = match kind {
+            WorkloadKind::Group => format!("role `{name}`"),
+            _ => format!("`{} {name}`", kind.keyword()),
+        };
+        match container_fields(ck, f, main.name.clone(), has_image, span, &owner) {
             Some(c) => {
                 container_mounts.push((false, pod.containers.len(), mounts));
                 pod.containers.push(c);
@@ -238,6 +242,7 @@ fn f_ctx(kind: WorkloadKind) -> Contexts {
         WorkloadKind::Cron => schema::CRON,
         WorkloadKind::Daemon => schema::DAEMON,
         WorkloadKind::Deployment => schema::DEPLOYMENT,
+        WorkloadKind::Group => schema::GROUP_ROLE,
     }
 }
 
@@ -247,6 +252,7 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
         WorkloadKind::Deployment => "a `deployment`",
+        WorkloadKind::Group => "a group `role`",
     }
 }
 
@@ -269,7 +275,7 @@ fn restart_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKi
 
 fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Span) -> bool {
     let (allowed, help) = match kind {
-        WorkloadKind::Job | WorkloadKind::Cron => (
+        WorkloadKind::Job | WorkloadKind::Cron | WorkloadKind::Group => (
             policy != "Always",
             "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` \
              (restarted in place); for pods that should run forever, write a `deployment` instead of a `job`",

@@ -15,7 +15,7 @@ mod security;
 mod volumes;
 
 pub use crate::kinds::K8sObject;
-pub use meta::{MANAGED_BY, NAME_LABEL, PROGRAM_LABEL};
+pub use meta::{GROUP_LABEL, MANAGED_BY, NAME_LABEL, PROGRAM_LABEL, ROLE_LABEL};
 
 use crate::diag::Diagnostic;
 use crate::ir::{self, Program, RawPatch};
@@ -37,6 +37,7 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
         ir::Object::Role(r) => kinds::rbac::role(r, &mut out),
         ir::Object::Binding(b) => kinds::rbac::binding(b, &mut out),
         ir::Object::Service(s) => kinds::service::lower(s, &mut out),
+        ir::Object::Group(g) => kinds::group::lower(g, &mut out),
         #[cfg(test)]
         ir::Object::Pair(j) => tests::pair(j, &mut out),
     }
@@ -64,14 +65,15 @@ impl Out<'_> {
         self.push(object.into(), raw);
     }
 
-    /// An object made for the item beside its own (a group's headless Service):
-    /// `raw` does not reach it.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "no kind makes a second object yet; groups and pipelines will (issue 12)")
-    )]
+    /// An object made for the item beside its own: the item's `raw` does not reach it.
+    #[cfg_attr(not(test), expect(dead_code, reason = "groups use `also_patched`; pipelines will use this"))]
     fn also(&mut self, object: impl Into<K8sObject>) {
         self.push(object.into(), &[]);
+    }
+
+    /// An object made beside the item's own with `raw` patches of its own (a group role's Job).
+    fn also_patched(&mut self, object: impl Into<K8sObject>, raw: &[RawPatch]) {
+        self.push(object.into(), raw);
     }
 
     fn push(&mut self, mut object: K8sObject, raw: &[RawPatch]) {

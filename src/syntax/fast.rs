@@ -322,6 +322,7 @@ impl<'s> Parser<'s> {
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
             "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
+            "group" => self.workload(Spanned::new(WorkloadKind::Group, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {

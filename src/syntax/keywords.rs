@@ -76,6 +76,7 @@ keywords! {
     "cluster-role-binding": Contextual, item;
     "service": Contextual, item;
     "deployment": Contextual, item;
+    "group": Contextual, item;
     // `for x in …`.
     "in": Contextual;
     // Expressions.
