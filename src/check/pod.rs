@@ -275,7 +275,12 @@ fn restart_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKi
 
 fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Span) -> bool {
     let (allowed, help) = match kind {
-        WorkloadKind::Job | WorkloadKind::Cron | WorkloadKind::Group => (
+        WorkloadKind::Group => (
+            policy != "Always",
+            "a group's members must end: write `restart = never` (the default: a failed member is replaced) or \
+             `restart = on-failure`; a role that serves the others until the group is done is `until-done = true`",
+        ),
+        WorkloadKind::Job | WorkloadKind::Cron => (
             policy != "Always",
             "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` \
              (restarted in place); for pods that should run forever, write a `deployment` instead of a `job`",
@@ -293,7 +298,7 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
             Diagnostic::error(
                 Code::RestartPolicy,
                 span,
-                format!("a `{}` cannot use `restart = {}`", kind.keyword(), ck.sources.text(span)),
+                format!("{} cannot use `restart = {}`", kind_place(kind), ck.sources.text(span)),
             )
             .label("not allowed for this kind")
             .help(help),

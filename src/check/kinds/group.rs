@@ -56,6 +56,8 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
 
     let labeled = std::mem::take(&mut f.labeled);
     let mut roles: Vec<Role> = Vec::new();
+    // Whether every role was read: else rules about the roles together are not judged.
+    let mut complete = true;
     for l in &labeled {
         if l.key.text != schema::GROUP_ROLE_BLOCK.key {
             ck.report(unknown_key(l.key, schema::GROUP, "a `group`"));
@@ -76,7 +78,10 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
                 }
                 roles.push(r)
             }
-            None => ok = false,
+            None => {
+                ok = false;
+                complete = false;
+            }
         }
     }
     f.finish(ck);
@@ -88,7 +93,7 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
         );
         return None;
     }
-    if tf {
+    if tf && complete {
         ok &= tf_roles(ck, &roles, span);
     }
     if let Some((_, at)) = restarts
@@ -128,6 +133,9 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
         None => None,
     };
     let mut decider_role: Option<usize> = None;
+    if !complete {
+        return None;
+    }
     if let Some((word, at)) = &decider {
         match roles.iter().position(|r| r.name == *word) {
             Some(i) if !roles[i].counted => {
@@ -183,13 +191,23 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
             None => {}
         }
         if !written && decider_role.is_some() {
-            ok &= implied_gate(ck, &schema::GROUP_SUCCESS_INDEXES, "successPolicy", span, "worker 0 decides (the group has no `chief`)", "add a `role chief { replicas = 1 … }` (its one member decides without a success policy)");
+            ok &= implied_gate(
+                ck,
+                &schema::GROUP_SUCCESS_INDEXES,
+                "successPolicy",
+                span,
+                "worker 0 decides (the group has no `chief`)",
+                "add a `role chief { replicas = 1 … }` (its one member decides without a success policy)",
+            );
         }
     }
     if decider_role.is_none() {
         success_rule = None;
     }
-    if !jobset && let Some(r) = roles.iter().find(|r| r.never_exits) && deadline.is_none() {
+    if !jobset
+        && let Some(r) = roles.iter().find(|r| r.never_exits)
+        && deadline.is_none()
+    {
         ck.report(
             Diagnostic::warning(Code::GroupNeverExits, r.span, format!("role `{}` never exits, and nothing stops it", r.name))
                 .label("its Job runs until it is deleted")
@@ -246,14 +264,25 @@ fn success_word<'a>(ck: &mut Checker<'a>, e: &'a ast::Expr) -> Option<(String, S
 
 /// A field the group's life cycle needs without the program writing it: an error
 /// below its beta version (the field would be dropped), a warning while beta.
-fn implied_gate(ck: &mut Checker, row: &'static schema::Key, field: &str, span: Span, why: &str, instead: &str) -> bool {
+fn implied_gate(
+    ck: &mut Checker,
+    row: &'static schema::Key,
+    field: &str,
+    span: Span,
+    why: &str,
+    instead: &str,
+) -> bool {
     let Some(g) = row.gate else { return true };
     let target = ck.kube;
     if target.minor < g.beta {
         ck.report(
-            Diagnostic::error(Code::GroupVersion, span, format!("this group needs `{field}`, which Kubernetes {target} does not have"))
-                .label(format!("{why}: Kubernetes 1.{}+ (GA 1.{})", g.beta, g.ga))
-                .help(format!("{instead}, or target a newer version with `--kube-version 1.{}`", g.ga)),
+            Diagnostic::error(
+                Code::GroupVersion,
+                span,
+                format!("this group needs `{field}`, which Kubernetes {target} does not have"),
+            )
+            .label(format!("{why}: Kubernetes 1.{}+ (GA 1.{})", g.beta, g.ga))
+            .help(format!("{instead}, or target a newer version with `--kube-version 1.{}`", g.ga)),
         );
         return false;
     }
@@ -267,21 +296,26 @@ fn implied_gate(ck: &mut Checker, row: &'static schema::Key, field: &str, span: 
 fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf: bool) -> Option<Role> {
     let name = ck.name(l.label)?;
     let span = l.label.span();
-    let LabeledValue::Block(body) = l.value else {
-        ck.report(
-            Diagnostic::error(Code::TypeMismatch, l.span, "`role` takes a block")
-                .label("not a block")
-                .help(format!("write `role {name} {{ replicas = 2  image = \"…\" }}`")),
-        );
-        return None;
+    let body = match l.value {
+        LabeledValue::Block(body) => body,
+        LabeledValue::Expr(e) => {
+            ck.report(
+                Diagnostic::error(Code::TypeMismatch, e.span, "`role` takes a block")
+                    .label("not a block")
+                    .help(format!("write `role {name} {{ replicas = 2  image = \"…\" }}`")),
+            );
+            return None;
+        }
     };
     let name_ok = names::check_dns_label(ck, &name, span, "a role", 63);
     let mut f = Fields::from_block(ck, body, schema::GROUP_ROLE, "a group `role`");
     let replicas = read::int(ck, &mut f, &schema::GROUP_REPLICAS);
     let until_done = read::boolean(ck, &mut f, &schema::UNTIL_DONE).is_some_and(|(b, _)| b);
     let mut ok = name_ok;
+    // Not keys of a role (their rows leave the context out): the group's, said so.
     for row in [&schema::HOSTNAME, &schema::SUBDOMAIN] {
         if let Some(at) = f.peek_span(row) {
+            f.take_unlisted(row.key);
             ok = false;
             ck.report(
                 Diagnostic::error(Code::GroupEnv, at, format!("a group member's `{}` is the group's to decide", row.key))
@@ -323,8 +357,11 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
             .label("the role's name is part of every member's hostname")
             .secondary(ck.current_name_span, "and so is the group's")
             .help(format!(
-                "shorten the group's and the role's names by {} characters together (a hostname is `{}`)",
-                hostname.len() - 63,
+                "shorten the group's and the role's names by {} together (a hostname is `{}`)",
+                match hostname.len() - 63 {
+                    1 => "1 character".to_string(),
+                    n => format!("{n} characters"),
+                },
                 if jobset { "<group>-<role>-0-<index>" } else { "<group>-<role>-<index>" }
             )),
         );
@@ -342,9 +379,13 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
     {
         ok = false;
         ck.report(
-            Diagnostic::error(Code::GroupTarget, patch.span, "a role's `raw` patches its own Job, which a JobSet does not have")
-                .label("no Job object with `--target jobset`")
-                .help("write the patch in the group's `raw`, as a path from the JobSet (`spec.replicatedJobs`…)"),
+            Diagnostic::error(
+                Code::GroupTarget,
+                patch.span,
+                "a role's `raw` patches its own Job, which a JobSet does not have",
+            )
+            .label("no Job object with `--target jobset`")
+            .help("write the patch in the group's `raw`, as a path from the JobSet (`spec.replicatedJobs`…)"),
         );
     }
     let (pod, restart) = super::super::pod::pod(ck, &mut f, WorkloadKind::Group, &name, span);
@@ -372,21 +413,33 @@ fn tf_roles(ck: &mut Checker, roles: &[Role], span: Span) -> bool {
             None => {
                 ok = false;
                 let help = match closest(&r.name, TF_TYPES.iter().map(|(t, _)| *t)) {
-                    Some(best) => format!("did you mean `{best}`? TF_CONFIG's task types are chief, worker, ps and evaluator"),
-                    None => "TF_CONFIG's task types are chief, worker, ps and evaluator: name the role after one".into(),
+                    Some(best) => {
+                        format!("did you mean `{best}`? TF_CONFIG's task types are chief, worker, ps and evaluator")
+                    }
+                    None => {
+                        "TF_CONFIG's task types are chief, worker, ps and evaluator: name the role after one".into()
+                    }
                 };
                 ck.report(
-                    Diagnostic::error(Code::GroupFramework, r.span, format!("`{}` is not a TensorFlow task type", r.name))
-                        .label("not chief, worker, ps or evaluator")
-                        .help(help),
+                    Diagnostic::error(
+                        Code::GroupFramework,
+                        r.span,
+                        format!("`{}` is not a TensorFlow task type", r.name),
+                    )
+                    .label("not chief, worker, ps or evaluator")
+                    .help(help),
                 );
             }
             Some((t, Some(max))) if r.replicas > *max => {
                 ok = false;
                 ck.report(
-                    Diagnostic::error(Code::GroupFramework, r.span, format!("a TensorFlow cluster has one `{t}`, not {}", r.replicas))
-                        .label(format!("{} replicas", r.replicas))
-                        .help(format!("write `replicas = 1`; more members of the work are `worker`s")),
+                    Diagnostic::error(
+                        Code::GroupFramework,
+                        r.span,
+                        format!("a TensorFlow cluster has one `{t}`, not {}", r.replicas),
+                    )
+                    .label(format!("{} replicas", r.replicas))
+                    .help(format!("write `replicas = 1`; more members of the work are `worker`s")),
                 );
             }
             _ => {}

@@ -11,9 +11,9 @@
 //! `$(NAME)` in a value only from variables declared earlier in the same list.
 
 use super::group::Role;
-use crate::lower::{GROUP_LABEL, ROLE_LABEL};
 use crate::check::Checker;
 use crate::ir::{EnvValue, EnvVar};
+use crate::lower::{GROUP_LABEL, ROLE_LABEL};
 
 /// The variables every member gets; a program's own `env` may not set them.
 pub(crate) const INDEX_VAR: &str = "PIPEC_INDEX";

@@ -2,9 +2,9 @@
 //! members their DNS names (the group's own object), or one JobSet
 //! (`--target jobset`), which makes that Service itself.
 
-use crate::lower::GROUP_LABEL;
 use crate::crd::jobset;
 use crate::ir;
+use crate::lower::GROUP_LABEL;
 use crate::lower::Out;
 use crate::lower::kinds::job::job_spec;
 use crate::lower::pod::{pod_template, template_labels};
@@ -49,7 +49,11 @@ fn job_set(g: &ir::Group, out: &Out) -> jobset::JobSet {
                 name: role.name.clone(),
                 replicas: Some(1),
                 template: batch::JobTemplateSpec {
-                    metadata: Some(ObjectMeta { labels: meta.labels, annotations: meta.annotations, ..Default::default() }),
+                    metadata: Some(ObjectMeta {
+                        labels: meta.labels,
+                        annotations: meta.annotations,
+                        ..Default::default()
+                    }),
                     spec: Some(job_spec(&role.spec, pod_template(&role.pod, template_labels(&role.pod, None)))),
                 },
             }
