@@ -260,3 +260,39 @@ fn a_wrong_address_is_caught() {
     let env = BTreeMap::from([("A".to_string(), "1".to_string())]);
     assert_eq!(expand("x$(A)y$(B)$$(A)", &env), "x1y$(B)$(A)");
 }
+
+/// `--target jobset` output passes the JobSet CRD's schema (strict: a misspelt field fails).
+#[test]
+fn jobsets_pass_the_crd_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tool = root.join("../shared/tools/crd-validate");
+    if !tool.exists() {
+        eprintln!("skipped: {} is absent", tool.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for program in [
+        "examples/tf-training.pipe",
+        "tests/cases/ok/group.pipe",
+        "tests/cases/ok/every-key-groups-jobset.pipe",
+        "tests/cases/ok/group-until-done.pipe",
+    ] {
+        let jobsets: Vec<String> = build(program, "jobset", None)
+            .iter()
+            .filter(|o| o["kind"] == "JobSet")
+            .map(|o| serde_norway::to_string(o).unwrap())
+            .collect();
+        assert!(!jobsets.is_empty(), "{program}: no JobSet");
+        let file = dir.path().join(format!("{}.yaml", files.len()));
+        std::fs::write(&file, jobsets.join("---\n")).unwrap();
+        files.push(file);
+    }
+    let out = std::process::Command::new(&tool).arg("--strict").args(&files).output().unwrap();
+    assert!(
+        out.status.success(),
+        "crd-validate:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -321,6 +321,10 @@ pub fn reference_markdown() -> String {
         ("Containers (in `job`, `cron`, `daemon`, `deployment`, a group's `role`, `container`, `init`)", ANY_CONTAINER),
         ("Container blocks (in `container`, `init`)", CONTAINER),
         ("Pods (in `job`, `cron`, `daemon`, `deployment`, a group's `role`)", WORKLOAD),
+        (
+            "Pods of the workloads (not in a group's `role`, whose members the group names)",
+            JOB | CRON | DAEMON | DEPLOYMENT,
+        ),
         ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
