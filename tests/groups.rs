@@ -239,6 +239,8 @@ fn every_promised_hostname_is_an_emitted_pod_behind_an_emitted_service() {
         ("tests/cases/ok/every-key-groups-jobset.pipe", "jobset", None),
         ("tests/cases/ok/every-key-groups.pipe", "kubernetes", None),
         ("tests/cases/ok/group-until-done.pipe", "kubernetes", None),
+        ("tests/cases/ok/group-tf-evaluator.pipe", "kubernetes", None),
+        ("tests/cases/ok/group-tf-evaluator.pipe", "jobset", None),
     ];
     for (program, target, kube) in programs {
         let objects = build(program, target, kube);
