@@ -88,7 +88,7 @@ struct Pods<'a> {
     job: &'a Value,
 }
 
-fn indexed_job<'a>(spec: &'a Value) -> (i64, &'a Value) {
+fn indexed_job(spec: &Value) -> (i64, &Value) {
     assert_eq!(spec["completionMode"], "Indexed", "a group's Job is Indexed");
     let completions = spec["completions"].as_i64().unwrap();
     assert_eq!(spec["parallelism"].as_i64(), Some(completions), "every member runs at once");

@@ -439,7 +439,7 @@ fn tf_roles(ck: &mut Checker, roles: &[Role], span: Span) -> bool {
                         format!("a TensorFlow cluster has one `{t}`, not {}", r.replicas),
                     )
                     .label(format!("{} replicas", r.replicas))
-                    .help(format!("write `replicas = 1`; more members of the work are `worker`s")),
+                    .help("write `replicas = 1`; more members of the work are `worker`s"),
                 );
             }
             _ => {}
