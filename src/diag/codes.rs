@@ -159,6 +159,7 @@ codes! {
     GroupEnv = "P0508", "pod setting the group decides itself", "Each member's hostname and subdomain make its DNS name; PIPEC_* and TF_CONFIG are the peer environment the group promises";
     GroupTarget = "P0509", "group setting only a JobSet has", "Separate Jobs do not restart each other: recreating the whole group after a failure is JobSet's failurePolicy.maxRestarts";
     GroupNeverExits = "P0510", "role that never exits, with nothing to stop it", "A Job whose pods never exit runs forever; only activeDeadlineSeconds (or a JobSet's successPolicy) ends it";
+    GroupEnvTooLong = "P0511", "peer variable longer than a process may be given", "Linux refuses to start a process with an environment string over 128 KiB (MAX_ARG_STRLEN): the container fails with E2BIG";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -58,6 +58,12 @@ pub(super) fn add(ck: &mut Checker, group: &str, jobset: bool, port: Option<i32>
             .collect();
         serde_json::Value::Object(map).to_string()
     });
+    if !fits_the_kernel(ck, group, &peers, cluster.as_deref(), &namespace, roles) {
+        for r in roles.iter_mut() {
+            r.pod = None;
+        }
+        return;
+    }
     for r in roles.iter_mut() {
         let mut env = vec![
             literal("PIPEC_GROUP", group),
@@ -109,6 +115,51 @@ pub(super) fn add(ck: &mut Checker, group: &str, jobset: bool, port: Option<i32>
             r.pod = None;
         }
     }
+}
+
+/// Linux's MAX_ARG_STRLEN: the longest `NAME=value` string (with its NUL) `execve` takes.
+const MAX_ENV_STRING: usize = 32 * 4096;
+
+/// Whether each peer variable (and `TF_CONFIG`) stays within what the kernel passes to a
+/// process, with the namespace at its longest (63) where the kubelet expands it.
+fn fits_the_kernel(
+    ck: &mut Checker,
+    group: &str,
+    peers: &[(String, Vec<String>)],
+    cluster: Option<&str>,
+    namespace: &str,
+    roles: &[Role],
+) -> bool {
+    let expanded = |value_len: usize, occurrences: usize| {
+        if namespace.starts_with("$(") { value_len + occurrences * (63 - namespace.len()) } else { value_len }
+    };
+    let mut longest: Option<(String, usize)> = None;
+    for (role, list) in peers {
+        let value = list.iter().map(|a| a.len() + 1).sum::<usize>();
+        let len = peers_var(role).len() + 1 + expanded(value, list.len()) + 1;
+        if len > longest.as_ref().map_or(0, |l| l.1) {
+            longest = Some((peers_var(role), len));
+        }
+    }
+    if let Some(c) = cluster {
+        let members: usize = peers.iter().filter(|(r, _)| r != "evaluator").map(|(_, l)| l.len()).sum();
+        let len = "TF_CONFIG=".len() + expanded(c.len(), members) + 64;
+        if len > longest.as_ref().map_or(0, |l| l.1) {
+            longest = Some(("TF_CONFIG".into(), len));
+        }
+    }
+    let Some((var, len)) = longest.filter(|(_, len)| *len > MAX_ENV_STRING) else { return true };
+    let members: i64 = roles.iter().map(|r| r.replicas).sum();
+    ck.report(
+        crate::diag::Diagnostic::error(
+            crate::diag::Code::GroupEnvTooLong,
+            ck.current_name_span,
+            format!("`{var}` would be {len} bytes in every member of `{group}`, more than a process may be given"),
+        )
+        .label(format!("{members} members, each address in it"))
+        .help("Linux refuses an environment string over 128 KiB (the container fails with E2BIG): split the work into smaller groups, or give the large role fewer, larger members"),
+    );
+    false
 }
 
 fn literal(name: &str, value: &str) -> EnvVar {
