@@ -85,7 +85,7 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
         }
     }
     f.finish(ck);
-    if labeled.is_empty() {
+    if !labeled.iter().any(|l| l.key.text == schema::GROUP_ROLE_BLOCK.key) {
         ck.report(
             Diagnostic::error(Code::GroupNoRoles, span, format!("group `{name}` has no roles"))
                 .label("no `role NAME { … }`")
