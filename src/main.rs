@@ -528,6 +528,14 @@ fn print_qos(c: &Compilation) {
                 pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
                 pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
                 pipec::ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                pipec::ir::Object::Group(g) => {
+                    for r in &g.roles {
+                        let (class, why) = pipec::qos::classify(&r.pod);
+                        let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();
+                        let _ = writeln!(err, "qos: group/{}/{}: {}{why}", g.meta.name, r.name, class.as_str());
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             let (class, why) = pipec::qos::classify(pod);
