@@ -116,6 +116,8 @@ pub enum WorkloadKind {
     Deployment,
     /// `group NAME { role NAME { replicas = N … } }`: Indexed Jobs that find each other.
     Group,
+    /// `spark NAME { … }`: a Spark application, its driver pod written as a workload's.
+    Spark,
 }
 
 impl WorkloadKind {
@@ -126,6 +128,7 @@ impl WorkloadKind {
             WorkloadKind::Daemon => "daemon",
             WorkloadKind::Deployment => "deployment",
             WorkloadKind::Group => "group",
+            WorkloadKind::Spark => "spark",
         }
     }
 }
@@ -139,6 +142,8 @@ pub enum ObjectKind {
     RoleBinding,
     ClusterRoleBinding,
     Service,
+    /// `pipeline NAME { task a { … } task b { after = [a] … } }`: a graph of Jobs.
+    Pipeline,
 }
 
 impl ObjectKind {
@@ -150,6 +155,7 @@ impl ObjectKind {
             ObjectKind::RoleBinding => "role-binding",
             ObjectKind::ClusterRoleBinding => "cluster-role-binding",
             ObjectKind::Service => "service",
+            ObjectKind::Pipeline => "pipeline",
         }
     }
 }
@@ -192,12 +198,19 @@ pub enum EntryKind {
     Labeled { key: Key, label: Name, value: LabeledValue },
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`
     Mount(Mount),
+    /// An entry that does not parse (the entry's span is its text). The syntax error is
+    /// reported where it is; later stages skip the entry without a word. `key` is the
+    /// entry's first word when it could be a key (`retri` in `retri }`), for tools.
+    Error { key: Option<Key> },
 }
 
 #[derive(Debug, Clone)]
 pub enum LabeledValue {
     Expr(Expr),
     Block(Block),
+    /// `task load = etl(step = "load") { after = [transform] }`: a template used for a
+    /// pipeline's task, with an optional block over it (boxed: rare, and every entry pays for its size).
+    Instance(Box<(Instance, Option<Block>)>),
 }
 
 #[derive(Debug, Clone)]

@@ -536,6 +536,7 @@ fn print_qos(c: &Compilation) {
                     }
                     continue;
                 }
+                pipec::ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
                 _ => continue,
             };
             let (class, why) = pipec::qos::classify(pod);

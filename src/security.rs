@@ -332,6 +332,7 @@ pub fn report(programs: &[ir::Program]) -> String {
                     }
                     continue;
                 }
+                ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
                 _ => continue,
             };
             out.push_str(&line(kind, &meta.name, pod));

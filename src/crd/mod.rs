@@ -1,5 +1,8 @@
-//! Custom resources pipec emits for operators a cluster already runs: typed
-//! serde structs of our own (only the fields we emit), each a
-//! `k8s_openapi::Resource` so that the kinds table takes them like built-in kinds.
+//! Custom resources of the operators a cluster may already run, as typed structs of
+//! our own (only the fields pipec emits), each with `k8s_openapi::Resource` so the
+//! kinds table takes it like a built-in kind. Pod templates inside them are
+//! k8s-openapi's own types.
 
+pub mod argo;
 pub mod jobset;
+pub mod spark_application;

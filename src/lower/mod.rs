@@ -38,6 +38,8 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
         ir::Object::Binding(b) => kinds::rbac::binding(b, &mut out),
         ir::Object::Service(s) => kinds::service::lower(s, &mut out),
         ir::Object::Group(g) => kinds::group::lower(g, &mut out),
+        ir::Object::Spark(s) => kinds::spark::lower(s, &mut out),
+        ir::Object::Pipeline(p) => kinds::pipeline::lower(p, &mut out),
         #[cfg(test)]
         ir::Object::Pair(j) => tests::pair(j, &mut out),
     }
@@ -65,8 +67,8 @@ impl Out<'_> {
         self.push(object.into(), raw);
     }
 
-    /// An object made for the item beside its own: the item's `raw` does not reach it.
-    #[cfg_attr(not(test), expect(dead_code, reason = "groups use `also_patched`; pipelines will use this"))]
+    /// An object made for the item beside its own (a group's headless Service):
+    /// `raw` does not reach it.
     fn also(&mut self, object: impl Into<K8sObject>) {
         self.push(object.into(), &[]);
     }

@@ -8,13 +8,13 @@
 //! the item, so every error message still comes from pest and the builder.
 //!
 //! How it follows the grammar (`grammar/pipe.pest`):
-//! - pest skips whitespace and comments between the parts of a normal rule, also
-//!   before an optional or repeated part that then matches nothing. So a rule that
-//!   ends that way (`type_expr`, `config x`, a `mount` without options…) ends
-//!   *after* the trivia following its last token, while a repetition that matched
-//!   ends with its last round. Here `pos` is always past that trivia and `last` is
-//!   the end of the last token: each span ends at one or the other, wherever
-//!   pest's pair ends (for an expression, see [`Parser::expr_end`]).
+//! - `pos` is always past the whitespace and comments that follow the last token, and `last`
+//!   is the end of that token. Every span ends at `last`: the builder trims pest's pairs to
+//!   their last token too (pest's own end may be past the trivia after a last part that
+//!   matched nothing).
+//! - Where the grammar asks for the same line (`assign_value`, `label_key`) or the builder
+//!   for a new line or `,` between entries, this parser checks the trivia between `last` and
+//!   `pos`, and declines otherwise (pest then makes the error node and the message).
 //! - Choices are tried in the grammar's order. Where pest would backtrack after a
 //!   part has begun to match, this parser gives up instead (pest may then find
 //!   another reading, or the error). A repetition or option stops only where the
@@ -36,7 +36,7 @@ use std::cell::Cell;
 const MAX_DEPTH: usize = 128;
 
 /// Parses the item at `offset` (after any whitespace and comments there): the
-/// item and its end, as `offset + pair.as_span().end()` gives it on the pest path.
+/// item and its end (the end of its last token, as the builder's item span ends).
 pub(super) fn item(file: FileId, src: &str, offset: usize, limits: &Limits) -> Option<(Item, usize)> {
     if !src.is_char_boundary(offset) {
         return None;
@@ -128,6 +128,7 @@ fn object_kind(word: &str) -> Option<ObjectKind> {
         "role-binding" => ObjectKind::RoleBinding,
         "cluster-role-binding" => ObjectKind::ClusterRoleBinding,
         "service" => ObjectKind::Service,
+        "pipeline" => ObjectKind::Pipeline,
         _ => return None,
     })
 }
@@ -280,7 +281,7 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults`, `deployment` and the object words start items but are not keywords (they stay valid keys and names).
+        // `defaults`, `deployment`, `spark` and the object words start items but are not keywords (they stay valid keys and names).
         if !keywords::starts_item(kw) {
             return None;
         }
@@ -292,8 +293,8 @@ impl<'s> Parser<'s> {
                 if self.peek() != Some(b'{') {
                     // pest's `block?` steps over the trivia after the string either way.
                     return Some((
-                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.pos) },
-                        self.pos,
+                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.last) },
+                        self.last,
                     ));
                 }
                 let body = self.block()?;
@@ -307,6 +308,7 @@ impl<'s> Parser<'s> {
             "let" => {
                 let name = self.ident()?;
                 self.assign()?;
+                self.on_the_same_line()?;
                 let (value, end) = self.expr_end()?;
                 (ItemKind::Let { name, value }, end)
             }
@@ -322,6 +324,7 @@ impl<'s> Parser<'s> {
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
             "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
+            "spark" => self.workload(Spanned::new(WorkloadKind::Spark, kw_span))?,
             "group" => self.workload(Spanned::new(WorkloadKind::Group, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
@@ -346,14 +349,26 @@ impl<'s> Parser<'s> {
         self.at_assign().then(|| self.bump(1))
     }
 
-    /// `name: type (= default)?`, of a `param` or a template parameter, and the
-    /// end of its pair: the default's, or past the trivia after the type.
+    /// A new line between the last token and the next (most often right after the token:
+    /// looked at first).
+    fn newline_before_next(&self) -> bool {
+        self.bytes.get(self.last) == Some(&b'\n') || self.bytes[self.last..self.pos].contains(&b'\n')
+    }
+
+    /// Only spaces and tabs between the last token and the next (`assign_value`, `label_key`):
+    /// the next part is on the same line.
+    fn on_the_same_line(&self) -> Option<()> {
+        self.bytes[self.last..self.pos].iter().all(|&b| b == b' ' || b == b'\t').then_some(())
+    }
+
+    /// `name: type (= default)?`, of a `param` or a template parameter, and where it
+    /// ends: with the default, or with the type.
     fn declaration(&mut self) -> Option<(Ident, TypeExpr, Option<Expr>, usize)> {
         let name = self.ident()?;
         self.expect(b':')?;
         let ty = self.type_expr()?;
         if !self.at_assign() {
-            return Some((name, ty, None, self.pos));
+            return Some((name, ty, None, self.last));
         }
         self.bump(1);
         let (default, end) = self.expr_end()?;
@@ -365,7 +380,7 @@ impl<'s> Parser<'s> {
             let start = p.pos;
             let name = p.ident()?;
             if p.peek() != Some(b'<') {
-                return Some(TypeExpr { name, arg: None, span: p.span(start, p.pos) });
+                return Some(TypeExpr { name, arg: None, span: p.span(start, p.last) });
             }
             p.bump(1);
             let arg = p.type_expr()?;
@@ -378,7 +393,7 @@ impl<'s> Parser<'s> {
     fn object(&mut self) -> Option<(Name, Option<Block>, usize)> {
         let name = self.name()?;
         if self.peek() != Some(b'{') {
-            return Some((name, None, self.pos));
+            return Some((name, None, self.last));
         }
         let body = self.block()?;
         Some((name, Some(body), self.last))
@@ -390,7 +405,7 @@ impl<'s> Parser<'s> {
         if self.at_assign() {
             instance = Some(self.instance()?);
             if self.peek() != Some(b'{') {
-                return Some((ItemKind::Workload { kind, name, instance, body: None }, self.pos));
+                return Some((ItemKind::Workload { kind, name, instance, body: None }, self.last));
             }
         }
         let body = Some(self.block()?);
@@ -462,8 +477,13 @@ impl<'s> Parser<'s> {
             while p.peek() != Some(b'}') {
                 let entry = p.entry()?;
                 p.stacks.entries.push(entry);
-                if p.peek() == Some(b',') {
-                    p.bump(1);
+                match p.peek() {
+                    Some(b',') => p.bump(1),
+                    Some(b'}') => {}
+                    // Entries are separated by new lines or `,`, or follow a `}` (the builder
+                    // reports others).
+                    _ if p.bytes[p.last - 1] != b'}' && !p.newline_before_next() => return None,
+                    _ => {}
                 }
             }
             p.bump(1);
@@ -475,8 +495,14 @@ impl<'s> Parser<'s> {
     /// `mount …`, or a key then `= value`, `{ … }` or `label (= value | { … })`.
     /// The span runs from the key to the end of what follows it.
     fn entry(&mut self) -> Option<Entry> {
-        if self.word() == Some("mount") {
-            return self.mount();
+        match self.word() {
+            Some("mount") => return self.mount(),
+            Some("task") => {
+                if let Some(used) = self.task_use() {
+                    return used;
+                }
+            }
+            _ => {}
         }
         let key = self.key()?;
         let key_span = key.span;
@@ -484,14 +510,18 @@ impl<'s> Parser<'s> {
         let (kind, end) = match self.peek()? {
             b'=' if self.at_assign() => {
                 self.bump(1);
+                self.on_the_same_line()?;
                 let (value, end) = self.expr_end()?;
                 (EntryKind::Field { key, value }, end)
             }
             b'{' => (EntryKind::Nested { key, body: self.block()? }, self.last),
             _ => {
+                // `label_key`: the label is on its key's line.
+                self.on_the_same_line()?;
                 let label = Name::Word(self.ident()?);
                 let (value, end) = if self.at_assign() {
                     self.bump(1);
+                    self.on_the_same_line()?;
                     let (value, end) = self.expr_end()?;
                     (LabeledValue::Expr(value), end)
                 } else {
@@ -503,15 +533,41 @@ impl<'s> Parser<'s> {
         Some(Entry { kind, span: key_span.to(self.span(from, end)) })
     }
 
-    /// `mount NAME at "PATH" [readonly] [subpath "…"]`: without options the pair
-    /// ends past the trivia after the path, with them at the last one.
+    /// `task NAME = template(…) { … }` (`task_use`), tried first as pest does: `None` when the
+    /// entry is not of that form (nothing taken: it is an ordinary entry), `Some(None)` to
+    /// decline. Without a block the entry ends at the `)`.
+    fn task_use(&mut self) -> Option<Option<Entry>> {
+        let (start, last) = (self.pos, self.last);
+        self.bump("task".len());
+        let key = Key { text: "task".into(), span: self.span(start, self.last), quoted: false };
+        let label = match self.word() {
+            Some(_) if !self.at_assign() => self.ident().map(Name::Word),
+            _ => None,
+        };
+        let Some(label) = label.filter(|_| self.at_assign()) else {
+            (self.pos, self.last) = (start, last);
+            return None;
+        };
+        let Some(instance) = self.instance() else { return Some(None) };
+        let (body, end) = if self.peek() == Some(b'{') {
+            let Some(body) = self.block() else { return Some(None) };
+            (Some(body), self.last)
+        } else {
+            (None, self.last)
+        };
+        let value = LabeledValue::Instance(Box::new((instance, body)));
+        Some(Some(Entry { kind: EntryKind::Labeled { key, label, value }, span: self.span(start, end) }))
+    }
+
+    /// `mount NAME at "PATH" [readonly] [subpath "…"]`: it ends with the path, or
+    /// with its last option.
     fn mount(&mut self) -> Option<Entry> {
         let start = self.pos;
         self.bump("mount".len());
         let source = self.name()?;
         self.keyword("at")?;
         let path = self.string()?;
-        let mut end = self.pos;
+        let mut end = self.last;
         let (mut read_only, mut sub_path, mut propagation) = (None, None, None);
         loop {
             match self.word() {
@@ -558,10 +614,8 @@ impl<'s> Parser<'s> {
         Some(self.expr_end()?.0)
     }
 
-    /// An expression and the end of its pair. pest's `expr` is `prefix* ~
-    /// postfixed ~ (infix ~ prefix* ~ postfixed)*`: without an operator the pair
-    /// ends past the trivia after it; with one, where its last operand ends (see
-    /// [`Parser::operand`]).
+    /// An expression and where it ends: the end of its last token (pest's `expr` is
+    /// `prefix* ~ postfixed ~ (infix ~ prefix* ~ postfixed)*`).
     fn expr_end(&mut self) -> Option<(Expr, usize)> {
         self.nested(Self::expr_inner)
     }
@@ -572,7 +626,7 @@ impl<'s> Parser<'s> {
     fn expr_inner(&mut self) -> Option<(Expr, usize)> {
         let mut count = 0;
         let (first, _) = self.operand(&mut count)?;
-        let Some(mut op) = self.infix() else { return Some((first, self.pos)) };
+        let Some(mut op) = self.infix() else { return Some((first, self.last)) };
         let mut operands = vec![first];
         let mut end;
         let mut operators: Vec<Spanned<BinaryOp>> = Vec::new();
@@ -624,8 +678,8 @@ impl<'s> Parser<'s> {
         Some(Spanned::new(op, self.span(start, start + len)))
     }
 
-    /// Prefixes, a primary, postfixes, and where pest's `postfixed` ends: at the
-    /// last postfix, or past the trivia after the primary. The builder applies
+    /// Prefixes, a primary, postfixes, and where they end: with the last postfix, or
+    /// with the primary. The builder applies
     /// the prefixes to the primary before the postfixes: `-a.b` is `(-a).b`.
     fn operand(&mut self, count: &mut usize) -> Option<(Expr, usize)> {
         let mut prefixes = Vec::new();
@@ -653,7 +707,7 @@ impl<'s> Parser<'s> {
     }
 
     fn postfixes(&mut self, mut base: Expr, count: &mut usize) -> Option<(Expr, usize)> {
-        let mut end = self.pos;
+        let mut end = self.last;
         loop {
             let start = self.pos;
             match self.peek() {

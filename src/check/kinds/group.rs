@@ -89,7 +89,7 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
         ck.report(
             Diagnostic::error(Code::GroupNoRoles, span, format!("group `{name}` has no roles"))
                 .label("no `role NAME { … }`")
-                .help("a group is its roles: write `role worker { replicas = 4  image = \"…\" }` (one Indexed Job per role)"),
+                .help("a group is its roles: write `role worker { replicas = 4, image = \"…\" }` (one Indexed Job per role)"),
         );
         return None;
     }
@@ -302,7 +302,15 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
             ck.report(
                 Diagnostic::error(Code::TypeMismatch, e.span, "`role` takes a block")
                     .label("not a block")
-                    .help(format!("write `role {name} {{ replicas = 2  image = \"…\" }}`")),
+                    .help(format!("write `role {name} {{ replicas = 2, image = \"…\" }}`")),
+            );
+            return None;
+        }
+        LabeledValue::Instance(used) => {
+            ck.report(
+                Diagnostic::error(Code::TypeMismatch, used.0.span, "a role is written as a block, not from a template")
+                    .label("a template use")
+                    .help("use the template for the whole group (`group g = tf.parameter-servers(…)`), or write the role's keys in `role NAME { … }`"),
             );
             return None;
         }
@@ -450,7 +458,7 @@ fn tf_roles(ck: &mut Checker, roles: &[Role], span: Span) -> bool {
         ck.report(
             Diagnostic::error(Code::GroupFramework, span, "a TensorFlow group needs a `worker` or a `chief` role")
                 .label("nobody trains")
-                .help("add `role worker { replicas = 2  image = \"…\" }`; parameter servers and evaluators only serve the workers"),
+                .help("add `role worker { replicas = 2, image = \"…\" }`; parameter servers and evaluators only serve the workers"),
         );
     }
     ok
