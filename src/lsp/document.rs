@@ -70,6 +70,12 @@ impl Document {
         self.lines.range(&self.text, span.start as usize, span.end as usize)
     }
 
+    /// The span without the blank space after it (an item's span runs up to the next item).
+    pub fn trimmed(&self, span: Span) -> Span {
+        let text = self.text.get(span.start as usize..span.end as usize).unwrap_or("");
+        Span { end: span.start + text.trim_end().len() as u32, ..span }
+    }
+
     pub fn ast_file(&self) -> FileId {
         self.file
     }

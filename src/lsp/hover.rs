@@ -8,9 +8,10 @@ use super::document::Document;
 use crate::schema::{self, Contexts};
 
 pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
-    if let Some((symbol, span)) = doc.names.at(offset) {
+    if let Some((symbol, at)) = doc.names.at(offset) {
         let s = &doc.names.symbols[symbol];
-        let definition = doc.text.get(s.span.start as usize..s.span.end as usize).unwrap_or("");
+        let span = doc.trimmed(s.span);
+        let definition = doc.text.get(span.start as usize..span.end as usize).unwrap_or("");
         // The head of a long definition (a template) is enough to recognise it.
         let mut shown: Vec<&str> = definition.lines().take(6).collect();
         if definition.lines().count() > shown.len() {
@@ -18,7 +19,7 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
         }
         let line = doc.lines.position(&doc.text, s.name_span.start as usize).line + 1;
         let value = format!("{} `{}` (line {line})\n\n```pipe\n{}\n```", s.kind.word(), s.name, shown.join("\n"));
-        return Some(markdown(value, Some(doc.range(span))));
+        return Some(markdown(value, Some(doc.range(at))));
     }
     let at = node_at(&doc.ast, offset);
     let (key, ctx) = at.key?;

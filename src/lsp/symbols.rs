@@ -26,7 +26,7 @@ fn symbol(doc: &Document, name: String, detail: &str, kind: SymbolKind, span: Sp
         kind,
         tags: None,
         deprecated: None,
-        range: doc.range(span),
+        range: doc.range(doc.trimmed(span)),
         selection_range: doc.range(at),
         children: (!children.is_empty()).then_some(children),
     }
