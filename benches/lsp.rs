@@ -68,7 +68,11 @@ fn diagnostics_after_a_one_character_edit(bencher: divan::Bencher) {
         let published = server
             .change(DidChangeTextDocumentParams {
                 text_document: VersionedTextDocumentIdentifier { uri: uri(), version },
-                content_changes: vec![TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: digit.into() }],
+                content_changes: vec![TextDocumentContentChangeEvent {
+                    range: Some(range),
+                    range_length: None,
+                    text: digit.into(),
+                }],
             })
             .unwrap();
         assert!(published.diagnostics.is_empty());
@@ -77,7 +81,10 @@ fn diagnostics_after_a_one_character_edit(bencher: divan::Bencher) {
 }
 
 fn at(line: u32, character: u32) -> TextDocumentPositionParams {
-    TextDocumentPositionParams { text_document: TextDocumentIdentifier { uri: uri() }, position: Position::new(line, character) }
+    TextDocumentPositionParams {
+        text_document: TextDocumentIdentifier { uri: uri() },
+        position: Position::new(line, character),
+    }
 }
 
 #[divan::bench]
@@ -86,7 +93,8 @@ fn hover_on_a_key(bencher: divan::Bencher) {
     let line = middle_line(&text, "retries = 3");
     let server = opened(text);
     bencher.bench_local(|| {
-        let params = HoverParams { text_document_position_params: at(line, 4), work_done_progress_params: Default::default() };
+        let params =
+            HoverParams { text_document_position_params: at(line, 4), work_done_progress_params: Default::default() };
         server.hover(params).expect("a hover")
     });
 }
@@ -110,7 +118,11 @@ fn completion(line: u32, character: u32) -> CompletionParams {
 #[divan::bench]
 fn completion_of_keys(bencher: divan::Bencher) {
     // An empty line in the middle job, where a key would be typed.
-    let text = program().replacen("  retries = 3\n", "  retries = 3\n\n", JOBS / 2 + 1).replacen("  retries = 3\n\n", "  retries = 3\n", JOBS / 2);
+    let text = program().replacen("  retries = 3\n", "  retries = 3\n\n", JOBS / 2 + 1).replacen(
+        "  retries = 3\n\n",
+        "  retries = 3\n",
+        JOBS / 2,
+    );
     let line = middle_line(&text, "retries = 3") + 1;
     let server = opened(text);
     keys_of_a_job(&server, completion(line, 2));
@@ -121,7 +133,11 @@ fn completion_of_keys(bencher: divan::Bencher) {
 fn completion_while_the_line_does_not_parse(bencher: divan::Bencher) {
     // `  ret` typed on its own line, last in the job: a syntax error there (before a key or a
     // block, `ret` would read as the label of a labeled entry, and the file would parse).
-    let text = program().replacen("  }\n}\n", "  }\n  ret\n}\n", JOBS / 2 + 1).replacen("  }\n  ret\n}\n", "  }\n}\n", JOBS / 2);
+    let text = program().replacen("  }\n}\n", "  }\n  ret\n}\n", JOBS / 2 + 1).replacen(
+        "  }\n  ret\n}\n",
+        "  }\n}\n",
+        JOBS / 2,
+    );
     let line = middle_line(&text, "  ret\n");
     let mut server = Server::new(Default::default());
     let published = server.open(DidOpenTextDocumentParams {

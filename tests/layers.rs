@@ -93,7 +93,8 @@ fn only_the_cli_names_the_language_server() {
             continue;
         }
         let text = std::fs::read_to_string(path).unwrap();
-        let named = ["crate::lsp", "pipec::lsp", "lsp_types", "lsp_server", "super::lsp"].iter().any(|p| text.contains(p));
+        let named =
+            ["crate::lsp", "pipec::lsp", "lsp_types", "lsp_server", "super::lsp"].iter().any(|p| text.contains(p));
         // `lib.rs` declares the module, behind the feature, and names nothing in it.
         let declared_elsewhere = rel != "lib.rs" && text.contains("mod lsp");
         if named || declared_elsewhere {

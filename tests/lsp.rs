@@ -80,7 +80,8 @@ impl Client {
         loop {
             let n = match self.pending.iter().position(|n| n.method == PublishDiagnostics::METHOD) {
                 Some(i) => self.pending.remove(i),
-                None => match self.conn.receiver.recv_timeout(std::time::Duration::from_secs(60)).expect("diagnostics") {
+                None => match self.conn.receiver.recv_timeout(std::time::Duration::from_secs(60)).expect("diagnostics")
+                {
                     Message::Notification(n) => n,
                     other => panic!("unexpected {other:?}"),
                 },
@@ -94,7 +95,8 @@ impl Client {
 
     /// Opens a fixture; the position of its `$0` marker.
     fn open(&mut self, name: &str, marked: &str) -> (Uri, Position, Vec<Diagnostic>) {
-        let (text, position) = if marked.contains("$0") { cursor(marked) } else { (marked.to_string(), Position::default()) };
+        let (text, position) =
+            if marked.contains("$0") { cursor(marked) } else { (marked.to_string(), Position::default()) };
         let uri = uri(name);
         self.notify::<DidOpenTextDocument>(json!({
             "textDocument": { "uri": uri, "languageId": "pipe", "version": 1, "text": text }
@@ -131,10 +133,7 @@ fn diagnostics_on_open_and_change_with_codes_help_and_related_places() {
             (code, d.range.start.line, d.range.start.character, d.range.end.character)
         })
         .collect();
-    assert_eq!(
-        summary,
-        [("P0101".into(), 3, 2, 9), ("P0205".into(), 4, 12, 16), ("P0103".into(), 6, 4, 5)]
-    );
+    assert_eq!(summary, [("P0101".into(), 3, 2, 9), ("P0205".into(), 4, 12, 16), ("P0103".into(), 6, 4, 5)]);
     assert_eq!(diags[0].message, "`retires` is not a key of a `job` (unknown key)\nhelp: did you mean `retries`?");
     assert_eq!(diags[0].severity, Some(DiagnosticSeverity::ERROR));
     let related = diags[2].related_information.as_ref().expect("the first object is shown");
@@ -188,10 +187,14 @@ fn hover_shows_a_keys_documentation_and_kubernetes_field() {
     assert_eq!(hover["range"], json!({ "start": { "line": 2, "character": 2 }, "end": { "line": 2, "character": 9 } }));
 
     // A nested block's key, and a choice with the values Kubernetes gets.
-    let (uri, at, _) = client.open("hover2.pipe", "job a {\n  image = \"x\"\n  restart$0 = never\n  resources { requests { cpu = 1 } }\n}\n");
+    let (uri, at, _) = client.open(
+        "hover2.pipe",
+        "job a {\n  image = \"x\"\n  restart$0 = never\n  resources { requests { cpu = 1 } }\n}\n",
+    );
     let text = client.request::<HoverRequest>(Client::at(&uri, at))["contents"]["value"].as_str().unwrap().to_string();
     assert!(text.contains("- `never` → `Never`"), "{text}");
-    let (uri, at, _) = client.open("hover3.pipe", "job a {\n  image = \"x\"\n  resources { requests { c$0pu = 1 } }\n}\n");
+    let (uri, at, _) =
+        client.open("hover3.pipe", "job a {\n  image = \"x\"\n  resources { requests { c$0pu = 1 } }\n}\n");
     let text = client.request::<HoverRequest>(Client::at(&uri, at))["contents"]["value"].as_str().unwrap().to_string();
     assert!(text.contains("**cpu**") && text.contains("ResourceRequirements"), "{text}");
     // Nothing to say on a value.
@@ -203,8 +206,7 @@ fn hover_shows_a_keys_documentation_and_kubernetes_field() {
 #[test]
 fn hover_on_a_name_shows_its_definition() {
     let mut client = Client::start();
-    let (uri, at, _) =
-        client.open("names.pipe", "let image = \"busybox:1.36\"\n\njob a {\n  image = ima$0ge\n}\n");
+    let (uri, at, _) = client.open("names.pipe", "let image = \"busybox:1.36\"\n\njob a {\n  image = ima$0ge\n}\n");
     let text = client.request::<HoverRequest>(Client::at(&uri, at))["contents"]["value"].as_str().unwrap().to_string();
     assert_eq!(text, "let `image` (line 1)\n\n```pipe\nlet image = \"busybox:1.36\"\n```");
     client.shutdown();
@@ -219,12 +221,14 @@ fn completion_offers_the_keys_of_the_block_under_the_cursor() {
     assert!(!keys.contains(&"image".into()), "`image` is already written");
     assert!(!keys.contains(&"schedule".into()), "`schedule` is a cron's");
     // A line being typed does not parse: the block around it is still known.
-    let (uri, at, diags) = client.open("typing.pipe", "cron c {\n  schedule = \"0 3 * * *\"\n  image = \"x\"\n  conc$0\n}\n");
+    let (uri, at, diags) =
+        client.open("typing.pipe", "cron c {\n  schedule = \"0 3 * * *\"\n  image = \"x\"\n  conc$0\n}\n");
     assert!(!diags.is_empty(), "the half-typed line is an error");
     let keys = labels(&client.request::<Completion>(Client::at(&uri, at)));
     assert!(keys.contains(&"concurrency".into()) && !keys.contains(&"schedule".into()), "{keys:?}");
     // Keys of a record inside a list.
-    let (uri, at, _) = client.open("records.pipe", "job a {\n  image = \"x\"\n  tolerations = [{ key: \"gpu\", $0 }]\n}\n");
+    let (uri, at, _) =
+        client.open("records.pipe", "job a {\n  image = \"x\"\n  tolerations = [{ key: \"gpu\", $0 }]\n}\n");
     let keys = labels(&client.request::<Completion>(Client::at(&uri, at)));
     assert!(keys.contains(&"effect".into()) && !keys.contains(&"key".into()), "{keys:?}");
     client.shutdown();
@@ -233,8 +237,7 @@ fn completion_offers_the_keys_of_the_block_under_the_cursor() {
 #[test]
 fn completion_offers_choices_names_items_and_modules() {
     let mut client = Client::start();
-    let (uri, at, _) =
-        client.open("choices.pipe", "let retry = 3\njob a {\n  image = \"x\"\n  restart = $0\n}\n");
+    let (uri, at, _) = client.open("choices.pipe", "let retry = 3\njob a {\n  image = \"x\"\n  restart = $0\n}\n");
     let values = labels(&client.request::<Completion>(Client::at(&uri, at)));
     assert_eq!(values, ["never", "on-failure", "always", "retry"]);
     let (uri, at, _) = client.open("items.pipe", "let x = 1\n$0\n");
@@ -264,7 +267,8 @@ fn definition_and_references_of_lets_params_templates_configs_and_accounts() {
     let (uri, _, diags) = client.open("defs.pipe", NAMES);
     assert!(diags.is_empty(), "{diags:?}");
     let lines: Vec<&str> = NAMES.lines().collect();
-    let pos = |line: usize, word: &str| Position { line: line as u32, character: lines[line].find(word).unwrap() as u32 + 1 };
+    let pos =
+        |line: usize, word: &str| Position { line: line as u32, character: lines[line].find(word).unwrap() as u32 + 1 };
     let def = |client: &mut Client, at: Position| {
         let r = client.request::<GotoDefinition>(Client::at(&uri, at));
         (r["range"]["start"]["line"].as_u64().unwrap(), r["range"]["start"]["character"].as_u64().unwrap())
@@ -295,19 +299,26 @@ fn rename_edits_the_definition_and_every_use() {
     let at = Position { line: 1, character: 5 };
     let prepared = client.request::<PrepareRenameRequest>(Client::at(&uri, at));
     assert_eq!(prepared["placeholder"], "image");
-    let edit = client.request::<Rename>(json!({ "textDocument": { "uri": uri }, "position": at, "newName": "worker-image" }));
+    let edit =
+        client.request::<Rename>(json!({ "textDocument": { "uri": uri }, "position": at, "newName": "worker-image" }));
     let edits = edit["changes"][uri.as_str()].as_array().unwrap();
-    let places: Vec<(u64, u64)> =
-        edits.iter().map(|e| (e["range"]["start"]["line"].as_u64().unwrap(), e["range"]["start"]["character"].as_u64().unwrap())).collect();
+    let places: Vec<(u64, u64)> = edits
+        .iter()
+        .map(|e| (e["range"]["start"]["line"].as_u64().unwrap(), e["range"]["start"]["character"].as_u64().unwrap()))
+        .collect();
     assert_eq!(places, [(1, 4), (5, 10)]);
     assert!(edits.iter().all(|e| e["newText"] == "worker-image"));
     // Not a name: refused with a reason; a key is not renamed.
-    let refused = client.try_request::<Rename>(json!({ "textDocument": { "uri": uri }, "position": at, "newName": "job" }));
+    let refused =
+        client.try_request::<Rename>(json!({ "textDocument": { "uri": uri }, "position": at, "newName": "job" }));
     assert!(refused.unwrap_err().contains("cannot be a name"));
     let key = Position { line: 5, character: 3 };
     assert_eq!(client.request::<PrepareRenameRequest>(Client::at(&uri, key)), Value::Null);
     // A service account is named by strings: no rename.
-    assert_eq!(client.request::<PrepareRenameRequest>(Client::at(&uri, Position { line: 3, character: 17 })), Value::Null);
+    assert_eq!(
+        client.request::<PrepareRenameRequest>(Client::at(&uri, Position { line: 3, character: 17 })),
+        Value::Null
+    );
     client.shutdown();
 }
 
@@ -380,8 +391,11 @@ fn pipec_lsp_speaks_the_protocol_on_stdio() {
     send(&mut stdin, json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }));
     assert_eq!(receive(&mut stdout)["result"]["serverInfo"]["name"], "pipec");
     send(&mut stdin, json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
-    send(&mut stdin, json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": {
-        "uri": "file:///nowhere/x.pipe", "languageId": "pipe", "version": 1, "text": "job a { retries = 2 }\n" } } }));
+    send(
+        &mut stdin,
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": {
+        "uri": "file:///nowhere/x.pipe", "languageId": "pipe", "version": 1, "text": "job a { retries = 2 }\n" } } }),
+    );
     let published = receive(&mut stdout);
     assert_eq!(published["method"], "textDocument/publishDiagnostics");
     assert_eq!(published["params"]["diagnostics"][0]["code"], "P0106", "{published}");

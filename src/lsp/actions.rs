@@ -25,7 +25,11 @@ pub fn fixes(d: &Diagnostic, text: &str) -> Vec<Fix> {
     if !word(written) || !word(suggested) || written == suggested {
         return Vec::new();
     }
-    vec![Fix { span: primary.span, replacement: suggested.to_string(), title: format!("Replace `{written}` with `{suggested}`") }]
+    vec![Fix {
+        span: primary.span,
+        replacement: suggested.to_string(),
+        title: format!("Replace `{written}` with `{suggested}`"),
+    }]
 }
 
 /// The file in the canonical layout, when the formatter is available (`None`: not yet).
@@ -50,7 +54,10 @@ mod tests {
         let span = Span::new(FileId(0), 21, 28);
         let d = Diagnostic::error(Code::Syntax, span, "unknown key").help("did you mean `retries`?");
         let fixes = fixes(&d, text);
-        assert_eq!(fixes, [Fix { span, replacement: "retries".into(), title: "Replace `retires` with `retries`".into() }]);
+        assert_eq!(
+            fixes,
+            [Fix { span, replacement: "retries".into(), title: "Replace `retires` with `retries`".into() }]
+        );
         let other = Diagnostic::error(Code::Syntax, span, "unknown key").help("keys are: `a`, `b`");
         assert!(super::fixes(&other, text).is_empty());
     }

@@ -3,7 +3,9 @@
 //! entry under the cursor. The one walk over the syntax tree for that is [`node_at`]; when the
 //! syntax layer gets its own node-at-offset query, this function is what it replaces.
 
-use crate::ast::{Block, Entry, EntryKind, Expr, ExprKind, File, Item, ItemKind, Key, LabeledValue, ObjectKind, WorkloadKind};
+use crate::ast::{
+    Block, Entry, EntryKind, Expr, ExprKind, File, Item, ItemKind, Key, LabeledValue, ObjectKind, WorkloadKind,
+};
 use crate::schema::{self, Contexts};
 use crate::source::Span;
 
@@ -178,18 +180,16 @@ mod tests {
         let (file, diags) = crate::syntax::parse_with(FileId(0), &text, &Default::default());
         assert!(diags.is_empty(), "{diags:?}");
         let a = node_at(&file, offset);
-        (
-            a.written.join(","),
-            a.key.map(|(k, _)| k.text.clone()),
-            a.value_of.map(|(k, _)| k.text.clone()),
-            a.ctx,
-        )
+        (a.written.join(","), a.key.map(|(k, _)| k.text.clone()), a.value_of.map(|(k, _)| k.text.clone()), a.ctx)
     }
 
     #[test]
     fn keys_values_and_contexts_are_found() {
         let (written, key, value_of, ctx) = at("job a {\n  image = \"x\"\n  retr|ies = 2\n}\n");
-        assert_eq!((written.as_str(), key.as_deref(), value_of, ctx), ("image,retries", Some("retries"), None, schema::JOB));
+        assert_eq!(
+            (written.as_str(), key.as_deref(), value_of, ctx),
+            ("image,retries", Some("retries"), None, schema::JOB)
+        );
         let (_, key, value_of, ctx) = at("job a {\n  resources {\n    requests { cpu = 1|00m }\n  }\n}\n");
         assert_eq!((key, value_of.as_deref(), ctx), (None, Some("cpu"), schema::REQUESTS));
         let (_, key, _, ctx) = at("job a {\n  tolerations = [{ ef|fect: no-schedule }]\n}\n");

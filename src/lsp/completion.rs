@@ -66,7 +66,10 @@ pub fn completion(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     let before = &doc.text[..offset];
     let pos = position(before);
     if let Position::Module = pos {
-        return stdlib::MODULES.iter().map(|(name, _)| item(name, CompletionItemKind::MODULE, "standard library")).collect();
+        return stdlib::MODULES
+            .iter()
+            .map(|(name, _)| item(name, CompletionItemKind::MODULE, "standard library"))
+            .collect();
     }
     // While the line is being typed the item around it may not parse: read the tree without it.
     let blanked;
@@ -78,7 +81,9 @@ pub fn completion(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     };
     let at = node_at(tree, offset);
     match pos {
-        Position::Key if at.top_level => keywords::item_words().map(|w| item(w, CompletionItemKind::KEYWORD, "item")).collect(),
+        Position::Key if at.top_level => {
+            keywords::item_words().map(|w| item(w, CompletionItemKind::KEYWORD, "item")).collect()
+        }
         Position::Key => schema::all()
             .filter(|k| k.contexts & at.ctx != 0 && !at.written.contains(&k.key))
             .map(|k| CompletionItem {
@@ -100,7 +105,9 @@ pub fn completion(doc: &Document, offset: usize) -> Vec<CompletionItem> {
                         out.push(item(word, CompletionItemKind::ENUM_MEMBER, k8s));
                     }
                 }
-                Some(Shape::Bool) => out.extend(["true", "false"].map(|w| item(w, CompletionItemKind::KEYWORD, "bool"))),
+                Some(Shape::Bool) => {
+                    out.extend(["true", "false"].map(|w| item(w, CompletionItemKind::KEYWORD, "bool")))
+                }
                 _ => {}
             }
             out.extend(names(&doc.names, offset));
@@ -125,7 +132,12 @@ fn names(index: &Index, offset: usize) -> Vec<CompletionItem> {
 }
 
 fn item(label: &str, kind: CompletionItemKind, detail: &str) -> CompletionItem {
-    CompletionItem { label: label.to_string(), kind: Some(kind), detail: Some(detail.to_string()), ..Default::default() }
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]

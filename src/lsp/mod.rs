@@ -48,7 +48,10 @@ pub fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         document_formatting_provider: actions::can_format().then_some(OneOf::Left(true)),
         ..Default::default()
@@ -119,7 +122,9 @@ pub fn request(server: &Server, req: Request) -> Response {
             },
             CodeActionRequest::METHOD => ok(id.clone(), server.code_action(params(value)?)),
             Formatting::METHOD => ok(id.clone(), server.formatting(params(value)?)),
-            _ => Response::new_err(id.clone(), ErrorCode::MethodNotFound as i32, format!("`{method}` is not supported")),
+            _ => {
+                Response::new_err(id.clone(), ErrorCode::MethodNotFound as i32, format!("`{method}` is not supported"))
+            }
         })
     })();
     answer.unwrap_or_else(|message| Response::new_err(id, ErrorCode::InvalidParams as i32, message))

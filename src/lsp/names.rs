@@ -98,7 +98,8 @@ impl Index {
 
     /// The symbols that can be named at `offset`, innermost first.
     pub fn in_scope(&self, offset: usize) -> Vec<&Symbol> {
-        let mut found: Vec<&Symbol> = self.symbols.iter().filter(|s| s.scope.is_some_and(|sc| contains(sc, offset))).collect();
+        let mut found: Vec<&Symbol> =
+            self.symbols.iter().filter(|s| s.scope.is_some_and(|sc| contains(sc, offset))).collect();
         found.sort_by_key(|s| std::cmp::Reverse(s.scope.map(|sc| sc.start)));
         found.extend(self.symbols.iter().filter(|s| s.scope.is_none()));
         found
@@ -202,7 +203,9 @@ fn walk_items(index: &mut Index, items: &[Item], scopes: &mut Vec<Vec<usize>>) {
                 walk_block(index, body, scopes, false);
                 scopes.pop();
             }
-            ItemKind::Let { value, .. } | ItemKind::Param { default: Some(value), .. } => walk_expr(index, value, scopes),
+            ItemKind::Let { value, .. } | ItemKind::Param { default: Some(value), .. } => {
+                walk_expr(index, value, scopes)
+            }
             ItemKind::Workload { instance, body, name, .. } => {
                 walk_name(index, name, scopes);
                 if let Some(inst) = instance {

@@ -8,8 +8,8 @@ use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CompletionParams, CompletionResponse,
     DidChangeTextDocumentParams, DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, Location,
-    PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams, RenameParams, TextDocumentPositionParams, TextEdit,
-    Uri, WorkspaceEdit,
+    PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams, RenameParams, TextDocumentPositionParams,
+    TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::document::Document;
@@ -133,7 +133,8 @@ impl Server {
         let (start, end) = (doc.offset(params.range.start), doc.offset(params.range.end));
         let mut out = Vec::new();
         for (d, published) in doc.diagnostics.iter().zip(&doc.published) {
-            let Some(p) = d.primary.as_ref().filter(|p| p.span.start as usize <= end && start <= p.span.end as usize) else {
+            let Some(p) = d.primary.as_ref().filter(|p| p.span.start as usize <= end && start <= p.span.end as usize)
+            else {
                 continue;
             };
             if p.span.file != doc.ast_file() {

@@ -14,12 +14,22 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
 fn name_text(doc: &Document, name: &Name) -> String {
     match name {
         Name::Word(w) => w.node.clone(),
-        Name::Str(s) => s.as_plain().unwrap_or_else(|| doc.text[s.span.start as usize..s.span.end as usize].to_string()),
+        Name::Str(s) => {
+            s.as_plain().unwrap_or_else(|| doc.text[s.span.start as usize..s.span.end as usize].to_string())
+        }
     }
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written; it is `None`.
-fn symbol(doc: &Document, name: String, detail: &str, kind: SymbolKind, span: Span, at: Span, children: Vec<DocumentSymbol>) -> DocumentSymbol {
+fn symbol(
+    doc: &Document,
+    name: String,
+    detail: &str,
+    kind: SymbolKind,
+    span: Span,
+    at: Span,
+    children: Vec<DocumentSymbol>,
+) -> DocumentSymbol {
     DocumentSymbol {
         name,
         detail: Some(detail.to_string()),
@@ -33,7 +43,9 @@ fn symbol(doc: &Document, name: String, detail: &str, kind: SymbolKind, span: Sp
 }
 
 fn item(doc: &Document, item: &Item) -> Option<DocumentSymbol> {
-    let s = |name: String, detail: &str, kind, at: Span, children| Some(symbol(doc, name, detail, kind, item.span, at, children));
+    let s = |name: String, detail: &str, kind, at: Span, children| {
+        Some(symbol(doc, name, detail, kind, item.span, at, children))
+    };
     match &item.kind {
         ItemKind::Workload { kind, name, body, .. } => {
             s(name_text(doc, name), kind.node.keyword(), SymbolKind::CLASS, name.span(), blocks(doc, body.as_ref()))
@@ -52,8 +64,12 @@ fn item(doc: &Document, item: &Item) -> Option<DocumentSymbol> {
             let children = items.iter().filter_map(|i| self::item(doc, i)).collect();
             s(format!("for {}", var.node), "for", SymbolKind::NAMESPACE, var.span, children)
         }
-        ItemKind::Namespace(n, _) => s(name_text(doc, &Name::Str(n.clone())), "namespace", SymbolKind::NAMESPACE, n.span, Vec::new()),
-        ItemKind::Import(path) => s(name_text(doc, &Name::Str(path.clone())), "import", SymbolKind::MODULE, path.span, Vec::new()),
+        ItemKind::Namespace(n, _) => {
+            s(name_text(doc, &Name::Str(n.clone())), "namespace", SymbolKind::NAMESPACE, n.span, Vec::new())
+        }
+        ItemKind::Import(path) => {
+            s(name_text(doc, &Name::Str(path.clone())), "import", SymbolKind::MODULE, path.span, Vec::new())
+        }
         ItemKind::Defaults(_) => {
             let at = Span { end: item.span.start + "defaults".len() as u32, ..item.span };
             s("defaults".into(), "defaults", SymbolKind::PROPERTY, at, Vec::new())
