@@ -197,6 +197,13 @@ fn hover_shows_a_keys_documentation_and_kubernetes_field() {
         client.open("hover3.pipe", "job a {\n  image = \"x\"\n  resources { requests { c$0pu = 1 } }\n}\n");
     let text = client.request::<HoverRequest>(Client::at(&uri, at))["contents"]["value"].as_str().unwrap().to_string();
     assert!(text.contains("**cpu**") && text.contains("ResourceRequirements"), "{text}");
+    // A choice word: what Kubernetes gets.
+    let (uri, at, _) = client.open("hover5.pipe", "job a {\n  image = \"x\"\n  restart = on-fa$0ilure\n}\n");
+    let text = client.request::<HoverRequest>(Client::at(&uri, at))["contents"]["value"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with("`on-failure`: a choice of **restart**, written `OnFailure` in `PodSpec.restartPolicy`"),
+        "{text}"
+    );
     // Nothing to say on a value.
     let (uri, at, _) = client.open("hover4.pipe", "job a {\n  image = \"busy$0box\"\n}\n");
     assert_eq!(client.request::<HoverRequest>(Client::at(&uri, at)), Value::Null);
@@ -246,6 +253,12 @@ fn completion_offers_choices_names_items_and_modules() {
     let (uri, at, _) = client.open("modules.pipe", "import \"std/$0\"\n");
     let modules = labels(&client.request::<Completion>(Client::at(&uri, at)));
     assert_eq!(modules, ["placement", "qos", "queue", "soak"]);
+    // The configs a `config(…)` can name.
+    let (uri, at, _) = client.open(
+        "configs.pipe",
+        "config a { data = { k: \"1\" } }\nconfig b { data = { k: \"2\" } }\nsecret s { keys = [\"k\"] }\njob j {\n  image = \"x\"\n  env { K = config($0) }\n}\n",
+    );
+    assert_eq!(labels(&client.request::<Completion>(Client::at(&uri, at))), ["a", "b"]);
     // Names in scope inside a template and a `for`: its own first.
     let (uri, at, _) = client.open(
         "scope.pipe",

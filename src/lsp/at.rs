@@ -22,6 +22,8 @@ pub struct At<'a> {
     pub key: Option<(&'a Key, Contexts)>,
     /// The entry whose value holds the offset: its key and context.
     pub value_of: Option<(&'a Key, Contexts)>,
+    /// That value, when the offset is on it (not inside a map or list of it).
+    pub value: Option<&'a Expr>,
 }
 
 fn inside(span: Span, offset: usize) -> bool {
@@ -122,6 +124,7 @@ fn entry_at<'a>(entry: &'a Entry, ctx: Contexts, offset: usize, at: &mut At<'a>)
         EntryKind::Field { value, .. } => {
             at.value_of = Some((key, ctx));
             if inside(value.span, offset) {
+                at.value = Some(value);
                 expr(value, inner(key, ctx), offset, at);
             }
         }
@@ -148,6 +151,7 @@ fn expr<'a>(e: &'a Expr, ctx: Contexts, offset: usize, at: &mut At<'a>) {
         ExprKind::Map(entries) if e.span.start as usize != offset => {
             at.ctx = ctx;
             at.value_of = None;
+            at.value = None;
             at.written = entries.iter().map(|m| m.key.text.as_str()).collect();
             for m in entries {
                 if inside(m.key.span, offset) {
@@ -156,6 +160,7 @@ fn expr<'a>(e: &'a Expr, ctx: Contexts, offset: usize, at: &mut At<'a>) {
                 }
                 if inside(m.value.span, offset) {
                     at.value_of = Some((&m.key, ctx));
+                    at.value = Some(&m.value);
                     return expr(&m.value, inner(&m.key, ctx), offset, at);
                 }
             }

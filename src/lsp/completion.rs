@@ -7,7 +7,7 @@ use lsp_types::{CompletionItem, CompletionItemKind, Documentation, MarkupContent
 use super::at::node_at;
 use super::document::Document;
 use super::hover::key_doc;
-use super::names::Index;
+use super::names::{Index, Kind};
 use crate::schema::{self, Shape};
 use crate::{stdlib, syntax::keywords};
 
@@ -19,6 +19,8 @@ enum Position<'t> {
     Value { key: &'t str },
     /// Inside `import "std/…`.
     Module,
+    /// The first argument of `config(…)` or `secret(…)`: the name of one.
+    Item(Kind),
     /// Anywhere else in an expression.
     Expr,
 }
@@ -34,6 +36,13 @@ fn position(before: &str) -> Position<'_> {
     }
     // The word being typed, and what is before it.
     let head = line.trim_end_matches(is_word).trim_end();
+    if let Some(call) = head.strip_suffix('(') {
+        match &call[call.trim_end_matches(is_word).len()..] {
+            "config" => return Position::Item(Kind::Config),
+            "secret" => return Position::Item(Kind::Secret),
+            _ => {}
+        }
+    }
     if head.is_empty() || head.ends_with('{') || head.ends_with(',') && !matches!(opener(head), Some('[' | '(')) {
         return Position::Key;
     }
@@ -70,6 +79,10 @@ pub fn completion(doc: &Document, offset: usize) -> Vec<CompletionItem> {
             .iter()
             .map(|(name, _)| item(name, CompletionItemKind::MODULE, "standard library"))
             .collect();
+    }
+    if let Position::Item(kind) = pos {
+        let named = doc.names.symbols.iter().filter(|s| s.kind == kind);
+        return named.map(|s| item(&s.name, CompletionItemKind::REFERENCE, kind.word())).collect();
     }
     // While the line is being typed the item around it may not parse: read the tree without it.
     let blanked;
@@ -114,7 +127,7 @@ pub fn completion(doc: &Document, offset: usize) -> Vec<CompletionItem> {
             out
         }
         Position::Expr => names(&doc.names, offset),
-        Position::Module => unreachable!("answered above"),
+        Position::Module | Position::Item(_) => Vec::new(),
     }
 }
 
@@ -151,6 +164,8 @@ mod tests {
         assert!(matches!(position("  restart = on"), Position::Value { key: "restart" }));
         assert!(matches!(position("  { effect: "), Position::Value { key: "effect" }));
         assert!(matches!(position("import \"std/so"), Position::Module));
+        assert!(matches!(position("  A = config(se"), Position::Item(Kind::Config)));
+        assert!(matches!(position("  volume v = secret("), Position::Item(Kind::Secret)));
         assert!(matches!(position("  args = [a, b"), Position::Expr));
         assert!(matches!(position("  args = [a, "), Position::Expr));
         assert!(matches!(position("  tolerations = [{ key: \"a\", e"), Position::Key));

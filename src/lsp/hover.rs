@@ -5,6 +5,7 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::at::node_at;
 use super::document::Document;
+use crate::ast::ExprKind;
 use crate::schema::{self, Contexts};
 
 pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
@@ -22,6 +23,16 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
         return Some(markdown(value, Some(doc.range(at))));
     }
     let at = node_at(&doc.ast, offset);
+    if let (Some((key, ctx)), Some(value)) = (at.value_of, at.value)
+        && let ExprKind::Word(word) = &value.kind
+        && let Some(row) = schema::lookup(&key.text, ctx)
+        && let schema::Shape::Choice(choices) = row.shape
+        && let Some((_, k8s)) = choices.iter().find(|(w, _)| w == word)
+    {
+        let field = if row.k8s_type.is_empty() { String::new() } else { format!(" in `{}`", row.field()) };
+        let text = format!("`{word}`: a choice of **{}**, written `{k8s}`{field}\n\n{}", row.key, row.doc);
+        return Some(markdown(text, Some(doc.range(value.span))));
+    }
     let (key, ctx) = at.key?;
     let row = schema::lookup(&key.text, ctx)?;
     Some(markdown(key_doc(row, ctx), Some(doc.range(key.span))))
