@@ -417,3 +417,67 @@ fn pipec_lsp_speaks_the_protocol_on_stdio() {
     send(&mut stdin, json!({ "jsonrpc": "2.0", "method": "exit" }));
     assert!(child.wait().unwrap().success());
 }
+
+/// Every request at every position of real programs (the examples, and broken ones from the
+/// error cases) is answered: no position makes the server fail.
+#[test]
+fn every_position_of_real_and_broken_programs_is_answered() {
+    use pipec::lsp::Server;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .chain(std::fs::read_dir(root.join("tests/cases/errors")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pipe"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 30, "{} files", files.len());
+    let mut server = Server::new(Default::default());
+    let mut answered = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let uri: Uri = format!("file://{}", path.display()).parse().unwrap();
+        server.open(DidOpenTextDocumentParams {
+            text_document: TextDocumentItem {
+                uri: uri.clone(),
+                language_id: "pipe".into(),
+                version: 1,
+                text: text.clone(),
+            },
+        });
+        for (line, content) in text.split('\n').enumerate() {
+            // Every third position of each line, and its end: enough to land on every token.
+            let units = content.encode_utf16().count() as u32;
+            for character in (0..units).step_by(3).chain([units]) {
+                let at = TextDocumentPositionParams {
+                    text_document: TextDocumentIdentifier { uri: uri.clone() },
+                    position: Position { line: line as u32, character },
+                };
+                server.hover(HoverParams {
+                    text_document_position_params: at.clone(),
+                    work_done_progress_params: Default::default(),
+                });
+                server.completion(CompletionParams {
+                    text_document_position: at.clone(),
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                    context: None,
+                });
+                server.definition(GotoDefinitionParams {
+                    text_document_position_params: at.clone(),
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                });
+                server.prepare_rename(at);
+                answered += 1;
+            }
+        }
+        let symbols = server.document_symbol(DocumentSymbolParams {
+            text_document: TextDocumentIdentifier { uri: uri.clone() },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        });
+        assert!(symbols.is_some(), "{}", path.display());
+    }
+    assert!(answered > 5_000, "{answered} positions");
+}

@@ -34,6 +34,8 @@ use lsp_types::{
 
 pub use server::Server;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use crate::check::CheckOptions;
 
 /// What the server can do.
@@ -57,6 +59,8 @@ pub fn capabilities() -> ServerCapabilities {
         ..Default::default()
     }
 }
+
+const INTERNAL_ERROR: &str = "pipec lsp: internal error (this is a bug; please report it with the file)";
 
 /// Serves on stdin/stdout until the client says `exit`.
 pub fn run_stdio(options: CheckOptions) -> Result<(), String> {
@@ -83,9 +87,16 @@ pub fn serve(connection: &Connection, options: CheckOptions) -> Result<(), Strin
                 if connection.handle_shutdown(&req).map_err(protocol)? {
                     return Ok(());
                 }
-                Some(Message::Response(request(&server, req)))
+                // A bug in a handler costs that one answer, not the editor's server.
+                let id = req.id.clone();
+                let answer = catch_unwind(AssertUnwindSafe(|| request(&server, req)))
+                    .unwrap_or_else(|_| Response::new_err(id, ErrorCode::InternalError as i32, INTERNAL_ERROR.into()));
+                Some(Message::Response(answer))
             }
-            Message::Notification(n) => notification(&mut server, n).map(Message::Notification),
+            Message::Notification(n) => catch_unwind(AssertUnwindSafe(|| notification(&mut server, n)))
+                .ok()
+                .flatten()
+                .map(Message::Notification),
             Message::Response(_) => None,
         };
         if let Some(reply) = reply

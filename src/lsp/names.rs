@@ -397,4 +397,19 @@ mod tests {
         assert_eq!(names[0], "i");
         assert!(names.contains(&"image") && !names.contains(&"nothing"));
     }
+
+    #[test]
+    fn bindings_name_roles_and_accounts_by_strings() {
+        let text = "service-account runner { automount-service-account-token = false }\nrole runner { rules = [] }\n\
+                    cluster-role view\nrole-binding b {\n  role = \"runner\"\n  subjects = [{ service-account: \"runner\" }]\n}\n\
+                    cluster-role-binding c { cluster-role = \"view\", subjects = [{ service-account: \"runner\" }] }\n";
+        let (index, text) = index(text);
+        let of = |kind: Kind| {
+            let i = index.symbols.iter().position(|s| s.kind == kind).unwrap();
+            index.uses_of(i).map(|s| text[..s.start as usize].matches('\n').count()).collect::<Vec<_>>()
+        };
+        assert_eq!(of(Kind::ServiceAccount), [5, 7]);
+        assert_eq!(of(Kind::Role), [4]);
+        assert_eq!(of(Kind::ClusterRole), [7]);
+    }
 }
