@@ -51,7 +51,9 @@ pub fn item_context(kind: &ItemKind) -> Contexts {
         },
         ItemKind::Namespace(..) => schema::NAMESPACE_ITEM,
         ItemKind::Defaults(_) => schema::DEFAULTS,
-        ItemKind::Import(_) | ItemKind::Param { .. } | ItemKind::For { .. } | ItemKind::Let { .. } => 0,
+        // Imports, params, lets, `for`s (their items have their own), and item kinds this table
+        // does not know yet: no keys of the schema.
+        _ => 0,
     }
 }
 
@@ -107,10 +109,14 @@ fn block<'a>(body: &'a Block, ctx: Contexts, offset: usize, at: &mut At<'a>) {
     entry_at(entry, ctx, offset, at);
 }
 
+/// The key of an entry that has one (not a mount; not an entry that did not parse). Written
+/// with `if let` rather than `match` here and below: the syntax layer adds entry kinds (error
+/// nodes), and these walks need only the kinds they name.
 fn entry_key(entry: &Entry) -> Option<&Key> {
-    match &entry.kind {
-        EntryKind::Field { key, .. } | EntryKind::Nested { key, .. } | EntryKind::Labeled { key, .. } => Some(key),
-        EntryKind::Mount(_) => None,
+    if let EntryKind::Field { key, .. } | EntryKind::Nested { key, .. } | EntryKind::Labeled { key, .. } = &entry.kind {
+        Some(key)
+    } else {
+        None
     }
 }
 
@@ -120,27 +126,24 @@ fn entry_at<'a>(entry: &'a Entry, ctx: Contexts, offset: usize, at: &mut At<'a>)
         at.key = Some((key, ctx));
         return;
     }
-    match &entry.kind {
-        EntryKind::Field { value, .. } => {
-            at.value_of = Some((key, ctx));
-            if inside(value.span, offset) {
-                at.value = Some(value);
-                expr(value, inner(key, ctx), offset, at);
-            }
+    if let EntryKind::Field { value, .. } = &entry.kind {
+        at.value_of = Some((key, ctx));
+        if inside(value.span, offset) {
+            at.value = Some(value);
+            expr(value, inner(key, ctx), offset, at);
         }
-        EntryKind::Nested { body, .. } | EntryKind::Labeled { value: LabeledValue::Block(body), .. } => {
-            if inside(body.span, offset) && body.span.start as usize != offset {
-                at.value_of = None;
-                block(body, inner(key, ctx), offset, at);
-            }
+    } else if let EntryKind::Nested { body, .. } | EntryKind::Labeled { value: LabeledValue::Block(body), .. } =
+        &entry.kind
+    {
+        if inside(body.span, offset) && body.span.start as usize != offset {
+            at.value_of = None;
+            block(body, inner(key, ctx), offset, at);
         }
-        EntryKind::Labeled { value: LabeledValue::Expr(value), .. } => {
-            at.value_of = Some((key, ctx));
-            if inside(value.span, offset) {
-                expr(value, inner(key, ctx), offset, at);
-            }
+    } else if let EntryKind::Labeled { value: LabeledValue::Expr(value), .. } = &entry.kind {
+        at.value_of = Some((key, ctx));
+        if inside(value.span, offset) {
+            expr(value, inner(key, ctx), offset, at);
         }
-        EntryKind::Mount(_) => {}
     }
 }
 

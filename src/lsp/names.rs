@@ -243,25 +243,28 @@ fn walk_name(index: &mut Index, name: &Name, scopes: &[Vec<usize>]) {
 
 /// A block's entries. In a binding, `role = "x"` and `cluster-role = "x"` name a role.
 fn walk_block(index: &mut Index, block: &Block, scopes: &[Vec<usize>], binding: bool) {
+    // `if let` rather than `match`: entry kinds the walk has nothing to find in (error nodes of
+    // the syntax layer) are passed over.
     for entry in &block.entries {
-        match &entry.kind {
-            EntryKind::Field { key, value } => {
-                let named = match key.text.as_str() {
-                    "service-account" => Some(Kind::ServiceAccount),
-                    "role" if binding => Some(Kind::Role),
-                    "cluster-role" if binding => Some(Kind::ClusterRole),
-                    _ => None,
-                };
-                match named {
-                    Some(kind) => string_ref(index, value, kind, scopes),
-                    None => walk_expr(index, value, scopes),
-                }
+        if let EntryKind::Field { key, value } = &entry.kind {
+            let named = match key.text.as_str() {
+                "service-account" => Some(Kind::ServiceAccount),
+                "role" if binding => Some(Kind::Role),
+                "cluster-role" if binding => Some(Kind::ClusterRole),
+                _ => None,
+            };
+            match named {
+                Some(kind) => string_ref(index, value, kind, scopes),
+                None => walk_expr(index, value, scopes),
             }
-            EntryKind::Nested { body, .. } | EntryKind::Labeled { value: LabeledValue::Block(body), .. } => {
-                walk_block(index, body, scopes, false)
-            }
-            EntryKind::Labeled { value: LabeledValue::Expr(e), .. } => walk_expr(index, e, scopes),
-            EntryKind::Mount(m) => walk_string(index, &m.path, scopes),
+        } else if let EntryKind::Nested { body, .. } | EntryKind::Labeled { value: LabeledValue::Block(body), .. } =
+            &entry.kind
+        {
+            walk_block(index, body, scopes, false)
+        } else if let EntryKind::Labeled { value: LabeledValue::Expr(e), .. } = &entry.kind {
+            walk_expr(index, e, scopes)
+        } else if let EntryKind::Mount(m) = &entry.kind {
+            walk_string(index, &m.path, scopes)
         }
     }
 }

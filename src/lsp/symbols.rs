@@ -70,7 +70,9 @@ fn item(doc: &Document, item: &Item) -> Option<DocumentSymbol> {
         ItemKind::Import(path) => {
             s(name_text(doc, &Name::Str(path.clone())), "import", SymbolKind::MODULE, path.span, Vec::new())
         }
-        ItemKind::Defaults(_) => {
+        // `defaults`; item kinds added later are left out of the outline until they are named here.
+        _ => {
+            let ItemKind::Defaults(_) = &item.kind else { return None };
             let at = Span { end: item.span.start + "defaults".len() as u32, ..item.span };
             s("defaults".into(), "defaults", SymbolKind::PROPERTY, at, Vec::new())
         }
