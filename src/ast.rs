@@ -114,6 +114,8 @@ pub enum WorkloadKind {
     Cron,
     Daemon,
     Deployment,
+    /// `spark NAME { … }`: a Spark application, its driver pod written as a workload's.
+    Spark,
 }
 
 impl WorkloadKind {
@@ -123,6 +125,7 @@ impl WorkloadKind {
             WorkloadKind::Cron => "cron",
             WorkloadKind::Daemon => "daemon",
             WorkloadKind::Deployment => "deployment",
+            WorkloadKind::Spark => "spark",
         }
     }
 }

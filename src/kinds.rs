@@ -94,6 +94,7 @@ kinds! {
     CronJob(batch::CronJob), name CronJob, apply Workload;
     DaemonSet(apps::DaemonSet), name DnsSubdomain, apply Workload;
     Deployment(apps::Deployment), name DnsSubdomain, apply Workload;
+    SparkApplication(crate::crd::spark_application::SparkApplication), name DnsSubdomain, apply Workload;
 }
 
 impl K8sObject {
@@ -236,6 +237,7 @@ mod tests {
                 ("CronJob", "batch/v1", "cronjobs", true, 52),
                 ("DaemonSet", "apps/v1", "daemonsets", true, 253),
                 ("Deployment", "apps/v1", "deployments", true, 253),
+                ("SparkApplication", "sparkoperator.k8s.io/v1beta2", "sparkapplications", true, 253),
             ]
         );
     }

@@ -18,6 +18,7 @@
 pub mod ast;
 pub mod check;
 pub mod compose;
+pub mod crd;
 pub mod cron;
 pub mod diag;
 pub mod driver;

@@ -111,6 +111,7 @@ fn every_row_is_written_in_an_every_key_case() {
                         WorkloadKind::Cron => schema::CRON,
                         WorkloadKind::Daemon => schema::DAEMON,
                         WorkloadKind::Deployment => schema::DEPLOYMENT,
+                        WorkloadKind::Spark => schema::SPARK,
                     },
                     body,
                 ),

@@ -42,6 +42,7 @@ const KEYWORDS = [
   'cron',
   'daemon',
   'deployment',
+  'spark',
   'mount',
   'at',
   'readonly',
@@ -52,7 +53,7 @@ const KEYWORDS = [
 
 // The words that start a workload (`workload_kw` in pipe.pest). `deployment`, like the
 // object words below, is a keyword only where an item starts: it stays a valid key.
-const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment'];
+const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment', 'spark'];
 
 // The objects around the workloads (`object_kw` in pipe.pest). Like `defaults`, these words
 // are keywords only where an item starts: `role` and `service-account` stay valid keys.

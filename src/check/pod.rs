@@ -238,6 +238,7 @@ fn f_ctx(kind: WorkloadKind) -> Contexts {
         WorkloadKind::Cron => schema::CRON,
         WorkloadKind::Daemon => schema::DAEMON,
         WorkloadKind::Deployment => schema::DEPLOYMENT,
+        WorkloadKind::Spark => schema::SPARK,
     }
 }
 
@@ -247,6 +248,7 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
         WorkloadKind::Deployment => "a `deployment`",
+        WorkloadKind::Spark => "a `spark`",
     }
 }
 
@@ -280,6 +282,11 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
         WorkloadKind::Deployment => (
             policy == "Always",
             "a Deployment keeps its pods running: remove `restart` (for work that ends, use a `job`)",
+        ),
+        // A driver restarted in its pod would find its executors gone: the Job starts a new pod.
+        WorkloadKind::Spark => (
+            policy == "Never",
+            "a failed Spark driver is started again as a new pod: remove `restart` and write `retries = 1`",
         ),
     };
     if !allowed {

@@ -146,6 +146,17 @@ codes! {
     ServiceSelector = "P0487", "Service that selects no pod of the program", "A Service whose selector matches no pod has no endpoints: every connection to it fails";
     DeploymentSpec = "P0489", "Deployment settings Kubernetes rejects", "maxUnavailable and maxSurge not both 0; progressDeadlineSeconds > minReadySeconds; no on-delete strategy";
     ServicePort = "P0488", "Service port Kubernetes rejects, or that no selected pod has", "Ports: 1–65535, names DNS labels, required and unique with several ports, (port, protocol) unique, at least one unless headless; a named targetPort must be a container port of the pods";
+    // ---- range: spark (P0520–P0539): the `spark` item and `--target spark-operator`
+    SparkOwnKey = "P0520", "key a `spark` item sets itself", "The driver container runs spark-submit with the resources of `driver { … }`";
+    SparkConfConflict = "P0521", "Spark setting written again in `conf`", "spark-submit keeps the last `--conf` of a key: one of the two values is silently lost";
+    SparkDriverCount = "P0522", "Spark driver count other than 1", "A Spark application has exactly one driver";
+    SparkExecutors = "P0523", "Spark executor count below 1", "spark.executor.instances ≥ 1 (without dynamic allocation, 0 executors never run a task)";
+    SparkResources = "P0524", "Spark resources Spark or Kubernetes refuses", "Memory in whole MiB, heap ≥ 450 MiB (a driver's 512 MiB: the JVM reports less than -Xmx); CPU > 0; a limit not below its request";
+    SparkMainFile = "P0525", "Spark application file the driver cannot fetch", "The application is `local:///path` in the image or a URL the driver and executors can read";
+    SparkMainClass = "P0526", "Spark main class missing or out of place", "A jar needs --class (spark-submit reads the manifest only of a local file); a Python or R file takes none";
+    SparkName = "P0527", "Spark application name too long for its objects", "The driver's Service `<name>-driver` is a DNS-1035 label: ≤ 63, starting with a letter, no dots";
+    SparkOperator = "P0528", "Spark setting a SparkApplication cannot carry", "`--target spark-operator`: sparkVersion is required; the operator has no deadline";
+    SparkApiAccess = "P0529", "Spark driver without its ServiceAccount token", "The driver creates its executors through the API server, as its pod's ServiceAccount";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

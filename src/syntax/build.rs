@@ -117,6 +117,7 @@ impl Builder<'_> {
                     Some(Rule::kw_cron) => WorkloadKind::Cron,
                     Some(Rule::kw_daemon) => WorkloadKind::Daemon,
                     Some(Rule::kw_deployment) => WorkloadKind::Deployment,
+                    Some(Rule::kw_spark) => WorkloadKind::Spark,
                     _ => WorkloadKind::Job,
                 };
                 let name = self.name(next(&mut inner));

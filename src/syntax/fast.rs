@@ -280,7 +280,7 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults`, `deployment` and the object words start items but are not keywords (they stay valid keys and names).
+        // `defaults`, `deployment`, `spark` and the object words start items but are not keywords (they stay valid keys and names).
         if !keywords::starts_item(kw) {
             return None;
         }
@@ -322,6 +322,7 @@ impl<'s> Parser<'s> {
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
             "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
+            "spark" => self.workload(Spanned::new(WorkloadKind::Spark, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {

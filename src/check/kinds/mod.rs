@@ -10,6 +10,7 @@ mod job;
 pub(super) mod rbac;
 mod rbac_api;
 pub(super) mod service;
+mod spark;
 
 use super::Checker;
 use super::fields::Fields;
@@ -35,10 +36,14 @@ pub(super) fn workload<'a>(
         WorkloadKind::Cron => (schema::CRON, "a `cron`", Kind::CronJob),
         WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", Kind::DaemonSet),
         WorkloadKind::Deployment => (schema::DEPLOYMENT, "a `deployment`", Kind::Deployment),
+        WorkloadKind::Spark => (schema::SPARK, "a `spark`", Kind::Job),
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind);
+    let has_driver = kind != WorkloadKind::Spark || spark::has_driver(ck, &f, name, span);
     let (pod, restart) = pod::pod(ck, &mut f, kind, name, span);
+    let mut pod = pod.filter(|_| has_driver);
+    let driver = if kind == WorkloadKind::Spark { spark::driver(ck, &mut f, pod.as_mut(), span) } else { None };
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);
     }
@@ -57,6 +62,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => daemon_set::daemon_set(ck, &mut f, meta, pod),
         WorkloadKind::Deployment => deployment::deployment(ck, &mut f, meta, pod),
+        WorkloadKind::Spark => spark::spark(ck, &mut f, meta, pod, driver, span),
     };
     f.finish(ck);
     object

@@ -7,6 +7,7 @@ pub(super) mod deployment;
 pub(super) mod job;
 pub(super) mod rbac;
 pub(super) mod service;
+pub(super) mod spark;
 
 use crate::ir::IntOrPercent;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
