@@ -38,6 +38,7 @@ pub fn item_context(kind: &ItemKind) -> Contexts {
             WorkloadKind::Cron => schema::CRON,
             WorkloadKind::Daemon => schema::DAEMON,
             WorkloadKind::Deployment => schema::DEPLOYMENT,
+            WorkloadKind::Spark => schema::SPARK,
         },
         // A template becomes any workload kind: every workload key may be written in it.
         ItemKind::Template { .. } => schema::WORKLOAD,
@@ -206,5 +207,7 @@ mod tests {
         assert_eq!(ctx, schema::CONTAINER);
         let (_, _, _, ctx) = at("for i in 0..2 {\n  daemon \"d-${i}\" {\n  |\n  }\n}\n");
         assert_eq!(ctx, schema::DAEMON);
+        let (_, _, _, ctx) = at("spark s {\n  image = \"x\"\n  driver { cores = 1, | }\n}\n");
+        assert_eq!(ctx, schema::SPARK_DRIVER);
     }
 }
