@@ -233,6 +233,10 @@ fn completion_offers_the_keys_of_the_block_under_the_cursor() {
     assert!(!diags.is_empty(), "the half-typed line is an error");
     let keys = labels(&client.request::<Completion>(Client::at(&uri, at)));
     assert!(keys.contains(&"concurrency".into()) && !keys.contains(&"schedule".into()), "{keys:?}");
+    // Each completion replaces the word typed so far.
+    let completions = client.request::<Completion>(Client::at(&uri, at));
+    let edit = &completions.as_array().unwrap()[0]["textEdit"];
+    assert_eq!(edit["range"], json!({ "start": { "line": 3, "character": 2 }, "end": { "line": 3, "character": 6 } }));
     // Keys of a record inside a list.
     let (uri, at, _) =
         client.open("records.pipe", "job a {\n  image = \"x\"\n  tolerations = [{ key: \"gpu\", $0 }]\n}\n");

@@ -2,7 +2,9 @@
 //! key's choice values, the names in scope, the item keywords at the top level and the standard
 //! library's modules after `import "std/`.
 
-use lsp_types::{CompletionItem, CompletionItemKind, Documentation, MarkupContent, MarkupKind};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit,
+};
 
 use super::at::node_at;
 use super::document::Document;
@@ -71,8 +73,20 @@ fn opener(text: &str) -> Option<char> {
     open.pop()
 }
 
+/// The completions at `offset`, each replacing the whole word typed so far (`pod-sec` with its
+/// hyphen: clients that split words at `-` would otherwise keep `pod-`).
 pub fn completion(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     let before = &doc.text[..offset];
+    let start = before.trim_end_matches(is_word).len();
+    let range = doc.lines.range(&doc.text, start, offset);
+    let mut items = candidates(doc, offset, before);
+    for item in &mut items {
+        item.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range, new_text: item.label.clone() }));
+    }
+    items
+}
+
+fn candidates(doc: &Document, offset: usize, before: &str) -> Vec<CompletionItem> {
     let pos = position(before);
     if let Position::Module = pos {
         return stdlib::MODULES

@@ -44,7 +44,9 @@ pub fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec!["/".into(), "=".into(), ":".into(), " ".into()]),
+            // Only `import "std/`: clients complete words as they are typed, and a list after every
+            // space or `=` would be noise.
+            trigger_characters: Some(vec!["/".into()]),
             ..Default::default()
         }),
         definition_provider: Some(OneOf::Left(true)),
