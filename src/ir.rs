@@ -6,6 +6,9 @@ use crate::kinds::Kind;
 use crate::units::Quantity;
 use std::collections::BTreeMap;
 
+mod pipeline;
+pub use pipeline::{Pipeline, PipelineSchedule, Task};
+
 pub type StringMap = BTreeMap<String, String>;
 
 #[derive(Debug, Clone)]
@@ -90,6 +93,8 @@ pub enum Object {
     Service(Service),
     /// `spark NAME { … }`: the driver Job and the objects around it, or a SparkApplication.
     Spark(Box<Spark>),
+    /// `pipeline NAME { task … }`: a graph of Jobs and what runs it.
+    Pipeline(Pipeline),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -113,6 +118,7 @@ impl Object {
             Object::Service(_) => Kind::Service,
             Object::Spark(s) if s.operator => Kind::SparkApplication,
             Object::Spark(_) => Kind::Job,
+            Object::Pipeline(p) => p.k8s_kind(),
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -136,6 +142,7 @@ impl Object {
             Object::Binding(b) => &b.meta,
             Object::Service(s) => &s.meta,
             Object::Spark(s) => &s.meta,
+            Object::Pipeline(p) => &p.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }

@@ -48,17 +48,14 @@ pub(super) fn pod<'a>(
         ok &= names::check_dns_label(ck, &vname, l.label.span(), "a volume", 63);
         let source = match l.value {
             LabeledValue::Expr(e) => ck.volume_source(e),
-            LabeledValue::Block(b) => {
+            other => {
+                let at = if let LabeledValue::Block(b) = other { b.span } else { l.span };
                 ck.report(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        b.span,
-                        "a volume is made with a volume function, not a block",
-                    )
-                    .label("a block")
-                    .help(format!(
-                        "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
-                    )),
+                    Diagnostic::error(Code::TypeMismatch, at, "a volume is made with a volume function, not a block")
+                        .label("a block")
+                        .help(format!(
+                            "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
+                        )),
                 );
                 None
             }

@@ -3,4 +3,5 @@
 //! kinds table takes it like a built-in kind. Pod templates inside them are
 //! k8s-openapi's own types.
 
+pub mod argo;
 pub mod spark_application;

@@ -157,6 +157,16 @@ codes! {
     SparkName = "P0527", "Spark application name too long for its objects", "The driver's Service `<name>-driver` is a DNS-1035 label: ≤ 63, starting with a letter, no dots";
     SparkOperator = "P0528", "Spark setting a SparkApplication cannot carry", "`--target spark-operator`: sparkVersion is required; the operator has no deadline";
     SparkApiAccess = "P0529", "Spark driver without its ServiceAccount token", "The driver creates its executors through the API server, as its pod's ServiceAccount";
+
+    // ---- P0600–P0629: pipeline
+    UnknownTask = "P0600", "`after` names a task the pipeline does not have", "A dependency on a task that does not exist never succeeds: the task would wait forever";
+    TaskAfterItself = "P0601", "a task after itself", "A task that waits for its own success never starts";
+    TaskCycle = "P0602", "tasks that wait for each other", "A cycle of dependencies deadlocks: none of its tasks ever starts (Argo rejects the DAG)";
+    DuplicateTask = "P0603", "two tasks with the same name", "Task Jobs are named after the task: two tasks would be one Job";
+    PipelineTooLarge = "P0604", "graph too wide or too deep for its lowering", "The runner keeps every task's Job in one ConfigMap (at most 1 MiB) and polls each level; Argo stores the whole DAG in one object";
+    TaskName = "P0605", "task Job name too long with the run id", "Job names are DNS labels (≤ 63 characters): the pipeline, the run id and the task must fit";
+    TaskNotOnArgo = "P0607", "task that Argo cannot run as one pod", "An Argo DAG task is one pod retried by retryStrategy: Job completions, indexes and pod failure/success policies have no equivalent";
+    TaskKey = "P0606", "Job key the pipeline sets for its tasks", "The runner owns a task Job's name and cleanup (ttlSecondsAfterFinished, ownerReferences)";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

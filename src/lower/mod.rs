@@ -38,6 +38,7 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
         ir::Object::Binding(b) => kinds::rbac::binding(b, &mut out),
         ir::Object::Service(s) => kinds::service::lower(s, &mut out),
         ir::Object::Spark(s) => kinds::spark::lower(s, &mut out),
+        ir::Object::Pipeline(p) => kinds::pipeline::lower(p, &mut out),
         #[cfg(test)]
         ir::Object::Pair(j) => tests::pair(j, &mut out),
     }

@@ -27,6 +27,7 @@ mod daemon;
 mod deployment;
 mod job;
 mod meta;
+mod pipeline;
 mod placement;
 mod pod;
 mod pod_spec;
@@ -46,6 +47,7 @@ pub use daemon::*;
 pub use deployment::*;
 pub use job::*;
 pub use meta::*;
+pub use pipeline::*;
 pub use placement::*;
 pub use pod::*;
 pub use pod_spec::*;
@@ -133,8 +135,13 @@ pub const SPARK: Contexts = 1 << 64;
 pub const SPARK_DRIVER: Contexts = 1 << 65;
 /// `executor { … }` of a `spark`.
 pub const SPARK_EXECUTOR: Contexts = 1 << 66;
+// 72–79: pipelines.
+/// A `task NAME { … }` of a pipeline: the keys of a `job` and these (read as `JOB | TASK`).
+pub const TASK: Contexts = 1 << 72;
+/// A `pipeline NAME { … }` item.
+pub const PIPELINE: Contexts = 1 << 73;
 /// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
-pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM;
+pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM | PIPELINE;
 pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT | SPARK;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
@@ -282,6 +289,8 @@ const AREAS: &[&[&Key]] = &[
     rbac::KEYS,
     service::KEYS,
     spark::KEYS,
+    // Last: a job's keys are found before the table reaches these.
+    pipeline::KEYS,
 ];
 
 /// Every row, area by area.

@@ -78,6 +78,7 @@ keywords! {
     "deployment": Contextual, item;
     // `spark NAME { … }`: a Spark application (its driver Job and the objects around it).
     "spark": Contextual, item;
+    "pipeline": Contextual, item;
     // `for x in …`.
     "in": Contextual;
     // Expressions.

@@ -7,6 +7,7 @@ mod cron_job;
 mod daemon_set;
 mod deployment;
 mod job;
+mod pipeline;
 pub(super) mod rbac;
 mod rbac_api;
 pub(super) mod service;
@@ -99,6 +100,7 @@ pub(super) fn object<'a>(
         ObjectKind::RoleBinding => rbac::binding(ck, false, name, span, body).map(ir::Object::Binding),
         ObjectKind::ClusterRoleBinding => rbac::binding(ck, true, name, span, body).map(ir::Object::Binding),
         ObjectKind::Service => service::service(ck, name, span, body, pods).map(ir::Object::Service),
+        ObjectKind::Pipeline => pipeline::pipeline(ck, name, span, body).map(ir::Object::Pipeline),
     }
 }
 
