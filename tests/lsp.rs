@@ -487,3 +487,42 @@ fn every_position_of_real_and_broken_programs_is_answered() {
     }
     assert!(answered > 5_000, "{answered} positions");
 }
+
+const PIPELINE: &str = "pipeline model-check {\n  deadline = 3h\n  task prepare {\n    image = \"prep:1.8\"\n  }\n  \
+task train {\n    after = [prepare]\n    image = \"train:3.2\"\n  }\n  task report {\n    after = [train, prepare]\n    image = \"report:0.9\"\n  }\n}\n";
+
+#[test]
+fn tasks_of_a_pipeline_are_defined_used_renamed_and_completed() {
+    let mut client = Client::start();
+    let (uri, _, diags) = client.open("pipeline.pipe", PIPELINE);
+    assert!(diags.is_empty(), "{diags:?}");
+    let used = Position { line: 6, character: 14 }; // `prepare` in train's `after`
+    let def = client.request::<GotoDefinition>(Client::at(&uri, used));
+    assert_eq!(def["range"]["start"], json!({ "line": 2, "character": 7 }));
+    let refs = client.request::<References>(json!({
+        "textDocument": { "uri": uri }, "position": used, "context": { "includeDeclaration": false }
+    }));
+    let lines: Vec<u64> =
+        refs.as_array().unwrap().iter().map(|l| l["range"]["start"]["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [6, 10]);
+    let edit = client.request::<Rename>(json!({ "textDocument": { "uri": uri }, "position": used, "newName": "prep" }));
+    assert_eq!(edit["changes"][uri.as_str()].as_array().unwrap().len(), 3);
+    // A task's block has a job's keys and `after`; the pipeline's own, its keys.
+    let (uri, at, _) = client.open(
+        "pipeline-keys.pipe",
+        &PIPELINE.replace("    image = \"report:0.9\"\n", "    image = \"report:0.9\"\n    $0\n"),
+    );
+    let keys = labels(&client.request::<Completion>(Client::at(&uri, at)));
+    assert!(
+        keys.contains(&"retries".into()) && !keys.contains(&"after".into()) && !keys.contains(&"image".into()),
+        "{keys:?}"
+    );
+    let (uri, at, _) =
+        client.open("pipeline-top.pipe", &PIPELINE.replace("  deadline = 3h\n", "  deadline = 3h\n  $0\n"));
+    let keys = labels(&client.request::<Completion>(Client::at(&uri, at)));
+    assert!(
+        keys.contains(&"task".into()) && keys.contains(&"runner-image".into()) && !keys.contains(&"deadline".into()),
+        "{keys:?}"
+    );
+    client.shutdown();
+}

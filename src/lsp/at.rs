@@ -49,6 +49,7 @@ pub fn item_context(kind: &ItemKind) -> Contexts {
             ObjectKind::Role | ObjectKind::ClusterRole => schema::ROLE_ITEM,
             ObjectKind::RoleBinding | ObjectKind::ClusterRoleBinding => schema::BINDING_ITEM,
             ObjectKind::Service => schema::SERVICE_ITEM,
+            ObjectKind::Pipeline => schema::PIPELINE,
         },
         ItemKind::Namespace(..) => schema::NAMESPACE_ITEM,
         ItemKind::Defaults(_) => schema::DEFAULTS,
@@ -140,6 +141,14 @@ fn entry_at<'a>(entry: &'a Entry, ctx: Contexts, offset: usize, at: &mut At<'a>)
             at.value_of = None;
             block(body, inner(key, ctx), offset, at);
         }
+    } else if let EntryKind::Labeled { value: LabeledValue::Instance(boxed), .. } = &entry.kind
+        && let (_, Some(body)) = &**boxed
+    {
+        // `task load = etl(…) { … }`: the block over the template.
+        if inside(body.span, offset) && body.span.start as usize != offset {
+            at.value_of = None;
+            block(body, inner(key, ctx), offset, at);
+        }
     } else if let EntryKind::Labeled { value: LabeledValue::Expr(value), .. } = &entry.kind {
         at.value_of = Some((key, ctx));
         if inside(value.span, offset) {
@@ -209,5 +218,7 @@ mod tests {
         assert_eq!(ctx, schema::DAEMON);
         let (_, _, _, ctx) = at("spark s {\n  image = \"x\"\n  driver { cores = 1, | }\n}\n");
         assert_eq!(ctx, schema::SPARK_DRIVER);
+        let (written, _, _, ctx) = at("pipeline p {\n  task a {\n    image = \"x\"\n    |\n  }\n}\n");
+        assert_eq!((written.as_str(), ctx), ("image", schema::JOB | schema::TASK));
     }
 }

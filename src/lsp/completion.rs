@@ -112,7 +112,10 @@ fn candidates(doc: &Document, offset: usize, before: &str) -> Vec<CompletionItem
             keywords::item_words().map(|w| item(w, CompletionItemKind::KEYWORD, "item")).collect()
         }
         Position::Key => schema::all()
-            .filter(|k| k.contexts & at.ctx != 0 && !at.written.contains(&k.key))
+            // A labeled key (`container NAME`, `task NAME`) is written once per name: offered again.
+            .filter(|k| {
+                k.contexts & at.ctx != 0 && (matches!(k.shape, Shape::Labeled(_)) || !at.written.contains(&k.key))
+            })
             .map(|k| CompletionItem {
                 label: k.key.to_string(),
                 kind: Some(CompletionItemKind::PROPERTY),

@@ -4,7 +4,8 @@
 //! offered by completion all read it.
 
 use crate::ast::{
-    Arg, Block, EntryKind, Expr, ExprKind, File, Item, ItemKind, LabeledValue, Name, ObjectKind, StrPart, StringLit,
+    Arg, Block, EntryKind, Expr, ExprKind, File, Instance, Item, ItemKind, Key, LabeledValue, Name, ObjectKind,
+    StrPart, StringLit,
 };
 use crate::source::Span;
 
@@ -21,6 +22,8 @@ pub enum Kind {
     Role,
     ClusterRole,
     Import,
+    /// A pipeline's `task NAME { … }`, named by the `after` of its siblings.
+    Task,
 }
 
 impl Kind {
@@ -37,6 +40,7 @@ impl Kind {
             Kind::Role => "role",
             Kind::ClusterRole => "cluster-role",
             Kind::Import => "import",
+            Kind::Task => "task",
         }
     }
 
@@ -47,7 +51,7 @@ impl Kind {
 
     /// Rename is offered where every use is a word the index sees (not a string in a key).
     pub fn renames(self) -> bool {
-        matches!(self, Kind::Let | Kind::Param | Kind::Template | Kind::TemplateParam | Kind::ForVar)
+        matches!(self, Kind::Let | Kind::Param | Kind::Template | Kind::TemplateParam | Kind::ForVar | Kind::Task)
     }
 }
 
@@ -200,7 +204,7 @@ fn walk_items(index: &mut Index, items: &[Item], scopes: &mut Vec<Vec<usize>>) {
                     });
                     scopes.last_mut().expect("pushed").push(index.symbols.len() - 1);
                 }
-                walk_block(index, body, scopes, false);
+                walk_block(index, body, scopes, In::Plain);
                 scopes.pop();
             }
             ItemKind::Let { value, .. } | ItemKind::Param { default: Some(value), .. } => {
@@ -209,27 +213,40 @@ fn walk_items(index: &mut Index, items: &[Item], scopes: &mut Vec<Vec<usize>>) {
             ItemKind::Workload { instance, body, name, .. } => {
                 walk_name(index, name, scopes);
                 if let Some(inst) = instance {
-                    let module = inst.path.len() == 2;
-                    if let Some(first) = inst.path.first() {
-                        let kind = if module { Kind::Import } else { Kind::Template };
-                        if let Some(i) = lookup(index, scopes, &first.node, |k| k == kind) {
-                            index.uses.push((first.span, i));
-                        }
-                    }
-                    walk_args(index, &inst.args, scopes);
+                    walk_instance(index, inst, scopes);
                 }
                 if let Some(b) = body {
-                    walk_block(index, b, scopes, false);
+                    walk_block(index, b, scopes, In::Plain);
                 }
+            }
+            ItemKind::Object { kind, body: Some(b), .. } if kind.node == ObjectKind::Pipeline => {
+                // The tasks are named inside their pipeline only.
+                scopes.push(Vec::new());
+                for entry in &b.entries {
+                    if let EntryKind::Labeled { key, label: Name::Word(w), .. } = &entry.kind
+                        && key.text == "task"
+                    {
+                        index.symbols.push(Symbol {
+                            name: w.node.clone(),
+                            kind: Kind::Task,
+                            name_span: w.span,
+                            span: entry.span,
+                            scope: Some(item.span),
+                        });
+                        scopes.last_mut().expect("pushed").push(index.symbols.len() - 1);
+                    }
+                }
+                walk_block(index, b, scopes, In::Pipeline);
+                scopes.pop();
             }
             ItemKind::Object { kind, body: Some(b), .. } => {
                 let binding = matches!(kind.node, ObjectKind::RoleBinding | ObjectKind::ClusterRoleBinding);
-                walk_block(index, b, scopes, binding);
+                walk_block(index, b, scopes, if binding { In::Binding } else { In::Plain });
             }
             ItemKind::Config { body: Some(b), .. }
             | ItemKind::Secret { body: Some(b), .. }
             | ItemKind::Namespace(_, Some(b))
-            | ItemKind::Defaults(b) => walk_block(index, b, scopes, false),
+            | ItemKind::Defaults(b) => walk_block(index, b, scopes, In::Plain),
             _ => {}
         }
     }
@@ -241,30 +258,76 @@ fn walk_name(index: &mut Index, name: &Name, scopes: &[Vec<usize>]) {
     }
 }
 
-/// A block's entries. In a binding, `role = "x"` and `cluster-role = "x"` name a role.
-fn walk_block(index: &mut Index, block: &Block, scopes: &[Vec<usize>], binding: bool) {
+/// What a block is in, for the keys that name things by words or strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum In {
+    Plain,
+    /// A role binding: `role = "x"` and `cluster-role = "x"` name a role.
+    Binding,
+    /// A pipeline: its `task NAME { … }` entries are tasks.
+    Pipeline,
+    /// A task: `after = [a, b]` names tasks.
+    Task,
+}
+
+/// `worker(…)` or `soak.stable(…)`: a use of the template (or of the module), and the arguments.
+fn walk_instance(index: &mut Index, inst: &Instance, scopes: &[Vec<usize>]) {
+    if let Some(first) = inst.path.first() {
+        let kind = if inst.path.len() == 2 { Kind::Import } else { Kind::Template };
+        if let Some(i) = lookup(index, scopes, &first.node, |k| k == kind) {
+            index.uses.push((first.span, i));
+        }
+    }
+    walk_args(index, &inst.args, scopes);
+}
+
+/// A block's entries.
+fn walk_block(index: &mut Index, block: &Block, scopes: &[Vec<usize>], within: In) {
     // `if let` rather than `match`: entry kinds the walk has nothing to find in (error nodes of
     // the syntax layer) are passed over.
     for entry in &block.entries {
+        let inner = |key: &Key| if within == In::Pipeline && key.text == "task" { In::Task } else { In::Plain };
         if let EntryKind::Field { key, value } = &entry.kind {
             let named = match key.text.as_str() {
                 "service-account" => Some(Kind::ServiceAccount),
-                "role" if binding => Some(Kind::Role),
-                "cluster-role" if binding => Some(Kind::ClusterRole),
+                "role" if within == In::Binding => Some(Kind::Role),
+                "cluster-role" if within == In::Binding => Some(Kind::ClusterRole),
                 _ => None,
             };
             match named {
                 Some(kind) => string_ref(index, value, kind, scopes),
+                None if within == In::Task && key.text == "after" => task_refs(index, value, scopes),
                 None => walk_expr(index, value, scopes),
             }
-        } else if let EntryKind::Nested { body, .. } | EntryKind::Labeled { value: LabeledValue::Block(body), .. } =
-            &entry.kind
+        } else if let EntryKind::Nested { key, body }
+        | EntryKind::Labeled { key, value: LabeledValue::Block(body), .. } = &entry.kind
         {
-            walk_block(index, body, scopes, false)
+            walk_block(index, body, scopes, inner(key))
+        } else if let EntryKind::Labeled { key, value: LabeledValue::Instance(boxed), .. } = &entry.kind {
+            let (inst, body) = &**boxed;
+            walk_instance(index, inst, scopes);
+            if let Some(b) = body {
+                walk_block(index, b, scopes, inner(key));
+            }
         } else if let EntryKind::Labeled { value: LabeledValue::Expr(e), .. } = &entry.kind {
             walk_expr(index, e, scopes)
         } else if let EntryKind::Mount(m) = &entry.kind {
             walk_string(index, &m.path, scopes)
+        }
+    }
+}
+
+/// `after = [extract, clean]`: the words name tasks of the pipeline.
+fn task_refs(index: &mut Index, value: &Expr, scopes: &[Vec<usize>]) {
+    let ExprKind::List(list) = &value.kind else { return walk_expr(index, value, scopes) };
+    for e in list {
+        match &e.kind {
+            ExprKind::Word(w) => {
+                if let Some(i) = lookup(index, scopes, w, |k| k == Kind::Task) {
+                    index.uses.push((e.span, i));
+                }
+            }
+            _ => walk_expr(index, e, scopes),
         }
     }
 }
