@@ -160,7 +160,7 @@ fn diagnostics_on_open_and_change_with_codes_help_and_related_places() {
 }
 
 #[test]
-fn quick_fixes_come_from_did_you_mean() {
+fn quick_fixes_are_the_diagnostics_fixes() {
     let mut client = Client::start();
     let (uri, _, diags) = client.open("fixes.pipe", TYPOS);
     let actions = client.request::<CodeActionRequest>(json!({
@@ -169,7 +169,7 @@ fn quick_fixes_come_from_did_you_mean() {
         "context": { "diagnostics": [diags[0], diags[1]] }
     }));
     let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert_eq!(titles, ["Replace `retires` with `retries`", "Replace `nevr` with `never`"]);
+    assert_eq!(titles, ["write `retries`", "write `never`"]);
     let edit = &actions[1]["edit"]["changes"][uri.as_str()][0];
     assert_eq!(edit["newText"], "never");
     assert_eq!(edit["range"]["start"], json!({ "line": 4, "character": 12 }));

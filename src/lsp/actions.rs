@@ -1,7 +1,6 @@
 //! Code actions and formatting, each behind one adapter function: the fixes of a diagnostic
-//! ([`fixes`]) and the formatted text of a file ([`format`]). Today the fixes are read from the
-//! "did you mean `x`?" help text; when diagnostics carry structured fixes, and when `pipec fmt`'s
-//! printer lands, these two functions are what changes.
+//! ([`fixes`]: the structured fixes the checker attaches, `Diagnostic::fixes`) and the formatted
+//! text of a file ([`format`]: `pipec fmt`'s printer, when it lands; until then nothing).
 
 use crate::diag::Diagnostic;
 use crate::source::Span;
@@ -14,22 +13,10 @@ pub struct Fix {
     pub title: String,
 }
 
-/// The fixes of a diagnostic: "did you mean `x`?" about a single word under the primary span
-/// replaces that word by `x`.
-pub fn fixes(d: &Diagnostic, text: &str) -> Vec<Fix> {
-    let (Some(primary), Some(help)) = (&d.primary, &d.help) else { return Vec::new() };
-    let Some(rest) = help.strip_prefix("did you mean `") else { return Vec::new() };
-    let Some((suggested, _)) = rest.split_once('`') else { return Vec::new() };
-    let written = text.get(primary.span.start as usize..primary.span.end as usize).unwrap_or("");
-    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !word(written) || !word(suggested) || written == suggested {
-        return Vec::new();
-    }
-    vec![Fix {
-        span: primary.span,
-        replacement: suggested.to_string(),
-        title: format!("Replace `{written}` with `{suggested}`"),
-    }]
+/// The fixes of a diagnostic, best first, as the checker gives them ("did you mean `x`?"
+/// comes with the edit that writes `x`).
+pub fn fixes(d: &Diagnostic) -> Vec<Fix> {
+    d.fixes.iter().map(|f| Fix { span: f.span, replacement: f.replacement.clone(), title: f.title.clone() }).collect()
 }
 
 /// The file in the canonical layout, when the formatter is available (`None`: not yet).
@@ -49,16 +36,11 @@ mod tests {
     use crate::source::FileId;
 
     #[test]
-    fn did_you_mean_on_a_word_is_a_fix() {
-        let text = "job a { image = \"x\", retires = 2 }";
+    fn the_diagnostics_fixes_are_the_actions() {
         let span = Span::new(FileId(0), 21, 28);
-        let d = Diagnostic::error(Code::Syntax, span, "unknown key").help("did you mean `retries`?");
-        let fixes = fixes(&d, text);
-        assert_eq!(
-            fixes,
-            [Fix { span, replacement: "retries".into(), title: "Replace `retires` with `retries`".into() }]
-        );
-        let other = Diagnostic::error(Code::Syntax, span, "unknown key").help("keys are: `a`, `b`");
-        assert!(super::fixes(&other, text).is_empty());
+        let d = Diagnostic::error(Code::UnknownKey, span, "unknown key").fix(span, "retries", "write `retries`");
+        let fixes = fixes(&d);
+        assert_eq!(fixes, [Fix { span, replacement: "retries".into(), title: "write `retries`".into() }]);
+        assert!(super::fixes(&Diagnostic::error(Code::UnknownKey, span, "unknown key")).is_empty());
     }
 }

@@ -140,7 +140,7 @@ impl Server {
             if p.span.file != doc.ast_file() {
                 continue;
             }
-            for fix in actions::fixes(d, &doc.text) {
+            for fix in actions::fixes(d).into_iter().filter(|f| f.span.file == doc.ast_file()) {
                 let edit = TextEdit { range: doc.range(fix.span), new_text: fix.replacement };
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title,
