@@ -13,7 +13,7 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidOpenTextDocument, Exit, Initialized, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
     PrepareRenameRequest, References, Rename, Shutdown,
 };
 use lsp_types::*;
@@ -48,6 +48,7 @@ impl Client {
         let init = client.request::<Initialize>(json!({ "capabilities": {}, "processId": null, "rootUri": null }));
         assert_eq!(init["serverInfo"]["name"], "pipec");
         assert_eq!(init["capabilities"]["renameProvider"]["prepareProvider"], true);
+        assert_eq!(init["capabilities"]["documentFormattingProvider"], true);
         client.notify::<Initialized>(json!({}));
         client
     }
@@ -524,5 +525,27 @@ fn tasks_of_a_pipeline_are_defined_used_renamed_and_completed() {
         keys.contains(&"task".into()) && keys.contains(&"runner-image".into()) && !keys.contains(&"deadline".into()),
         "{keys:?}"
     );
+    client.shutdown();
+}
+
+#[test]
+fn formatting_gives_the_canonical_layout_and_nothing_for_a_broken_file() {
+    let mut client = Client::start();
+    let (uri, _, _) = client.open("format.pipe", "job a {\nimage=\"busybox:1.36\"\n    retries=2\n}\n");
+    let options = json!({ "tabSize": 2, "insertSpaces": true });
+    let edits = client.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": options }));
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], "job a {\n  image = \"busybox:1.36\"\n  retries = 2\n}\n");
+    assert_eq!(
+        edits[0]["range"],
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 4, "character": 0 } })
+    );
+    let (uri, _, _) = client.open("formatted.pipe", "job a {\n  image = \"busybox:1.36\"\n}\n");
+    let edits = client.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": options }));
+    assert_eq!(edits, json!([]), "already in the layout");
+    let (uri, _, _) = client.open("unformattable.pipe", "job a {\n  image = \n");
+    let edits = client.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": options }));
+    assert_eq!(edits, Value::Null, "a file that does not parse is left alone");
     client.shutdown();
 }

@@ -1,6 +1,6 @@
 //! Code actions and formatting, each behind one adapter function: the fixes of a diagnostic
 //! ([`fixes`]: the structured fixes the checker attaches, `Diagnostic::fixes`) and the formatted
-//! text of a file ([`format`]: `pipec fmt`'s printer, when it lands; until then nothing).
+//! text of a file ([`format`]: `pipec fmt`'s printer, `fmt::format_source`).
 
 use crate::diag::Diagnostic;
 use crate::source::Span;
@@ -19,9 +19,10 @@ pub fn fixes(d: &Diagnostic) -> Vec<Fix> {
     d.fixes.iter().map(|f| Fix { span: f.span, replacement: f.replacement.clone(), title: f.title.clone() }).collect()
 }
 
-/// The file in the canonical layout, when the formatter is available (`None`: not yet).
-pub fn format(_name: &str, _text: &str) -> Option<Result<String, Vec<Diagnostic>>> {
-    None
+/// The file in the canonical layout (`pipec fmt`'s printer); its diagnostics when it does not
+/// parse. `None` would mean no formatter (the capability is then not advertised).
+pub fn format(name: &str, text: &str) -> Option<Result<String, Vec<Diagnostic>>> {
+    Some(crate::fmt::format_source(name, text))
 }
 
 /// Whether [`format`] does anything (formatting is only advertised when it does).
