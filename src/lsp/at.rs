@@ -39,6 +39,7 @@ pub fn item_context(kind: &ItemKind) -> Contexts {
             WorkloadKind::Daemon => schema::DAEMON,
             WorkloadKind::Deployment => schema::DEPLOYMENT,
             WorkloadKind::Spark => schema::SPARK,
+            WorkloadKind::Group => schema::GROUP,
         },
         // A template becomes any workload kind: every workload key may be written in it.
         ItemKind::Template { .. } => schema::WORKLOAD,
