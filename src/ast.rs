@@ -114,6 +114,8 @@ pub enum WorkloadKind {
     Cron,
     Daemon,
     Deployment,
+    /// `group NAME { role NAME { replicas = N … } }`: Indexed Jobs that find each other.
+    Group,
     /// `spark NAME { … }`: a Spark application, its driver pod written as a workload's.
     Spark,
 }
@@ -125,6 +127,7 @@ impl WorkloadKind {
             WorkloadKind::Cron => "cron",
             WorkloadKind::Daemon => "daemon",
             WorkloadKind::Deployment => "deployment",
+            WorkloadKind::Group => "group",
             WorkloadKind::Spark => "spark",
         }
     }

@@ -91,6 +91,8 @@ pub enum Object {
     /// `role-binding` and `cluster-role-binding`.
     Binding(Binding),
     Service(Service),
+    /// `group`: one Indexed Job per role and a headless Service, or a JobSet.
+    Group(Group),
     /// `spark NAME { … }`: the driver Job and the objects around it, or a SparkApplication.
     Spark(Box<Spark>),
     /// `pipeline NAME { task … }`: a graph of Jobs and what runs it.
@@ -116,6 +118,8 @@ impl Object {
             Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
             Object::Binding(_) => Kind::RoleBinding,
             Object::Service(_) => Kind::Service,
+            Object::Group(g) if g.jobset => Kind::JobSet,
+            Object::Group(_) => Kind::Service,
             Object::Spark(s) if s.operator => Kind::SparkApplication,
             Object::Spark(_) => Kind::Job,
             Object::Pipeline(p) => p.k8s_kind(),
@@ -141,6 +145,7 @@ impl Object {
             Object::Role(r) => &r.meta,
             Object::Binding(b) => &b.meta,
             Object::Service(s) => &s.meta,
+            Object::Group(g) => &g.meta,
             Object::Spark(s) => &s.meta,
             Object::Pipeline(p) => &p.meta,
             #[cfg(test)]
@@ -244,6 +249,36 @@ pub struct ServicePort {
 pub enum TargetPort {
     Number(i32),
     Name(String),
+}
+
+/// A fan-out group, checked: every member's environment (role, index, peers,
+/// `TF_CONFIG`), labels and subdomain are already in its role's pod.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group's own object: the headless Service, or the JobSet (`jobset`).
+    pub meta: Meta,
+    /// `--target jobset`: one JobSet (else Indexed Jobs and a headless Service).
+    pub jobset: bool,
+    /// The port in the peer addresses, also served by the headless Service.
+    pub port: Option<i32>,
+    pub roles: Vec<GroupRole>,
+    /// The roles whose success is the group's (JobSet `successPolicy`); `None`: every role.
+    pub success: Option<Vec<String>>,
+    /// JobSet `failurePolicy.maxRestarts`.
+    pub restarts: Option<i32>,
+    /// JobSet `ttlSecondsAfterFinished` (the Jobs carry their own).
+    pub ttl: Option<i32>,
+}
+
+/// One role: an Indexed Job of `replicas` members (a JobSet's replicated Job).
+#[derive(Debug, Clone)]
+pub struct GroupRole {
+    /// As written (`worker`); the replicated Job's name.
+    pub name: String,
+    /// The Job's: `<group>-<role>`, with the role's `labels`, `annotations` and `raw`.
+    pub meta: Meta,
+    pub spec: JobSpec,
+    pub pod: Pod,
 }
 
 #[derive(Debug, Clone)]

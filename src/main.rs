@@ -164,6 +164,9 @@ enum Command {
         /// A subcommand whose page to print (pipec-build(1) and so on).
         subcommand: Option<String>,
     },
+    /// Run the language server on stdin/stdout (for editors: docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -215,6 +218,24 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Completions { shell } => completions(*shell),
         Command::Man { subcommand } => man(subcommand.as_deref()),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => lsp(&cli),
+    }
+}
+
+/// `pipec lsp`: the language server, checking with the command line's options (`--kube-version`…).
+#[cfg(feature = "lsp")]
+fn lsp(cli: &Cli) -> u8 {
+    let options = match check_options(cli) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    match pipec::lsp::run_stdio(options) {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("pipec lsp: {message}");
+            2
+        }
     }
 }
 
@@ -568,6 +589,14 @@ fn print_qos(c: &Compilation) {
                 pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
                 pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
                 pipec::ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                pipec::ir::Object::Group(g) => {
+                    for r in &g.roles {
+                        let (class, why) = pipec::qos::classify(&r.pod);
+                        let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();
+                        let _ = writeln!(err, "qos: group/{}/{}: {}{why}", g.meta.name, r.name, class.as_str());
+                    }
+                    continue;
+                }
                 pipec::ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
                 _ => continue,
             };

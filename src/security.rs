@@ -324,6 +324,14 @@ pub fn report(programs: &[ir::Program]) -> String {
                 ir::Object::Cron(c) => ("cron", &c.meta, &c.pod),
                 ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
                 ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                // One line per role: `group/train/worker`.
+                ir::Object::Group(g) => {
+                    for r in &g.roles {
+                        out.push_str(&line("group", &format!("{}/{}", g.meta.name, r.name), &r.pod));
+                        out.push('\n');
+                    }
+                    continue;
+                }
                 ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
                 _ => continue,
             };

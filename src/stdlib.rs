@@ -8,6 +8,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("queue", include_str!("../stdlib/queue.pipe")),
     ("soak", include_str!("../stdlib/soak.pipe")),
     ("spark", include_str!("../stdlib/spark.pipe")),
+    ("tf", include_str!("../stdlib/tf.pipe")),
 ];
 
 pub fn module(name: &str) -> Option<&'static str> {

@@ -117,6 +117,7 @@ fn every_row_is_written_in_an_every_key_case() {
                         WorkloadKind::Daemon => schema::DAEMON,
                         WorkloadKind::Deployment => schema::DEPLOYMENT,
                         WorkloadKind::Spark => schema::SPARK,
+                        WorkloadKind::Group => schema::GROUP,
                     },
                     body,
                 ),

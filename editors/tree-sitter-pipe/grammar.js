@@ -44,6 +44,7 @@ const KEYWORDS = [
   'daemon',
   'deployment',
   'spark',
+  'group',
   'mount',
   'at',
   'readonly',
@@ -54,7 +55,7 @@ const KEYWORDS = [
 
 // The words that start a workload (`workload_kw` in pipe.pest). `deployment`, like the
 // object words below, is a keyword only where an item starts: it stays a valid key.
-const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment', 'spark'];
+const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment', 'spark', 'group'];
 
 // The objects around the workloads (`object_kw` in pipe.pest). Like `defaults`, these words
 // are keywords only where an item starts: `role` and `service-account` stay valid keys.

@@ -226,7 +226,7 @@ fn retries_reachable(ck: &mut Checker, retries: i64, retries_span: Span, deadlin
     }
 }
 
-fn failure_policy<'a>(
+pub(super) fn failure_policy<'a>(
     ck: &mut Checker<'a>,
     key: &'a ast::Key,
     value: Value<'a>,
@@ -436,7 +436,7 @@ fn success_policy<'a>(
 }
 
 /// `"0-2,5,7-9"`: ascending, non-overlapping, below `completions`.
-fn check_index_list(ck: &mut Checker, text: &str, span: Span, completions: Option<i64>) -> bool {
+pub(super) fn check_index_list(ck: &mut Checker, text: &str, span: Span, completions: Option<i64>) -> bool {
     let mut last: i64 = -1;
     for part in text.split(',') {
         let bounds = part.split_once('-').map_or((part, part), |(a, b)| (a, b));

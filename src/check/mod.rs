@@ -315,11 +315,14 @@ impl<'a> Checker<'a> {
         let mut pods: Vec<kinds::service::Pods> = Vec::new();
         // Whether every workload was checked (else a Service's selection cannot be judged).
         let mut complete = true;
+        // Whether the program has a group (whose objects' names are checked at the end).
+        let mut groups = false;
         let mut configs = configs.into_iter().peekable();
         let mut named = named.iter().peekable();
         for (index, e) in expanded.iter().enumerate() {
             let Some(deferred) = &e.body else { continue };
             let ItemKind::Workload { kind, .. } = &items[index].kind else { continue };
+            groups |= kind.node == WorkloadKind::Group;
             // Made also when the name clashed or was wrong: the body's own errors are reported too.
             let body = expander.body(deferred);
             while named.next_if(|(i, ..)| *i < index).is_some() {} // configs and secrets, done above
@@ -354,7 +357,26 @@ impl<'a> Checker<'a> {
         }
         kinds::rbac::service_account_typos(self);
         self.origin = &[];
+        if groups {
+            self.group_name_clashes(&program.keys);
+        }
         program
+    }
+
+    /// Items of one kind and name were reported above, before their bodies; what a
+    /// group names from its roles (its Jobs, `<group>-<role>`) and its own Service
+    /// can still meet another object's name: the only duplicates left in `keys`.
+    fn group_name_clashes(&mut self, keys: &[ir::ObjectKey]) {
+        let mut seen: FastMap<(&str, &str), Span> = FastMap::default();
+        for k in keys {
+            let Some(first) = seen.insert((k.kind, &k.name), k.span) else { continue };
+            self.report(
+                Diagnostic::error(Code::DuplicateObject, k.span, format!("two {}s named `{}`", k.kind, k.name))
+                    .label("second one")
+                    .secondary(first, "first one")
+                    .help("a group's Service is named after it and its Jobs `<group>-<role>`: rename the group, the role or the other object"),
+            );
+        }
     }
 
     /// Runs `check` with a checker that may borrow a syntax tree shorter-lived than
@@ -611,6 +633,14 @@ fn send(program: &mut ir::Program, object: ir::Object, sink: Sink) {
         let account = s.own_service_account.then(|| beside("ServiceAccount", &s.service_account));
         let access = [beside("Role", &s.service), beside("RoleBinding", &s.service)];
         program.keys.extend(service.into_iter().chain(access).chain(account));
+    }
+    // A group's Jobs are named from its roles (`<group>-<role>`): they are objects of the program too.
+    if let ir::Object::Group(g) = &object
+        && !g.jobset
+    {
+        for r in &g.roles {
+            program.keys.push(ir::ObjectKey { kind: "Job", name: r.meta.name.clone(), span: r.meta.span });
+        }
     }
     sink(program, object);
 }

@@ -98,7 +98,11 @@ pub(super) fn pod<'a>(
     let mut named: Vec<(String, Span, bool)> = Vec::new();
     if has_main {
         let mounts = std::mem::take(&mut f.mounts);
-        match container_fields(ck, f, main.name.clone(), has_image, span, &format!("`{} {name}`", kind.keyword())) {
+        let owner = match kind {
+            WorkloadKind::Group => format!("role `{name}`"),
+            _ => format!("`{} {name}`", kind.keyword()),
+        };
+        match container_fields(ck, f, main.name.clone(), has_image, span, &owner) {
             Some(c) => {
                 container_mounts.push((false, pod.containers.len(), mounts));
                 pod.containers.push(c);
@@ -235,6 +239,7 @@ fn f_ctx(kind: WorkloadKind) -> Contexts {
         WorkloadKind::Cron => schema::CRON,
         WorkloadKind::Daemon => schema::DAEMON,
         WorkloadKind::Deployment => schema::DEPLOYMENT,
+        WorkloadKind::Group => schema::GROUP_ROLE,
         WorkloadKind::Spark => schema::SPARK,
     }
 }
@@ -245,6 +250,7 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
         WorkloadKind::Deployment => "a `deployment`",
+        WorkloadKind::Group => "a group `role`",
         WorkloadKind::Spark => "a `spark`",
     }
 }
@@ -268,6 +274,11 @@ fn restart_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, kind: WorkloadKi
 
 fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Span) -> bool {
     let (allowed, help) = match kind {
+        WorkloadKind::Group => (
+            policy != "Always",
+            "a group's members must end: write `restart = never` (the default: a failed member is replaced) or \
+             `restart = on-failure`; a role that serves the others until the group is done is `until-done = true`",
+        ),
         WorkloadKind::Job | WorkloadKind::Cron => (
             policy != "Always",
             "a Job's pods must end: write `restart = never` (a failed pod is replaced) or `restart = on-failure` \
@@ -291,7 +302,7 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
             Diagnostic::error(
                 Code::RestartPolicy,
                 span,
-                format!("a `{}` cannot use `restart = {}`", kind.keyword(), ck.sources.text(span)),
+                format!("{} cannot use `restart = {}`", kind_place(kind), ck.sources.text(span)),
             )
             .label("not allowed for this kind")
             .help(help),

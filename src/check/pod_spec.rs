@@ -84,10 +84,13 @@ pub(super) fn pod_spec<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Result<O
     }
     out.node_name =
         name(ck, f, &schema::NODE_NAME, &mut ok, |ck, s, sp| names::check_object_name(ck, s, sp, "node", 253));
-    out.hostname =
-        name(ck, f, &schema::HOSTNAME, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a hostname", 63));
-    out.subdomain =
-        name(ck, f, &schema::SUBDOMAIN, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a subdomain", 63));
+    // A group's role has neither: its members' DNS names are the group's (`check/kinds/group.rs`).
+    if f.context() & schema::SUBDOMAIN.contexts != 0 {
+        out.hostname =
+            name(ck, f, &schema::HOSTNAME, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a hostname", 63));
+        out.subdomain =
+            name(ck, f, &schema::SUBDOMAIN, &mut ok, |ck, s, sp| names::check_dns_label(ck, s, sp, "a subdomain", 63));
+    }
     out.runtime_class = name(ck, f, &schema::RUNTIME_CLASS, &mut ok, |ck, s, sp| {
         names::check_object_name(ck, s, sp, "RuntimeClass", 253)
     });

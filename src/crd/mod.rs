@@ -4,4 +4,5 @@
 //! k8s-openapi's own types.
 
 pub mod argo;
+pub mod jobset;
 pub mod spark_application;

@@ -151,6 +151,20 @@ codes! {
     ServiceSelector = "P0487", "Service that selects no pod of the program", "A Service whose selector matches no pod has no endpoints: every connection to it fails";
     DeploymentSpec = "P0489", "Deployment settings Kubernetes rejects", "maxUnavailable and maxSurge not both 0; progressDeadlineSeconds > minReadySeconds; no on-delete strategy";
     ServicePort = "P0488", "Service port Kubernetes rejects, or that no selected pod has", "Ports: 1–65535, names DNS labels, required and unique with several ports, (port, protocol) unique, at least one unless headless; a named targetPort must be a container port of the pods";
+
+    // ---- range: groups P0500–P0519 (fan-out groups, TensorFlow, JobSet)
+    GroupNoRoles = "P0500", "group without roles", "A group is its roles: each role becomes an Indexed Job (a replicated Job of a JobSet)";
+    GroupReplicas = "P0501", "role without members", "An Indexed Job needs completions ≥ 1 for a member to exist; a JobSet's replicated Job runs completions pods";
+    GroupHostname = "P0502", "member hostname or group Service name Kubernetes rejects", "A pod's hostname `<job>-<index>` is a DNS label (≤ 63); a Service name is a DNS-1035 label (≤ 63, starts with a letter)";
+    GroupDuplicateRole = "P0503", "two roles with one name", "Two roles would be the same Job (`<group>-<role>`) and the same hostnames";
+    GroupRestart = "P0504", "role restart policy the group's failure handling cannot use", "podFailurePolicy requires restartPolicy Never (the kubelet restarts OnFailure containers in place: no pod ever fails)";
+    GroupVersion = "P0505", "group life cycle the target Kubernetes version does not have", "successPolicy is beta in 1.31, GA in 1.33; backoffLimitPerIndex beta in 1.29, GA in 1.33; older API servers drop them silently";
+    GroupFramework = "P0506", "role that is not a TensorFlow task type", "TF_CONFIG task types: chief (one), worker, ps, evaluator (one); the cluster needs a worker or a chief";
+    GroupSuccess = "P0507", "group success that names no counted role", "successPolicy (and JobSet's targetReplicatedJobs) name roles that exist and that exit";
+    GroupEnv = "P0508", "pod setting the group decides itself", "Each member's hostname and subdomain make its DNS name; PIPEC_* and TF_CONFIG are the peer environment the group promises";
+    GroupTarget = "P0509", "group setting only a JobSet has", "Separate Jobs do not restart each other: recreating the whole group after a failure is JobSet's failurePolicy.maxRestarts";
+    GroupNeverExits = "P0510", "role that never exits, with nothing to stop it", "A Job whose pods never exit runs forever; only activeDeadlineSeconds (or a JobSet's successPolicy) ends it";
+    GroupEnvTooLong = "P0511", "peer variable longer than a process may be given", "Linux refuses to start a process with an environment string over 128 KiB (MAX_ARG_STRLEN): the container fails with E2BIG";
     // ---- range: spark (P0520–P0539): the `spark` item and `--target spark-operator`
     SparkOwnKey = "P0520", "key a `spark` item sets itself", "The driver container runs spark-submit with the resources of `driver { … }`";
     SparkConfConflict = "P0521", "Spark setting written again in `conf`", "spark-submit keeps the last `--conf` of a key: one of the two values is silently lost";

@@ -11,6 +11,10 @@ pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "pipec");
 pub const PROGRAM_LABEL: &str = "pipec.dev/program";
 /// The label a DaemonSet's selector matches on.
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
+/// The label every member of a group carries (its headless Service selects it).
+pub const GROUP_LABEL: &str = "pipec.dev/group";
+/// The label naming a group member's role.
+pub const ROLE_LABEL: &str = "pipec.dev/role";
 
 /// An object's metadata: the item's name, labels and annotations, the ownership labels.
 pub(super) fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {

@@ -15,7 +15,7 @@ mod security;
 mod volumes;
 
 pub use crate::kinds::K8sObject;
-pub use meta::{MANAGED_BY, NAME_LABEL, PROGRAM_LABEL};
+pub use meta::{GROUP_LABEL, MANAGED_BY, NAME_LABEL, PROGRAM_LABEL, ROLE_LABEL};
 
 use crate::diag::Diagnostic;
 use crate::ir::{self, Program, RawPatch};
@@ -37,6 +37,7 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
         ir::Object::Role(r) => kinds::rbac::role(r, &mut out),
         ir::Object::Binding(b) => kinds::rbac::binding(b, &mut out),
         ir::Object::Service(s) => kinds::service::lower(s, &mut out),
+        ir::Object::Group(g) => kinds::group::lower(g, &mut out),
         ir::Object::Spark(s) => kinds::spark::lower(s, &mut out),
         ir::Object::Pipeline(p) => kinds::pipeline::lower(p, &mut out),
         #[cfg(test)]
@@ -76,6 +77,11 @@ impl Out<'_> {
     /// `raw` does not reach it.
     fn also(&mut self, object: impl Into<K8sObject>) {
         self.push(object.into(), &[]);
+    }
+
+    /// An object made beside the item's own with `raw` patches of its own (a group role's Job).
+    fn also_patched(&mut self, object: impl Into<K8sObject>, raw: &[RawPatch]) {
+        self.push(object.into(), raw);
     }
 
     fn push(&mut self, mut object: K8sObject, raw: &[RawPatch]) {

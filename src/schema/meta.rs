@@ -3,9 +3,9 @@
 use super::*;
 
 keys! {
-    LABELS = key("labels", WORKLOAD | CONFIG | OBJECT_ITEMS | NAMESPACE_ITEM, Shape::StrMap, ("ObjectMeta", &["labels"]),
+    LABELS = key("labels", WORKLOAD | GROUP | CONFIG | OBJECT_ITEMS | NAMESPACE_ITEM, Shape::StrMap, ("ObjectMeta", &["labels"]),
         "Labels of the object (Kubernetes does not copy them to the pods).");
-    ANNOTATIONS = key("annotations", WORKLOAD | CONFIG | OBJECT_ITEMS | NAMESPACE_ITEM, Shape::StrMap, ("ObjectMeta", &["annotations"]), "Annotations for the object.");
-    RAW = key("raw", WORKLOAD | CONFIG | OBJECT_ITEMS | NAMESPACE_ITEM, Shape::Special("map of `\"field.path\" = value`"), ("", &[]),
+    ANNOTATIONS = key("annotations", WORKLOAD | GROUP | CONFIG | OBJECT_ITEMS | NAMESPACE_ITEM, Shape::StrMap, ("ObjectMeta", &["annotations"]), "Annotations for the object.");
+    RAW = key("raw", WORKLOAD | GROUP | CONFIG | OBJECT_ITEMS | NAMESPACE_ITEM, Shape::Special("map of `\"field.path\" = value`"), ("", &[]),
         "Sets fields pipec does not model yet, by path from the object's top, checked against the Kubernetes type.");
 }

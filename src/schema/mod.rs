@@ -25,6 +25,7 @@ mod container;
 mod cron;
 mod daemon;
 mod deployment;
+mod group;
 mod job;
 mod meta;
 mod pipeline;
@@ -45,6 +46,7 @@ pub use container::*;
 pub use cron::*;
 pub use daemon::*;
 pub use deployment::*;
+pub use group::*;
 pub use job::*;
 pub use meta::*;
 pub use pipeline::*;
@@ -128,6 +130,11 @@ pub const SERVICE_PORT: Contexts = 1 << 53;
 pub const SUBJECT: Contexts = 1 << 54;
 /// The block of `namespace "…" { … }`.
 pub const NAMESPACE_ITEM: Contexts = 1 << 55;
+// 56–63: fan-out groups (issue 12's groups helper).
+/// A `group NAME { … }` item.
+pub const GROUP: Contexts = 1 << 56;
+/// A `role NAME { … }` block of a group: one pod (the pod keys of a workload) and its count.
+pub const GROUP_ROLE: Contexts = 1 << 57;
 // 64–71: the `spark` item (issue 12's spark helper).
 /// A `spark NAME { … }` item (a workload: its block is the driver's pod).
 pub const SPARK: Contexts = 1 << 64;
@@ -142,7 +149,8 @@ pub const TASK: Contexts = 1 << 72;
 pub const PIPELINE: Contexts = 1 << 73;
 /// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
 pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM | PIPELINE;
-pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT | SPARK;
+/// Where a pod is written: the workloads, and each role of a group (read by the one pod reader).
+pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT | SPARK | GROUP_ROLE;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
 
@@ -279,6 +287,7 @@ const AREAS: &[&[&Key]] = &[
     cron::KEYS,
     daemon::KEYS,
     deployment::KEYS,
+    group::KEYS,
     config::KEYS,
     resources::KEYS,
     placement::KEYS,
@@ -328,13 +337,22 @@ pub fn reference_markdown() -> String {
     );
     // Each key is listed once, in the first section all of whose contexts it has.
     let sections: &[(&str, Contexts)] = &[
-        ("Containers (in `job`, `cron`, `daemon`, `deployment`, `spark`, `container`, `init`)", ANY_CONTAINER),
+        (
+            "Containers (in `job`, `cron`, `daemon`, `deployment`, `spark`, a group's `role`, `container`, `init`)",
+            ANY_CONTAINER,
+        ),
         ("Container blocks (in `container`, `init`)", CONTAINER),
-        ("Pods (in `job`, `cron`, `daemon`, `deployment`, `spark`)", WORKLOAD),
+        ("Pods (in `job`, `cron`, `daemon`, `deployment`, `spark`, a group's `role`)", WORKLOAD),
+        (
+            "Pods of the workloads (not in a group's `role`, whose members the group names)",
+            JOB | CRON | DAEMON | DEPLOYMENT | SPARK,
+        ),
         ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
         ("Deployments (in `deployment`)", DEPLOYMENT),
+        ("Groups (in `group`)", GROUP),
+        ("Group roles (in `role NAME { … }` of a `group`)", GROUP_ROLE),
         ("ConfigMaps (in `config`)", CONFIG),
         ("Secrets (in `secret`)", SECRET),
         ("Resources (in `resources`, `requests`, `limits`)", RESOURCES),

@@ -41,8 +41,8 @@ keys! {
     DNS_OPTION_VALUE = key("value", DNS_OPTION, Shape::Str, ("PodDNSConfigOption", &["value"]), "Option value (`\"2\"`).");
     NODE_NAME = key("node-name", WORKLOAD, Shape::Str, ("PodSpec", &["nodeName"]),
         "Runs the pods on this node, bypassing the scheduler.");
-    HOSTNAME = key("hostname", WORKLOAD, Shape::Str, ("PodSpec", &["hostname"]), "The pods' hostname (a DNS label).");
-    SUBDOMAIN = key("subdomain", WORKLOAD, Shape::Str, ("PodSpec", &["subdomain"]),
+    HOSTNAME = key("hostname", WORKLOAD & !GROUP_ROLE, Shape::Str, ("PodSpec", &["hostname"]), "The pods' hostname (a DNS label).");
+    SUBDOMAIN = key("subdomain", WORKLOAD & !GROUP_ROLE, Shape::Str, ("PodSpec", &["subdomain"]),
         "With a headless Service of this name: the pods get `<hostname>.<subdomain>.<namespace>.svc` names.");
     ENABLE_SERVICE_LINKS = key("enable-service-links", WORKLOAD, Shape::Bool, ("PodSpec", &["enableServiceLinks"]),
         "Whether Services' addresses are injected as environment variables (Kubernetes' default: true).");

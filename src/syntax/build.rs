@@ -122,6 +122,7 @@ impl Builder<'_, '_> {
                     Some(Rule::kw_daemon) => WorkloadKind::Daemon,
                     Some(Rule::kw_deployment) => WorkloadKind::Deployment,
                     Some(Rule::kw_spark) => WorkloadKind::Spark,
+                    Some(Rule::kw_group) => WorkloadKind::Group,
                     _ => WorkloadKind::Job,
                 };
                 let name = self.name(next(&mut inner));

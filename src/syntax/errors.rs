@@ -157,7 +157,7 @@ fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
 
 /// What a message says where an item was expected: every word of the keyword table that
 /// starts one (a test in `keywords.rs` keeps them equal), workloads first, as a user reads them.
-pub(super) const ITEM_LIST: &str = "an item (`job`, `cron`, `daemon`, `deployment`, `spark`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `pipeline`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)";
+pub(super) const ITEM_LIST: &str = "an item (`job`, `cron`, `daemon`, `deployment`, `spark`, `group`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `pipeline`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)";
 
 /// The words for what was expected, e.g. "`=` or `{`".
 fn describe(positives: &[Rule]) -> String {
@@ -190,6 +190,7 @@ fn describe(positives: &[Rule]) -> String {
         Rule::kw_deployment,
         Rule::kw_spark,
         Rule::kw_pipeline,
+        Rule::kw_group,
     ];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign) || positives.contains(&Rule::assign_value);
@@ -307,7 +308,7 @@ fn help_for(positives: &[Rule], found: &str) -> String {
     if positives.contains(&Rule::rbrace) || positives.contains(&Rule::rbracket) || positives.contains(&Rule::rparen) {
         return "check that every bracket is closed and that entries are separated by new lines or `,`".to_string();
     }
-    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron`, `daemon`, `deployment`, `spark`, `service`, `service-account`, roles and bindings".to_string()
+    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron`, `daemon`, `deployment`, `spark`, `group`, `service`, `service-account`, roles and bindings".to_string()
 }
 
 /// The token at `pos`: a word, a number, or one character.

@@ -325,6 +325,7 @@ impl<'s> Parser<'s> {
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
             "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
             "spark" => self.workload(Spanned::new(WorkloadKind::Spark, kw_span))?,
+            "group" => self.workload(Spanned::new(WorkloadKind::Group, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {

@@ -79,6 +79,7 @@ keywords! {
     // `spark NAME { … }`: a Spark application (its driver Job and the objects around it).
     "spark": Contextual, item;
     "pipeline": Contextual, item;
+    "group": Contextual, item;
     // `for x in …`.
     "in": Contextual;
     // Expressions.

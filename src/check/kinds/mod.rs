@@ -6,6 +6,8 @@ pub(super) mod config_map;
 mod cron_job;
 mod daemon_set;
 mod deployment;
+mod group;
+mod group_env;
 mod job;
 mod pipeline;
 pub(super) mod rbac;
@@ -32,11 +34,15 @@ pub(super) fn workload<'a>(
     span: Span,
     body: &'a Block,
 ) -> Option<ir::Object> {
+    if kind == WorkloadKind::Group {
+        return group::group(ck, name, span, body);
+    }
     let (ctx, place, k8s_kind) = match kind {
         WorkloadKind::Job => (schema::JOB, "a `job`", Kind::Job),
         WorkloadKind::Cron => (schema::CRON, "a `cron`", Kind::CronJob),
         WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", Kind::DaemonSet),
         WorkloadKind::Deployment => (schema::DEPLOYMENT, "a `deployment`", Kind::Deployment),
+        WorkloadKind::Group => return None, // read above
         WorkloadKind::Spark => (schema::SPARK, "a `spark`", Kind::Job),
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
@@ -63,6 +69,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => daemon_set::daemon_set(ck, &mut f, meta, pod),
         WorkloadKind::Deployment => deployment::deployment(ck, &mut f, meta, pod),
+        WorkloadKind::Group => None, // read above
         WorkloadKind::Spark => spark::spark(ck, &mut f, meta, pod, driver, span),
     };
     f.finish(ck);

@@ -24,8 +24,38 @@ pub(crate) struct Pods {
     pub ports: Vec<String>,
 }
 
-/// What a Service can select of a checked workload.
-pub(crate) fn pods_of(object: &ir::Object) -> Option<Pods> {
+/// What a Service can select of a checked workload (a group: each role's pods).
+pub(crate) fn pods_of(object: &ir::Object) -> Vec<Pods> {
+    if let ir::Object::Group(g) = object {
+        return g
+            .roles
+            .iter()
+            .map(|r| {
+                pods_with(format!("role `{}` of group `{}`", r.name, g.meta.name), &r.pod, job_labels(&r.meta.name))
+            })
+            .collect();
+    }
+    pods_of_workload(object).into_iter().collect()
+}
+
+/// The labels the Job controller gives a Job's pods.
+fn job_labels(job: &str) -> StringMap {
+    [("job-name".to_string(), job.to_string()), ("batch.kubernetes.io/job-name".to_string(), job.to_string())].into()
+}
+
+fn pods_with(workload: String, pod: &ir::Pod, added: StringMap) -> Pods {
+    let mut labels = pod.labels.clone();
+    labels.extend(added);
+    let ports = pod
+        .containers
+        .iter()
+        .chain(&pod.init_containers)
+        .flat_map(|c| c.ports.iter().filter_map(|p| p.name.clone()))
+        .collect();
+    Pods { workload, labels, ports }
+}
+
+fn pods_of_workload(object: &ir::Object) -> Option<Pods> {
     let (keyword, name, pod) = match object {
         ir::Object::Job(j) => ("job", &j.meta.name, &j.pod),
         ir::Object::Cron(c) => ("cron", &c.meta.name, &c.pod),
@@ -35,27 +65,17 @@ pub(crate) fn pods_of(object: &ir::Object) -> Option<Pods> {
         ir::Object::Spark(s) => ("spark", &s.meta.name, &s.pod),
         _ => return None,
     };
-    let mut labels = pod.labels.clone();
-    match object {
+    let added = match object {
         // The Job controller labels its pods with the Job's name (a CronJob's Jobs have names of their own).
-        ir::Object::Job(j) if !j.generate_name => {
-            labels.insert("job-name".into(), name.clone());
-            labels.insert("batch.kubernetes.io/job-name".into(), name.clone());
-        }
+        ir::Object::Job(j) if !j.generate_name => job_labels(name),
         ir::Object::Daemon(ir::Daemon { selector: None, .. })
         | ir::Object::Deployment(ir::Deployment { selector: None, .. }) => {
             let selected = pod.labels.get(crate::lower::NAME_LABEL).unwrap_or(name).clone();
-            labels.insert(crate::lower::NAME_LABEL.into(), selected);
+            [(crate::lower::NAME_LABEL.to_string(), selected)].into()
         }
-        _ => {}
-    }
-    let ports = pod
-        .containers
-        .iter()
-        .chain(&pod.init_containers)
-        .flat_map(|c| c.ports.iter().filter_map(|p| p.name.clone()))
-        .collect();
-    Some(Pods { workload: format!("{keyword} `{name}`"), labels, ports })
+        _ => StringMap::new(),
+    };
+    Some(pods_with(format!("{keyword} `{name}`"), pod, added))
 }
 
 pub(crate) fn service<'a>(

@@ -4,6 +4,7 @@ pub(super) mod config_map;
 pub(super) mod cron_job;
 pub(super) mod daemon_set;
 pub(super) mod deployment;
+pub(super) mod group;
 pub(super) mod job;
 pub(super) mod pipeline;
 pub(super) mod rbac;
