@@ -27,7 +27,8 @@ fn main() {
             "--kubeconfig" => kubeconfig = value().into(),
             "--namespace" => namespace = value(),
             "--tick-ms" => {
-                config.tick = Duration::from_millis(value().parse().unwrap_or_else(|_| usage("--tick-ms takes a number")))
+                config.tick =
+                    Duration::from_millis(value().parse().unwrap_or_else(|_| usage("--tick-ms takes a number")))
             }
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument `{other}`")),
@@ -55,6 +56,8 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("fake-apiserver: {problem}");
     }
-    eprintln!("usage: cargo run --example fake-apiserver -- [--port N] [--kubeconfig PATH] [--namespace NS] [--tick-ms MS]");
+    eprintln!(
+        "usage: cargo run --example fake-apiserver -- [--port N] [--kubeconfig PATH] [--namespace NS] [--tick-ms MS]"
+    );
     std::process::exit(2);
 }

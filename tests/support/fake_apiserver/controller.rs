@@ -40,7 +40,9 @@ fn owned_pods(state: &State, key: &Key, uid: &Value) -> Vec<Key> {
         .filter(|(k, s)| {
             k.resource == pods
                 && k.namespace == key.namespace
-                && s.object["metadata"]["ownerReferences"].as_array().is_some_and(|r| r.iter().any(|o| &o["uid"] == uid))
+                && s.object["metadata"]["ownerReferences"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|o| &o["uid"] == uid))
         })
         .map(|(k, _)| k.clone())
         .collect()
@@ -112,9 +114,9 @@ fn condition(previous: &Value, kind: &str, status: &str, reason: &str, message: 
 }
 
 fn terminal(status: &Value) -> bool {
-    status["conditions"]
-        .as_array()
-        .is_some_and(|cs| cs.iter().any(|c| (c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True"))
+    status["conditions"].as_array().is_some_and(|cs| {
+        cs.iter().any(|c| (c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True")
+    })
 }
 
 fn job(state: &mut State, key: &Key) {
@@ -147,13 +149,37 @@ fn job(state: &mut State, key: &Key) {
     });
     let mut conditions = Vec::new();
     if succeeded >= completions {
-        conditions.push(condition(&status, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"));
-        conditions.push(condition(&status, "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods"));
+        conditions.push(condition(
+            &status,
+            "SuccessCriteriaMet",
+            "True",
+            "CompletionsReached",
+            "Reached expected number of succeeded pods",
+        ));
+        conditions.push(condition(
+            &status,
+            "Complete",
+            "True",
+            "CompletionsReached",
+            "Reached expected number of succeeded pods",
+        ));
         next["completionTime"] = json!(now());
         active = 0;
     } else if failed > backoff {
-        conditions.push(condition(&status, "FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
-        conditions.push(condition(&status, "Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+        conditions.push(condition(
+            &status,
+            "FailureTarget",
+            "True",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        ));
+        conditions.push(condition(
+            &status,
+            "Failed",
+            "True",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        ));
         active = 0;
     } else {
         let want = parallelism.min(completions - succeeded) - active;
@@ -237,7 +263,8 @@ fn rollout(state: &mut State, key: &Key, daemon: bool) {
         if let Some(pod) = create_pod(state, key, &object) {
             let pod_object = state.objects.get(&pod).map(|s| s.object.clone()).unwrap_or_default();
             let waiting = json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}});
-            let last = json!({"terminated": {"exitCode": outcome.exit_code, "reason": outcome.reason, "finishedAt": now()}});
+            let last =
+                json!({"terminated": {"exitCode": outcome.exit_code, "reason": outcome.reason, "finishedAt": now()}});
             let pod_status = json!({
                 "phase": "Running", "startTime": now(),
                 "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
@@ -255,8 +282,11 @@ fn rollout(state: &mut State, key: &Key, daemon: bool) {
     } else {
         json!({"observedGeneration": generation, "replicas": desired, "updatedReplicas": updated})
     };
-    let (ready_field, available_field, unavailable_field) =
-        if daemon { ("numberReady", "numberAvailable", "numberUnavailable") } else { ("readyReplicas", "availableReplicas", "unavailableReplicas") };
+    let (ready_field, available_field, unavailable_field) = if daemon {
+        ("numberReady", "numberAvailable", "numberUnavailable")
+    } else {
+        ("readyReplicas", "availableReplicas", "unavailableReplicas")
+    };
     if ready > 0 {
         next[ready_field] = json!(ready);
         next[available_field] = json!(ready);
@@ -268,15 +298,39 @@ fn rollout(state: &mut State, key: &Key, daemon: bool) {
         let available = if ready >= desired {
             condition(&status, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
         } else {
-            condition(&status, "Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+            condition(
+                &status,
+                "Available",
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+            )
         };
         let rs = format!("{}-{}", key.name, suffix(generation as u64 + 977));
         let progressing = if outcome.fail && ticks > outcome.run_ticks + 2 {
-            condition(&status, "Progressing", "False", "ProgressDeadlineExceeded", &format!("ReplicaSet \"{rs}\" has timed out progressing."))
+            condition(
+                &status,
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                &format!("ReplicaSet \"{rs}\" has timed out progressing."),
+            )
         } else if ready >= desired {
-            condition(&status, "Progressing", "True", "NewReplicaSetAvailable", &format!("ReplicaSet \"{rs}\" has successfully progressed."))
+            condition(
+                &status,
+                "Progressing",
+                "True",
+                "NewReplicaSetAvailable",
+                &format!("ReplicaSet \"{rs}\" has successfully progressed."),
+            )
         } else {
-            condition(&status, "Progressing", "True", "ReplicaSetUpdated", &format!("ReplicaSet \"{rs}\" is progressing."))
+            condition(
+                &status,
+                "Progressing",
+                "True",
+                "ReplicaSetUpdated",
+                &format!("ReplicaSet \"{rs}\" is progressing."),
+            )
         };
         next["conditions"] = json!([available, progressing]);
     }

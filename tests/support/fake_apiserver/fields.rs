@@ -86,7 +86,8 @@ pub fn set(value: &mut Value, path: &[String], leaf: Value) {
         if !at.is_object() {
             *at = Value::Object(Map::new());
         }
-        at = at.as_object_mut().expect("made an object").entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+        at =
+            at.as_object_mut().expect("made an object").entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
     }
     if !at.is_object() {
         *at = Value::Object(Map::new());
@@ -132,7 +133,11 @@ pub fn to_fields_v1(set: &FieldSet) -> Value {
 fn set_fields(root: &mut Value, keyed: &[String]) {
     let mut at = root;
     for key in keyed {
-        at = at.as_object_mut().expect("fieldsV1 nodes are maps").entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+        at = at
+            .as_object_mut()
+            .expect("fieldsV1 nodes are maps")
+            .entry(key.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
 }
 

@@ -41,7 +41,12 @@ impl Request {
 
 /// What a handler answers.
 pub enum Response {
-    Full { status: u16, content_type: &'static str, headers: Vec<(String, String)>, body: Vec<u8> },
+    Full {
+        status: u16,
+        content_type: &'static str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
     /// A chunked stream (a watch): the closure writes chunks until it returns.
     Stream(Box<dyn FnOnce(&mut ChunkWriter) -> io::Result<()> + Send>),
     /// Close the connection without answering (an injected fault).

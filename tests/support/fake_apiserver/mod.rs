@@ -126,7 +126,14 @@ pub struct Outcome {
 
 impl Default for Outcome {
     fn default() -> Outcome {
-        Outcome { fail: false, run_ticks: 2, exit_code: 0, reason: "Completed".into(), logs: "done\n".into(), hang: false }
+        Outcome {
+            fail: false,
+            run_ticks: 2,
+            exit_code: 0,
+            reason: "Completed".into(),
+            logs: "done\n".into(),
+            hang: false,
+        }
     }
 }
 
@@ -295,7 +302,8 @@ impl FakeApiServer {
             .objects
             .values()
             .filter(|s| {
-                !(s.object["kind"] == "Namespace" && matches!(s.object["metadata"]["name"].as_str(), Some("default" | "kube-system" | "kube-public")))
+                !(s.object["kind"] == "Namespace"
+                    && matches!(s.object["metadata"]["name"].as_str(), Some("default" | "kube-system" | "kube-public")))
             })
             .map(|s| state.view(s))
             .collect()
@@ -339,7 +347,11 @@ impl FakeApiServer {
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let kind = object["kind"].as_str().unwrap_or("");
         let resource = state.resource_index(group, kind).ok_or(format!("the fake does not serve {kind}"))?;
-        let namespace = if state.table[resource].namespaced { object["metadata"]["namespace"].as_str().unwrap_or("default") } else { "" };
+        let namespace = if state.table[resource].namespaced {
+            object["metadata"]["namespace"].as_str().unwrap_or("default")
+        } else {
+            ""
+        };
         let key = store::Key {
             resource,
             namespace: namespace.to_string(),

@@ -40,6 +40,10 @@ pub fn handle(inner: &Arc<Inner>, req: &Request) -> Response {
     let target = parse_target(&state, &req.path);
     if let Some((code, retry_after)) = forced {
         let error = fault_error(&state, code, req, target.as_ref());
+        let mut error = error;
+        if let Some(s) = retry_after {
+            error.details["retryAfterSeconds"] = json!(s);
+        }
         let response = Response::json(code, &error.status());
         return match retry_after {
             Some(s) => response.with_header("Retry-After", &s.to_string()),
@@ -66,8 +70,11 @@ pub fn handle(inner: &Arc<Inner>, req: &Request) -> Response {
             _ => None,
         };
         if let Some((g, v, openapi)) = gv {
-            let doc =
-                if openapi { resources::openapi_v3_group(&table, g, v) } else { resources::resource_list(&table, g, v) };
+            let doc = if openapi {
+                resources::openapi_v3_group(&table, g, v)
+            } else {
+                resources::resource_list(&table, g, v)
+            };
             return match doc {
                 Some(doc) => Response::json(200, &doc),
                 None => not_found_path(path),
@@ -82,7 +89,10 @@ pub fn handle(inner: &Arc<Inner>, req: &Request) -> Response {
 }
 
 fn not_found_path(path: &str) -> Response {
-    Response::json(404, &ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({path})")).status())
+    Response::json(
+        404,
+        &ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({path})")).status(),
+    )
 }
 
 fn take_fault(faults: &mut Vec<Fault>, req: &Request) -> Option<FaultAction> {
@@ -146,7 +156,9 @@ fn fault_error(state: &State, code: u16, req: &Request, target: Option<&Target>)
         409 => ApiError::new(
             409,
             "Conflict",
-            format!("Operation cannot be fulfilled on {what} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
+            format!(
+                "Operation cannot be fulfilled on {what} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+            ),
         ),
         429 => ApiError::new(429, "TooManyRequests", "Too many requests, please try again later."),
         503 => ApiError::new(503, "ServiceUnavailable", "the server is currently unable to handle the request"),
@@ -168,7 +180,10 @@ fn parse_target(state: &State, path: &str) -> Option<Target> {
     };
     let find = |plural: &str, namespaced: Option<bool>| {
         state.table.iter().position(|r| {
-            r.group == group && r.version == version && r.plural == plural && namespaced.is_none_or(|n| r.namespaced == n)
+            r.group == group
+                && r.version == version
+                && r.plural == plural
+                && namespaced.is_none_or(|n| r.namespaced == n)
         })
     };
     let owned = |s: &&str| s.to_string();
@@ -192,13 +207,18 @@ fn parse_target(state: &State, path: &str) -> Option<Target> {
 fn parse_body(req: &Request) -> Result<Value, ApiError> {
     if req.header("content-type").is_some_and(|c| c.contains("protobuf") || c.contains("cbor")) {
         // Typed clients (`kubectl create namespace`) send protobuf; the fake reads JSON and YAML only.
-        return Err(ApiError::new(415, "UnsupportedMediaType", "the fake API server reads JSON and YAML bodies only (use `kubectl apply --server-side -f`)"));
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            "the fake API server reads JSON and YAML bodies only (use `kubectl apply --server-side -f`)",
+        ));
     }
     if let Ok(v) = serde_json::from_slice::<Value>(&req.body) {
         return Ok(v);
     }
     let text = std::str::from_utf8(&req.body).map_err(|_| ApiError::new(400, "BadRequest", "the body is not UTF-8"))?;
-    serde_norway::from_str::<Value>(text).map_err(|e| ApiError::new(400, "BadRequest", format!("error decoding YAML: {e}")))
+    serde_norway::from_str::<Value>(text)
+        .map_err(|e| ApiError::new(400, "BadRequest", format!("error decoding YAML: {e}")))
 }
 
 fn manager(req: &Request) -> String {
@@ -216,7 +236,11 @@ fn selectors(req: &Request) -> Result<(Vec<Requirement>, Vec<Requirement>), ApiE
 fn resource_request(inner: &Arc<Inner>, state: &mut State, req: &Request, t: Target) -> Result<Response, ApiError> {
     let r = state.table[t.resource].clone();
     if r.namespaced && t.name.is_some() && t.namespace.is_none() {
-        return Err(ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({})", req.path)));
+        return Err(ApiError::new(
+            404,
+            "NotFound",
+            format!("the server could not find the requested resource ({})", req.path),
+        ));
     }
     let dry_run = req.param("dryRun") == Some("All");
     let Some(name) = t.name.clone() else {
@@ -235,10 +259,13 @@ fn resource_request(inner: &Arc<Inner>, state: &mut State, req: &Request, t: Tar
         ("DELETE", None) => {
             let view = state.delete(&key, dry_run)?;
             inner.changed.notify_all();
-            Ok(Response::json(200, &json!({
-                "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-                "details": {"name": name, "group": r.group, "kind": r.plural, "uid": view["metadata"]["uid"]},
-            })))
+            Ok(Response::json(
+                200,
+                &json!({
+                    "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                    "details": {"name": name, "group": r.group, "kind": r.plural, "uid": view["metadata"]["uid"]},
+                }),
+            ))
         }
         ("PUT", None) => {
             let body = parse_body(req)?;
@@ -267,11 +294,16 @@ fn resource_request(inner: &Arc<Inner>, state: &mut State, req: &Request, t: Tar
         }
         ("PATCH", None) => {
             let body = parse_body(req)?;
-            let content_type = req.header("content-type").unwrap_or("").split(';').next().unwrap_or("").trim().to_string();
+            let content_type =
+                req.header("content-type").unwrap_or("").split(';').next().unwrap_or("").trim().to_string();
             let out = match content_type.as_str() {
                 "application/apply-patch+yaml" | "application/apply-patch+cbor" => {
                     let Some(m) = req.param("fieldManager").filter(|m| !m.is_empty()) else {
-                        return Err(ApiError::new(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"));
+                        return Err(ApiError::new(
+                            422,
+                            "Invalid",
+                            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                        ));
                     };
                     check_identity(&r, &body, &name)?;
                     state.apply(&key, &body, m, req.flag("force"), dry_run)?
@@ -283,13 +315,21 @@ fn resource_request(inner: &Arc<Inner>, state: &mut State, req: &Request, t: Tar
                     state.update(&key, object, &manager(req), dry_run)?
                 }
                 other => {
-                    return Err(ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format ({other})")));
+                    return Err(ApiError::new(
+                        415,
+                        "UnsupportedMediaType",
+                        format!("the body of the request was in an unknown format ({other})"),
+                    ));
                 }
             };
             inner.changed.notify_all();
             Ok(Response::json(200, &out))
         }
-        _ => Err(ApiError::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource ({} {})", req.method, req.path))),
+        _ => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!("the server does not allow this method on the requested resource ({} {})", req.method, req.path),
+        )),
     }
 }
 
@@ -298,10 +338,18 @@ fn check_identity(r: &super::resources::ResourceType, body: &Value, name: &str) 
     let api_version = body["apiVersion"].as_str().unwrap_or("");
     let kind = body["kind"].as_str().unwrap_or("");
     if api_version != r.api_version() || kind != r.kind {
-        return Err(ApiError::new(400, "BadRequest", format!("the API version in the data ({api_version}) and the kind ({kind}) do not match {}", r.qualified())));
+        return Err(ApiError::new(
+            400,
+            "BadRequest",
+            format!("the API version in the data ({api_version}) and the kind ({kind}) do not match {}", r.qualified()),
+        ));
     }
     match body["metadata"]["name"].as_str() {
-        Some(n) if n != name => Err(ApiError::new(400, "BadRequest", format!("the name of the object ({n}) does not match the name on the URL ({name})"))),
+        Some(n) if n != name => Err(ApiError::new(
+            400,
+            "BadRequest",
+            format!("the name of the object ({n}) does not match the name on the URL ({name})"),
+        )),
         _ => Ok(()),
     }
 }
@@ -319,17 +367,29 @@ fn collection(inner: &Arc<Inner>, state: &mut State, req: &Request, t: &Target) 
             if req.header("accept").is_some_and(|a| a.contains("as=Table")) {
                 return Ok(Response::json(200, &table(&r, &items, &rv)));
             }
-            Ok(Response::json(200, &json!({
-                "kind": format!("{}List", r.kind), "apiVersion": r.api_version(),
-                "metadata": {"resourceVersion": rv}, "items": items,
-            })))
+            Ok(Response::json(
+                200,
+                &json!({
+                    "kind": format!("{}List", r.kind), "apiVersion": r.api_version(),
+                    "metadata": {"resourceVersion": rv}, "items": items,
+                }),
+            ))
         }
         "POST" => {
             let mut body = parse_body(req)?;
             let name = match (body["metadata"]["name"].as_str(), body["metadata"]["generateName"].as_str()) {
                 (Some(n), _) if !n.is_empty() => n.to_string(),
                 (_, Some(prefix)) => format!("{prefix}{}", super::store::suffix(state.uids + 1)),
-                _ => return Err(ApiError::new(422, "Invalid", format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", r.kind))),
+                _ => {
+                    return Err(ApiError::new(
+                        422,
+                        "Invalid",
+                        format!(
+                            "{} \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                            r.kind
+                        ),
+                    ));
+                }
             };
             body["metadata"]["name"] = json!(name);
             let namespace = match (&t.namespace, r.namespaced) {
@@ -358,7 +418,11 @@ fn collection(inner: &Arc<Inner>, state: &mut State, req: &Request, t: &Target) 
             inner.changed.notify_all();
             Ok(Response::json(200, &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})))
         }
-        _ => Err(ApiError::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")),
+        _ => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        )),
     }
 }
 
@@ -440,7 +504,8 @@ fn watch(inner: &Arc<Inner>, state: &mut State, req: &Request, t: &Target) -> Re
                         break;
                     }
                     let wait = (deadline - now).min(Duration::from_millis(200));
-                    state = inner.changed.wait_timeout(state, wait).map(|(g, _)| g).unwrap_or_else(|e| e.into_inner().0);
+                    state =
+                        inner.changed.wait_timeout(state, wait).map(|(g, _)| g).unwrap_or_else(|e| e.into_inner().0);
                 }
                 if batch.is_empty() {
                     return Ok(());

@@ -106,7 +106,8 @@ pub fn glob(pattern: &str, name: &str) -> bool {
         None => pattern == name,
         Some((head, tail)) => {
             name.starts_with(head)
-                && (0..=name.len() - head.len()).any(|i| name.is_char_boundary(head.len() + i) && glob(tail, &name[head.len() + i..]))
+                && (0..=name.len() - head.len())
+                    .any(|i| name.is_char_boundary(head.len() + i) && glob(tail, &name[head.len() + i..]))
         }
     }
 }
@@ -242,9 +243,11 @@ impl State {
         if let Some(live) = &live {
             let spec_changed = strip(&live.object) != strip(&next.object);
             let same_fields = live.managers.len() == next.managers.len()
-                && live.managers.iter().zip(&next.managers).all(|(a, b)| {
-                    a.name == b.name && a.operation == b.operation && a.fields == b.fields
-                });
+                && live
+                    .managers
+                    .iter()
+                    .zip(&next.managers)
+                    .all(|(a, b)| a.name == b.name && a.operation == b.operation && a.fields == b.fields);
             if live.object == next.object && same_fields {
                 return Ok(self.view(live));
             }
@@ -254,7 +257,12 @@ impl State {
             }
         }
         if dry_run {
-            next.object["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+            // Nothing is stored: an update keeps the live resourceVersion, a create has none.
+            if live.is_none()
+                && let Some(meta) = next.object["metadata"].as_object_mut()
+            {
+                meta.remove("resourceVersion");
+            }
             return Ok(self.view(&next));
         }
         self.rv += 1;
@@ -296,7 +304,9 @@ impl State {
 
     pub fn namespace_exists(&self, name: &str) -> bool {
         match self.resource_index("", "Namespace") {
-            Some(ns) => self.objects.contains_key(&Key { resource: ns, namespace: String::new(), name: name.to_string() }),
+            Some(ns) => {
+                self.objects.contains_key(&Key { resource: ns, namespace: String::new(), name: name.to_string() })
+            }
             None => true,
         }
     }
@@ -330,14 +340,27 @@ impl State {
                 object["metadata"]["resourceVersion"] = json!(self.rv.to_string());
                 self.logs.remove(&k);
                 self.ages.remove(&k);
-                self.events.push(Event { rv: self.rv, resource: k.resource, namespace: k.namespace, kind: "DELETED", object });
+                self.events.push(Event {
+                    rv: self.rv,
+                    resource: k.resource,
+                    namespace: k.namespace,
+                    kind: "DELETED",
+                    object,
+                });
             }
         }
         Ok(view)
     }
 
     /// Server-side apply of `applied` by `manager`.
-    pub fn apply(&mut self, key: &Key, applied: &Value, manager: &str, force: bool, dry_run: bool) -> Result<Value, ApiError> {
+    pub fn apply(
+        &mut self,
+        key: &Key,
+        applied: &Value,
+        manager: &str,
+        force: bool,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
         let r = self.table[key.resource].clone();
         let live = self.objects.get(key).cloned();
         let mut object = live.as_ref().map(|s| s.object.clone()).unwrap_or_else(|| json!({"metadata": {}}));
@@ -347,7 +370,8 @@ impl State {
         let mut conflicts: Vec<(String, Path)> = Vec::new();
         for m in managers.iter().filter(|m| m.name != manager) {
             for p in &new_fields {
-                if m.fields.iter().any(|q| fields::overlap(p, q)) && fields::get(&object, p) != fields::get(applied, p) {
+                if m.fields.iter().any(|q| fields::overlap(p, q)) && fields::get(&object, p) != fields::get(applied, p)
+                {
                     conflicts.push((m.name.clone(), p.clone()));
                 }
             }
@@ -357,16 +381,22 @@ impl State {
             let causes: Vec<Value> = conflicts
                 .iter()
                 .map(|(m, p)| {
-                    json!({"type": "FieldManagerConflict", "message": format!("conflict with \"{m}\" using {api_version}"), "field": fields::dotted(p)})
+                    json!({"reason": "FieldManagerConflict", "message": format!("conflict with \"{m}\" using {api_version}"), "field": fields::dotted(p)})
                 })
                 .collect();
-            let lines: Vec<String> =
-                conflicts.iter().map(|(m, p)| format!("conflict with \"{m}\" using {api_version}: {}", fields::dotted(p))).collect();
+            let lines: Vec<String> = conflicts
+                .iter()
+                .map(|(m, p)| format!("conflict with \"{m}\" using {api_version}: {}", fields::dotted(p)))
+                .collect();
             let n = conflicts.len();
             return Err(ApiError {
                 code: 409,
                 reason: "Conflict",
-                message: format!("Apply failed with {n} conflict{}: {}", if n == 1 { "" } else { "s" }, lines.join("\n")),
+                message: format!(
+                    "Apply failed with {n} conflict{}: {}",
+                    if n == 1 { "" } else { "s" },
+                    lines.join("\n")
+                ),
                 details: json!({"name": key.name, "group": r.group, "kind": r.plural, "causes": causes}),
             });
         }
@@ -394,10 +424,18 @@ impl State {
             Some(p) if p.fields == new_fields => p.time.clone(),
             _ => now(),
         };
-        let entry =
-            Manager { name: manager.to_string(), operation: "Apply", api_version: r.api_version(), time, subresource: None, fields: new_fields };
+        let entry = Manager {
+            name: manager.to_string(),
+            operation: "Apply",
+            api_version: r.api_version(),
+            time,
+            subresource: None,
+            fields: new_fields,
+        };
         // Keep the manager's place in the list (a re-apply is then no change at all).
-        match previous.and_then(|_| live.as_ref()?.managers.iter().position(|m| m.name == manager && m.operation == "Apply")) {
+        match previous
+            .and_then(|_| live.as_ref()?.managers.iter().position(|m| m.name == manager && m.operation == "Apply"))
+        {
             Some(at) if at <= managers.len() => managers.insert(at, entry),
             _ => managers.push(entry),
         }
@@ -436,7 +474,13 @@ impl State {
     }
 
     /// The keys of `resource` in `namespace` (all namespaces for `None`), matching the selectors.
-    pub fn select(&self, resource: usize, namespace: Option<&str>, labels: &[Requirement], fields_sel: &[Requirement]) -> Vec<Key> {
+    pub fn select(
+        &self,
+        resource: usize,
+        namespace: Option<&str>,
+        labels: &[Requirement],
+        fields_sel: &[Requirement],
+    ) -> Vec<Key> {
         self.objects
             .iter()
             .filter(|(k, s)| {
@@ -532,7 +576,11 @@ pub fn parse_selector(text: &str) -> Result<Vec<Requirement>, String> {
     let mut out = Vec::new();
     for term in terms.into_iter().map(str::trim).filter(|t| !t.is_empty()) {
         let set = |rest: &str| -> Result<Vec<String>, String> {
-            let inner = rest.trim().strip_prefix('(').and_then(|r| r.strip_suffix(')')).ok_or(format!("bad set in `{term}`"))?;
+            let inner = rest
+                .trim()
+                .strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .ok_or(format!("bad set in `{term}`"))?;
             Ok(inner.split(',').map(|v| v.trim().to_string()).collect())
         };
         out.push(if let Some(k) = term.strip_prefix('!') {
@@ -599,4 +647,3 @@ pub fn suffix(n: u64) -> String {
         })
         .collect()
 }
-
