@@ -8,7 +8,7 @@
 use super::connect::{Connection, connect};
 use super::live::{self, Live, already_applied};
 use super::plan::{self, Desired};
-use super::problem::{Doing, Problem, classify};
+use super::problem::{Doing, Problem, classify, missing_namespace};
 use super::retry::{Retries, retry};
 use super::{ApplyOptions, CONCURRENCY, DryRun, Program, Target, prune, wait};
 use futures::StreamExt;
@@ -26,6 +26,9 @@ pub enum Outcome {
     Unchanged,
     /// Deleted and created again (`--replace`).
     Replaced,
+    /// A server dry run of an object whose namespace this run creates: the
+    /// server cannot check it before the namespace exists.
+    Unchecked,
 }
 
 impl Outcome {
@@ -35,6 +38,16 @@ impl Outcome {
             Outcome::Configured => "configured",
             Outcome::Unchanged => "unchanged",
             Outcome::Replaced => "replaced",
+            Outcome::Unchecked => "created",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Outcome::Created | Outcome::Unchecked => 0,
+            Outcome::Configured => 1,
+            Outcome::Unchanged => 2,
+            Outcome::Replaced => 3,
         }
     }
 }
@@ -105,7 +118,7 @@ pub async fn run(target: &Target, programs: Vec<Program>, options: &ApplyOptions
     for wave in plan::waves(&desired) {
         let mut results: Vec<(usize, Result<Outcome, Problem>)> = futures::stream::iter(wave.iter().map(|&i| {
             let (conn, retries, desired, live) = (&conn, &retries, &desired, &live);
-            async move { (i, apply_one(conn, retries, &desired[i], live, options).await) }
+            async move { (i, apply_one(conn, retries, (&desired[i], desired), live, options).await) }
         }))
         .buffer_unordered(CONCURRENCY)
         .collect()
@@ -115,9 +128,15 @@ pub async fn run(target: &Target, programs: Vec<Program>, options: &ApplyOptions
         for (i, result) in results {
             match result {
                 Ok(outcome) => {
-                    counts[outcome as usize] += 1;
+                    counts[outcome.index()] += 1;
                     if !options.quiet {
-                        println!("{:<10} {}{suffix}", outcome.as_str(), desired[i].what());
+                        let note = match outcome {
+                            Outcome::Unchecked => {
+                                " (server dry run; not checked: its namespace is created by this apply)"
+                            }
+                            _ => suffix,
+                        };
+                        println!("{:<10} {}{note}", outcome.as_str(), desired[i].what());
                     }
                 }
                 Err(Problem::Fatal(m)) => fatal = fatal.or(Some(m)),
@@ -181,10 +200,15 @@ pub fn report_fatal(p: Problem) -> u8 {
     1
 }
 
+/// Whether the run applies the Namespace `name`.
+pub fn declares_namespace(desired: &[Desired], name: &str) -> bool {
+    desired.iter().any(|d| d.kind == crate::kinds::Kind::Namespace && d.name == name)
+}
+
 async fn apply_one(
     conn: &Connection,
     retries: &Retries,
-    d: &Desired,
+    (d, desired_all): (&Desired, &[Desired]),
     live: &Live,
     options: &ApplyOptions,
 ) -> Result<Outcome, Problem> {
@@ -209,6 +233,9 @@ async fn apply_one(
         Ok(after) => {
             let after = serde_json::to_value(&after).unwrap_or(Value::Null);
             Ok(outcome(before, &after, dry))
+        }
+        Err(e) if dry && missing_namespace(&e).is_some_and(|ns| declares_namespace(desired_all, &ns)) => {
+            Ok(Outcome::Unchecked)
         }
         Err(e) => match classify(&e, conn, &doing(d, "patch")) {
             Problem::ImmutableTemplate(_) if options.replace && !dry => {

@@ -98,8 +98,8 @@ pub async fn run(target: &Target, programs: Vec<Program>, prune: bool, color: bo
     let retries = Retries::default();
     let results: Vec<(usize, Result<(Value, Value), Problem>)> =
         futures::stream::iter(desired.iter().enumerate().map(|(i, d)| {
-            let (conn, retries) = (&conn, &retries);
-            async move { (i, dry_run(conn, retries, d).await) }
+            let (conn, retries, desired) = (&conn, &retries, &desired);
+            async move { (i, dry_run(conn, retries, d, &desired).await) }
         }))
         .buffer_unordered(CONCURRENCY)
         .collect()
@@ -169,14 +169,25 @@ pub async fn run(target: &Target, programs: Vec<Program>, prune: bool, color: bo
 }
 
 /// The live object (null when absent) and what a server-side apply would make of it.
-async fn dry_run(conn: &super::connect::Connection, retries: &Retries, d: &Desired) -> Result<(Value, Value), Problem> {
+async fn dry_run(
+    conn: &super::connect::Connection,
+    retries: &Retries,
+    d: &Desired,
+    all: &[Desired],
+) -> Result<(Value, Value), Problem> {
     let api = d.api(&conn.client);
+    let declared = |e: &kube::Error| {
+        super::problem::missing_namespace(e).is_some_and(|ns| super::apply::declares_namespace(all, &ns))
+    };
     let live = retry(retries, || api.get_opt(&d.name)).await.map_err(|e| classify(&e, conn, &doing(d, "get")))?;
     let params = PatchParams::apply(FIELD_MANAGER).dry_run();
     let patch = Patch::Apply(&d.value);
-    let after = retry(retries, || api.patch(&d.name, &params, &patch))
-        .await
-        .map_err(|e| classify(&e, conn, &doing(d, "patch")))?;
+    let after = match retry(retries, || api.patch(&d.name, &params, &patch)).await {
+        Ok(after) => after,
+        // Its namespace is new: the server cannot dry-run it yet; shown as pipec would send it.
+        Err(e) if declared(&e) => return Ok((Value::Null, d.value.clone())),
+        Err(e) => return Err(classify(&e, conn, &doing(d, "patch"))),
+    };
     let live = live.map(|l| serde_json::to_value(&l).unwrap_or(Value::Null)).unwrap_or(Value::Null);
     Ok((live, serde_json::to_value(&after).unwrap_or(Value::Null)))
 }

@@ -32,6 +32,16 @@ pub fn is_conflict(s: &Status) -> bool {
     s.code == 409 && s.details.as_ref().is_some_and(|d| d.causes.iter().any(|c| c.reason == "FieldManagerConflict"))
 }
 
+/// The namespace a 404 says does not exist.
+pub fn missing_namespace(e: &kube::Error) -> Option<String> {
+    match e {
+        kube::Error::Api(s) if s.code == 404 => {
+            s.details.as_ref().filter(|d| d.kind == "namespaces").map(|d| d.name.clone())
+        }
+        _ => None,
+    }
+}
+
 pub fn classify(e: &kube::Error, conn: &Connection, doing: &Doing) -> Problem {
     let what = &doing.what;
     match e {

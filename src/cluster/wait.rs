@@ -333,6 +333,13 @@ async fn report(
                     println!("           {line}");
                     t.pod = Some(pod);
                 }
+                if t.d.kind != Kind::Job
+                    && t.pod.is_none()
+                    && let Some((pod, line)) = stuck_pod(conn, retries, t).await
+                {
+                    println!("           {line}");
+                    t.pod = Some(pod);
+                }
                 if let (Some(pod), Some(ns)) = (&t.pod, t.d.namespace.as_deref()) {
                     let lines = last_log_lines(conn, retries, ns, pod).await;
                     if !lines.is_empty() {

@@ -9,6 +9,7 @@ use super::store::{Key, State, Stored, now, suffix};
 use serde_json::{Value, json};
 
 pub fn tick(state: &mut State) {
+    state.finish_terminating();
     let keys: Vec<Key> = state
         .objects
         .keys()

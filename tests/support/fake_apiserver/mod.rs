@@ -340,7 +340,8 @@ impl FakeApiServer {
         out
     }
 
-    /// Server-side apply by `manager`, as another tool would.
+    /// Server-side apply by `manager` taking over conflicting fields, as another
+    /// tool does with `--force-conflicts`.
     pub fn apply_as(&self, object: Value, manager: &str) -> Result<Value, String> {
         let mut state = self.inner.lock();
         let api_version = object["apiVersion"].as_str().unwrap_or("");
@@ -357,7 +358,7 @@ impl FakeApiServer {
             namespace: namespace.to_string(),
             name: object["metadata"]["name"].as_str().unwrap_or("").to_string(),
         };
-        let out = state.apply(&key, &object, manager, false, false).map_err(|e| e.message);
+        let out = state.apply(&key, &object, manager, true, false).map_err(|e| e.message);
         drop(state);
         self.inner.changed.notify_all();
         out

@@ -321,6 +321,51 @@ impl State {
         if dry_run {
             return Ok(view);
         }
+        if r.kind == "Namespace" && r.group.is_empty() {
+            // As the real one: Terminating first, its content and itself gone a moment later.
+            if stored.object["metadata"]["deletionTimestamp"].is_null() {
+                let mut next = stored.clone();
+                next.object["metadata"]["deletionTimestamp"] = json!(now());
+                next.object["status"] = json!({"phase": "Terminating"});
+                self.rv += 1;
+                self.writes += 1;
+                next.object["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+                let view = self.view(&next);
+                self.objects.insert(key.clone(), next);
+                self.events.push(Event {
+                    rv: self.rv,
+                    resource: key.resource,
+                    namespace: String::new(),
+                    kind: "MODIFIED",
+                    object: view.clone(),
+                });
+                return Ok(view);
+            }
+            return Ok(view);
+        }
+        self.remove_now(key);
+        Ok(view)
+    }
+
+    /// Namespaces marked for deletion go, with everything in them (a controller tick).
+    pub fn finish_terminating(&mut self) {
+        let doomed: Vec<Key> = self
+            .objects
+            .iter()
+            .filter(|(k, s)| {
+                self.table[k.resource].kind == "Namespace" && !s.object["metadata"]["deletionTimestamp"].is_null()
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in doomed {
+            self.remove_now(&key);
+        }
+    }
+
+    /// Deletes the object now, with what it owns and, for a Namespace, what is in it.
+    fn remove_now(&mut self, key: &Key) {
+        let r = self.table[key.resource].clone();
+        let Some(stored) = self.objects.get(key).cloned() else { return };
         let uid = stored.object["metadata"]["uid"].clone();
         let mut doomed = vec![key.clone()];
         for (k, s) in &self.objects {
@@ -349,7 +394,6 @@ impl State {
                 });
             }
         }
-        Ok(view)
     }
 
     /// Server-side apply of `applied` by `manager`.
