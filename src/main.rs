@@ -319,6 +319,7 @@ fn cluster_programs(cli: &Cli, files: &[PathBuf]) -> Result<Vec<pipec::cluster::
         .collect())
 }
 
+#[cfg(feature = "cluster")]
 fn stdout_color(cli: &Cli) -> bool {
     match cli.color {
         Color::Always => true,
