@@ -80,7 +80,10 @@ fn the_check_finds_what_it_looks_for() {
 
 /// Whether `text` names the cluster layer: `crate::cluster`, `pipec::cluster` or the `kube` crate.
 fn names_the_cluster_layer(text: &str) -> bool {
-    text.contains("crate::cluster") || text.contains("pipec::cluster") || text.contains("kube::") || text.contains("use kube")
+    text.contains("crate::cluster")
+        || text.contains("pipec::cluster")
+        || text.contains("kube::")
+        || text.contains("use kube")
 }
 
 /// The cluster code (feature `cluster`: kube-rs, tokio) stays in src/cluster/, used
@@ -100,9 +103,15 @@ fn only_the_cli_uses_the_cluster_layer() {
             offenders.push(rel);
         }
     }
-    assert!(offenders.is_empty(), "these files use the cluster layer (only src/cluster/ and main.rs may): {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "these files use the cluster layer (only src/cluster/ and main.rs may): {offenders:?}"
+    );
     let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
-    assert!(lib.contains("#[cfg(feature = \"cluster\")]\npub mod cluster;"), "src/cluster/ is compiled only with the feature");
+    assert!(
+        lib.contains("#[cfg(feature = \"cluster\")]\npub mod cluster;"),
+        "src/cluster/ is compiled only with the feature"
+    );
 }
 
 #[test]

@@ -96,10 +96,10 @@ pub async fn run(target: &Target, programs: Vec<Program>, prune: bool, color: bo
         }
     };
     let retries = Retries::default();
-    let results: Vec<(usize, Result<(Value, Value), Problem>)> =
+    let results: Vec<(usize, Result<LiveAndApplied, Problem>)> =
         futures::stream::iter(desired.iter().enumerate().map(|(i, d)| {
             let (conn, retries, desired) = (&conn, &retries, &desired);
-            async move { (i, dry_run(conn, retries, d, &desired).await) }
+            async move { (i, dry_run(conn, retries, d, desired).await) }
         }))
         .buffer_unordered(CONCURRENCY)
         .collect()
@@ -169,12 +169,15 @@ pub async fn run(target: &Target, programs: Vec<Program>, prune: bool, color: bo
 }
 
 /// The live object (null when absent) and what a server-side apply would make of it.
+type LiveAndApplied = (Value, Value);
+
+/// The live object (null when absent) and what a server-side apply would make of it.
 async fn dry_run(
     conn: &super::connect::Connection,
     retries: &Retries,
     d: &Desired,
     all: &[Desired],
-) -> Result<(Value, Value), Problem> {
+) -> Result<LiveAndApplied, Problem> {
     let api = d.api(&conn.client);
     let declared = |e: &kube::Error| {
         super::problem::missing_namespace(e).is_some_and(|ns| super::apply::declares_namespace(all, &ns))

@@ -67,8 +67,7 @@ pub async fn gather(
                     live.objects.insert((kind, namespace, name), (p, value));
                 }
             }
-            Err(kube::Error::Api(s))
-                if s.code == 404 && !s.details.as_ref().is_some_and(|d| d.kind == "namespaces") => {}
+            Err(kube::Error::Api(s)) if s.code == 404 && s.details.as_ref().is_none_or(|d| d.kind != "namespaces") => {}
             Err(e) => {
                 let what = match &ns {
                     Some(ns) => format!("{} in namespace {ns}", plan::qualified(kind)),

@@ -39,6 +39,9 @@ impl Request {
     }
 }
 
+/// Writes a watch's events as chunks until it returns.
+pub type StreamWriter = Box<dyn FnOnce(&mut ChunkWriter) -> io::Result<()> + Send>;
+
 /// What a handler answers.
 pub enum Response {
     Full {
@@ -48,7 +51,7 @@ pub enum Response {
         body: Vec<u8>,
     },
     /// A chunked stream (a watch): the closure writes chunks until it returns.
-    Stream(Box<dyn FnOnce(&mut ChunkWriter) -> io::Result<()> + Send>),
+    Stream(StreamWriter),
     /// Close the connection without answering (an injected fault).
     Drop,
 }

@@ -431,8 +431,8 @@ fn admin(inner: &Arc<Inner>, req: &http::Request) -> http::Response {
         ("GET", "/fake/state") => {
             let objects: Vec<String> = state
                 .objects
-                .iter()
-                .map(|(k, _)| format!("{}/{}/{}", state.table[k.resource].kind, k.namespace, k.name))
+                .keys()
+                .map(|k| format!("{}/{}/{}", state.table[k.resource].kind, k.namespace, k.name))
                 .collect();
             http::Response::json(200, &json!({"writes": state.writes, "objects": objects}))
         }
