@@ -24,6 +24,7 @@ pub mod cron;
 pub mod diag;
 pub mod driver;
 pub mod emit;
+pub mod graph;
 pub mod hash;
 pub mod ir;
 pub mod kinds;

@@ -113,6 +113,15 @@ enum Command {
         /// A code such as P0101.
         code: String,
     },
+    /// Draw the objects of programs: workloads with their pods and peak resources,
+    /// Services and the pods they select, who reaches whom, ServiceAccounts and their roles.
+    Graph {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        /// mermaid (for Markdown) or dot (Graphviz: `| dot -Tsvg`).
+        #[arg(long, default_value = "mermaid", value_parser = pipec::graph::Format::parse)]
+        format: pipec::graph::Format,
+    },
     /// Print the next fire times of every cron, in its time zone.
     Schedule {
         #[arg(required = true)]
@@ -253,6 +262,7 @@ fn run(cli: Cli) -> u8 {
             let dir = output.as_deref().map(|dir| OutDir { dir, check: *check, kustomization: *kustomization });
             build(&cli, files, dir)
         }
+        Command::Graph { files, format } => graph(&cli, files, *format),
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
         #[cfg(feature = "cluster")]
         Command::Apply { files, cluster, dry_run, prune, wait, timeout, force_conflicts, replace, yes } => {
@@ -464,6 +474,19 @@ fn check_dir(cli: &Cli, dir: &Path, files: &[(String, String)]) -> u8 {
 }
 
 /// `pipec schedule`: the next fire times of every cron.
+fn graph(cli: &Cli, files: &[PathBuf], format: pipec::graph::Format) -> u8 {
+    match compile(cli, files, Output::Objects) {
+        Ok(compilation) => {
+            let graph = pipec::graph::of_programs(&compilation.programs);
+            let mut stdout = std::io::stdout().lock();
+            write_result(
+                stdout.write_all(pipec::graph::render(&graph, format).as_bytes()).and_then(|()| stdout.flush()),
+            )
+        }
+        Err(code) => code,
+    }
+}
+
 fn schedule(cli: &Cli, files: &[PathBuf], next: usize, from: Option<&str>) -> u8 {
     let from = match from.map(pipec::schedule::From::parse) {
         Some(Ok(f)) => f,
