@@ -560,6 +560,10 @@ fn kubectl_accepts_the_fake() {
     );
     let (code, text) = kubectl(&["diff", "--server-side", "-f", y]);
     assert_eq!(code, 0, "no changes: {text}");
+    // `kubectl wait` watches the Job (a chunked watch stream) until the controller completes it.
+    let (code, text) = kubectl(&["wait", "--for=condition=complete", "job/migrate", "-n", "shop", "--timeout=30s"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("job.batch/migrate condition met"), "{text}");
     // pipec applies the same values on top: shared ownership, no conflict, nothing changes.
     let run = s.pipec(&["apply", file.to_str().unwrap()]).ok();
     assert!(run.stderr().contains("7 objects"), "{}", run.stderr());
@@ -571,5 +575,10 @@ fn kubectl_accepts_the_fake() {
     assert_eq!((code, text.as_str()), (0, "fast"));
     let (code, text) = kubectl(&["delete", "-f", y]);
     assert_eq!(code, 0, "{text}");
+    // The Namespace terminates a moment later, with what is left in it (the Job's pods).
+    let started = Instant::now();
+    while !s.server.names().is_empty() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(s.server.names().is_empty(), "{:?}", s.server.names());
 }

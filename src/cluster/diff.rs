@@ -194,3 +194,36 @@ async fn dry_run(
     let live = live.map(|l| serde_json::to_value(&l).unwrap_or(Value::Null)).unwrap_or(Value::Null);
     Ok((live, serde_json::to_value(&after).unwrap_or(Value::Null)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unified;
+    use serde_json::json;
+
+    #[test]
+    fn secret_values_never_show() {
+        let live = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"},
+            "data": {"password": "aHVudGVyMg==", "user": "YWRtaW4="}});
+        let mut new = live.clone();
+        new["data"]["password"] = json!("c3dvcmRmaXNo");
+        let diff = unified("secret/qa/db", &live, &new);
+        assert!(
+            !diff.contains("aHVudGVyMg==") && !diff.contains("c3dvcmRmaXNo") && !diff.contains("YWRtaW4="),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("-  password: '*** (before)'") || diff.contains("-  password: \"*** (before)\""),
+            "{diff}"
+        );
+        assert!(diff.contains("+  password: '*** (after)'") || diff.contains("+  password: \"*** (after)\""), "{diff}");
+        assert!(diff.contains("   user: '***'") || diff.contains("   user: \"***\""), "{diff}");
+    }
+
+    #[test]
+    fn other_kinds_are_shown_as_they_are() {
+        let live = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}});
+        let new = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2"}});
+        let diff = unified("configmap/qa/c", &live, &new);
+        assert!(diff.contains("-  a: ") && diff.contains("+  a: ") && diff.contains('2'), "{diff}");
+    }
+}

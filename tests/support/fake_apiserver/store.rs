@@ -95,6 +95,9 @@ pub struct State {
     pub shutdown: bool,
 }
 
+/// How long a deleted Namespace stays Terminating: 25 ticks (half a second at the default tick).
+pub const TERMINATING_TICKS: u32 = 25;
+
 pub fn now() -> String {
     let now = jiff::Timestamp::now();
     jiff::Timestamp::from_second(now.as_second()).unwrap_or(now).to_string()
@@ -347,7 +350,8 @@ impl State {
         Ok(view)
     }
 
-    /// Namespaces marked for deletion go, with everything in them (a controller tick).
+    /// Namespaces marked for deletion go, with everything in them, after
+    /// [`TERMINATING_TICKS`] controller ticks (the real ones take seconds).
     pub fn finish_terminating(&mut self) {
         let doomed: Vec<Key> = self
             .objects
@@ -358,7 +362,14 @@ impl State {
             .map(|(k, _)| k.clone())
             .collect();
         for key in doomed {
-            self.remove_now(&key);
+            let ticks = {
+                let entry = self.ages.entry(key.clone()).or_insert((0, 0));
+                entry.1 += 1;
+                entry.1
+            };
+            if ticks >= TERMINATING_TICKS {
+                self.remove_now(&key);
+            }
         }
     }
 
