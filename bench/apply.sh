@@ -5,6 +5,7 @@
 # (everything created) and then applies again (nothing changes).
 #
 #   bench/apply.sh [ROUNDS]      # default 3 rounds; prints the median of each
+#   NO_BUILD=1 bench/apply.sh     # with the release binaries already built
 #
 # Needs kubectl on PATH. Only 127.0.0.1 is contacted.
 set -euo pipefail
@@ -12,7 +13,8 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 command -v kubectl >/dev/null || { echo "bench/apply.sh: kubectl is not installed" >&2; exit 1; }
 
-cargo build --release --quiet --bin pipec --example fake-apiserver
+# NO_BUILD=1 uses the release binaries as they are (a release build takes minutes here).
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet --bin pipec --example fake-apiserver
 pipec=target/release/pipec
 fake=target/release/examples/fake-apiserver
 work=$(mktemp -d)
