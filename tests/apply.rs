@@ -582,3 +582,43 @@ fn kubectl_accepts_the_fake() {
     }
     assert!(s.server.names().is_empty(), "{:?}", s.server.names());
 }
+
+/// The cluster is found as kubectl finds it: KUBECONFIG, the current context or
+/// `--context`, and `-n` (else the context's namespace) for objects that name none.
+#[test]
+fn kubeconfig_contexts_and_namespaces_as_kubectl() {
+    let s = setup();
+    s.server.put(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}), "test").unwrap();
+    s.server.put(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ctx-ns"}}), "test").unwrap();
+    let two = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: dead\n  cluster:\n    server: http://127.0.0.1:1\n- name: live\n  cluster:\n    server: {}\ncontexts:\n- name: broken\n  context:\n    cluster: dead\n    user: u\n- name: good\n  context:\n    cluster: live\n    user: u\n    namespace: ctx-ns\ncurrent-context: broken\nusers:\n- name: u\n  user:\n    token: t\n",
+        s.server.url()
+    );
+    let kubeconfig = s.dir.path().join("two-contexts");
+    std::fs::write(&kubeconfig, two).unwrap();
+    let file = s.program("a", "plain", "config settings {\n  data = { \"a\": \"1\" }\n}\n");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_pipec"))
+            .args(args)
+            .arg(&file)
+            .env("KUBECONFIG", &kubeconfig)
+            .env("HOME", s.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run(out)
+    };
+    // The current context's server is down.
+    let broken = run(&["apply"]);
+    assert_eq!(broken.code(), 1);
+    assert!(broken.stderr().contains("cannot reach the API server at http://127.0.0.1:1 (context `broken`)"), "{}", broken.stderr());
+    // --context picks the other; its namespace is the default.
+    run(&["apply", "--context", "good"]).ok();
+    assert!(s.object("v1", "ConfigMap", "ctx-ns", "settings").is_some(), "{:?}", s.server.names());
+    // -n wins over the context's namespace.
+    run(&["apply", "--context", "good", "-n", "team"]).ok();
+    assert!(s.object("v1", "ConfigMap", "team", "settings").is_some(), "{:?}", s.server.names());
+    let missing = run(&["apply", "--context", "nope"]);
+    assert_eq!(missing.code(), 2);
+    assert!(missing.stderr().contains("the kubeconfig has no context `nope` (it has: broken, good)"), "{}", missing.stderr());
+}
