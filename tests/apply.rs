@@ -611,7 +611,11 @@ fn kubeconfig_contexts_and_namespaces_as_kubectl() {
     // The current context's server is down.
     let broken = run(&["apply"]);
     assert_eq!(broken.code(), 1);
-    assert!(broken.stderr().contains("cannot reach the API server at http://127.0.0.1:1 (context `broken`)"), "{}", broken.stderr());
+    assert!(
+        broken.stderr().contains("cannot reach the API server at http://127.0.0.1:1 (context `broken`)"),
+        "{}",
+        broken.stderr()
+    );
     // --context picks the other; its namespace is the default.
     run(&["apply", "--context", "good"]).ok();
     assert!(s.object("v1", "ConfigMap", "ctx-ns", "settings").is_some(), "{:?}", s.server.names());
@@ -620,5 +624,9 @@ fn kubeconfig_contexts_and_namespaces_as_kubectl() {
     assert!(s.object("v1", "ConfigMap", "team", "settings").is_some(), "{:?}", s.server.names());
     let missing = run(&["apply", "--context", "nope"]);
     assert_eq!(missing.code(), 2);
-    assert!(missing.stderr().contains("the kubeconfig has no context `nope` (it has: broken, good)"), "{}", missing.stderr());
+    assert!(
+        missing.stderr().contains("the kubeconfig has no context `nope` (it has: broken, good)"),
+        "{}",
+        missing.stderr()
+    );
 }
