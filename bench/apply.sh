@@ -10,6 +10,8 @@
 # Needs kubectl on PATH. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Straight to 127.0.0.1, never through a proxy a machine may set.
+unset HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy
 rounds=${1:-3}
 command -v kubectl >/dev/null || { echo "bench/apply.sh: kubectl is not installed" >&2; exit 1; }
 

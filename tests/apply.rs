@@ -14,6 +14,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// Proxy settings a machine may have: the tests talk to 127.0.0.1 directly, never through one.
+const PROXY_VARS: [&str; 6] = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"];
+
+fn no_proxy(c: &mut Command) -> &mut Command {
+    for v in PROXY_VARS {
+        c.env_remove(v);
+    }
+    c
+}
+
 const SHOP: &str = r#"
 namespace "shop" {
   labels = { team: "web" }
@@ -83,6 +93,7 @@ impl Setup {
             .env("HOME", self.dir.path())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
+        no_proxy(&mut c);
         c
     }
 
@@ -532,7 +543,7 @@ fn kubectl_accepts_the_fake() {
     let out = Command::new(env!("CARGO_BIN_EXE_pipec")).arg("build").arg(&file).output().unwrap();
     std::fs::write(&yaml, &out.stdout).unwrap();
     let kubectl = |args: &[&str]| {
-        let out = Command::new("kubectl")
+        let out = no_proxy(&mut Command::new("kubectl"))
             .arg("--kubeconfig")
             .arg(&s.kubeconfig)
             .args(args)
@@ -598,7 +609,7 @@ fn kubeconfig_contexts_and_namespaces_as_kubectl() {
     std::fs::write(&kubeconfig, two).unwrap();
     let file = s.program("a", "plain", "config settings {\n  data = { \"a\": \"1\" }\n}\n");
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_pipec"))
+        let out = no_proxy(&mut Command::new(env!("CARGO_BIN_EXE_pipec")))
             .args(args)
             .arg(&file)
             .env("KUBECONFIG", &kubeconfig)
