@@ -85,11 +85,13 @@ async fn remove(
     // Reverse apply order; within a step, by namespace and name.
     doomed.sort_by(|a, b| b.0.apply_order().cmp(&a.0.apply_order()).then_with(|| (&a.1, &a.2).cmp(&(&b.1, &b.2))));
     let n = doomed.len();
-    eprintln!("pipec: {verb} will delete {n} object{}:", if n == 1 { "" } else { "s" });
+    // `prune will delete 2 objects:` / `will delete 3 objects:`
+    let who = if verb == "prune" { "prune " } else { "" };
+    eprintln!("pipec: {who}will delete {n} object{}:", if n == 1 { "" } else { "s" });
     for (kind, ns, name) in &doomed {
         eprintln!("  {}", plan::what(*kind, Some(ns), name));
     }
-    if !dry && !confirm(yes, n, verb)? {
+    if !dry && !confirm(yes, n, who)? {
         eprintln!("pipec: nothing deleted");
         return Err(1);
     }
@@ -156,14 +158,14 @@ async fn delete_one(conn: &Connection, retries: &Retries, key: &Key, dry: bool) 
 }
 
 /// `--yes`, or a `y` typed on a terminal; refused (exit 2) without either.
-fn confirm(yes: bool, n: usize, verb: &str) -> Result<bool, u8> {
+fn confirm(yes: bool, n: usize, who: &str) -> Result<bool, u8> {
     if yes {
         return Ok(true);
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         eprintln!(
-            "pipec: {verb} would delete {n} object{}: pass --yes to confirm (stdin is not a terminal)",
+            "pipec: {who}would delete {n} object{}: pass --yes to confirm (stdin is not a terminal)",
             if n == 1 { "" } else { "s" }
         );
         return Err(2);

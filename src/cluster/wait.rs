@@ -143,8 +143,10 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
         ProgressDrawTarget::hidden()
     });
     if terminal {
-        let style = ProgressStyle::with_template("{prefix:.bold} [{bar:30}] {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        // The names in one column, so the bars line up.
+        let width = tracked.iter().map(|t| t.d.what().len()).max().unwrap_or(0);
+        let template = format!("{{prefix:<{width}.bold}} [{{bar:30}}] {{msg}}");
+        let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
         for t in &mut tracked {
             let bar =
                 bars.add(ProgressBar::new(1).with_style(style.clone().progress_chars("=> ")).with_prefix(t.d.what()));
