@@ -114,6 +114,8 @@ pub enum WorkloadKind {
     Cron,
     Daemon,
     Deployment,
+    /// `spark NAME { … }`: a Spark application, its driver pod written as a workload's.
+    Spark,
 }
 
 impl WorkloadKind {
@@ -123,6 +125,7 @@ impl WorkloadKind {
             WorkloadKind::Cron => "cron",
             WorkloadKind::Daemon => "daemon",
             WorkloadKind::Deployment => "deployment",
+            WorkloadKind::Spark => "spark",
         }
     }
 }
@@ -136,6 +139,8 @@ pub enum ObjectKind {
     RoleBinding,
     ClusterRoleBinding,
     Service,
+    /// `pipeline NAME { task a { … } task b { after = [a] … } }`: a graph of Jobs.
+    Pipeline,
 }
 
 impl ObjectKind {
@@ -147,6 +152,7 @@ impl ObjectKind {
             ObjectKind::RoleBinding => "role-binding",
             ObjectKind::ClusterRoleBinding => "cluster-role-binding",
             ObjectKind::Service => "service",
+            ObjectKind::Pipeline => "pipeline",
         }
     }
 }
@@ -195,6 +201,9 @@ pub enum EntryKind {
 pub enum LabeledValue {
     Expr(Expr),
     Block(Block),
+    /// `task load = etl(step = "load") { after = [transform] }`: a template used for a
+    /// pipeline's task, with an optional block over it (boxed: rare, and every entry pays for its size).
+    Instance(Box<(Instance, Option<Block>)>),
 }
 
 #[derive(Debug, Clone)]

@@ -6,6 +6,9 @@ use crate::kinds::Kind;
 use crate::units::Quantity;
 use std::collections::BTreeMap;
 
+mod pipeline;
+pub use pipeline::{Pipeline, PipelineSchedule, Task};
+
 pub type StringMap = BTreeMap<String, String>;
 
 #[derive(Debug, Clone)]
@@ -88,6 +91,10 @@ pub enum Object {
     /// `role-binding` and `cluster-role-binding`.
     Binding(Binding),
     Service(Service),
+    /// `spark NAME { … }`: the driver Job and the objects around it, or a SparkApplication.
+    Spark(Box<Spark>),
+    /// `pipeline NAME { task … }`: a graph of Jobs and what runs it.
+    Pipeline(Pipeline),
     /// Lowers to a Job and a ConfigMap: tests one item → many objects.
     #[cfg(test)]
     Pair(Job),
@@ -109,6 +116,9 @@ impl Object {
             Object::Binding(b) if b.cluster => Kind::ClusterRoleBinding,
             Object::Binding(_) => Kind::RoleBinding,
             Object::Service(_) => Kind::Service,
+            Object::Spark(s) if s.operator => Kind::SparkApplication,
+            Object::Spark(_) => Kind::Job,
+            Object::Pipeline(p) => p.k8s_kind(),
             #[cfg(test)]
             Object::Pair(_) => Kind::Job,
         }
@@ -131,6 +141,8 @@ impl Object {
             Object::Role(r) => &r.meta,
             Object::Binding(b) => &b.meta,
             Object::Service(s) => &s.meta,
+            Object::Spark(s) => &s.meta,
+            Object::Pipeline(p) => &p.meta,
             #[cfg(test)]
             Object::Pair(j) => &j.meta,
         }
@@ -727,4 +739,64 @@ pub struct EnvFrom {
 pub enum EnvFromSource {
     Config(String),
     Secret(String),
+}
+
+/// A checked `spark` item (docs/reference/spark.md). Every name and setting is
+/// decided here; lowering only chooses the form (`--target`).
+#[derive(Debug, Clone)]
+pub struct Spark {
+    /// The driver Job's (or the SparkApplication's) name and metadata.
+    pub meta: Meta,
+    /// The driver's pod as written; its main container's `args` are the application's.
+    pub pod: Pod,
+    pub main_class: Option<String>,
+    /// `local:///…` or a URL.
+    pub main_file: String,
+    pub language: SparkLanguage,
+    /// The image of the driver and the executors (the main container's).
+    pub image: String,
+    pub driver: SparkResources,
+    pub executor: SparkResources,
+    pub executors: i32,
+    /// The program's own Spark settings (none of those the item sets itself).
+    pub conf: StringMap,
+    /// The driver's ServiceAccount, and whether the item makes it (else the program's
+    /// `service-account` item of that name is used).
+    pub service_account: String,
+    pub own_service_account: bool,
+    /// The headless Service in front of the driver (a DNS-1035 label).
+    pub service: String,
+    pub retries: i32,
+    pub deadline: Option<(i64, crate::source::Span)>,
+    pub ttl: Option<i64>,
+    /// `spark-version`, or the image's tag when it is a version (`None`: neither).
+    pub spark_version: Option<String>,
+    /// `--target spark-operator`: a SparkApplication (else a Job and the objects around it).
+    pub operator: bool,
+}
+
+/// The labels of a `spark` driver's pod, which its Service selects (Spark's own label keys).
+pub fn spark_driver_labels(name: &str) -> [(&'static str, String); 2] {
+    [("spark-app-name", name.to_string()), ("spark-role", "driver".to_string())]
+}
+
+/// What the application file is, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SparkLanguage {
+    /// A jar (Scala or Java): needs a main class.
+    Jvm,
+    Python,
+    R,
+}
+
+/// A driver's or an executor's resources, as Spark counts them.
+#[derive(Debug, Clone)]
+pub struct SparkResources {
+    pub cores: i32,
+    /// The pod's CPU request and limit.
+    pub cpu: Quantity,
+    pub cpu_limit: Option<Quantity>,
+    /// The JVM heap and the memory beyond it, in MiB (Spark's unit).
+    pub memory_mib: i64,
+    pub overhead_mib: i64,
 }

@@ -94,6 +94,11 @@ kinds! {
     CronJob(batch::CronJob), name CronJob, apply Workload;
     DaemonSet(apps::DaemonSet), name DnsSubdomain, apply Workload;
     Deployment(apps::Deployment), name DnsSubdomain, apply Workload;
+    SparkApplication(crate::crd::spark_application::SparkApplication), name DnsSubdomain, apply Workload;
+    // Argo labels a Workflow's pods with its name (≤ 63) and names a CronWorkflow's runs
+    // `<name>-<timestamp>` (it refuses names over 52), as Jobs and CronJobs.
+    Workflow(crate::crd::argo::Workflow), name Job, apply Workload;
+    CronWorkflow(crate::crd::argo::CronWorkflow), name CronJob, apply Workload;
 }
 
 impl K8sObject {
@@ -236,6 +241,9 @@ mod tests {
                 ("CronJob", "batch/v1", "cronjobs", true, 52),
                 ("DaemonSet", "apps/v1", "daemonsets", true, 253),
                 ("Deployment", "apps/v1", "deployments", true, 253),
+                ("SparkApplication", "sparkoperator.k8s.io/v1beta2", "sparkapplications", true, 253),
+                ("Workflow", "argoproj.io/v1alpha1", "workflows", true, 63),
+                ("CronWorkflow", "argoproj.io/v1alpha1", "cronworkflows", true, 52),
             ]
         );
     }

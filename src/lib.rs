@@ -20,6 +20,7 @@ pub mod check;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod compose;
+pub mod crd;
 pub mod cron;
 pub mod diag;
 pub mod driver;

@@ -674,6 +674,7 @@ fn print_qos(c: &Compilation) {
                 pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
                 pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
                 pipec::ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                pipec::ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
                 _ => continue,
             };
             let (class, why) = pipec::qos::classify(pod);

@@ -28,14 +28,23 @@ impl From {
     }
 }
 
-/// The report: per cron, its schedule, zone and description, then `count` fire times.
+/// The report: per cron (and scheduled pipeline), its schedule, zone and description, then
+/// `count` fire times.
 pub fn report(programs: &[Program], from: &From, count: usize) -> String {
     let mut out = String::new();
     for program in programs {
         for object in &program.objects {
-            let Object::Cron(c) = object else { continue };
-            let Ok(schedule) = Schedule::parse(&c.schedule) else { continue };
-            let (tz, zone_name) = match &c.time_zone {
+            // A cron, or a scheduled pipeline (each fire time starts one run of its graph).
+            let (word, name, text, time_zone, suspended) = match object {
+                Object::Cron(c) => ("cron", &c.meta.name, &c.schedule, &c.time_zone, c.suspend == Some(true)),
+                Object::Pipeline(p) => match &p.schedule {
+                    Some(s) => ("pipeline", &p.meta.name, &s.schedule, &s.time_zone, false),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let Ok(schedule) = Schedule::parse(text) else { continue };
+            let (tz, zone_name) = match time_zone {
                 Some(name) => (TimeZone::get(name).unwrap_or(TimeZone::UTC), name.clone()),
                 None => {
                     (TimeZone::UTC, "UTC (no `timezone`: the cluster's controller-manager zone applies)".to_string())
@@ -48,9 +57,9 @@ pub fn report(programs: &[Program], from: &From, count: usize) -> String {
                     Err(_) => continue,
                 },
             };
-            let _ = writeln!(out, "cron {} — \"{}\" in {zone_name}", c.meta.name, c.schedule);
+            let _ = writeln!(out, "{word} {name} — \"{text}\" in {zone_name}");
             let _ = writeln!(out, "  runs {}", schedule.describe());
-            if c.suspend == Some(true) {
+            if suspended {
                 let _ = writeln!(out, "  suspended: no runs until `suspend` is false");
                 continue;
             }

@@ -324,6 +324,7 @@ pub fn report(programs: &[ir::Program]) -> String {
                 ir::Object::Cron(c) => ("cron", &c.meta, &c.pod),
                 ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
                 ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
+                ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
                 _ => continue,
             };
             out.push_str(&line(kind, &meta.name, pod));

@@ -7,6 +7,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("qos", include_str!("../stdlib/qos.pipe")),
     ("queue", include_str!("../stdlib/queue.pipe")),
     ("soak", include_str!("../stdlib/soak.pipe")),
+    ("spark", include_str!("../stdlib/spark.pipe")),
 ];
 
 pub fn module(name: &str) -> Option<&'static str> {

@@ -28,6 +28,9 @@ fn outcome(path: &Path) -> String {
         } else {
             format!(" --kube-version {}", options.kube_version)
         };
+        if options.target != pipec::target::Target::default() {
+            flags.push_str(&format!(" --target {}", options.target.name()));
+        }
         for (name, value) in &options.params {
             if let pipec::check::ParamInput::Text(v) = value {
                 flags.push_str(&format!(" --set {name}={v}"));
@@ -74,6 +77,7 @@ fn test_options(text: &str) -> pipec::Options {
         while let Some(flag) = words.next() {
             match (flag, words.next()) {
                 ("--kube-version", Some(v)) => options.kube_version = pipec::version::KubeVersion::parse(v).unwrap(),
+                ("--target", Some(t)) => options.target = pipec::target::Target::parse(t).unwrap(),
                 ("--limit", Some(setting)) => options.limits.set(setting).unwrap(),
                 ("--set", Some(kv)) => {
                     let (k, v) = kv.split_once('=').expect("--set NAME=VALUE");

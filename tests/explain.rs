@@ -68,6 +68,7 @@ fn each_pages_wrong_example_gives_the_output_shown() {
                 ("--kube-version", true) => {
                     options.kube_version = pipec::version::KubeVersion::parse(words.next().unwrap()).unwrap()
                 }
+                ("--target", true) => options.target = pipec::target::Target::parse(words.next().unwrap()).unwrap(),
                 ("--set", true) => {
                     let (k, v) = words.next().unwrap().split_once('=').unwrap();
                     options.params.push((k.into(), pipec::check::ParamInput::Text(v.into())));

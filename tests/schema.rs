@@ -39,7 +39,10 @@ fn see(seen: &mut Seen, ctx: Contexts, word: &str, file: &Path) -> Option<&'stat
     }
     let row = schema::lookup(word, ctx)
         .unwrap_or_else(|| panic!("{}: `{word}` has no row in context {ctx:#x}", file.display()));
-    seen.insert((ctx, row.key));
+    // A block of several contexts (a pipeline's task is `JOB | TASK`) shows the row in each it shares.
+    for bit in bits(ctx & row.contexts) {
+        seen.insert((bit, row.key));
+    }
     Some(row)
 }
 
@@ -111,6 +114,7 @@ fn every_row_is_written_in_an_every_key_case() {
                         WorkloadKind::Cron => schema::CRON,
                         WorkloadKind::Daemon => schema::DAEMON,
                         WorkloadKind::Deployment => schema::DEPLOYMENT,
+                        WorkloadKind::Spark => schema::SPARK,
                     },
                     body,
                 ),
@@ -124,6 +128,7 @@ fn every_row_is_written_in_an_every_key_case() {
                         ObjectKind::Role | ObjectKind::ClusterRole => schema::ROLE_ITEM,
                         ObjectKind::RoleBinding | ObjectKind::ClusterRoleBinding => schema::BINDING_ITEM,
                         ObjectKind::Service => schema::SERVICE_ITEM,
+                        ObjectKind::Pipeline => schema::PIPELINE,
                     },
                     body,
                 ),

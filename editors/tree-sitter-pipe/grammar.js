@@ -31,6 +31,7 @@ const KEYWORDS = [
   'cluster-role',
   'role-binding',
   'cluster-role-binding',
+  'pipeline',
   'in',
   'if',
   'then',
@@ -42,6 +43,7 @@ const KEYWORDS = [
   'cron',
   'daemon',
   'deployment',
+  'spark',
   'mount',
   'at',
   'readonly',
@@ -52,12 +54,12 @@ const KEYWORDS = [
 
 // The words that start a workload (`workload_kw` in pipe.pest). `deployment`, like the
 // object words below, is a keyword only where an item starts: it stays a valid key.
-const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment'];
+const WORKLOAD_KINDS = ['job', 'cron', 'daemon', 'deployment', 'spark'];
 
 // The objects around the workloads (`object_kw` in pipe.pest). Like `defaults`, these words
 // are keywords only where an item starts: `role` and `service-account` stay valid keys.
 const OBJECT_KINDS = [
-  'service-account', 'service', 'role', 'cluster-role', 'role-binding', 'cluster-role-binding',
+  'service-account', 'service', 'role', 'cluster-role', 'role-binding', 'cluster-role-binding', 'pipeline',
 ];
 
 const BOOLEANS = ['true', 'false'];
@@ -115,6 +117,10 @@ module.exports = grammar({
   extras: $ => [/\s/, $.comment],
 
   supertypes: $ => [$._item, $._entry, $._expression],
+
+  // `task load = etl(…)` reads as a template use (`task_use`) or as a labelled entry whose
+  // value is a call until the `(`; the dynamic precedence of `task_use` decides.
+  conflicts: $ => [[$.path, $._expression], [$.path, $.call]],
 
   rules: {
     source_file: $ => repeat($._item),
@@ -220,7 +226,7 @@ module.exports = grammar({
     // ---- blocks -------------------------------------------------------------
     block: $ => seq('{', repeat(seq($._entry, optional(','))), '}'),
 
-    _entry: $ => choice($.field, $.nested, $.labeled, $.mount),
+    _entry: $ => choice($.field, $.nested, $.labeled, $.task_use, $.mount),
 
     _key: $ => choice(reserved('key', $.identifier), $.string),
 
@@ -240,6 +246,16 @@ module.exports = grammar({
         field('body', $.block),
       ),
     ),
+
+    // A pipeline's task made from a template: `task load = etl(step = "load") { after = [transform] }`
+    // (`task` is no keyword: `task a { … }` is a labeled entry, `task` a key elsewhere).
+    // Without a block it reads as a labelled call (`volume v = empty-dir()` stays one).
+    task_use: $ => prec.dynamic(1, seq(
+      field('key', $._key),
+      field('label', alias($._name, $.label)),
+      field('instance', $.instance),
+      field('body', $.block),
+    )),
 
     // `mount NAME at "/path" [readonly] [subpath "file"] [propagation host-to-container]`
     mount: $ => seq(

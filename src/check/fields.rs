@@ -50,6 +50,11 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// No keys (a block that was not written, read for its defaults).
+    pub fn empty(ctx: Contexts, place: &'static str) -> Fields<'a> {
+        Fields { fields: Vec::new(), written: 0, labeled: Vec::new(), mounts: Vec::new(), ctx, place }
+    }
+
     pub fn from_block(ck: &mut Checker, block: &'a Block, ctx: Contexts, place: &'static str) -> Fields<'a> {
         let mut f = Fields { fields: Vec::new(), written: 0, labeled: Vec::new(), mounts: Vec::new(), ctx, place };
         for entry in &block.entries {

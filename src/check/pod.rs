@@ -48,17 +48,14 @@ pub(super) fn pod<'a>(
         ok &= names::check_dns_label(ck, &vname, l.label.span(), "a volume", 63);
         let source = match l.value {
             LabeledValue::Expr(e) => ck.volume_source(e),
-            LabeledValue::Block(b) => {
+            other => {
+                let at = if let LabeledValue::Block(b) = other { b.span } else { l.span };
                 ck.report(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        b.span,
-                        "a volume is made with a volume function, not a block",
-                    )
-                    .label("a block")
-                    .help(format!(
-                        "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
-                    )),
+                    Diagnostic::error(Code::TypeMismatch, at, "a volume is made with a volume function, not a block")
+                        .label("a block")
+                        .help(format!(
+                            "write `volume {vname} = empty-dir()` (or `host-path(\"/path\")`, `pvc(\"claim\")`)"
+                        )),
                 );
                 None
             }
@@ -238,6 +235,7 @@ fn f_ctx(kind: WorkloadKind) -> Contexts {
         WorkloadKind::Cron => schema::CRON,
         WorkloadKind::Daemon => schema::DAEMON,
         WorkloadKind::Deployment => schema::DEPLOYMENT,
+        WorkloadKind::Spark => schema::SPARK,
     }
 }
 
@@ -247,6 +245,7 @@ fn kind_place(kind: WorkloadKind) -> &'static str {
         WorkloadKind::Cron => "a `cron`",
         WorkloadKind::Daemon => "a `daemon`",
         WorkloadKind::Deployment => "a `deployment`",
+        WorkloadKind::Spark => "a `spark`",
     }
 }
 
@@ -280,6 +279,11 @@ fn restart_allowed(ck: &mut Checker, kind: WorkloadKind, policy: &str, span: Spa
         WorkloadKind::Deployment => (
             policy == "Always",
             "a Deployment keeps its pods running: remove `restart` (for work that ends, use a `job`)",
+        ),
+        // A driver restarted in its pod would find its executors gone: the Job starts a new pod.
+        WorkloadKind::Spark => (
+            policy == "Never",
+            "a failed Spark driver is started again as a new pod: remove `restart` and write `retries = 1`",
         ),
     };
     if !allowed {

@@ -13,6 +13,8 @@ use crate::schema::{Key, Shape};
 use crate::source::Span;
 
 /// Takes a key and applies its version gate: for keys read by their own code.
+/// (Inlined: every reader below starts with it, for every key of the hot loop.)
+#[inline]
 pub(super) fn take<'a>(
     ck: &mut Checker<'a>,
     f: &mut Fields<'a>,
@@ -24,6 +26,7 @@ pub(super) fn take<'a>(
 }
 
 /// Takes a key whose value must be an expression (not a block).
+#[inline]
 pub(super) fn expr<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Key) -> Option<&'a ast::Expr> {
     let (k, v) = take(ck, f, row)?;
     ck.expr_of(k, v)

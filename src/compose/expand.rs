@@ -369,6 +369,10 @@ impl<'a> Expander<'a> {
                     body: Some(Deferred { item, scope: scope.clone() }),
                 });
             }
+            ItemKind::Object { kind, .. } if kind.node == ObjectKind::Pipeline => {
+                let item = self.pipeline(item, scope);
+                self.push(item, origin.to_vec(), out);
+            }
             _ => {
                 let item = subst_item(item, scope, self);
                 self.push(item, origin.to_vec(), out);
@@ -580,7 +584,7 @@ impl<'a> Expander<'a> {
         }
     }
 
-    fn instantiate(&self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
+    pub(super) fn instantiate(&self, inst: &Instance, body: Option<&Block>, scope: &Scope) -> Option<Block> {
         let (template, module) = self.template(inst)?;
         let ItemKind::Template { name: tname, params, body: tbody } = &template.kind else { return None };
         let mut bound = Scope::default();

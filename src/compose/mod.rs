@@ -6,6 +6,7 @@
 pub mod expand;
 pub mod lets;
 pub mod modules;
+mod pipeline;
 mod subst;
 mod types;
 pub mod value;

@@ -72,6 +72,16 @@ pub(super) fn subst_block(b: &Block, scope: &Scope, x: &Expander) -> Block {
                     value: match value {
                         LabeledValue::Expr(v) => LabeledValue::Expr(subst_expr(v, scope, x)),
                         LabeledValue::Block(b) => LabeledValue::Block(subst_block(b, scope, x)),
+                        LabeledValue::Instance(use_) => {
+                            let (inst, body) = &**use_;
+                            let args = inst
+                                .args
+                                .iter()
+                                .map(|a| Arg { name: a.name.clone(), value: subst_expr(&a.value, scope, x) })
+                                .collect();
+                            let inst = Instance { path: inst.path.clone(), args, span: inst.span };
+                            LabeledValue::Instance(Box::new((inst, body.as_ref().map(|b| subst_block(b, scope, x)))))
+                        }
                     },
                 },
                 EntryKind::Mount(m) => EntryKind::Mount(Mount {

@@ -146,6 +146,27 @@ codes! {
     ServiceSelector = "P0487", "Service that selects no pod of the program", "A Service whose selector matches no pod has no endpoints: every connection to it fails";
     DeploymentSpec = "P0489", "Deployment settings Kubernetes rejects", "maxUnavailable and maxSurge not both 0; progressDeadlineSeconds > minReadySeconds; no on-delete strategy";
     ServicePort = "P0488", "Service port Kubernetes rejects, or that no selected pod has", "Ports: 1–65535, names DNS labels, required and unique with several ports, (port, protocol) unique, at least one unless headless; a named targetPort must be a container port of the pods";
+    // ---- range: spark (P0520–P0539): the `spark` item and `--target spark-operator`
+    SparkOwnKey = "P0520", "key a `spark` item sets itself", "The driver container runs spark-submit with the resources of `driver { … }`";
+    SparkConfConflict = "P0521", "Spark setting written again in `conf`", "spark-submit keeps the last `--conf` of a key: one of the two values is silently lost";
+    SparkDriverCount = "P0522", "Spark driver count other than 1", "A Spark application has exactly one driver";
+    SparkExecutors = "P0523", "Spark executor count below 1", "spark.executor.instances ≥ 1 (without dynamic allocation, 0 executors never run a task)";
+    SparkResources = "P0524", "Spark resources Spark or Kubernetes refuses", "Memory in whole MiB, heap ≥ 450 MiB (a driver's 512 MiB: the JVM reports less than -Xmx); CPU > 0; a limit not below its request";
+    SparkMainFile = "P0525", "Spark application file the driver cannot fetch", "The application is `local:///path` in the image or a URL the driver and executors can read";
+    SparkMainClass = "P0526", "Spark main class missing or out of place", "A jar needs --class (spark-submit reads the manifest only of a local file); a Python or R file takes none";
+    SparkName = "P0527", "Spark application name too long for its objects", "The driver's Service `<name>-driver` is a DNS-1035 label: ≤ 63, starting with a letter, no dots";
+    SparkOperator = "P0528", "Spark setting a SparkApplication cannot carry", "`--target spark-operator`: sparkVersion is required; the operator has no deadline";
+    SparkApiAccess = "P0529", "Spark driver without its ServiceAccount token", "The driver creates its executors through the API server, as its pod's ServiceAccount";
+
+    // ---- P0600–P0629: pipeline
+    UnknownTask = "P0600", "`after` names a task the pipeline does not have", "A dependency on a task that does not exist never succeeds: the task would wait forever";
+    TaskAfterItself = "P0601", "a task after itself", "A task that waits for its own success never starts";
+    TaskCycle = "P0602", "tasks that wait for each other", "A cycle of dependencies deadlocks: none of its tasks ever starts (Argo rejects the DAG)";
+    DuplicateTask = "P0603", "two tasks with the same name", "Task Jobs are named after the task: two tasks would be one Job";
+    PipelineTooLarge = "P0604", "graph too wide or too deep for its lowering", "The runner keeps every task's Job in one ConfigMap (at most 1 MiB) and polls each level; Argo stores the whole DAG in one object";
+    TaskName = "P0605", "task Job name too long with the run id", "Job names are DNS labels (≤ 63 characters): the pipeline, the run id and the task must fit";
+    TaskNotOnArgo = "P0607", "task that Argo cannot run as one pod", "An Argo DAG task is one pod retried by retryStrategy: Job completions, indexes and pod failure/success policies have no equivalent";
+    TaskKey = "P0606", "Job key the pipeline sets for its tasks", "The runner owns a task Job's name and cleanup (ttlSecondsAfterFinished, ownerReferences)";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

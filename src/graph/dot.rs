@@ -31,7 +31,7 @@ pub fn render(graph: &Graph) -> String {
             label.push_str(&format!("\n{}", edge.note));
         }
         let style = match edge.kind {
-            super::EdgeKind::Selects | super::EdgeKind::Reaches => "solid",
+            super::EdgeKind::Selects | super::EdgeKind::Reaches | super::EdgeKind::Creates => "solid",
             _ => "dashed",
         };
         let _ =
@@ -61,6 +61,7 @@ fn node_line(out: &mut String, node: &Node, indent: &str) {
         NodeKind::ServiceAccount => "note",
         NodeKind::Role => "component",
         NodeKind::ConfigMap => "folder",
+        NodeKind::Created => "box3d",
     };
     let mut label = node.title.clone();
     for line in &node.lines {

@@ -32,7 +32,7 @@ pub fn render(graph: &Graph) -> String {
             label.push_str(&format!(" {}", edge.note));
         }
         let arrow = match edge.kind {
-            super::EdgeKind::Selects | super::EdgeKind::Reaches => "-->",
+            super::EdgeKind::Selects | super::EdgeKind::Reaches | super::EdgeKind::Creates => "-->",
             _ => "-.->",
         };
         let _ = writeln!(out, "  {from} {arrow}|\"{}\"| {to}", text(&label));
@@ -57,6 +57,7 @@ fn node_line(out: &mut String, node: &Node, id: &str, indent: &str) {
         NodeKind::ServiceAccount => ("[/\"", "\"/]"),
         NodeKind::Role => ("{{\"", "\"}}"),
         NodeKind::ConfigMap => ("[(\"", "\")]"),
+        NodeKind::Created => ("[[\"", "\"]]"),
     };
     let _ = writeln!(out, "{indent}{id}{open}{label}{close}");
 }

@@ -12,6 +12,7 @@ pub mod dot;
 pub mod footprint;
 pub mod mermaid;
 pub mod model;
+mod spark;
 
 pub use model::{Edge, EdgeKind, Graph, Node, NodeKind};
 

@@ -16,6 +16,8 @@ pub enum NodeKind {
     ServiceAccount,
     Role,
     ConfigMap,
+    /// Pods a workload creates at run time (a Spark driver's executors).
+    Created,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +47,8 @@ pub enum EdgeKind {
     BoundTo,
     /// Workload → a ConfigMap its pods mount or read.
     Reads,
+    /// A Spark driver → the executors it creates at run time.
+    Creates,
 }
 
 impl EdgeKind {
@@ -55,6 +59,7 @@ impl EdgeKind {
             EdgeKind::RunsAs => "runs as",
             EdgeKind::BoundTo => "bound to",
             EdgeKind::Reads => "reads",
+            EdgeKind::Creates => "creates",
         }
     }
 }
@@ -150,6 +155,27 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
             external: false,
         });
         pod_edges(&mut graph, &w.id, spec, objects);
+        let labels = w.template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+        if let Some((pods, each)) = super::spark::executors(labels, spec) {
+            let peak = each.times(pods);
+            let id = format!("{}/executors", w.id);
+            let mut lines = vec![format!("{pods} pods, created by the driver"), format!("each {}", each.describe())];
+            if pods > 1 {
+                lines.push(format!("peak {}", peak.describe()));
+            }
+            graph.pods += pods;
+            graph.footprint.add(&peak);
+            let title = format!("Spark executors of {}", w.title.trim_start_matches("Job "));
+            graph.nodes.push(Node {
+                id: id.clone(),
+                kind: NodeKind::Created,
+                title,
+                lines,
+                group: *group,
+                external: false,
+            });
+            graph.edges.push(Edge { from: w.id.clone(), to: id, kind: EdgeKind::Creates, note: String::new() });
+        }
     }
 
     for object in objects {

@@ -27,6 +27,7 @@ mod daemon;
 mod deployment;
 mod job;
 mod meta;
+mod pipeline;
 mod placement;
 mod pod;
 mod pod_spec;
@@ -36,6 +37,7 @@ mod rbac;
 mod resources;
 mod security;
 mod service;
+mod spark;
 mod volumes;
 
 pub use config::*;
@@ -45,6 +47,7 @@ pub use daemon::*;
 pub use deployment::*;
 pub use job::*;
 pub use meta::*;
+pub use pipeline::*;
 pub use placement::*;
 pub use pod::*;
 pub use pod_spec::*;
@@ -54,6 +57,7 @@ pub use rbac::*;
 pub use resources::*;
 pub use security::*;
 pub use service::*;
+pub use spark::*;
 pub use volumes::*;
 
 /// Where a key may be written (a bit set).
@@ -124,9 +128,21 @@ pub const SERVICE_PORT: Contexts = 1 << 53;
 pub const SUBJECT: Contexts = 1 << 54;
 /// The block of `namespace "…" { … }`.
 pub const NAMESPACE_ITEM: Contexts = 1 << 55;
+// 64–71: the `spark` item (issue 12's spark helper).
+/// A `spark NAME { … }` item (a workload: its block is the driver's pod).
+pub const SPARK: Contexts = 1 << 64;
+/// `driver { … }` of a `spark`.
+pub const SPARK_DRIVER: Contexts = 1 << 65;
+/// `executor { … }` of a `spark`.
+pub const SPARK_EXECUTOR: Contexts = 1 << 66;
+// 72–79: pipelines.
+/// A `task NAME { … }` of a pipeline: the keys of a `job` and these (read as `JOB | TASK`).
+pub const TASK: Contexts = 1 << 72;
+/// A `pipeline NAME { … }` item.
+pub const PIPELINE: Contexts = 1 << 73;
 /// Items whose block holds `labels`, `annotations` and `raw` besides their own keys.
-pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM;
-pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT;
+pub const OBJECT_ITEMS: Contexts = SERVICE_ACCOUNT_ITEM | ROLE_ITEM | BINDING_ITEM | SERVICE_ITEM | PIPELINE;
+pub const WORKLOAD: Contexts = JOB | CRON | DAEMON | DEPLOYMENT | SPARK;
 /// Keys of the main container, written directly in a workload, or in `container`/`init` blocks.
 pub const ANY_CONTAINER: Contexts = WORKLOAD | CONTAINER;
 
@@ -272,6 +288,9 @@ const AREAS: &[&[&Key]] = &[
     volumes::KEYS,
     rbac::KEYS,
     service::KEYS,
+    spark::KEYS,
+    // Last: a job's keys are found before the table reaches these.
+    pipeline::KEYS,
 ];
 
 /// Every row, area by area.
@@ -309,9 +328,9 @@ pub fn reference_markdown() -> String {
     );
     // Each key is listed once, in the first section all of whose contexts it has.
     let sections: &[(&str, Contexts)] = &[
-        ("Containers (in `job`, `cron`, `daemon`, `deployment`, `container`, `init`)", ANY_CONTAINER),
+        ("Containers (in `job`, `cron`, `daemon`, `deployment`, `spark`, `container`, `init`)", ANY_CONTAINER),
         ("Container blocks (in `container`, `init`)", CONTAINER),
-        ("Pods (in `job`, `cron`, `daemon`, `deployment`)", WORKLOAD),
+        ("Pods (in `job`, `cron`, `daemon`, `deployment`, `spark`)", WORKLOAD),
         ("Jobs (in `job` and `cron`)", JOB | CRON),
         ("CronJobs (in `cron`)", CRON),
         ("DaemonSets (in `daemon`)", DAEMON),
@@ -345,6 +364,8 @@ pub fn reference_markdown() -> String {
         ("Services (in `service`)", SERVICE_ITEM),
         ("Service ports (items of `ports` in `service`)", SERVICE_PORT),
         ("Namespaces (in `namespace \"…\" { … }`)", NAMESPACE_ITEM),
+        ("Spark applications (in `spark`)", SPARK),
+        ("Spark driver and executors (in `driver`, `executor` of a `spark`)", SPARK_DRIVER | SPARK_EXECUTOR),
     ];
     let rows: Vec<&Key> = all().collect();
     let mut listed = vec![false; rows.len()];

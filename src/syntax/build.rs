@@ -48,6 +48,7 @@ impl Builder<'_> {
                     Some(Rule::kw_cluster_role) => ObjectKind::ClusterRole,
                     Some(Rule::kw_role_binding) => ObjectKind::RoleBinding,
                     Some(Rule::kw_service) => ObjectKind::Service,
+                    Some(Rule::kw_pipeline) => ObjectKind::Pipeline,
                     _ => ObjectKind::ClusterRoleBinding,
                 };
                 let kind = Spanned::new(kind, self.span(&kw));
@@ -117,6 +118,7 @@ impl Builder<'_> {
                     Some(Rule::kw_cron) => WorkloadKind::Cron,
                     Some(Rule::kw_daemon) => WorkloadKind::Daemon,
                     Some(Rule::kw_deployment) => WorkloadKind::Deployment,
+                    Some(Rule::kw_spark) => WorkloadKind::Spark,
                     _ => WorkloadKind::Job,
                 };
                 let name = self.name(next(&mut inner));
@@ -207,6 +209,7 @@ impl Builder<'_> {
                     let rest = next(&mut pairs);
                     entries.push(self.keyed_entry(key, rest));
                 }
+                Rule::task_use => entries.push(self.task_use(pair)),
                 _ => entries.push(self.mount(pair)),
             }
         }
@@ -232,6 +235,22 @@ impl Builder<'_> {
             }
         };
         Entry { kind, span }
+    }
+
+    /// `task NAME = template(…) { … }`: a labelled entry whose value is a template use.
+    fn task_use(&mut self, p: P) -> Entry {
+        let span = self.span(&p);
+        let mut inner = p.into_inner();
+        let kw = next(&mut inner);
+        let key = Key { text: kw.as_str().to_string(), span: self.span(&kw), quoted: false };
+        let mut inner = inner.filter(|p| !is_token(p.as_rule()));
+        let label = self.name(next(&mut inner));
+        let instance = self.instance(next(&mut inner));
+        let body = inner.next().map(|b| self.block(b));
+        Entry {
+            kind: EntryKind::Labeled { key, label, value: LabeledValue::Instance(Box::new((instance, body))) },
+            span,
+        }
     }
 
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`

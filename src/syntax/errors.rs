@@ -50,7 +50,7 @@ fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
 
 /// What a message says where an item was expected: every word of the keyword table that
 /// starts one (a test in `keywords.rs` keeps them equal), workloads first, as a user reads them.
-pub(super) const ITEM_LIST: &str = "an item (`job`, `cron`, `daemon`, `deployment`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)";
+pub(super) const ITEM_LIST: &str = "an item (`job`, `cron`, `daemon`, `deployment`, `spark`, `config`, `secret`, `service-account`, `role`, `cluster-role`, `role-binding`, `cluster-role-binding`, `service`, `pipeline`, `let`, `namespace`, `import`, `param`, `template`, `for` or `defaults`)";
 
 /// The words for what was expected, e.g. "`=` or `{`".
 fn describe(positives: &[Rule]) -> String {
@@ -81,6 +81,8 @@ fn describe(positives: &[Rule]) -> String {
         Rule::kw_cluster_role_binding,
         Rule::kw_service,
         Rule::kw_deployment,
+        Rule::kw_spark,
+        Rule::kw_pipeline,
     ];
     let expects_value = positives.iter().any(|r| is_value_rule(*r));
     let expects_assign = positives.contains(&Rule::assign);
@@ -101,6 +103,8 @@ fn describe(positives: &[Rule]) -> String {
                 "`readonly`, `subpath` or `propagation`"
             }
             Rule::kw_mount
+            | Rule::task_word
+            | Rule::task_use
             | Rule::field
             | Rule::nested
             | Rule::labeled
@@ -188,7 +192,7 @@ fn help_for(positives: &[Rule], found: &str) -> String {
     if positives.contains(&Rule::rbrace) || positives.contains(&Rule::rbracket) || positives.contains(&Rule::rparen) {
         return "check that every bracket is closed and that entries are separated by new lines or `,`".to_string();
     }
-    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron`, `daemon`, `deployment`, `service`, `service-account`, roles and bindings".to_string()
+    "a program is a list of items: `namespace`, `let`, `config`, `secret`, `job`, `cron`, `daemon`, `deployment`, `spark`, `service`, `service-account`, roles and bindings".to_string()
 }
 
 /// The token at `pos`: a word, a number, or one character.

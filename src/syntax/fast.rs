@@ -128,6 +128,7 @@ fn object_kind(word: &str) -> Option<ObjectKind> {
         "role-binding" => ObjectKind::RoleBinding,
         "cluster-role-binding" => ObjectKind::ClusterRoleBinding,
         "service" => ObjectKind::Service,
+        "pipeline" => ObjectKind::Pipeline,
         _ => return None,
     })
 }
@@ -280,7 +281,7 @@ impl<'s> Parser<'s> {
     fn item_inner(&mut self) -> Option<(Item, usize)> {
         let start = self.pos;
         let kw = self.word()?;
-        // `defaults`, `deployment` and the object words start items but are not keywords (they stay valid keys and names).
+        // `defaults`, `deployment`, `spark` and the object words start items but are not keywords (they stay valid keys and names).
         if !keywords::starts_item(kw) {
             return None;
         }
@@ -322,6 +323,7 @@ impl<'s> Parser<'s> {
             "cron" => self.workload(Spanned::new(WorkloadKind::Cron, kw_span))?,
             "daemon" => self.workload(Spanned::new(WorkloadKind::Daemon, kw_span))?,
             "deployment" => self.workload(Spanned::new(WorkloadKind::Deployment, kw_span))?,
+            "spark" => self.workload(Spanned::new(WorkloadKind::Spark, kw_span))?,
             "template" => self.template()?,
             "for" => self.for_item()?,
             "defaults" => {
@@ -474,8 +476,14 @@ impl<'s> Parser<'s> {
     /// `mount …`, or a key then `= value`, `{ … }` or `label (= value | { … })`.
     /// The span runs from the key to the end of what follows it.
     fn entry(&mut self) -> Option<Entry> {
-        if self.word() == Some("mount") {
-            return self.mount();
+        match self.word() {
+            Some("mount") => return self.mount(),
+            Some("task") => {
+                if let Some(used) = self.task_use() {
+                    return used;
+                }
+            }
+            _ => {}
         }
         let key = self.key()?;
         let key_span = key.span;
@@ -500,6 +508,32 @@ impl<'s> Parser<'s> {
             }
         };
         Some(Entry { kind, span: key_span.to(self.span(from, end)) })
+    }
+
+    /// `task NAME = template(…) { … }` (`task_use`), tried first as pest does: `None` when the
+    /// entry is not of that form (nothing taken: it is an ordinary entry), `Some(None)` to
+    /// decline. Without a block the pair ends past the trivia after the `)`.
+    fn task_use(&mut self) -> Option<Option<Entry>> {
+        let (start, last) = (self.pos, self.last);
+        self.bump("task".len());
+        let key = Key { text: "task".into(), span: self.span(start, self.last), quoted: false };
+        let label = match self.word() {
+            Some(_) if !self.at_assign() => self.ident().map(Name::Word),
+            _ => None,
+        };
+        let Some(label) = label.filter(|_| self.at_assign()) else {
+            (self.pos, self.last) = (start, last);
+            return None;
+        };
+        let Some(instance) = self.instance() else { return Some(None) };
+        let (body, end) = if self.peek() == Some(b'{') {
+            let Some(body) = self.block() else { return Some(None) };
+            (Some(body), self.last)
+        } else {
+            (None, self.pos)
+        };
+        let value = LabeledValue::Instance(Box::new((instance, body)));
+        Some(Some(Entry { kind: EntryKind::Labeled { key, label, value }, span: self.span(start, end) }))
     }
 
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`: without options the pair

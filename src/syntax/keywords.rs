@@ -76,6 +76,9 @@ keywords! {
     "cluster-role-binding": Contextual, item;
     "service": Contextual, item;
     "deployment": Contextual, item;
+    // `spark NAME { … }`: a Spark application (its driver Job and the objects around it).
+    "spark": Contextual, item;
+    "pipeline": Contextual, item;
     // `for x in …`.
     "in": Contextual;
     // Expressions.

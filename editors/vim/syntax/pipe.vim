@@ -5,9 +5,9 @@ syn iskeyword @,48-57,_,192-255,-
 
 " The words of src/syntax/keywords.rs, each once (tests/editors.rs checks it).
 syn keyword pipeItem namespace let config secret job cron daemon import param template for in defaults
-syn keyword pipeItem service-account role cluster-role role-binding cluster-role-binding service deployment
+syn keyword pipeItem service-account role cluster-role role-binding cluster-role-binding service deployment spark pipeline
 " Items whose words are not keywords (they stay keys inside blocks): only at the start of a line.
-syn match pipeItem "^\%(service-account\|cluster-role-binding\|cluster-role\|role-binding\|role\|service\|deployment\)\ze\s"
+syn match pipeItem "^\%(service-account\|cluster-role-binding\|cluster-role\|role-binding\|role\|service\|deployment\|spark\|pipeline\)\ze\s"
 syn keyword pipeConditional if then else
 syn keyword pipeStatement mount at readonly subpath propagation
 syn keyword pipeBoolean true false

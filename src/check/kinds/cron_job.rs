@@ -52,18 +52,7 @@ pub(super) fn cron<'a>(
             None
         }
     };
-    let time_zone =
-        read::string(ck, f, &schema::TIMEZONE).and_then(|(name, span)| match cron::check_time_zone(&name) {
-            Ok(_) => Some(name),
-            Err(err) => {
-                ck.report(
-                    Diagnostic::error(Code::UnknownTimeZone, span, err.message)
-                        .label("not an IANA time zone")
-                        .help(err.help),
-                );
-                None
-            }
-        });
+    let time_zone = time_zone(ck, f);
     let concurrency_span = f.peek_span(&schema::CONCURRENCY);
     let concurrency_policy = read::choice(ck, f, &schema::CONCURRENCY).map(|(c, _)| c);
     let starting_span = f.peek_span(&schema::STARTING_DEADLINE);
@@ -106,6 +95,21 @@ pub(super) fn cron<'a>(
     }))
 }
 
+/// `timezone`, an IANA name (also a scheduled pipeline's).
+pub(super) fn time_zone<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<String> {
+    read::string(ck, f, &schema::TIMEZONE).and_then(|(name, span)| match cron::check_time_zone(&name) {
+        Ok(_) => Some(name),
+        Err(err) => {
+            ck.report(
+                Diagnostic::error(Code::UnknownTimeZone, span, err.message)
+                    .label("not an IANA time zone")
+                    .help(err.help),
+            );
+            None
+        }
+    })
+}
+
 /// `job-labels` and `job-annotations`: the metadata of the Jobs the CronJob
 /// creates. (A wrong entry is reported, and nothing is emitted then.)
 fn job_template_meta<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> (ir::StringMap, ir::StringMap) {
@@ -125,7 +129,7 @@ fn job_template_meta<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> (ir::Strin
 }
 
 /// Parses the schedule as Kubernetes does; an error points into the string where it can.
-fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedule> {
+pub(super) fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedule> {
     let parsed = match Schedule::parse(text) {
         Ok(s) => s,
         Err(err) => {
@@ -169,7 +173,7 @@ fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedul
 }
 
 /// Runs that may last longer than the gap between them overlap when concurrency is `allow`.
-fn runs_may_pile_up(
+pub(super) fn runs_may_pile_up(
     ck: &mut Checker,
     schedule: &Schedule,
     span: Span,

@@ -7,9 +7,11 @@ mod cron_job;
 mod daemon_set;
 mod deployment;
 mod job;
+mod pipeline;
 pub(super) mod rbac;
 mod rbac_api;
 pub(super) mod service;
+mod spark;
 
 use super::Checker;
 use super::fields::Fields;
@@ -35,10 +37,14 @@ pub(super) fn workload<'a>(
         WorkloadKind::Cron => (schema::CRON, "a `cron`", Kind::CronJob),
         WorkloadKind::Daemon => (schema::DAEMON, "a `daemon`", Kind::DaemonSet),
         WorkloadKind::Deployment => (schema::DEPLOYMENT, "a `deployment`", Kind::Deployment),
+        WorkloadKind::Spark => (schema::SPARK, "a `spark`", Kind::Job),
     };
     let mut f = Fields::from_block(ck, body, ctx, place);
     let meta = ck.meta(&mut f, name, span, k8s_kind);
+    let has_driver = kind != WorkloadKind::Spark || spark::has_driver(ck, &f, name, span);
     let (pod, restart) = pod::pod(ck, &mut f, kind, name, span);
+    let mut pod = pod.filter(|_| has_driver);
+    let driver = if kind == WorkloadKind::Spark { spark::driver(ck, &mut f, pod.as_mut(), span) } else { None };
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);
     }
@@ -57,6 +63,7 @@ pub(super) fn workload<'a>(
         WorkloadKind::Cron => cron_job::cron(ck, &mut f, meta, pod, span, &job_cx),
         WorkloadKind::Daemon => daemon_set::daemon_set(ck, &mut f, meta, pod),
         WorkloadKind::Deployment => deployment::deployment(ck, &mut f, meta, pod),
+        WorkloadKind::Spark => spark::spark(ck, &mut f, meta, pod, driver, span),
     };
     f.finish(ck);
     object
@@ -93,6 +100,7 @@ pub(super) fn object<'a>(
         ObjectKind::RoleBinding => rbac::binding(ck, false, name, span, body).map(ir::Object::Binding),
         ObjectKind::ClusterRoleBinding => rbac::binding(ck, true, name, span, body).map(ir::Object::Binding),
         ObjectKind::Service => service::service(ck, name, span, body, pods).map(ir::Object::Service),
+        ObjectKind::Pipeline => pipeline::pipeline(ck, name, span, body).map(ir::Object::Pipeline),
     }
 }
 

@@ -22,6 +22,8 @@ pub(crate) struct Declared {
     pub service_accounts: Vec<String>,
     pub roles: Vec<String>,
     pub cluster_roles: Vec<String>,
+    /// The ServiceAccounts `spark` items made so far (the first makes it, the others share it).
+    pub spark_service_accounts: Vec<String>,
 }
 
 pub(crate) fn service_account<'a>(

@@ -31,6 +31,8 @@ pub(crate) fn pods_of(object: &ir::Object) -> Option<Pods> {
         ir::Object::Cron(c) => ("cron", &c.meta.name, &c.pod),
         ir::Object::Daemon(d) => ("daemon", &d.meta.name, &d.pod),
         ir::Object::Deployment(d) => ("deployment", &d.meta.name, &d.pod),
+        // The driver's pod (its executors are made by the driver, with labels of Spark's own).
+        ir::Object::Spark(s) => ("spark", &s.meta.name, &s.pod),
         _ => return None,
     };
     let mut labels = pod.labels.clone();

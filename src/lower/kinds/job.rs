@@ -7,16 +7,22 @@ use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 
 pub(in crate::lower) fn lower(j: &ir::Job, out: &mut Out) {
+    let job = job(j, out);
+    out.own(job);
+}
+
+/// The Job of `j` (also a `spark`'s driver Job).
+pub(super) fn job(j: &ir::Job, out: &Out) -> batch::Job {
     let mut metadata = out.meta(&j.meta);
     if j.generate_name {
         // The API server appends 5 random characters: each `kubectl create` makes a new Job.
         metadata.generate_name = metadata.name.take().map(|name| format!("{name}-"));
     }
-    out.own(batch::Job {
+    batch::Job {
         metadata,
         spec: Some(job_spec(&j.spec, pod_template(&j.pod, template_labels(&j.pod, None)))),
         ..Default::default()
-    });
+    }
 }
 
 pub(super) fn job_spec(spec: &ir::JobSpec, template: core::PodTemplateSpec) -> batch::JobSpec {

@@ -5,8 +5,10 @@ pub(super) mod cron_job;
 pub(super) mod daemon_set;
 pub(super) mod deployment;
 pub(super) mod job;
+pub(super) mod pipeline;
 pub(super) mod rbac;
 pub(super) mod service;
+pub(super) mod spark;
 
 use crate::ir::IntOrPercent;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;

@@ -7,7 +7,7 @@ use crate::lower::Out;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::rbac::v1 as rbac;
 
-const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+pub(super) const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 
 pub(in crate::lower) fn namespace(meta: &ir::Meta, out: &mut Out) {
     out.own(core::Namespace { metadata: out.meta(meta), ..Default::default() });
@@ -34,7 +34,7 @@ pub(in crate::lower) fn role(r: &ir::Role, out: &mut Out) {
     }
 }
 
-fn rule(r: &ir::PolicyRule) -> rbac::PolicyRule {
+pub(super) fn rule(r: &ir::PolicyRule) -> rbac::PolicyRule {
     let list = |l: &Vec<String>| (!l.is_empty()).then(|| l.clone());
     rbac::PolicyRule {
         api_groups: list(&r.api_groups),
@@ -61,7 +61,7 @@ pub(in crate::lower) fn binding(b: &ir::Binding, out: &mut Out) {
     }
 }
 
-fn subject(s: &ir::Subject, out: &Out) -> rbac::Subject {
+pub(super) fn subject(s: &ir::Subject, out: &Out) -> rbac::Subject {
     match s {
         // A service account's namespace is written out, also the program's: a
         // RoleBinding applied into another namespace (`kubectl -n`) still names this one.

@@ -6,6 +6,12 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 pub(in crate::lower) fn lower(s: &ir::Service, out: &mut Out) {
+    let service = service(s, out);
+    out.own(service);
+}
+
+/// The Service of `s` (also one a `spark` makes for its driver).
+pub(super) fn service(s: &ir::Service, out: &Out) -> core::Service {
     let ports: Vec<core::ServicePort> = s
         .ports
         .iter()
@@ -20,7 +26,7 @@ pub(in crate::lower) fn lower(s: &ir::Service, out: &mut Out) {
             ..Default::default()
         })
         .collect();
-    out.own(core::Service {
+    core::Service {
         metadata: out.meta(&s.meta),
         spec: Some(core::ServiceSpec {
             selector: Some(s.selector.clone()),
@@ -30,5 +36,5 @@ pub(in crate::lower) fn lower(s: &ir::Service, out: &mut Out) {
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }
 }

@@ -1,0 +1,78 @@
+//! A checked `pipeline`: its tasks (each a Job), the edges between them, and how a run is
+//! started and bounded. Plain data, so that lowering (and a graph drawing) reads it as it is.
+
+use super::{JobSpec, Meta, Pod};
+use crate::kinds::Kind;
+use crate::source::Span;
+
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub meta: Meta,
+    /// The pipeline's own object: the runner `Job` or its `CronJob`; on Argo, the `Workflow` or `CronWorkflow`.
+    pub own: Kind,
+    /// In the order written.
+    pub tasks: Vec<Task>,
+    /// `(from, to)`, indexes into `tasks`: `to` starts only after `from` succeeded.
+    /// Sorted, without duplicates; the checker proved the graph acyclic.
+    pub edges: Vec<(usize, usize)>,
+    /// The whole run's deadline, in seconds.
+    pub deadline_seconds: Option<i64>,
+    /// A finished run (its runner, and through ownerReferences every task Job) is deleted after this long.
+    pub ttl_seconds: i32,
+    /// The runner's image (Kubernetes target).
+    pub runner_image: String,
+    pub schedule: Option<PipelineSchedule>,
+}
+
+/// `schedule = "0 2 * * *"` and the CronJob / CronWorkflow keys around it.
+#[derive(Debug, Clone)]
+pub struct PipelineSchedule {
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    /// `Allow`, `Forbid` or `Replace`.
+    pub concurrency_policy: Option<&'static str>,
+    pub starting_deadline_seconds: Option<i64>,
+    pub successful_jobs_history_limit: Option<i32>,
+    pub failed_jobs_history_limit: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// The task's name (its Job is `<pipeline>-<run id>-<name>`).
+    pub name: String,
+    pub span: Span,
+    /// The task Job's own `labels` and `annotations` (its name is made per run).
+    pub meta: Meta,
+    pub spec: JobSpec,
+    pub pod: Pod,
+}
+
+impl Pipeline {
+    pub fn k8s_kind(&self) -> Kind {
+        self.own
+    }
+
+    /// The tasks `task` waits for, in index order.
+    pub fn upstream(&self, task: usize) -> impl Iterator<Item = usize> + '_ {
+        self.edges.iter().filter(move |(_, to)| *to == task).map(|(from, _)| *from)
+    }
+
+    /// Task indexes in an order where every task comes after all it waits for (Kahn's
+    /// algorithm, the lowest index first among the ready ones, so the order is stable).
+    pub fn topological_order(&self) -> Vec<usize> {
+        let n = self.tasks.len();
+        let mut waiting: Vec<usize> = (0..n).map(|t| self.upstream(t).count()).collect();
+        let mut done = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        while let Some(next) = (0..n).find(|&t| !done[t] && waiting[t] == 0) {
+            done[next] = true;
+            order.push(next);
+            for &(from, to) in &self.edges {
+                if from == next {
+                    waiting[to] -= 1;
+                }
+            }
+        }
+        order
+    }
+}
