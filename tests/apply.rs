@@ -481,7 +481,7 @@ fn a_killed_apply_leaves_no_object_half_written() {
         "bulk",
         "param n: int = 1\nnamespace \"bulk\" {}\nfor i in 0..n {\n  config \"cm-${i}\" {\n    data = { \"index\": \"${i}\", \"payload\": \"${i}-abcdefghij\" }\n  }\n}\n",
     );
-    s.server.inject(Fault::delay(100).on("PATCH", "/configmaps/").times(10_000));
+    s.server.inject(Fault::delay(200).on("PATCH", "/configmaps/").times(10_000));
     let mut child = s
         .command(&["apply", "--set", "n=300", file.to_str().unwrap()])
         .stdout(Stdio::null())
