@@ -195,6 +195,10 @@ pub enum EntryKind {
     Labeled { key: Key, label: Name, value: LabeledValue },
     /// `mount NAME at "PATH" [readonly] [subpath "…"]`
     Mount(Mount),
+    /// An entry that does not parse (the entry's span is its text). The syntax error is
+    /// reported where it is; later stages skip the entry without a word. `key` is the
+    /// entry's first word when it could be a key (`retri` in `retri }`), for tools.
+    Error { key: Option<Key> },
 }
 
 #[derive(Debug, Clone)]

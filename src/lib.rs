@@ -27,6 +27,7 @@ pub mod driver;
 pub mod emit;
 pub mod graph;
 pub mod hash;
+pub mod import;
 pub mod ir;
 pub mod kinds;
 pub mod limits;

@@ -2,6 +2,7 @@
 //! diagnostics, writes output. Exit codes: 0 ok, 1 diagnostics with errors,
 //! 2 usage or I/O error.
 
+mod import_cli;
 mod output;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -107,6 +108,15 @@ enum Command {
         /// Program files, or directories (as for `build`).
         #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
+    },
+    /// Turn Kubernetes YAML into a `.pipe` program (on stdout, or into OUT.pipe or DIR).
+    Import {
+        /// YAML files (multi-document), or directories: every `.yaml`/`.yml` file under them.
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        /// One program into OUT.pipe, or one program per YAML file into DIR.
+        #[arg(short, long, value_name = "OUT.pipe|DIR")]
+        output: Option<PathBuf>,
     },
     /// Print the page for a diagnostic code: what it means, a wrong example and the fix.
     Explain {
@@ -257,6 +267,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> u8 {
     match &cli.command {
         Command::Explain { code } => explain(code),
+        Command::Import { files, output } => import_cli::run(files, output.as_deref(), &Printer::new(&cli)),
         Command::Check { files } => check(&cli, files),
         Command::Build { files, output, check, kustomization } => {
             let dir = output.as_deref().map(|dir| OutDir { dir, check: *check, kustomization: *kustomization });
@@ -623,10 +634,10 @@ fn explain(code: &str) -> u8 {
     }
 }
 
-struct Printer {
+pub(crate) struct Printer {
     format: MessageFormat,
     color: bool,
-    quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 impl Printer {
@@ -640,23 +651,28 @@ impl Printer {
     }
 
     fn diagnostics(&self, c: &Compilation) {
+        self.list(&c.diagnostics, &c.sources);
+    }
+
+    /// Diagnostics in the chosen format, then the count of errors and warnings.
+    pub(crate) fn list(&self, diagnostics: &[Diagnostic], sources: &pipec::source::SourceMap) {
         let mut err = std::io::stderr().lock();
-        let shown: Vec<Diagnostic> = c.diagnostics.iter().filter(|d| !self.quiet || d.is_error()).cloned().collect();
+        let shown: Vec<Diagnostic> = diagnostics.iter().filter(|d| !self.quiet || d.is_error()).cloned().collect();
         if let MessageFormat::Sarif = self.format {
-            let _ = err.write_all(render::sarif(&shown, &c.sources).as_bytes());
+            let _ = err.write_all(render::sarif(&shown, sources).as_bytes());
             return;
         }
         for d in &shown {
             let text = match self.format {
-                MessageFormat::Json => render::json(d, &c.sources) + "\n",
+                MessageFormat::Json => render::json(d, sources) + "\n",
                 // A blank line between diagnostics, as in the snapshots.
-                _ => render::human(d, &c.sources, self.color) + "\n",
+                _ => render::human(d, sources, self.color) + "\n",
             };
             let _ = err.write_all(text.as_bytes());
         }
         if matches!(self.format, MessageFormat::Human) && !self.quiet {
-            let errors = c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-            let warnings = c.diagnostics.len() - errors;
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = diagnostics.len() - errors;
             if errors + warnings > 0 {
                 let _ = writeln!(err, "pipec: {} and {}", plural(errors, "error"), plural(warnings, "warning"));
             }
@@ -684,6 +700,6 @@ fn print_qos(c: &Compilation) {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }

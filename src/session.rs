@@ -130,7 +130,19 @@ impl<'a> Session<'a> {
         let modules: Vec<check::Module> =
             loaded.iter().map(|m| check::Module { name: m.name.clone(), file: &m.ast, failed: m.failed }).collect();
         let input = check::Input { sources: &self.sources, file, ast: &ast, modules: &modules, loader: self.loader };
-        let (program, check_diags) = check::check(input, &self.options, sink);
+        let (program, mut check_diags) = check::check(input, &self.options, sink);
+        // In an item with an entry that did not parse, a "missing" key may be that entry:
+        // the syntax error says it already.
+        let broken: Vec<_> = ast.items.iter().filter(|i| syntax::has_error_nodes(i)).map(|i| i.span).collect();
+        if !broken.is_empty() {
+            check_diags.retain(|d| {
+                d.code != crate::diag::Code::MissingKey
+                    || !d
+                        .primary
+                        .as_ref()
+                        .is_some_and(|p| broken.iter().any(|b| b.start <= p.span.start && p.span.end <= b.end))
+            });
+        }
         diags.extend(check_diags);
         (program, diags)
     }
@@ -156,10 +168,10 @@ mod tests {
         let mut session = Session::new(CheckOptions::default(), &NoFiles);
         let file = session.add_file("broken.pipe", "job a {\n  image = \n}\njob b { image = \"busybox\" }\n");
         let (ast, diags) = session.parse(file);
-        assert_eq!(codes(&diags), ["P0001"]);
-        assert_eq!(ast.items.len(), 1, "parsing resumes at the next item");
+        assert_eq!(codes(&diags), ["P0010"]);
+        assert_eq!(ast.items.len(), 2, "the broken item stays in the tree, and parsing goes on");
         let p = diags[0].primary.as_ref().unwrap();
-        assert_eq!(session.sources().get(p.span.file).line_col(p.span.start).0, 3);
+        assert_eq!(session.sources().get(p.span.file).line_col(p.span.start).0, 2, "at the `=` with no value");
     }
 
     #[test]

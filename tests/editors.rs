@@ -55,6 +55,11 @@ fn the_pest_grammar_lists_exactly_the_tables_words() {
     let grammar = read("grammar/pipe.pest").expect("grammar/pipe.pest");
     assert_eq!(pest_words(&grammar, "keyword"), table(|k| k.is_reserved()), "`keyword`: the words `ident` refuses");
     assert_eq!(pest_words(&grammar, "item_keyword"), table(|k| k.role == Role::Strict), "`item_keyword`: no key");
+    assert_eq!(
+        pest_words(&grammar, "bad_stop"),
+        table(|k| k.role == Role::Strict && k.starts_item),
+        "`bad_stop`: a broken entry never swallows an item"
+    );
     // Every word has a token: `kw_<word>`, or `boolean` for `true` and `false`.
     let mut tokens: Words = grammar
         .lines()

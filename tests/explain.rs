@@ -90,3 +90,28 @@ fn each_pages_wrong_example_gives_the_output_shown() {
     }
     assert!(checked >= 40, "only {checked} pages were checked");
 }
+
+/// The pages of `pipec import`'s codes show a YAML file: importing it gives the output shown.
+#[test]
+fn each_import_pages_wrong_yaml_gives_the_output_shown() {
+    let mut checked = 0;
+    for code in Code::ALL {
+        let page = code.page();
+        let wrong = page.find("## Wrong").unwrap();
+        let Some((yaml, after)) = block(page, wrong, "yaml") else { continue };
+        let Some((shown, _)) = block(page, after, "text") else { continue };
+        let mut sources = pipec::source::SourceMap::new();
+        let id = sources.add("example.yaml", yaml.to_string());
+        let imported = pipec::import::import(&sources, &[id], "example");
+        let rendered: Vec<String> = imported.diagnostics.iter().map(|d| render::human(d, &sources, false)).collect();
+        let normalize = |s: &str| s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string();
+        assert_eq!(normalize(&rendered.join("\n")), normalize(shown), "docs/errors/{}.md", code.as_str());
+        assert!(
+            imported.diagnostics.iter().all(|d| d.code == *code),
+            "docs/errors/{}.md: other codes too",
+            code.as_str()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} import pages were checked");
+}

@@ -139,8 +139,7 @@ fn tricky_items_are_taken_and_agree() {
         "let a = \"\"",
         "let a = \"${ a # a comment\n }\"",
         "let a = 1 #c\n + 2",
-        // With an operator, the pair ends where the last operand's does: at its
-        // last postfix, or past the trivia after it.
+        // Spans end at the last token, whatever trivia follows (pest's pairs end past it).
         "job a { image = \"x\"/b/c.d\n}",
         "job a { image = b + c[1]   # c\n x = -d.e\n y = 1 + f(x) # c\n}",
         "let a = b * c.d   \n",
@@ -152,7 +151,9 @@ fn tricky_items_are_taken_and_agree() {
         "defaults { pod-security = restricted, run-as-user = 65534 }",
         "job a = soak . test ( image = \"x\" )  \n",
         "job a = t() { mount x at \"/p\" readonly subpath \"s\" , mount y at \"/q\" # c\n }",
-        "cron b { container c { image = \"x\" } volume v = empty-dir() template { } if = 1 true = 2 }",
+        "cron b { container c { image = \"x\" } volume v = empty-dir(), template { } if = 1, true = 2 }",
+        "job a { c { } d = {a: 1} e = 2\n f = 3 }",
+        "job a { container c {}\n volume v   = empty-dir()  # c\n}",
         "daemon \"d\" { \"app.yaml\" = 1, raw { a = { b: [1] } } }",
         "template t(a: int, b: string = \"x\",) { image = b }",
         "template t() { }",
@@ -177,6 +178,16 @@ fn items_with_diagnostics_or_errors_are_declined() {
         "let a = \"two\nlines\"",
         "job a { image = }",
         "job a { mount = 1 }",
+        // A value on the line of its `=`, a label on its key's line, entries apart.
+        "job a { image =\n \"x\" }",
+        "job a { image = # c\n \"x\" }",
+        "let a =\n 1",
+        "job a { container\n c { } }",
+        "job a { volume v =\n empty-dir() }",
+        "job a { image = \"x\" \"y\" }",
+        "job a { a = 1 b = 2 }",
+        "job a { a = [1] b { } }",
+        "job a { retri }",
         "let a = f(,)",
         "let a = if(x)",
         "defaults pod-security",

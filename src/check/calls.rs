@@ -91,7 +91,6 @@ impl<'a> Checker<'a> {
             if *taken {
                 continue;
             }
-            let help = did_you_mean(&n.node, known.iter().copied(), || format!("write `{signature}`"));
             self.report(
                 Diagnostic::error(
                     Code::BadArguments,
@@ -99,7 +98,7 @@ impl<'a> Checker<'a> {
                     format!("`{}` has no argument `{}`", a.call.node, n.node),
                 )
                 .label("unknown argument")
-                .help(help),
+                .did_you_mean(n.span, &n.node, known.iter().copied(), || format!("write `{signature}`")),
             );
         }
     }
@@ -149,15 +148,14 @@ impl<'a> Checker<'a> {
                             known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
                         )
                     });
-                    self.report(
-                        Diagnostic::error(
-                            Code::ConfigKeyMissing,
-                            key.span,
-                            format!("config `{config}` has no key `{key_text}`"),
-                        )
-                        .label("no such key")
-                        .help(help),
-                    );
+                    let d = Diagnostic::error(
+                        Code::ConfigKeyMissing,
+                        key.span,
+                        format!("config `{config}` has no key `{key_text}`"),
+                    )
+                    .label("no such key")
+                    .help(help);
+                    self.report(with_string_fix(d, key, closest(&key_text, known.iter().map(String::as_str))));
                     return None;
                 }
                 Some(EnvValue::ConfigKey { config, key: key_text })
@@ -177,16 +175,15 @@ impl<'a> Checker<'a> {
                         Some(best) => format!("did you mean `{best}`? (or add the key to the secret's `keys`)"),
                         None => "add the key to the secret's `keys`, if the Secret has it".to_string(),
                     };
-                    self.report(
-                        Diagnostic::error(
-                            Code::UndeclaredSecretKey,
-                            key.span,
-                            format!("secret `{secret}` declares no key `{key_text}`"),
-                        )
-                        .label("not among its `keys`")
-                        .secondary(declared, "declared here")
-                        .help(help),
-                    );
+                    let d = Diagnostic::error(
+                        Code::UndeclaredSecretKey,
+                        key.span,
+                        format!("secret `{secret}` declares no key `{key_text}`"),
+                    )
+                    .label("not among its `keys`")
+                    .secondary(declared, "declared here")
+                    .help(help);
+                    self.report(with_string_fix(d, key, closest(&key_text, keys.iter().map(String::as_str))));
                     return None;
                 }
                 Some(EnvValue::SecretKey { secret, key: key_text })
@@ -357,5 +354,16 @@ fn count((min, max): (usize, usize)) -> String {
         (1, 1) => "one argument".to_string(),
         (a, b) if a == b => format!("{a} arguments"),
         (a, b) => format!("{a} to {b} arguments"),
+    }
+}
+
+/// The fix that writes `best` as the string literal `expr` is (none for a name or an
+/// interpolated string: what to change there is not this text).
+fn with_string_fix(d: Diagnostic, expr: &crate::ast::Expr, best: Option<&str>) -> Diagnostic {
+    match (best, &expr.kind) {
+        (Some(best), crate::ast::ExprKind::Str(s)) if s.as_plain().is_some() => {
+            d.fix(expr.span, format!("\"{best}\""), format!("write \"{best}\""))
+        }
+        _ => d,
     }
 }

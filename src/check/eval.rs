@@ -4,7 +4,7 @@
 
 use super::Checker;
 use crate::ast::{Expr, ExprKind, Key, StringLit};
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic};
 use crate::units::{self, Duration, Quantity};
 
 use super::fields::Value;
@@ -86,16 +86,21 @@ impl<'a> Checker<'a> {
         if let Some(c) = choices {
             candidates.extend(c.iter().map(|(w, _)| *w));
         }
-        let help = did_you_mean(word, candidates.iter().copied(), || match choices {
+        let otherwise = || match choices {
             Some(c) => format!("{what} is one of: {}", list_words(c)),
             None => format!("define it with `let {word} = …`, or quote it if it is text: \"{word}\""),
-        });
+        };
         let (code, message) = match choices {
             Some(_) => (Code::UnknownVariant, format!("`{word}` is not a choice for {what}")),
             None => (Code::UnknownName, format!("unknown name `{word}`")),
         };
         let label = if choices.is_some() { "not a choice" } else { "not defined" };
-        self.report(Diagnostic::error(code, expr.span, message).label(label).help(help));
+        self.report(Diagnostic::error(code, expr.span, message).label(label).did_you_mean(
+            expr.span,
+            word,
+            candidates.iter().copied(),
+            otherwise,
+        ));
     }
 
     pub fn string<'w>(&mut self, expr: &'a Expr, what: impl Into<What<'w>>) -> Option<String> {

@@ -65,6 +65,8 @@ impl<'a> Fields<'a> {
                     f.labeled.push(Labeled { key, label, value, span: entry.span })
                 }
                 EntryKind::Mount(m) => f.mounts.push((m, entry.span)),
+                // Reported by the parser; the item's missing keys are not (see `Checker::report`).
+                EntryKind::Error { .. } => {}
             }
         }
         f
@@ -214,8 +216,13 @@ pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {
             "pipec builds the object's structure itself: write the fields of the pod and its containers directly in {place}"
         ));
     }
+    // A quoted key is replaced by a quoted one.
+    let written = |k: &str| if key.quoted { format!("\"{k}\"") } else { k.to_string() };
     if let Some(k) = schema::by_kubernetes_name(word, ctx) {
-        return d.label("Kubernetes' name").help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.field()));
+        return d
+            .label("Kubernetes' name")
+            .help(format!("pipec writes `{}` for Kubernetes' `{}`", k.key, k.field()))
+            .fix(key.span, written(k.key), format!("write `{}`", k.key));
     }
     // A key of another context is most likely meant as that key: say where it belongs
     // before guessing a near spelling.
@@ -223,7 +230,11 @@ pub fn unknown_key(key: &Key, ctx: Contexts, place: &str) -> Diagnostic {
         return d.label("not allowed here").help(format!("`{word}` ({}) cannot be written in {place}", k.field()));
     }
     if let Some(best) = closest(word, schema::keys_in(ctx)) {
-        return d.label("unknown key").help(format!("did you mean `{best}`?"));
+        return d.label("unknown key").help(format!("did you mean `{best}`?")).fix(
+            key.span,
+            written(best),
+            format!("write `{best}`"),
+        );
     }
     let mut known: Vec<&str> = schema::keys_in(ctx).collect();
     known.sort_unstable();

@@ -310,12 +310,19 @@ fn capability_list<'a>(
         let bare = name.strip_prefix("CAP_").or(name.strip_prefix("cap_")).unwrap_or(&name).to_ascii_uppercase();
         let d =
             Diagnostic::error(Code::UnknownCapability, item.span, format!("`{name}` is not a Linux capability name"));
+        // The fix rewrites the string as written; a capability from a name or `${…}` is left alone.
+        let literal = matches!(&item.kind, crate::ast::ExprKind::Str(s) if s.as_plain().is_some());
+        let fix = |d: Diagnostic, best: &str| {
+            if literal { d.fix(item.span, format!("\"{best}\""), format!("write \"{best}\"")) } else { d }
+        };
         let d = if bare != name && (bare == "ALL" || CAPABILITIES.contains(&bare.as_str())) {
-            d.label("Kubernetes' name has no `CAP_` and is upper case")
-                .help(format!("write \"{bare}\": the container runtime adds the `CAP_` prefix itself"))
+            let d = d
+                .label("Kubernetes' name has no `CAP_` and is upper case")
+                .help(format!("write \"{bare}\": the container runtime adds the `CAP_` prefix itself"));
+            fix(d, &bare)
         } else {
             match closest(&bare, CAPABILITIES.iter().copied().chain(["ALL"])) {
-                Some(best) => d.label("unknown capability").help(format!("did you mean \"{best}\"?")),
+                Some(best) => fix(d.label("unknown capability").help(format!("did you mean \"{best}\"?")), best),
                 None => d.label("unknown capability").help(
                     "capabilities are Linux's names without `CAP_`: \"NET_BIND_SERVICE\", \"NET_ADMIN\", \"SYS_TIME\"… (see capabilities(7)); \"ALL\" in `drop`",
                 ),

@@ -140,20 +140,19 @@ impl<'a> Checker<'a> {
             return Some(Some((k8s, word.span)));
         }
         let words = || PROPAGATIONS.iter().map(|(w, _)| *w);
-        let help = match PROPAGATIONS.iter().find(|(_, k)| k.eq_ignore_ascii_case(&word.node)) {
-            Some((w, _)) => format!("pipec writes `{w}`"),
-            None => did_you_mean(&word.node, words(), || {
+        let d =
+            Diagnostic::error(Code::UnknownVariant, word.span, format!("`{}` is not a mount propagation", word.node))
+                .label("not a choice");
+        let d = match PROPAGATIONS.iter().find(|(_, k)| k.eq_ignore_ascii_case(&word.node)) {
+            Some((w, _)) => d.help(format!("pipec writes `{w}`")).fix(word.span, *w, format!("write `{w}`")),
+            None => d.did_you_mean(word.span, &word.node, words(), || {
                 format!(
                     "mount propagation is one of: {}",
                     words().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
                 )
             }),
         };
-        self.report(
-            Diagnostic::error(Code::UnknownVariant, word.span, format!("`{}` is not a mount propagation", word.node))
-                .label("not a choice")
-                .help(help),
-        );
+        self.report(d);
         None
     }
 }

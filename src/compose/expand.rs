@@ -520,16 +520,15 @@ impl<'a> Expander<'a> {
                 Some(t) => Some((*t, None)),
                 None => {
                     let known: Vec<&str> = self.templates.keys().copied().collect();
-                    let help = match closest(&name.node, known.iter().copied()) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => {
-                            format!("declare it: `template {}(…) {{ … }}`, or import a module that has it", name.node)
-                        }
-                    };
                     self.report(
                         Diagnostic::error(Code::UnknownName, name.span, format!("no template named `{}`", name.node))
                             .label("unknown template")
-                            .help(help),
+                            .did_you_mean(name.span, &name.node, known.iter().copied(), || {
+                                format!(
+                                    "declare it: `template {}(…) {{ … }}`, or import a module that has it",
+                                    name.node
+                                )
+                            }),
                     );
                     None
                 }
@@ -540,16 +539,15 @@ impl<'a> Expander<'a> {
                         return None; // a failed import (reported) probably meant this one
                     }
                     let names: Vec<&str> = self.modules.iter().map(|m| m.name.as_str()).collect();
-                    let help = match closest(&ns.node, names.iter().copied()) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => {
-                            format!("import it first: `import \"std/{}\"` or `import \"./{}.pipe\"`", ns.node, ns.node)
-                        }
-                    };
                     self.report(
                         Diagnostic::error(Code::UnknownName, ns.span, format!("no module named `{}`", ns.node))
                             .label("not imported")
-                            .help(help),
+                            .did_you_mean(ns.span, &ns.node, names.iter().copied(), || {
+                                format!(
+                                    "import it first: `import \"std/{}\"` or `import \"./{}.pipe\"`",
+                                    ns.node, ns.node
+                                )
+                            }),
                     );
                     return None;
                 };
@@ -609,14 +607,7 @@ impl<'a> Expander<'a> {
                 continue;
             };
             let Some(decl) = params.iter().find(|p| p.name.node == arg_name.node) else {
-                let help = match closest(&arg_name.node, params.iter().map(|p| p.name.node.as_str())) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "`{}` takes: {}",
-                        tname.node,
-                        params.iter().map(|p| p.name.node.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                };
+                let names = params.iter().map(|p| p.name.node.as_str());
                 self.report(
                     Diagnostic::error(
                         Code::BadTemplateArgs,
@@ -625,7 +616,9 @@ impl<'a> Expander<'a> {
                     )
                     .label("unknown parameter")
                     .secondary(tname.span, "the template")
-                    .help(help),
+                    .did_you_mean(arg_name.span, &arg_name.node, names.clone(), || {
+                        format!("`{}` takes: {}", tname.node, names.collect::<Vec<_>>().join(", "))
+                    }),
                 );
                 ok = false;
                 continue;

@@ -91,6 +91,7 @@ pub(super) fn subst_block(b: &Block, scope: &Scope, x: &Expander) -> Block {
                     sub_path: m.sub_path.as_ref().map(|s| subst_string(s, scope, x)),
                     propagation: m.propagation.clone(),
                 }),
+                EntryKind::Error { key } => EntryKind::Error { key: key.clone() },
             };
             Entry { kind, span: e.span }
         })

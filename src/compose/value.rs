@@ -87,8 +87,8 @@ pub trait Env {
 /// Why evaluation gave no value.
 #[derive(Debug)]
 pub enum Failure {
-    /// A problem to report.
-    Error(Diagnostic),
+    /// A problem to report (boxed: a `Result` of evaluation stays small on the hot path).
+    Error(Box<Diagnostic>),
     /// Several, each in its own part of a string (`"${a}-${b}"` with neither defined).
     Several(Vec<Diagnostic>),
     /// A problem already reported (a bad escape, a `let` cycle): nothing more to say.
@@ -99,7 +99,7 @@ impl Failure {
     /// The diagnostics to report (none when already reported).
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
-            Failure::Error(d) => vec![d],
+            Failure::Error(d) => vec![*d],
             Failure::Several(ds) => ds,
             Failure::Reported => Vec::new(),
         }
@@ -108,7 +108,7 @@ impl Failure {
 
 impl From<Diagnostic> for Failure {
     fn from(d: Diagnostic) -> Failure {
-        Failure::Error(d)
+        Failure::Error(Box::new(d))
     }
 }
 
@@ -185,7 +185,7 @@ impl<'v> Evaluator<'v> {
         self.depth += 1;
         let max_depth = self.max_depth;
         if self.depth > max_depth {
-            return Err(Failure::Error(if self.through_names > 0 {
+            return Err(Failure::Error(Box::new(if self.through_names > 0 {
                 Diagnostic::error(
                     Code::TooDeep,
                     expr.span,
@@ -201,7 +201,7 @@ impl<'v> Evaluator<'v> {
                 )
                 .label("too deep")
                 .help("split it into `let` bindings")
-            }));
+            })));
         }
         Ok(())
     }
@@ -225,13 +225,11 @@ impl<'v> Evaluator<'v> {
             Some(Binding::Failed) => Err(Failure::Reported),
             None => {
                 let names = self.env.names();
-                let help = match crate::diag::closest(w, names.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\""),
-                };
                 Err(Diagnostic::error(Code::UnknownName, expr.span, format!("unknown name `{w}`"))
                     .label("not defined")
-                    .help(help)
+                    .did_you_mean(expr.span, w, names.iter().map(String::as_str), || {
+                        format!("define it with `let {w} = …`, or quote it if it is text: \"{w}\"")
+                    })
                     .into())
             }
         }
@@ -278,7 +276,7 @@ impl<'v> Evaluator<'v> {
         match (failed, errors.len()) {
             (false, _) => Ok(()),
             (true, 0) => Err(Failure::Reported),
-            (true, 1) => Err(Failure::Error(errors.remove(0))),
+            (true, 1) => Err(Failure::Error(Box::new(errors.remove(0)))),
             (true, _) => Err(Failure::Several(errors)),
         }
     }
@@ -544,15 +542,15 @@ impl<'v> Evaluator<'v> {
         let values = args.iter().map(|a| self.eval(&a.value, Hint::None)).collect::<Result<Vec<_>>>()?;
         let Some((_, sig)) = FUNCTIONS.iter().find(|(f, _)| *f == name.node) else {
             let known = FUNCTIONS.iter().map(|(f, _)| *f);
-            let help = match crate::diag::closest(&name.node, known.clone()) {
-                Some(best) => format!("did you mean `{best}(…)`?"),
-                None => format!("the functions are: {}", known.collect::<Vec<_>>().join(", ")),
+            let d = Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node))
+                .label("not a function");
+            let d = match crate::diag::closest(&name.node, known.clone()) {
+                Some(best) => {
+                    d.help(format!("did you mean `{best}(…)`?")).fix(name.span, best, format!("write `{best}`"))
+                }
+                None => d.help(format!("the functions are: {}", known.collect::<Vec<_>>().join(", "))),
             };
-            return fail(
-                Diagnostic::error(Code::UnknownFunction, name.span, format!("unknown function `{}`", name.node))
-                    .label("not a function")
-                    .help(help),
-            );
+            return fail(d);
         };
         let bad = || {
             Diagnostic::error(Code::BadArguments, expr.span, format!("wrong arguments to `{}`", name.node))
@@ -600,7 +598,7 @@ impl<'v> Evaluator<'v> {
 }
 
 fn fail<T>(d: Diagnostic) -> Result<T> {
-    Err(Failure::Error(d))
+    Err(Failure::Error(Box::new(d)))
 }
 
 fn literal_error(span: Span, e: units::LiteralError) -> Failure {

@@ -46,6 +46,9 @@ codes! {
     BadNumber = "P0007", "malformed number or unit", "Quantities are `<number><suffix>` with binary or decimal suffixes";
     BadInterpolation = "P0008", "malformed `${…}` interpolation", "";
     TooLarge = "P0009", "source file too large", "";
+    // ---- P0010–P0029: recovery inside items
+    MissingValue = "P0010", "`=` without a value on its line", "";
+    EntriesNotSeparated = "P0011", "two entries on one line without `,`", "";
     // ---- names: P01xx
     UnknownKey = "P0101", "unknown key", "Unknown fields are dropped by the API server (or rejected with strict validation)";
     DuplicateKey = "P0102", "key given twice", "Duplicate keys in YAML: the last one silently wins";
@@ -167,6 +170,16 @@ codes! {
     TaskName = "P0605", "task Job name too long with the run id", "Job names are DNS labels (≤ 63 characters): the pipeline, the run id and the task must fit";
     TaskNotOnArgo = "P0607", "task that Argo cannot run as one pod", "An Argo DAG task is one pod retried by retryStrategy: Job completions, indexes and pod failure/success policies have no equivalent";
     TaskKey = "P0606", "Job key the pipeline sets for its tasks", "The runner owns a task Job's name and cleanup (ttlSecondsAfterFinished, ownerReferences)";
+    // ---- range: import P0700–P0729 (`pipec import`: diagnostics in the YAML read)
+    ImportYaml = "P0700", "YAML that does not parse", "The API server (and kubectl) refuse a manifest that is not YAML";
+    ImportIndent = "P0701", "YAML key indented under a line that already has a value", "A key indented under `key: value` is not YAML; moved lines change which object a field belongs to";
+    ImportKind = "P0702", "kind Kubernetes does not have", "Kinds are singular CamelCase names of the API (`Job`, not `Jobs`); an unknown kind is rejected";
+    ImportObject = "P0703", "YAML document that is not a Kubernetes object", "Every object has `apiVersion`, `kind` and `metadata.name`";
+    ImportApiVersion = "P0704", "removed or wrong API version", "batch/v1beta1 CronJobs were removed in 1.25, extensions/v1beta1 and apps/v1beta1–2 workloads in 1.16";
+    ImportField = "P0705", "field its Kubernetes type does not have", "Unknown fields are dropped by the API server (or rejected with strict validation): a field at the wrong depth is silently lost";
+    ImportInvalid = "P0706", "value of the wrong type for its Kubernetes field", "The API server rejects an object whose field has the wrong type";
+    ImportAside = "P0707", "kind pipec has no item for, kept aside", "";
+    ImportNamespace = "P0708", "object outside the program's namespace", "";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

@@ -31,6 +31,16 @@ pub struct Label {
     pub message: String,
 }
 
+/// An edit that fixes a diagnostic: `replacement` written over `span` (an editor's code action;
+/// the terminal shows it in the help line, "did you mean `…`?").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+    /// What the edit does, in a few words: "write `retries`".
+    pub title: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub code: Code,
@@ -40,6 +50,8 @@ pub struct Diagnostic {
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Edits that fix it, best first; empty when no fix is sure enough to offer.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -51,6 +63,7 @@ impl Diagnostic {
             primary: Some(Label { span, message: String::new() }),
             secondary: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
     pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -70,6 +83,29 @@ impl Diagnostic {
     pub fn help(mut self, text: impl Into<String>) -> Diagnostic {
         self.help = Some(text.into());
         self
+    }
+    /// Offers an edit: `replacement` over `span`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>, title: impl Into<String>) -> Diagnostic {
+        self.fixes.push(Fix { span, replacement: replacement.into(), title: title.into() });
+        self
+    }
+    /// "did you mean `best`?" as the help, and the edit that writes `best` over `span`.
+    pub fn suggest(self, span: Span, best: &str) -> Diagnostic {
+        self.help(format!("did you mean `{best}`?")).fix(span, best, format!("write `{best}`"))
+    }
+    /// [`Diagnostic::suggest`] with the closest of `candidates` to `word`, or `otherwise()` as
+    /// the help (and no fix) when none is close.
+    pub fn did_you_mean<'a>(
+        self,
+        span: Span,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        otherwise: impl FnOnce() -> String,
+    ) -> Diagnostic {
+        match closest(word, candidates) {
+            Some(best) => self.suggest(span, best),
+            None => self.help(otherwise()),
+        }
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -167,7 +167,9 @@ impl<'t> Escaped<'t> {
 }
 
 /// One JSON object (a single line) per diagnostic:
-/// `{code, severity, message, file, line, column, end: {line, column}, help, labels}`.
+/// `{code, severity, message, file, line, column, end: {line, column}, help, labels, fixes}`;
+/// a fix is `{title, replacement, file, line, column, end: {line, column}, offset, end_offset}`
+/// (the text `offset..end_offset`, in bytes, becomes `replacement`).
 pub fn json(diag: &Diagnostic, sources: &SourceMap) -> String {
     let position = |l: &Label| {
         let f = sources.get(l.span.file);
@@ -203,6 +205,21 @@ pub fn json(diag: &Diagnostic, sources: &SourceMap) -> String {
         })
         .collect();
     obj["labels"] = labels.into();
+    let fixes: Vec<_> = diag
+        .fixes
+        .iter()
+        .map(|fix| {
+            let f = sources.get(fix.span.file);
+            let (line, column) = f.line_col(fix.span.start);
+            let (end_line, end_column) = f.line_col(fix.span.end);
+            serde_json::json!({
+                "title": fix.title, "replacement": fix.replacement, "file": f.name,
+                "line": line, "column": column, "end": { "line": end_line, "column": end_column },
+                "offset": fix.span.start, "end_offset": fix.span.end,
+            })
+        })
+        .collect();
+    obj["fixes"] = fixes.into();
     obj.to_string()
 }
 
@@ -218,6 +235,22 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
                 "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
             },
             "message": { "text": l.message },
+        })
+    };
+    // SARIF's form of an edit: the region deleted and the text put there.
+    let fix = |x: &super::Fix| {
+        let f = sources.get(x.span.file);
+        let (line, column) = f.line_col(x.span.start);
+        let (end_line, end_column) = f.line_col(x.span.end);
+        serde_json::json!({
+            "description": { "text": x.title },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": f.name },
+                "replacements": [{
+                    "deletedRegion": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
+                    "insertedContent": { "text": x.replacement },
+                }],
+            }],
         })
     };
     let mut used: Vec<super::Code> = diags.iter().map(|d| d.code).collect();
@@ -248,6 +281,7 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> String {
                 "message": { "text": text },
                 "locations": d.primary.iter().map(location).collect::<Vec<_>>(),
                 "relatedLocations": d.secondary.iter().map(location).collect::<Vec<_>>(),
+                "fixes": d.fixes.iter().map(fix).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -5,7 +5,7 @@
 //! only be checked against the real object; every other decision was made in `check`.
 
 mod kinds;
-mod meta;
+pub(crate) mod meta;
 mod pod;
 mod pod_spec;
 mod probes;

@@ -8,8 +8,10 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
 use pest::iterators::Pair;
 
-pub(super) struct Builder<'d> {
+pub(super) struct Builder<'d, 's> {
     pub file: FileId,
+    /// The whole file (a bad entry's error is worded from its text).
+    pub src: &'s str,
     /// Offset of the parsed slice in the file.
     pub base: usize,
     pub diags: &'d mut Vec<Diagnostic>,
@@ -20,10 +22,11 @@ pub(super) struct Builder<'d> {
 
 type P<'i> = Pair<'i, Rule>;
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
+    /// From the pair's first token to the end of its last token: never the whitespace and
+    /// comments pest steps over after a last part that matched nothing (`config x`, `a + b`).
     fn span(&self, p: &P) -> Span {
-        let s = p.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        Span::new(self.file, self.base + p.as_span().start(), self.base + token_end(p))
     }
 
     fn ident(&self, p: P) -> Ident {
@@ -200,20 +203,66 @@ impl Builder<'_> {
 
     fn block(&mut self, p: P) -> Block {
         let span = self.span(&p);
-        let mut entries = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         let mut pairs = p.into_inner().filter(|p| !is_token(p.as_rule()));
         while let Some(pair) = pairs.next() {
-            match pair.as_rule() {
+            let entry = match pair.as_rule() {
                 Rule::key => {
                     let key = self.key(pair);
                     let rest = next(&mut pairs);
-                    entries.push(self.keyed_entry(key, rest));
+                    self.keyed_entry(key, rest)
                 }
-                Rule::task_use => entries.push(self.task_use(pair)),
-                _ => entries.push(self.mount(pair)),
+                Rule::label_key => {
+                    let key = self.key(next(&mut pair.into_inner()));
+                    let rest = next(&mut pairs);
+                    self.keyed_entry(key, rest)
+                }
+                Rule::bad_entry => {
+                    let previous = entries.last().map(|e| e.span);
+                    let (entry, previous_is_broken) = self.bad_entry(pair, previous);
+                    if previous_is_broken && let Some(last) = entries.last_mut() {
+                        let key = match &last.kind {
+                            EntryKind::Field { key, .. } => Some(key.clone()),
+                            _ => None,
+                        };
+                        last.kind = EntryKind::Error { key };
+                    }
+                    entry
+                }
+                Rule::task_use => self.task_use(pair),
+                _ => self.mount(pair),
+            };
+            if let Some(previous) = entries.last()
+                && !matches!(entry.kind, EntryKind::Error { .. })
+            {
+                self.separated(previous.span.end as usize, entry.span.start as usize);
             }
+            entries.push(entry);
         }
         Block { entries, span }
+    }
+
+    /// Entries are separated by new lines or `,`: `image = "x" retries = 2` is reported at
+    /// `retries` (both entries are kept).
+    fn separated(&mut self, previous_end: usize, start: usize) {
+        if let Some(d) = super::recovery::unseparated(self.file, self.src, previous_end, start) {
+            self.diags.push(d);
+        }
+    }
+
+    /// An entry that does not parse: an error node, and the error in the user's words (see
+    /// `recovery.rs`). `previous` is the entry before it, if there is one; the flag says that
+    /// entry is broken too.
+    fn bad_entry(&mut self, p: P, previous: Option<Span>) -> (Entry, bool) {
+        let start = self.base + p.as_span().start();
+        // Never past the file (an item read with the `}`s it lacks added, see `recovery.rs`).
+        let end = (start + p.as_str().trim_end().len()).min(self.src.len());
+        let bad = super::recovery::bad_entry(self.file, self.src, start, end, previous);
+        self.diags.extend(bad.diag);
+        (
+            Entry { kind: EntryKind::Error { key: bad.key }, span: Span::new(self.file, start, end) },
+            bad.previous_is_broken,
+        )
     }
 
     /// `key = value`, `key { … }` or `key label …`: the pair after the key says which.
@@ -489,6 +538,7 @@ fn is_token(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::assign
+            | Rule::assign_value
             | Rule::colon
             | Rule::comma
             | Rule::lbrace
@@ -517,6 +567,15 @@ fn is_token(rule: Rule) -> bool {
             | Rule::langle
             | Rule::rangle
     )
+}
+
+/// Where a pair's last token ends (in the parsed slice): an atomic pair ends with its text, any
+/// other with its last inner pair (pest's own end may be past the trivia after it).
+fn token_end(p: &P) -> usize {
+    match p.clone().into_inner().last() {
+        Some(last) => token_end(&last),
+        None => p.as_span().end(),
+    }
 }
 
 fn next<'i>(it: &mut impl Iterator<Item = P<'i>>) -> P<'i> {

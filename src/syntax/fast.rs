@@ -8,13 +8,13 @@
 //! the item, so every error message still comes from pest and the builder.
 //!
 //! How it follows the grammar (`grammar/pipe.pest`):
-//! - pest skips whitespace and comments between the parts of a normal rule, also
-//!   before an optional or repeated part that then matches nothing. So a rule that
-//!   ends that way (`type_expr`, `config x`, a `mount` without options…) ends
-//!   *after* the trivia following its last token, while a repetition that matched
-//!   ends with its last round. Here `pos` is always past that trivia and `last` is
-//!   the end of the last token: each span ends at one or the other, wherever
-//!   pest's pair ends (for an expression, see [`Parser::expr_end`]).
+//! - `pos` is always past the whitespace and comments that follow the last token, and `last`
+//!   is the end of that token. Every span ends at `last`: the builder trims pest's pairs to
+//!   their last token too (pest's own end may be past the trivia after a last part that
+//!   matched nothing).
+//! - Where the grammar asks for the same line (`assign_value`, `label_key`) or the builder
+//!   for a new line or `,` between entries, this parser checks the trivia between `last` and
+//!   `pos`, and declines otherwise (pest then makes the error node and the message).
 //! - Choices are tried in the grammar's order. Where pest would backtrack after a
 //!   part has begun to match, this parser gives up instead (pest may then find
 //!   another reading, or the error). A repetition or option stops only where the
@@ -36,7 +36,7 @@ use std::cell::Cell;
 const MAX_DEPTH: usize = 128;
 
 /// Parses the item at `offset` (after any whitespace and comments there): the
-/// item and its end, as `offset + pair.as_span().end()` gives it on the pest path.
+/// item and its end (the end of its last token, as the builder's item span ends).
 pub(super) fn item(file: FileId, src: &str, offset: usize, limits: &Limits) -> Option<(Item, usize)> {
     if !src.is_char_boundary(offset) {
         return None;
@@ -293,8 +293,8 @@ impl<'s> Parser<'s> {
                 if self.peek() != Some(b'{') {
                     // pest's `block?` steps over the trivia after the string either way.
                     return Some((
-                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.pos) },
-                        self.pos,
+                        Item { kind: ItemKind::Namespace(name, None), span: self.span(start, self.last) },
+                        self.last,
                     ));
                 }
                 let body = self.block()?;
@@ -308,6 +308,7 @@ impl<'s> Parser<'s> {
             "let" => {
                 let name = self.ident()?;
                 self.assign()?;
+                self.on_the_same_line()?;
                 let (value, end) = self.expr_end()?;
                 (ItemKind::Let { name, value }, end)
             }
@@ -347,14 +348,26 @@ impl<'s> Parser<'s> {
         self.at_assign().then(|| self.bump(1))
     }
 
-    /// `name: type (= default)?`, of a `param` or a template parameter, and the
-    /// end of its pair: the default's, or past the trivia after the type.
+    /// A new line between the last token and the next (most often right after the token:
+    /// looked at first).
+    fn newline_before_next(&self) -> bool {
+        self.bytes.get(self.last) == Some(&b'\n') || self.bytes[self.last..self.pos].contains(&b'\n')
+    }
+
+    /// Only spaces and tabs between the last token and the next (`assign_value`, `label_key`):
+    /// the next part is on the same line.
+    fn on_the_same_line(&self) -> Option<()> {
+        self.bytes[self.last..self.pos].iter().all(|&b| b == b' ' || b == b'\t').then_some(())
+    }
+
+    /// `name: type (= default)?`, of a `param` or a template parameter, and where it
+    /// ends: with the default, or with the type.
     fn declaration(&mut self) -> Option<(Ident, TypeExpr, Option<Expr>, usize)> {
         let name = self.ident()?;
         self.expect(b':')?;
         let ty = self.type_expr()?;
         if !self.at_assign() {
-            return Some((name, ty, None, self.pos));
+            return Some((name, ty, None, self.last));
         }
         self.bump(1);
         let (default, end) = self.expr_end()?;
@@ -366,7 +379,7 @@ impl<'s> Parser<'s> {
             let start = p.pos;
             let name = p.ident()?;
             if p.peek() != Some(b'<') {
-                return Some(TypeExpr { name, arg: None, span: p.span(start, p.pos) });
+                return Some(TypeExpr { name, arg: None, span: p.span(start, p.last) });
             }
             p.bump(1);
             let arg = p.type_expr()?;
@@ -379,7 +392,7 @@ impl<'s> Parser<'s> {
     fn object(&mut self) -> Option<(Name, Option<Block>, usize)> {
         let name = self.name()?;
         if self.peek() != Some(b'{') {
-            return Some((name, None, self.pos));
+            return Some((name, None, self.last));
         }
         let body = self.block()?;
         Some((name, Some(body), self.last))
@@ -391,7 +404,7 @@ impl<'s> Parser<'s> {
         if self.at_assign() {
             instance = Some(self.instance()?);
             if self.peek() != Some(b'{') {
-                return Some((ItemKind::Workload { kind, name, instance, body: None }, self.pos));
+                return Some((ItemKind::Workload { kind, name, instance, body: None }, self.last));
             }
         }
         let body = Some(self.block()?);
@@ -463,8 +476,13 @@ impl<'s> Parser<'s> {
             while p.peek() != Some(b'}') {
                 let entry = p.entry()?;
                 p.stacks.entries.push(entry);
-                if p.peek() == Some(b',') {
-                    p.bump(1);
+                match p.peek() {
+                    Some(b',') => p.bump(1),
+                    Some(b'}') => {}
+                    // Entries are separated by new lines or `,`, or follow a `}` (the builder
+                    // reports others).
+                    _ if p.bytes[p.last - 1] != b'}' && !p.newline_before_next() => return None,
+                    _ => {}
                 }
             }
             p.bump(1);
@@ -491,14 +509,18 @@ impl<'s> Parser<'s> {
         let (kind, end) = match self.peek()? {
             b'=' if self.at_assign() => {
                 self.bump(1);
+                self.on_the_same_line()?;
                 let (value, end) = self.expr_end()?;
                 (EntryKind::Field { key, value }, end)
             }
             b'{' => (EntryKind::Nested { key, body: self.block()? }, self.last),
             _ => {
+                // `label_key`: the label is on its key's line.
+                self.on_the_same_line()?;
                 let label = Name::Word(self.ident()?);
                 let (value, end) = if self.at_assign() {
                     self.bump(1);
+                    self.on_the_same_line()?;
                     let (value, end) = self.expr_end()?;
                     (LabeledValue::Expr(value), end)
                 } else {
@@ -512,7 +534,7 @@ impl<'s> Parser<'s> {
 
     /// `task NAME = template(…) { … }` (`task_use`), tried first as pest does: `None` when the
     /// entry is not of that form (nothing taken: it is an ordinary entry), `Some(None)` to
-    /// decline. Without a block the pair ends past the trivia after the `)`.
+    /// decline. Without a block the entry ends at the `)`.
     fn task_use(&mut self) -> Option<Option<Entry>> {
         let (start, last) = (self.pos, self.last);
         self.bump("task".len());
@@ -530,21 +552,21 @@ impl<'s> Parser<'s> {
             let Some(body) = self.block() else { return Some(None) };
             (Some(body), self.last)
         } else {
-            (None, self.pos)
+            (None, self.last)
         };
         let value = LabeledValue::Instance(Box::new((instance, body)));
         Some(Some(Entry { kind: EntryKind::Labeled { key, label, value }, span: self.span(start, end) }))
     }
 
-    /// `mount NAME at "PATH" [readonly] [subpath "…"]`: without options the pair
-    /// ends past the trivia after the path, with them at the last one.
+    /// `mount NAME at "PATH" [readonly] [subpath "…"]`: it ends with the path, or
+    /// with its last option.
     fn mount(&mut self) -> Option<Entry> {
         let start = self.pos;
         self.bump("mount".len());
         let source = self.name()?;
         self.keyword("at")?;
         let path = self.string()?;
-        let mut end = self.pos;
+        let mut end = self.last;
         let (mut read_only, mut sub_path, mut propagation) = (None, None, None);
         loop {
             match self.word() {
@@ -591,10 +613,8 @@ impl<'s> Parser<'s> {
         Some(self.expr_end()?.0)
     }
 
-    /// An expression and the end of its pair. pest's `expr` is `prefix* ~
-    /// postfixed ~ (infix ~ prefix* ~ postfixed)*`: without an operator the pair
-    /// ends past the trivia after it; with one, where its last operand ends (see
-    /// [`Parser::operand`]).
+    /// An expression and where it ends: the end of its last token (pest's `expr` is
+    /// `prefix* ~ postfixed ~ (infix ~ prefix* ~ postfixed)*`).
     fn expr_end(&mut self) -> Option<(Expr, usize)> {
         self.nested(Self::expr_inner)
     }
@@ -605,7 +625,7 @@ impl<'s> Parser<'s> {
     fn expr_inner(&mut self) -> Option<(Expr, usize)> {
         let mut count = 0;
         let (first, _) = self.operand(&mut count)?;
-        let Some(mut op) = self.infix() else { return Some((first, self.pos)) };
+        let Some(mut op) = self.infix() else { return Some((first, self.last)) };
         let mut operands = vec![first];
         let mut end;
         let mut operators: Vec<Spanned<BinaryOp>> = Vec::new();
@@ -657,8 +677,8 @@ impl<'s> Parser<'s> {
         Some(Spanned::new(op, self.span(start, start + len)))
     }
 
-    /// Prefixes, a primary, postfixes, and where pest's `postfixed` ends: at the
-    /// last postfix, or past the trivia after the primary. The builder applies
+    /// Prefixes, a primary, postfixes, and where they end: with the last postfix, or
+    /// with the primary. The builder applies
     /// the prefixes to the primary before the postfixes: `-a.b` is `(-a).b`.
     fn operand(&mut self, count: &mut usize) -> Option<(Expr, usize)> {
         let mut prefixes = Vec::new();
@@ -686,7 +706,7 @@ impl<'s> Parser<'s> {
     }
 
     fn postfixes(&mut self, mut base: Expr, count: &mut usize) -> Option<(Expr, usize)> {
-        let mut end = self.pos;
+        let mut end = self.last;
         loop {
             let start = self.pos;
             match self.peek() {

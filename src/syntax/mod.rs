@@ -9,6 +9,10 @@ mod errors;
 mod fast;
 pub mod keywords;
 mod prescan;
+mod query;
+mod recovery;
+
+pub use query::{Node, NodePath, has_error_nodes, node_at};
 
 use crate::ast::{File, Item};
 use crate::diag::{Code, Diagnostic};
@@ -134,13 +138,18 @@ fn parse_range(file: FileId, src: &str, start: usize, stop: usize, limits: &Limi
                 };
                 let end = offset + pair.as_span().end();
                 let mut builder =
-                    build::Builder { file, base: offset, diags: &mut out.diags, max_operators: limits.operators };
+                    build::Builder { file, src, base: offset, diags: &mut out.diags, max_operators: limits.operators };
                 out.items.push(builder.item(pair));
                 offset = skip_trivia(src, end);
             }
             Err(err) => {
                 out.diags.push(errors::to_diagnostic(file, src, offset, &err));
-                offset = next_item_start(src, offset);
+                let next = next_item_start(src, offset);
+                if let Some((item, diags)) = recovery::unclosed_item(file, src, offset, next, &err, limits.operators) {
+                    out.items.push(item);
+                    out.diags.extend(diags);
+                }
+                offset = next;
             }
         }
     }
@@ -202,9 +211,11 @@ pub fn check_fast_path(file: FileId, src: &str, limits: &Limits) -> Result<FastP
 /// builder's diagnostics; `None` on a syntax error.
 fn pest_item(file: FileId, src: &str, offset: usize, limits: &Limits) -> Option<(Item, usize, Vec<Diagnostic>)> {
     let pair = PipeParser::parse(Rule::item_here, &src[offset..]).ok()?.next()?;
-    let end = offset + pair.as_span().end();
     let mut diags = Vec::new();
-    let item = build::Builder { file, base: offset, diags: &mut diags, max_operators: limits.operators }.item(pair);
+    let item =
+        build::Builder { file, src, base: offset, diags: &mut diags, max_operators: limits.operators }.item(pair);
+    // Spans end at the last token, whatever trivia pest took after it.
+    let end = item.span.end as usize;
     Some((item, end, diags))
 }
 
@@ -216,7 +227,7 @@ pub fn parse_expr(file: FileId, text: &str, limits: &Limits) -> Option<crate::as
     let mut pairs = PipeParser::parse(Rule::expr_here, text).ok()?;
     let pair = pairs.next()?;
     let mut diags = Vec::new();
-    let mut builder = build::Builder { file, base: 0, diags: &mut diags, max_operators: limits.operators };
+    let mut builder = build::Builder { file, src: text, base: 0, diags: &mut diags, max_operators: limits.operators };
     let expr = builder.expr_pair(pair);
     diags.is_empty().then_some(expr)
 }
