@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-for target in parse parse_equivalence pipeline; do
+for target in parse parse_equivalence pipeline fmt; do
   corpus=fuzz/corpus/$target
   mkdir -p "$corpus"
   find examples tests stdlib -name '*.pipe' -exec cp {} "$corpus"/ \;

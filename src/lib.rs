@@ -25,6 +25,7 @@ pub mod cron;
 pub mod diag;
 pub mod driver;
 pub mod emit;
+pub mod fmt;
 pub mod graph;
 pub mod hash;
 pub mod import;

@@ -2,6 +2,7 @@
 //! diagnostics, writes output. Exit codes: 0 ok, 1 diagnostics with errors,
 //! 2 usage or I/O error.
 
+mod fmt_cmd;
 mod import_cli;
 mod output;
 
@@ -124,7 +125,8 @@ enum Command {
         code: String,
     },
     /// Draw the objects of programs: workloads with their pods and peak resources,
-    /// Services and the pods they select, who reaches whom, ServiceAccounts and their roles.
+    /// Services and the pods they select, who reaches whom, ServiceAccounts and their roles,
+    /// and each pipeline's tasks with its critical path.
     Graph {
         #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
@@ -197,6 +199,15 @@ enum Command {
         /// `server`: list and check, delete nothing.
         #[arg(long, value_enum, value_name = "WHERE")]
         dry_run: Option<DryRunArg>,
+    },
+    /// Lay programs out in the canonical layout (docs/fmt.md), in place; `-` reads stdin, writes stdout.
+    Fmt {
+        /// Files, or directories (every `.pipe` file under them), or `-`.
+        #[arg(required = true, value_name = "FILE|DIR|-")]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that are not formatted, exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     Completions {
@@ -305,6 +316,10 @@ fn run(cli: Cli) -> u8 {
             }
             cluster_programs(&cli, files)
                 .map_or_else(|c| c, |p| pipec::cluster::delete(&cluster.target(), p, *yes, dry_run.is_some()))
+        }
+        Command::Fmt { files, check } => {
+            let printer = Printer::new(&cli);
+            fmt_cmd::run(files, *check, &|diags, sources| printer.render(diags, sources))
         }
         Command::Completions { shell } => completions(*shell),
         Command::Man { subcommand } => man(subcommand.as_deref()),
@@ -648,6 +663,15 @@ impl Printer {
             Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
         Printer { format: cli.message_format, color, quiet: cli.quiet }
+    }
+
+    /// Diagnostics as text, for `pipec fmt` (which has no compilation).
+    fn render(&self, diags: &[Diagnostic], sources: &pipec::source::SourceMap) -> String {
+        match self.format {
+            MessageFormat::Sarif => render::sarif(diags, sources),
+            MessageFormat::Json => diags.iter().map(|d| render::json(d, sources) + "\n").collect(),
+            MessageFormat::Human => diags.iter().map(|d| render::human(d, sources, self.color) + "\n").collect(),
+        }
     }
 
     fn diagnostics(&self, c: &Compilation) {

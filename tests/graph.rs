@@ -49,6 +49,20 @@ fn the_fixture_graph_in_both_formats() {
     insta::assert_snapshot!("fanout.dot", graph("tests/graph/fanout.pipe", "dot"));
 }
 
+/// A pipeline's task graph: the same tasks, edges and critical path on both targets (only
+/// what starts the tasks differs: the runner Job or CronJob, or the Argo Workflow).
+#[test]
+fn pipelines_in_both_formats_on_both_targets() {
+    for example in ["diamond", "nightly-etl"] {
+        let file = format!("examples/{example}.pipe");
+        insta::assert_snapshot!(format!("{example}.mmd"), graph(&file, "mermaid"));
+        insta::assert_snapshot!(format!("{example}.dot"), graph(&file, "dot"));
+        let argo = pipec(&["graph", "-q", "--target", "argo", "--format", "mermaid", &file]);
+        assert_eq!(argo.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&argo.stderr));
+        insta::assert_snapshot!(format!("{example}-argo.mmd"), String::from_utf8(argo.stdout).unwrap());
+    }
+}
+
 #[test]
 fn graphviz_renders_every_dot_graph() {
     if Command::new("dot").arg("-V").output().is_err() && tool_missing("Graphviz (`dot`)") {

@@ -67,6 +67,11 @@ fn build_import_build_gives_the_same_objects() {
         // data is imported as text).
         let again =
             path.with_file_name(format!("{stem}.pipe")).strip_prefix(ROOT).unwrap().to_string_lossy().to_string();
+        // Printed by the formatter: `pipec fmt` leaves it as it is.
+        match pipec::fmt::format_source(&again, &imported.pipe) {
+            Ok(formatted) if formatted == imported.pipe => {}
+            _ => failures.push(format!("{rel}: the imported program is not in `pipec fmt`'s layout")),
+        }
         // `raw` only where the language has no key.
         let c =
             pipec::compile(vec![(again.clone(), imported.pipe.clone())], &pipec::FsLoader, &pipec::Options::default());

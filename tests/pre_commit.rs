@@ -1,8 +1,9 @@
 //! The pre-commit hooks of `.pre-commit-hooks.yaml` (docs/ci.md), run by the real `pre-commit`
 //! (PyPI) in a scratch git repository: `pipec-check` passes on a good program, and
 //! `pipec-build-check` passes while the committed YAML is current and fails once the program
-//! changes. `.ci/run` installs a pinned pre-commit and sets `PIPEC_PRE_COMMIT`; without one,
-//! this test says so and skips.
+//! changes; `pipec-fmt` passes on a formatted program and names one that is not. `.ci/run`
+//! installs a pinned pre-commit and sets `PIPEC_PRE_COMMIT`; without one, this test says so
+//! and skips.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,7 +53,7 @@ fn pre_commit_hooks_check_and_catch_drift() {
             .output()
             .unwrap()
     };
-    for id in ["pipec-check", "pipec-build-check"] {
+    for id in ["pipec-check", "pipec-build-check", "pipec-fmt"] {
         let out = hook(id);
         assert!(out.status.success(), "{id} fails on a good repository:\n{}", String::from_utf8_lossy(&out.stdout));
     }
@@ -61,4 +62,12 @@ fn pre_commit_hooks_check_and_catch_drift() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "the build check passes although the YAML is stale:\n{text}");
     assert!(text.contains("busybox:1.37"), "the hook shows the diff:\n{text}");
+    // A program out of the canonical layout: the fmt hook names it, and leaves it as it is.
+    let ugly = "job report {\n    image   = \"busybox:1.37\"\n}\n";
+    std::fs::write(dir.join("deploy/report.pipe"), ugly).unwrap();
+    let out = hook("pipec-fmt");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "the fmt hook passes an unformatted program:\n{text}");
+    assert!(text.contains("deploy/report.pipe"), "the fmt hook names the file:\n{text}");
+    assert_eq!(std::fs::read_to_string(dir.join("deploy/report.pipe")).unwrap(), ugly);
 }

@@ -49,6 +49,8 @@ codes! {
     // ---- P0010–P0029: recovery inside items
     MissingValue = "P0010", "`=` without a value on its line", "";
     EntriesNotSeparated = "P0011", "two entries on one line without `,`", "";
+    // ---- range: fmt P0030–P0039
+    FormatChangesProgram = "P0030", "formatting would change the program", "";
     // ---- names: P01xx
     UnknownKey = "P0101", "unknown key", "Unknown fields are dropped by the API server (or rejected with strict validation)";
     DuplicateKey = "P0102", "key given twice", "Duplicate keys in YAML: the last one silently wins";

@@ -6,12 +6,14 @@
 //!
 //! The graph is read from the lowered Kubernetes objects, not from the language: what
 //! it shows is what would be applied. [`model`] builds it; [`dot`] and [`mermaid`]
-//! print it.
+//! print it. A pipeline's tasks are the exception: its runner creates them per run, so they
+//! are drawn from the checked pipeline ([`pipeline`]), each task's pods from its lowered Job.
 
 pub mod dot;
 pub mod footprint;
 pub mod mermaid;
 pub mod model;
+pub mod pipeline;
 mod spark;
 
 pub use model::{Edge, EdgeKind, Graph, Node, NodeKind};
@@ -49,7 +51,19 @@ pub fn of_programs(programs: &[Program]) -> Graph {
         }
     }
     let title = programs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
-    model::build(&title, &objects)
+    let mut graph = model::build(&title, &objects);
+    // A pipeline's tasks are not objects of the program (its runner creates them per run):
+    // they come from the checked pipeline, the same on every target.
+    for program in programs {
+        for object in &program.objects {
+            if let crate::ir::Object::Pipeline(p) = object {
+                pipeline::add(&mut graph, p);
+            }
+        }
+    }
+    graph.edges.sort();
+    graph.edges.dedup();
+    graph
 }
 
 /// The graph printed in `format`.

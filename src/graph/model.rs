@@ -18,6 +18,8 @@ pub enum NodeKind {
     ConfigMap,
     /// Pods a workload creates at run time (a Spark driver's executors).
     Created,
+    /// A pipeline's task: a Job its runner (or Argo) creates when its upstream has succeeded.
+    Task,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +35,8 @@ pub struct Node {
     pub group: Option<usize>,
     /// Named by the program but not one of its objects (a ServiceAccount the cluster has).
     pub external: bool,
+    /// The pipeline whose task it is (an index into [`Graph::pipelines`]).
+    pub pipeline: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,6 +53,10 @@ pub enum EdgeKind {
     Reads,
     /// A Spark driver → the executors it creates at run time.
     Creates,
+    /// A pipeline's task → a task `after` it.
+    Then,
+    /// A pipeline's runner (or its Argo Workflow) → the tasks it starts first.
+    Starts,
 }
 
 impl EdgeKind {
@@ -60,6 +68,8 @@ impl EdgeKind {
             EdgeKind::BoundTo => "bound to",
             EdgeKind::Reads => "reads",
             EdgeKind::Creates => "creates",
+            EdgeKind::Then => "then",
+            EdgeKind::Starts => "starts",
         }
     }
 }
@@ -79,6 +89,8 @@ pub struct Group {
     /// Peak pods and resources of all its workloads together.
     pub pods: i64,
     pub footprint: Footprint,
+    /// The pipeline it is a task of (a fan-out task): drawn inside that pipeline's cluster.
+    pub pipeline: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -92,16 +104,17 @@ pub struct Graph {
     pub pods: i64,
     pub footprint: Footprint,
     pub per_node: Footprint,
+    pub pipelines: Vec<super::pipeline::Cluster>,
 }
 
 /// A workload's pods as the graph needs them.
-struct Workload<'a> {
-    id: String,
-    title: String,
-    template: &'a PodTemplateSpec,
+pub(super) struct Workload<'a> {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) template: &'a PodTemplateSpec,
     /// At most this many pods at once (None: one per node).
-    peak_pods: Option<i64>,
-    count_line: String,
+    pub(super) peak_pods: Option<i64>,
+    pub(super) count_line: String,
 }
 
 pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
@@ -110,7 +123,7 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
     let mut group_of = |labels: Option<&BTreeMap<String, String>>, graph: &mut Graph| {
         let name = labels?.get(GROUP_LABEL)?;
         Some(*groups.entry(name.clone()).or_insert_with(|| {
-            graph.groups.push(Group { name: name.clone(), pods: 0, footprint: Footprint::default() });
+            graph.groups.push(Group { name: name.clone(), pods: 0, footprint: Footprint::default(), pipeline: None });
             graph.groups.len() - 1
         }))
     };
@@ -153,6 +166,7 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
             lines,
             group: *group,
             external: false,
+            pipeline: None,
         });
         pod_edges(&mut graph, &w.id, spec, objects);
         let labels = w.template.metadata.as_ref().and_then(|m| m.labels.as_ref());
@@ -173,6 +187,7 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
                 lines,
                 group: *group,
                 external: false,
+                pipeline: None,
             });
             graph.edges.push(Edge { from: w.id.clone(), to: id, kind: EdgeKind::Creates, note: String::new() });
         }
@@ -252,12 +267,12 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
     graph
 }
 
-fn add_node(graph: &mut Graph, id: String, kind: NodeKind, title: String, external: bool) -> &mut Node {
-    graph.nodes.push(Node { id, kind, title, lines: Vec::new(), group: None, external });
+pub(super) fn add_node(graph: &mut Graph, id: String, kind: NodeKind, title: String, external: bool) -> &mut Node {
+    graph.nodes.push(Node { id, kind, title, lines: Vec::new(), group: None, external, pipeline: None });
     graph.nodes.last_mut().expect("just pushed")
 }
 
-fn workload(object: &K8sObject) -> Option<Workload<'_>> {
+pub(super) fn workload(object: &K8sObject) -> Option<Workload<'_>> {
     let plural = |n: i64, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
     Some(match object {
         K8sObject::Job(j) => {

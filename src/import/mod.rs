@@ -230,7 +230,10 @@ fn program_of(
         // Last: the steps above build the program to compare, and it reads no files.
         config_files(&mut file, out);
     }
-    pipe::render(&file)
+    let text = pipe::render(&file);
+    // In the formatter's layout, so that `pipec fmt` leaves an imported program as it is.
+    // `render` writes valid .pipe; should the formatter refuse it, its own layout stays.
+    crate::fmt::format_source(program, &text).unwrap_or(text)
 }
 
 /// The order of an item's entries: the main container first (as the examples write

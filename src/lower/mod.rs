@@ -44,6 +44,12 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
     }
 }
 
+/// A pipeline task's Job spec, as the runner creates it but without a run's labels: `pipec
+/// graph` counts its pods and their requests.
+pub(crate) fn task_job_spec(task: &ir::Task) -> k8s_openapi::api::batch::v1::JobSpec {
+    kinds::job::job_spec(&task.spec, pod::pod_template(&task.pod, pod::template_labels(&task.pod, None)))
+}
+
 /// Where the lowering of one item puts its objects.
 struct Out<'a> {
     program: &'a Program,

@@ -25,7 +25,7 @@ pub(super) fn job(j: &ir::Job, out: &Out) -> batch::Job {
     }
 }
 
-pub(super) fn job_spec(spec: &ir::JobSpec, template: core::PodTemplateSpec) -> batch::JobSpec {
+pub(in crate::lower) fn job_spec(spec: &ir::JobSpec, template: core::PodTemplateSpec) -> batch::JobSpec {
     batch::JobSpec {
         completions: spec.completions,
         parallelism: spec.parallelism,
