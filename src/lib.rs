@@ -34,6 +34,9 @@ pub mod kinds;
 pub mod limits;
 pub mod loader;
 pub mod lower;
+// `pipec lsp` (feature `lsp`): above the stages; nothing in the core names it (tests/layers.rs).
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod naming;
 pub mod qos;
 pub mod schedule;

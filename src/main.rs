@@ -219,6 +219,9 @@ enum Command {
         /// A subcommand whose page to print (pipec-build(1) and so on).
         subcommand: Option<String>,
     },
+    /// Run the language server on stdin/stdout (for editors: docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 /// Which cluster, as kubectl's flags say it.
@@ -323,6 +326,24 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Completions { shell } => completions(*shell),
         Command::Man { subcommand } => man(subcommand.as_deref()),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => lsp(&cli),
+    }
+}
+
+/// `pipec lsp`: the language server, checking with the command line's options (`--kube-version`…).
+#[cfg(feature = "lsp")]
+fn lsp(cli: &Cli) -> u8 {
+    let options = match check_options(cli) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    match pipec::lsp::run_stdio(options) {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("pipec lsp: {message}");
+            2
+        }
     }
 }
 

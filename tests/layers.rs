@@ -78,6 +78,34 @@ fn the_check_finds_what_it_looks_for() {
     assert!(!reaches_up("use crate::loader::Loader;\nuse crate::{stdlib, syntax};"));
 }
 
+/// The language server (`src/lsp/`, feature `lsp`) sits above the core: only `lib.rs` (which
+/// declares it) and the CLI name it, and only it names its protocol crates, so that
+/// `--no-default-features` builds the same core.
+#[test]
+fn only_the_cli_names_the_language_server() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut offenders = Vec::new();
+    for path in &files {
+        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if rel.starts_with("lsp/") || rel == "main.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let named =
+            ["crate::lsp", "pipec::lsp", "lsp_types", "lsp_server", "super::lsp"].iter().any(|p| text.contains(p));
+        // `lib.rs` declares the module, behind the feature, and names nothing in it.
+        let declared_elsewhere = rel != "lib.rs" && text.contains("mod lsp");
+        if named || declared_elsewhere {
+            offenders.push(rel);
+        }
+    }
+    assert!(offenders.is_empty(), "these files name the language server: {offenders:?}");
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    assert!(lib.contains("#[cfg(feature = \"lsp\")]\npub mod lsp;"), "lib.rs declares `lsp` behind its feature");
+}
+
 /// Whether `text` names the cluster layer: `crate::cluster`, `pipec::cluster` or the `kube` crate.
 fn names_the_cluster_layer(text: &str) -> bool {
     text.contains("crate::cluster")
