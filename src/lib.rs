@@ -17,6 +17,8 @@
 
 pub mod ast;
 pub mod check;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod compose;
 pub mod crd;
 pub mod cron;

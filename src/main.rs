@@ -145,6 +145,61 @@ enum Command {
         #[arg(long, value_name = "TIME")]
         from: Option<String>,
     },
+    /// Apply programs to a cluster (server-side apply, field manager `pipec`), in dependency order.
+    #[cfg(feature = "cluster")]
+    Apply {
+        /// Program files, or directories (as for `build`).
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// `server`: the server checks everything and stores nothing; `client`: send nothing.
+        #[arg(long, value_enum, value_name = "WHERE")]
+        dry_run: Option<DryRunArg>,
+        /// Delete the objects this program applied before and no longer declares (found by its labels).
+        #[arg(long)]
+        prune: bool,
+        /// Wait for Jobs to finish and Deployments and DaemonSets to roll out; exit 1 if one fails.
+        #[arg(long)]
+        wait: bool,
+        /// How long --wait waits: 10m, 90s, 1h30m.
+        #[arg(long, requires = "wait", default_value = "10m", value_parser = pipec::cluster::parse_duration)]
+        timeout: std::time::Duration,
+        /// Take over fields that another field manager owns.
+        #[arg(long)]
+        force_conflicts: bool,
+        /// Delete and recreate a Job whose pod template changed (a Job's template is immutable).
+        #[arg(long)]
+        replace: bool,
+        /// Delete what --prune finds without asking (needed when stdin is not a terminal).
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// Show what `apply` would change, as a unified YAML diff per object; exit 1 if anything would.
+    #[cfg(feature = "cluster")]
+    Diff {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// Also show the objects --prune would delete.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Delete every object of the programs from the cluster (only objects with their labels).
+    #[cfg(feature = "cluster")]
+    Delete {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// Delete without asking (needed when stdin is not a terminal).
+        #[arg(short, long)]
+        yes: bool,
+        /// `server`: list and check, delete nothing.
+        #[arg(long, value_enum, value_name = "WHERE")]
+        dry_run: Option<DryRunArg>,
+    },
     /// Lay programs out in the canonical layout (docs/fmt.md), in place; `-` reads stdin, writes stdout.
     Fmt {
         /// Files, or directories (every `.pipe` file under them), or `-`.
@@ -167,6 +222,28 @@ enum Command {
     /// Run the language server on stdin/stdout (for editors: docs/editors.md).
     #[cfg(feature = "lsp")]
     Lsp,
+}
+
+/// Which cluster, as kubectl's flags say it.
+#[cfg(feature = "cluster")]
+#[derive(clap::Args)]
+struct ClusterArgs {
+    /// The namespace of objects that name none (else the context's, else `default`).
+    #[arg(short = 'n', long, value_name = "NS")]
+    namespace: Option<String>,
+    /// The kubeconfig context (else the current one).
+    #[arg(long, value_name = "NAME")]
+    context: Option<String>,
+    /// The kubeconfig file (else KUBECONFIG, else ~/.kube/config).
+    #[arg(long, value_name = "PATH")]
+    kubeconfig: Option<PathBuf>,
+}
+
+#[cfg(feature = "cluster")]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DryRunArg {
+    Server,
+    Client,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -212,6 +289,37 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Graph { files, format } => graph(&cli, files, *format),
         Command::Schedule { files, next, from } => schedule(&cli, files, *next, from.as_deref()),
+        #[cfg(feature = "cluster")]
+        Command::Apply { files, cluster, dry_run, prune, wait, timeout, force_conflicts, replace, yes } => {
+            let options = pipec::cluster::ApplyOptions {
+                dry_run: dry_run.map(|d| match d {
+                    DryRunArg::Server => pipec::cluster::DryRun::Server,
+                    DryRunArg::Client => pipec::cluster::DryRun::Client,
+                }),
+                prune: *prune,
+                wait: wait.then_some(*timeout),
+                force_conflicts: *force_conflicts,
+                replace: *replace,
+                yes: *yes,
+                color: stdout_color(&cli),
+                quiet: cli.quiet,
+            };
+            cluster_programs(&cli, files).map_or_else(|c| c, |p| pipec::cluster::apply(&cluster.target(), p, &options))
+        }
+        #[cfg(feature = "cluster")]
+        Command::Diff { files, cluster, prune } => cluster_programs(&cli, files)
+            .map_or_else(|c| c, |p| pipec::cluster::diff(&cluster.target(), p, *prune, stdout_color(&cli))),
+        #[cfg(feature = "cluster")]
+        Command::Delete { files, cluster, yes, dry_run } => {
+            if *dry_run == Some(DryRunArg::Client) {
+                eprintln!(
+                    "pipec: delete --dry-run=client would only guess: what to delete is known to the server (use --dry-run=server)"
+                );
+                return 2;
+            }
+            cluster_programs(&cli, files)
+                .map_or_else(|c| c, |p| pipec::cluster::delete(&cluster.target(), p, *yes, dry_run.is_some()))
+        }
         Command::Fmt { files, check } => {
             let printer = Printer::new(&cli);
             fmt_cmd::run(files, *check, &|diags, sources| printer.render(diags, sources))
@@ -236,6 +344,44 @@ fn lsp(cli: &Cli) -> u8 {
             eprintln!("pipec lsp: {message}");
             2
         }
+    }
+}
+
+#[cfg(feature = "cluster")]
+impl ClusterArgs {
+    fn target(&self) -> pipec::cluster::Target {
+        pipec::cluster::Target {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+        }
+    }
+}
+
+/// The programs' objects for `apply`, `diff` and `delete`, each with the labels that find it again.
+#[cfg(feature = "cluster")]
+fn cluster_programs(cli: &Cli, files: &[PathBuf]) -> Result<Vec<pipec::cluster::Program>, u8> {
+    let compilation = compile(cli, files, Output::Objects)?;
+    let mut ignored = Vec::new(); // `raw` patches were checked by `compile`
+    Ok(compilation
+        .programs
+        .iter()
+        .map(|p| {
+            let mut objects = Vec::new();
+            for o in &p.objects {
+                pipec::lower::lower_item(p, o, &mut ignored, |k| objects.push(k));
+            }
+            pipec::cluster::Program { name: p.name.clone(), manager: p.manager.clone(), objects }
+        })
+        .collect())
+}
+
+#[cfg(feature = "cluster")]
+fn stdout_color(cli: &Cli) -> bool {
+    match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     }
 }
 

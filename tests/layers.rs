@@ -105,3 +105,47 @@ fn only_the_cli_names_the_language_server() {
     let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
     assert!(lib.contains("#[cfg(feature = \"lsp\")]\npub mod lsp;"), "lib.rs declares `lsp` behind its feature");
 }
+
+/// Whether `text` names the cluster layer: `crate::cluster`, `pipec::cluster` or the `kube` crate.
+fn names_the_cluster_layer(text: &str) -> bool {
+    text.contains("crate::cluster")
+        || text.contains("pipec::cluster")
+        || text.contains("kube::")
+        || text.contains("use kube")
+}
+
+/// The cluster code (feature `cluster`: kube-rs, tokio) stays in src/cluster/, used
+/// only by the CLI: the core builds and is tested without it (`--no-default-features`).
+#[test]
+fn only_the_cli_uses_the_cluster_layer() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut offenders = Vec::new();
+    for path in &files {
+        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if rel == "main.rs" || rel.starts_with("cluster/") {
+            continue;
+        }
+        if names_the_cluster_layer(&std::fs::read_to_string(path).unwrap()) {
+            offenders.push(rel);
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "these files use the cluster layer (only src/cluster/ and main.rs may): {offenders:?}"
+    );
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    assert!(
+        lib.contains("#[cfg(feature = \"cluster\")]\npub mod cluster;"),
+        "src/cluster/ is compiled only with the feature"
+    );
+}
+
+#[test]
+fn the_cluster_check_finds_what_it_looks_for() {
+    assert!(names_the_cluster_layer("use crate::cluster::apply;"));
+    assert!(names_the_cluster_layer("let c = kube::Client::try_default();"));
+    assert!(names_the_cluster_layer("use kube::{Api, Client};"));
+    assert!(!names_the_cluster_layer("// the kubeconfig of kubectl; kubernetes"));
+}

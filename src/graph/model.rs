@@ -436,7 +436,9 @@ fn service(
         })
         .collect();
     let id = format!("service/{name}");
-    let group = group_of(s.metadata.labels.as_ref(), graph);
+    // A group's headless Service selects the group's pods by the group label.
+    let group = group_of(s.metadata.labels.as_ref(), graph)
+        .or_else(|| group_of(s.spec.as_ref().and_then(|s| s.selector.as_ref()), graph));
     let node = add_node(graph, id.clone(), NodeKind::Service, format!("Service {name}"), false);
     node.group = group;
     if headless {
