@@ -5,7 +5,7 @@
 //! object, so an interrupted run leaves every object either as it was or as
 //! applied, never half-written.
 
-use super::connect::{Connection, connect};
+use super::connect::{Connection, connect_and_plan};
 use super::live::{self, Live, already_applied};
 use super::plan::{self, Desired};
 use super::problem::{Doing, Problem, classify, missing_namespace};
@@ -80,21 +80,9 @@ fn client_dry_run(desired: &[Desired], options: &ApplyOptions) -> u8 {
 
 pub async fn run(target: &Target, programs: Vec<Program>, options: &ApplyOptions) -> u8 {
     let started = Instant::now();
-    let conn = match connect(target).await {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("pipec: {message}");
-            return 2;
-        }
-    };
-    let desired = match plan::plan(&programs, &conn.namespace) {
-        Ok(d) => d,
-        Err(problems) => {
-            for p in problems {
-                eprintln!("pipec: {p}");
-            }
-            return 1;
-        }
+    let (conn, desired) = match connect_and_plan(target, &programs, 1).await {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     if options.dry_run == Some(DryRun::Client) {
         return client_dry_run(&desired, options);

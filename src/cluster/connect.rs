@@ -62,3 +62,23 @@ pub fn one_line(e: &dyn std::error::Error) -> String {
     }
     parts.join(": ")
 }
+
+/// What every command does first: connect, then work out the objects the programs declare
+/// (in the connection's default namespace where they name none). `Err` is the exit code,
+/// the reason already printed: 2 when the cluster cannot be reached, `plan_failed` when the
+/// programs' objects cannot be applied as written.
+pub async fn connect_and_plan(
+    target: &Target,
+    programs: &[super::Program],
+    plan_failed: u8,
+) -> Result<(Connection, Vec<super::plan::Desired>), u8> {
+    let conn = connect(target).await.map_err(|message| {
+        eprintln!("pipec: {message}");
+        2
+    })?;
+    let desired = super::plan::plan(programs, &conn.namespace).map_err(|problems| {
+        problems.iter().for_each(|p| eprintln!("pipec: {p}"));
+        plan_failed
+    })?;
+    Ok((conn, desired))
+}

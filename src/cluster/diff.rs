@@ -5,9 +5,9 @@
 //! changes, 2 for an error, as `kubectl diff`. Secret values are masked.
 
 use super::apply::{FIELD_MANAGER, doing};
-use super::connect::connect;
+use super::connect::connect_and_plan;
 use super::live;
-use super::plan::{self, Desired};
+use super::plan::Desired;
 use super::problem::{Problem, classify};
 use super::retry::{Retries, retry};
 use super::{CONCURRENCY, Program, Target};
@@ -81,19 +81,9 @@ fn path(kind: crate::kinds::Kind, namespace: Option<&str>, name: &str) -> String
 }
 
 pub async fn run(target: &Target, programs: Vec<Program>, prune: bool, color: bool) -> u8 {
-    let conn = match connect(target).await {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("pipec: {message}");
-            return 2;
-        }
-    };
-    let desired = match plan::plan(&programs, &conn.namespace) {
-        Ok(d) => d,
-        Err(problems) => {
-            problems.iter().for_each(|p| eprintln!("pipec: {p}"));
-            return 2;
-        }
+    let (conn, desired) = match connect_and_plan(target, &programs, 2).await {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let retries = Retries::default();
     let results: Vec<(usize, Result<LiveAndApplied, Problem>)> =

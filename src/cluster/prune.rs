@@ -6,7 +6,7 @@
 //! the reverse of the apply order (workloads first, Namespaces last).
 
 use super::apply::report_fatal;
-use super::connect::{Connection, connect};
+use super::connect::{Connection, connect_and_plan};
 use super::live::{self, Live};
 use super::plan::{self, Desired, Key};
 use super::problem::{Doing, Problem, classify};
@@ -33,19 +33,9 @@ pub async fn prune(
 
 /// `pipec delete FILE…`.
 pub async fn delete_programs(target: &Target, programs: Vec<Program>, yes: bool, dry_run: bool) -> u8 {
-    let conn = match connect(target).await {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("pipec: {message}");
-            return 2;
-        }
-    };
-    let desired = match plan::plan(&programs, &conn.namespace) {
-        Ok(d) => d,
-        Err(problems) => {
-            problems.iter().for_each(|p| eprintln!("pipec: {p}"));
-            return 1;
-        }
+    let (conn, desired) = match connect_and_plan(target, &programs, 1).await {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let retries = Retries::default();
     let kinds: BTreeSet<_> = crate::kinds::Kind::ALL.iter().copied().collect();
