@@ -133,6 +133,15 @@ impl Object {
         self.k8s_kind().as_str()
     }
 
+    /// Whether lowering the object applies `raw` patches (the item's own, or a group role's):
+    /// such objects are lowered also when they are only checked, as only then are the patches.
+    pub fn has_raw(&self) -> bool {
+        match self {
+            Object::Group(g) => !g.meta.raw.is_empty() || g.roles.iter().any(|r| !r.meta.raw.is_empty()),
+            _ => !self.meta().raw.is_empty(),
+        }
+    }
+
     pub fn meta(&self) -> &Meta {
         match self {
             Object::Config(c) => &c.meta,

@@ -87,7 +87,7 @@ impl<'a> Session<'a> {
     /// `raw` patches (which can only be checked on the Kubernetes object).
     pub fn check(&mut self, file: FileId) -> (ir::Program, Vec<Diagnostic>) {
         let (program, mut diags) = self.check_with(file, None);
-        for o in program.objects.iter().filter(|o| !o.meta().raw.is_empty()) {
+        for o in program.objects.iter().filter(|o| o.has_raw()) {
             lower::lower_item(&program, o, &mut diags, drop);
         }
         sort(&mut diags);

@@ -143,7 +143,9 @@ fn deeply_nested_ifs_are_refused_before_the_parser_recurses() {
 /// - `slow-nested-calls.pipe` took 4 s in pest before commas became required between
 ///   arguments (exponential backtracking between a call and a name then a parenthesis);
 /// - `long-word-with-multibyte-char.pipe` panicked when an error message cut a long word
-///   at byte 40, inside a character.
+///   at byte 40, inside a character;
+/// - `group-role-raw-checked-in-both-modes.pipe`: a group role's `raw` was checked by `build`
+///   (writing while checking) but not by `check` (keeping the objects). Both modes must say the same.
 #[test]
 fn fuzz_regressions() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
@@ -153,6 +155,13 @@ fn fuzz_regressions() {
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
         let c = compile(&text);
         assert!(!c.diagnostics.is_empty(), "{}", path.display());
+        let written = pipec::compile(
+            vec![("hostile.pipe".to_string(), text.clone())],
+            &pipec::FsLoader,
+            &pipec::Options { output: pipec::Output::Yaml, ..Default::default() },
+        );
+        let messages = |c: &pipec::Compilation| c.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&written), messages(&c), "{}: build and check disagree", path.display());
         count += 1;
     }
     assert!(count >= 1);
