@@ -83,27 +83,34 @@ fn the_check_finds_what_it_looks_for() {
 /// `--no-default-features` builds the same core.
 #[test]
 fn only_the_cli_names_the_language_server() {
+    let offenders = files_outside(&["lsp/", "main.rs"], |rel, text| {
+        let named =
+            ["crate::lsp", "pipec::lsp", "lsp_types", "lsp_server", "super::lsp"].iter().any(|p| text.contains(p));
+        // `lib.rs` declares the module, behind the feature, and names nothing in it.
+        named || (rel != "lib.rs" && text.contains("mod lsp"))
+    });
+    assert!(offenders.is_empty(), "these files name the language server: {offenders:?}");
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    assert!(lib.contains("#[cfg(feature = \"lsp\")]\npub mod lsp;"), "lib.rs declares `lsp` behind its feature");
+}
+
+/// The files under src/ (paths relative to it), but those starting with one of `allowed`,
+/// for which `offends(path, text)` holds: what a feature-gated layer's test reports.
+fn files_outside(allowed: &[&str], offends: impl Fn(&str, &str) -> bool) -> Vec<String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let mut offenders = Vec::new();
     for path in &files {
         let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        if rel.starts_with("lsp/") || rel == "main.rs" {
+        if allowed.iter().any(|a| rel.starts_with(a)) {
             continue;
         }
-        let text = std::fs::read_to_string(path).unwrap();
-        let named =
-            ["crate::lsp", "pipec::lsp", "lsp_types", "lsp_server", "super::lsp"].iter().any(|p| text.contains(p));
-        // `lib.rs` declares the module, behind the feature, and names nothing in it.
-        let declared_elsewhere = rel != "lib.rs" && text.contains("mod lsp");
-        if named || declared_elsewhere {
+        if offends(&rel, &std::fs::read_to_string(path).unwrap()) {
             offenders.push(rel);
         }
     }
-    assert!(offenders.is_empty(), "these files name the language server: {offenders:?}");
-    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
-    assert!(lib.contains("#[cfg(feature = \"lsp\")]\npub mod lsp;"), "lib.rs declares `lsp` behind its feature");
+    offenders
 }
 
 /// Whether `text` names the cluster layer: `crate::cluster`, `pipec::cluster` or the `kube` crate.
@@ -119,18 +126,7 @@ fn names_the_cluster_layer(text: &str) -> bool {
 #[test]
 fn only_the_cli_uses_the_cluster_layer() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let mut offenders = Vec::new();
-    for path in &files {
-        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        if rel == "main.rs" || rel.starts_with("cluster/") {
-            continue;
-        }
-        if names_the_cluster_layer(&std::fs::read_to_string(path).unwrap()) {
-            offenders.push(rel);
-        }
-    }
+    let offenders = files_outside(&["cluster/", "main.rs"], |_, text| names_the_cluster_layer(text));
     assert!(
         offenders.is_empty(),
         "these files use the cluster layer (only src/cluster/ and main.rs may): {offenders:?}"
