@@ -106,8 +106,9 @@ pub fn task_list(p: &ir::Pipeline) -> String {
 }
 
 /// A task's objects as the runner creates them, with the run's placeholders: its Job, or a
-/// fan-out task's Service and role Jobs (a `List`, which `kubectl create -f` takes apart).
-/// JSON: serde_json writes the typed objects' fields in their fixed order.
+/// fan-out task's Service and role Jobs, one JSON object after the other (a stream, which
+/// `kubectl create -f -` reads object by object; a `List` would need the server's OpenAPI v2
+/// document to be validated). serde_json writes the typed objects' fields in their fixed order.
 fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
     let task = &p.tasks[index];
     let run_labels: BTreeMap<String, String> = [
@@ -116,7 +117,7 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
         (TASK_LABEL.to_string(), task.name.clone()),
     ]
     .into();
-    let value = match &task.work {
+    let documents = match &task.work {
         ir::Work::Job { meta, spec, pod } => {
             let mut metadata = out.meta(meta);
             metadata.name = Some(format!("{}-{RUN_PLACEHOLDER}-{}", p.meta.name, task.name));
@@ -125,25 +126,22 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
                 spec: Some(job_spec(spec, pod_template(pod, template_labels(pod, Some(run_labels.clone()))))),
                 ..Default::default()
             };
-            serde_json::to_value(&job)
+            vec![serde_json::to_string_pretty(&job)]
         }
         ir::Work::Group(g) => {
             let (mut service, jobs) = group::objects(g, out, Some(&run_labels));
             service.metadata = of_the_run(service.metadata, &run_labels);
-            let mut items = vec![serde_json::to_value(&service)];
+            let mut documents = vec![serde_json::to_string_pretty(&service)];
             for mut job in jobs {
                 job.metadata = of_the_run(job.metadata, &run_labels);
-                items.push(serde_json::to_value(&job));
+                documents.push(serde_json::to_string_pretty(&job));
             }
-            items
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()
-                .map(|items| serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": items }))
+            documents
         }
     };
-    let mut json = value.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default();
-    json.push('\n');
-    json
+    let mut text = documents.into_iter().map(Result::unwrap_or_default).collect::<Vec<_>>().join("\n");
+    text.push('\n');
+    text
 }
 
 /// A task's object belongs to its run, not to the program: without the program's labels, a
