@@ -28,6 +28,7 @@ pub(super) fn task<'a>(
     span: Span,
     body: &'a ast::Block,
 ) -> (Option<ir::Task>, Vec<(String, Span)>) {
+    ck.current_name_span = span;
     let mut f = Fields::from_block(ck, body, schema::GROUP | schema::TASK, "a fan-out `task`");
     let after = super::after(ck, &mut f);
     let mut ok = true;
