@@ -7,7 +7,7 @@ use crate::units::Quantity;
 use std::collections::BTreeMap;
 
 mod pipeline;
-pub use pipeline::{ARGO_RUN, Pipeline, PipelineSchedule, RUN_PLACEHOLDER, Task, Work};
+pub use pipeline::{ARGO_RUN, ARGO_SERVICE_STEP, Pipeline, PipelineSchedule, RUN_PLACEHOLDER, Task, Work};
 
 pub type StringMap = BTreeMap<String, String>;
 

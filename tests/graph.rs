@@ -53,7 +53,7 @@ fn the_fixture_graph_in_both_formats() {
 /// what starts the tasks differs: the runner Job or CronJob, or the Argo Workflow).
 #[test]
 fn pipelines_in_both_formats_on_both_targets() {
-    for example in ["diamond", "nightly-etl"] {
+    for example in ["diamond", "nightly-etl", "train-pipeline"] {
         let file = format!("examples/{example}.pipe");
         insta::assert_snapshot!(format!("{example}.mmd"), graph(&file, "mermaid"));
         insta::assert_snapshot!(format!("{example}.dot"), graph(&file, "dot"));
@@ -61,6 +61,11 @@ fn pipelines_in_both_formats_on_both_targets() {
         assert_eq!(argo.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&argo.stderr));
         insta::assert_snapshot!(format!("{example}-argo.mmd"), String::from_utf8(argo.stdout).unwrap());
     }
+    // The fan-out task's group is drawn inside its pipeline, in both formats.
+    let dot = graph("examples/train-pipeline.pipe", "dot");
+    let (pipeline, group) = (dot.find("subgraph cluster_pipeline_0").unwrap(), dot.find("subgraph cluster_0").unwrap());
+    let pipeline_end = pipeline + dot[pipeline..].find("\n  }\n").unwrap();
+    assert!(pipeline < group && group < pipeline_end, "the group's cluster is not inside the pipeline's:\n{dot}");
 }
 
 #[test]

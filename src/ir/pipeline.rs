@@ -10,6 +10,8 @@ use crate::source::Span;
 pub const RUN_PLACEHOLDER: &str = "@RUN@";
 /// On Argo, what tells runs apart: the Workflow's name, which Argo fills in.
 pub const ARGO_RUN: &str = "{{workflow.name}}";
+/// On Argo, the step of a fan-out task's DAG that creates its headless Service (beside a step per role).
+pub const ARGO_SERVICE_STEP: &str = "service";
 
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -54,7 +56,7 @@ pub struct Task {
 #[derive(Debug, Clone)]
 pub enum Work {
     /// One Job (on Argo, one pod), with its own `labels` and `annotations` (its name is made per run).
-    Job { meta: Meta, spec: JobSpec, pod: Pod },
+    Job { meta: Meta, spec: JobSpec, pod: Box<Pod> },
     /// A fan-out task (`role` blocks): a group made per run, its Service and role Jobs named
     /// `<pipeline>-<run id>-<task>[-<role>]` (on Argo, pods named after the Workflow). The task
     /// has succeeded when the roles that decide have ([`super::GroupRole::decides`]); the

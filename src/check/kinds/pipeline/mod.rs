@@ -127,7 +127,7 @@ pub(super) fn pipeline<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &
     }
     let limits = if argo { Limits::ARGO } else { Limits::KUBERNETES };
     let edges = graph::edges(ck, span, &written, limits)?;
-    if !ok {
+    if !ok || (argo && !fan_out::argo_names_are_distinct(ck, name, span, &tasks)) {
         return None;
     }
     Some(ir::Pipeline {
@@ -214,7 +214,7 @@ fn task<'a>(
     let task = meta.zip(pod).map(|(meta, pod)| ir::Task {
         name: name.to_string(),
         span,
-        work: ir::Work::Job { meta, spec, pod },
+        work: ir::Work::Job { meta, spec, pod: Box::new(pod) },
     });
     (task, after)
 }
