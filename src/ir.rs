@@ -7,7 +7,7 @@ use crate::units::Quantity;
 use std::collections::BTreeMap;
 
 mod pipeline;
-pub use pipeline::{ARGO_RUN, ARGO_SERVICE_STEP, Pipeline, PipelineSchedule, RUN_PLACEHOLDER, Task, Work};
+pub use pipeline::{ARGO_RUN, ARGO_SERVICE_STEP, Pipeline, RUN_PLACEHOLDER, Task, Work};
 
 pub type StringMap = BTreeMap<String, String>;
 
@@ -139,6 +139,34 @@ impl Object {
         match self {
             Object::Group(g) => !g.meta.raw.is_empty() || g.roles.iter().any(|r| !r.meta.raw.is_empty()),
             _ => !self.meta().raw.is_empty(),
+        }
+    }
+
+    /// The pods the object runs, each with the name reports give it: `job/report`, a group's
+    /// roles `group/train/worker`, a pipeline's tasks `pipeline/etl/load` (a fan-out task's
+    /// roles `pipeline/etl/train/worker`).
+    pub fn pods(&self) -> Vec<(String, &Pod)> {
+        let one = |kind: &str, meta: &Meta, pod| vec![(format!("{kind}/{}", meta.name), pod)];
+        match self {
+            Object::Job(j) => one("job", &j.meta, &j.pod),
+            Object::Cron(c) => one("cron", &c.meta, &c.pod),
+            Object::Daemon(d) => one("daemon", &d.meta, &d.pod),
+            Object::Deployment(d) => one("deployment", &d.meta, &d.pod),
+            Object::Spark(s) => one("spark", &s.meta, &s.pod),
+            Object::Group(g) => g.roles.iter().map(|r| (format!("group/{}/{}", g.meta.name, r.name), &r.pod)).collect(),
+            Object::Pipeline(p) => p
+                .tasks
+                .iter()
+                .flat_map(|t| match &t.work {
+                    Work::Job { pod, .. } => vec![(format!("pipeline/{}/{}", p.meta.name, t.name), &**pod)],
+                    Work::Group(g) => g
+                        .roles
+                        .iter()
+                        .map(|r| (format!("pipeline/{}/{}/{}", p.meta.name, t.name, r.name), &r.pod))
+                        .collect(),
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -351,18 +379,26 @@ pub struct SuccessRule {
 #[derive(Debug, Clone)]
 pub struct Cron {
     pub meta: Meta,
-    pub schedule: String,
-    pub time_zone: Option<String>,
-    pub concurrency_policy: Option<&'static str>,
-    pub starting_deadline_seconds: Option<i64>,
-    pub successful_jobs_history_limit: Option<i32>,
-    pub failed_jobs_history_limit: Option<i32>,
+    pub cron: CronSchedule,
     pub suspend: Option<bool>,
     /// Metadata of the Jobs it creates (`job-labels`, `job-annotations`).
     pub job_labels: StringMap,
     pub job_annotations: StringMap,
     pub job: JobSpec,
     pub pod: Pod,
+}
+
+/// `schedule = "0 2 * * *"` and the CronJob keys around it: a `cron`'s, and a scheduled
+/// pipeline's (its CronJob, or on Argo its CronWorkflow).
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    /// `Allow`, `Forbid` or `Replace`.
+    pub concurrency_policy: Option<&'static str>,
+    pub starting_deadline_seconds: Option<i64>,
+    pub successful_jobs_history_limit: Option<i32>,
+    pub failed_jobs_history_limit: Option<i32>,
 }
 
 #[derive(Debug, Clone)]

@@ -120,3 +120,23 @@ fn a_program_with_errors_draws_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+/// A custom resource's pods are counted as its controller makes them: a JobSet's replicated
+/// Jobs and a SparkApplication's driver and executors give the same peak as the Kubernetes
+/// target's Jobs (the figures in the title), and are drawn (a group's Jobs, the executors).
+#[test]
+fn custom_resources_count_the_pods_their_controllers_make() {
+    for (file, target, drawn) in [
+        ("examples/tf-training.pipe", "jobset", "JobSet mnist · worker"),
+        ("examples/spark-pi.pipe", "spark-operator", "Spark executors of spark-pi"),
+    ] {
+        let out = pipec(&["graph", "-q", "--target", target, "--format", "mermaid", file]);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let on_target = String::from_utf8(out.stdout).unwrap();
+        let kubernetes = graph(file, "mermaid");
+        let title = |g: &str| g.lines().find(|l| l.starts_with("title:")).unwrap_or_default().to_string();
+        assert_eq!(title(&on_target), title(&kubernetes), "{file} on {target}:\n{on_target}");
+        assert!(!title(&on_target).contains(" 0 pods"), "{title:?}", title = title(&on_target));
+        assert!(on_target.contains(drawn), "{file} on {target}:\n{on_target}");
+    }
+}

@@ -1,7 +1,7 @@
 //! A checked `pipeline`: its tasks (each a Job), the edges between them, and how a run is
 //! started and bounded. Plain data, so that lowering (and a graph drawing) reads it as it is.
 
-use super::{Group, JobSpec, Meta, Pod};
+use super::{CronSchedule, Group, JobSpec, Meta, Pod};
 use crate::kinds::Kind;
 use crate::source::Span;
 
@@ -29,19 +29,7 @@ pub struct Pipeline {
     pub ttl_seconds: i32,
     /// The runner's image (Kubernetes target).
     pub runner_image: String,
-    pub schedule: Option<PipelineSchedule>,
-}
-
-/// `schedule = "0 2 * * *"` and the CronJob / CronWorkflow keys around it.
-#[derive(Debug, Clone)]
-pub struct PipelineSchedule {
-    pub schedule: String,
-    pub time_zone: Option<String>,
-    /// `Allow`, `Forbid` or `Replace`.
-    pub concurrency_policy: Option<&'static str>,
-    pub starting_deadline_seconds: Option<i64>,
-    pub successful_jobs_history_limit: Option<i32>,
-    pub failed_jobs_history_limit: Option<i32>,
+    pub schedule: Option<CronSchedule>,
 }
 
 #[derive(Debug, Clone)]

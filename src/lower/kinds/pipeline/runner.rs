@@ -7,6 +7,7 @@
 use super::{PIPELINE_LABEL, RUN_LABEL, TASK_LABEL};
 use crate::ir;
 use crate::lower::Out;
+use crate::lower::kinds::cron_job::cron_job_spec;
 use crate::lower::kinds::group;
 use crate::lower::kinds::job::job_spec;
 use crate::lower::pod::{pod_template, template_labels};
@@ -40,22 +41,16 @@ pub(super) fn lower(p: &ir::Pipeline, out: &mut Out) {
                 metadata.labels.get_or_insert_default().insert(PIPELINE_LABEL.into(), name.clone());
                 metadata
             },
-            spec: batch::CronJobSpec {
-                schedule: s.schedule.clone(),
-                time_zone: s.time_zone.clone(),
-                concurrency_policy: s.concurrency_policy.map(String::from),
-                starting_deadline_seconds: s.starting_deadline_seconds,
-                successful_jobs_history_limit: s.successful_jobs_history_limit,
-                failed_jobs_history_limit: s.failed_jobs_history_limit,
-                job_template: batch::JobTemplateSpec {
+            spec: cron_job_spec(
+                s,
+                batch::JobTemplateSpec {
                     metadata: Some(ObjectMeta {
                         labels: Some([(PIPELINE_LABEL.to_string(), name.clone())].into()),
                         ..Default::default()
                     }),
                     spec: Some(runner),
                 },
-                ..Default::default()
-            },
+            ),
             ..Default::default()
         }),
         None => {
