@@ -383,6 +383,7 @@ pub fn reference_markdown() -> String {
         ("Container security contexts (in `security-context`)", SECURITY),
         ("Capabilities (in `capabilities`)", CAPABILITIES),
         ("Pod security contexts (in `pod-security-context`)", POD_SECURITY),
+        ("SELinux options (in `selinux` of either security context)", SELINUX),
         ("Program defaults (in `defaults`)", DEFAULTS),
         ("DNS config (in `dns-config`)", DNS_CONFIG),
         ("DNS options (items of `options` in `dns-config`)", DNS_OPTION),
