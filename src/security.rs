@@ -539,6 +539,39 @@ mod tests {
     }
 
     #[test]
+    fn selinux_and_proc_mount_controls() {
+        let label = |user: &str, type_: &str| {
+            let w = |v: &str| (!v.is_empty()).then(|| Written::default(v.to_string()));
+            Some(Box::new(ir::SeLinux { user: w(user), type_: w(type_), level: w("s0:c1,c2"), role: None }))
+        };
+        let with = |sc: SecurityContext| restricted_pod(vec![container("a", Some(sc))]);
+        // A level and an allowed type (or none) keep the pod restricted.
+        for t in ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"] {
+            let mut sc = hardened();
+            sc.run_as.selinux = label("", t);
+            assert_eq!(level_of(&findings(&with(sc))), Level::Restricted, "type {t:?}");
+        }
+        // container_engine_t came with the standards of 1.31.
+        let mut sc = hardened();
+        sc.run_as.selinux = label("", "container_engine_t");
+        assert_eq!(findings_for(&with(sc.clone()), 30).iter().map(|f| f.rule).collect::<Vec<_>>(), ["SELinux"]);
+        assert!(findings_for(&with(sc), 31).is_empty());
+        // A user, or another type, on the pod or a container breaks baseline.
+        let mut sc = hardened();
+        sc.run_as.selinux = label("system_u", "spc_t");
+        assert_eq!(rules(&with(sc)), ["SELinux", "SELinux"]);
+        let mut pod = restricted_pod(vec![container("a", Some(hardened()))]);
+        pod.security.as_mut().unwrap().run_as.selinux = label("", "unconfined_t");
+        assert_eq!(level_of(&findings(&pod)), Level::Privileged);
+        // `/proc`: Default is allowed, Unmasked breaks baseline.
+        let mut sc = hardened();
+        sc.proc_mount = Some(Written::default("Default"));
+        assert_eq!(level_of(&findings(&with(sc.clone()))), Level::Restricted);
+        sc.proc_mount = Some(Written::default("Unmasked"));
+        assert_eq!(rules(&with(sc)), ["/proc Mount Type"]);
+    }
+
+    #[test]
     fn host_ports_break_baseline_unless_zero() {
         let span = Span::new(crate::source::FileId(0), 3, 7);
         let f = host_ports([(0, 0, span), (1, 8080, span)], &["a", "b"]);

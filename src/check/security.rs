@@ -201,13 +201,17 @@ fn proc_mount<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<Written<&'
         && let Some(span) = w.span
     {
         ck.report(
-            Diagnostic::error(Code::UnmaskedProcMount, span, "`proc-mount = unmasked` needs a pod with its own user namespace")
-                .label("the pod shares the node's user namespace")
-                .help(
-                    "the API server rejects Unmasked unless the pod sets `hostUsers: false`: add \
+            Diagnostic::error(
+                Code::UnmaskedProcMount,
+                span,
+                "`proc-mount = unmasked` needs a pod with its own user namespace",
+            )
+            .label("the pod shares the node's user namespace")
+            .help(
+                "the API server rejects Unmasked unless the pod sets `hostUsers: false`: add \
                      `raw { \"spec.template.spec.hostUsers\" = false }` (the nodes must support user namespaces), \
                      or remove `proc-mount`",
-                ),
+            ),
         );
     }
     Some(w)
