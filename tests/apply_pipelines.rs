@@ -12,7 +12,7 @@ mod fake_apiserver;
 
 use fake_apiserver::{FakeApiServer, Outcome};
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -92,7 +92,7 @@ impl Setup {
     /// `pipec apply --wait` of `file`, while `runner` plays the pipeline's runner.
     fn apply_wait(
         &self,
-        file: &PathBuf,
+        file: &Path,
         timeout: &str,
         runner: impl FnOnce(&Setup, &AtomicBool) -> Vec<String> + Send,
     ) -> Run {
@@ -396,7 +396,7 @@ fn kubectl() -> Option<PathBuf> {
 
 /// The real runner.sh (from the applied ConfigMap) run with kubectl as the runner Job's pod would;
 /// its exit code ends the runner Job as the Job controller would (3: FailJob).
-fn real_runner(s: &Setup, stop: &AtomicBool, kubectl: &PathBuf) -> Vec<String> {
+fn real_runner(s: &Setup, stop: &AtomicBool, kubectl: &Path) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let (runner, config) = loop {
         assert!(Instant::now() < deadline && !stop.load(Ordering::Relaxed), "pipec never applied the pipeline");
