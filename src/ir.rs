@@ -7,7 +7,7 @@ use crate::units::Quantity;
 use std::collections::BTreeMap;
 
 mod pipeline;
-pub use pipeline::{Pipeline, PipelineSchedule, Task};
+pub use pipeline::{ARGO_RUN, Pipeline, PipelineSchedule, RUN_PLACEHOLDER, Task, Work};
 
 pub type StringMap = BTreeMap<String, String>;
 
@@ -288,6 +288,9 @@ pub struct GroupRole {
     pub meta: Meta,
     pub spec: JobSpec,
     pub pod: Pod,
+    /// Its success is (part of) the group's: every counted role when no role decides alone,
+    /// else the deciding one. The others (parameter servers, `until-done`) serve them.
+    pub decides: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -117,6 +117,42 @@ pub struct Template {
     /// The task's own deadline (per attempt, as a Job's pod).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_deadline_seconds: Option<i64>,
+    /// The parameters a template takes (a fan-out member: its `index`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Parameters>,
+    /// Runs in the background once ready, until its DAG ends (a role that never exits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daemon: Option<bool>,
+    /// Creates a Kubernetes object (a fan-out task's headless Service).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceTemplate>,
+}
+
+/// `inputs` of a template, or `arguments` of a DAG task.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Parameters {
+    pub parameters: Vec<Parameter>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Parameter {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceTemplate {
+    /// `create`: the object is new in every run (named after the Workflow).
+    pub action: String,
+    /// The object as YAML or JSON, `{{…}}` filled in by Argo.
+    pub manifest: String,
+    /// Owned by the Workflow, so that it is deleted with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_owner_reference: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -133,6 +169,18 @@ pub struct DagTask {
     /// `extract.Succeeded && clean.Succeeded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depends: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<Parameters>,
+    /// One task per number (`{{item}}`): a role's members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_sequence: Option<Sequence>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sequence {
+    /// A string, as Argo's own examples write it (the CRD takes either).
+    pub count: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

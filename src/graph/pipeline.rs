@@ -190,38 +190,37 @@ pub fn add(graph: &mut Graph, p: &ir::Pipeline) {
     let ids: Vec<String> = p.tasks.iter().map(|t| format!("pipeline/{name}/{}", t.name)).collect();
     let mut peaks = Vec::new();
     for (task, id) in p.tasks.iter().zip(&ids) {
-        let job = batch::Job {
-            metadata: ObjectMeta { name: Some(task.name.clone()), ..Default::default() },
-            spec: Some(crate::lower::task_job_spec(task)),
-            ..Default::default()
-        };
-        let object = K8sObject::Job(Box::new(job));
-        let mut lines = Vec::new();
-        let mut task_peak = (0, Footprint::default());
-        if let Some(w) = model::workload(&object) {
-            lines.push(w.count_line.clone());
-            let pods = w.peak_pods.unwrap_or(1);
-            let each = w.template.spec.as_ref().map(Footprint::of_pod).unwrap_or_default();
-            if !each.is_empty() {
-                lines.push(format!("each {}", each.describe()));
+        let (mut lines, task_peak, group, timing) = match &task.work {
+            ir::Work::Job { spec, pod, .. } => {
+                let (lines, pods, peak) = job_lines(&task.name, spec, pod);
+                let retries = spec.backoff_limit.filter(|r| *r > 0).map(|n| retries_line(n, ""));
+                (lines, (pods, peak), None, (spec.active_deadline_seconds, retries))
             }
-            task_peak = (pods, each.times(pods));
-        }
-        let mut timing = match task.spec.active_deadline_seconds {
+            ir::Work::Group(g) => {
+                let (line, peak, group) = fan_out(graph, index, id, &task.name, g);
+                let spec = g.roles.first().map(|r| &r.spec);
+                let retries = spec
+                    .and_then(|s| s.backoff_limit_per_index)
+                    .filter(|r| *r > 0)
+                    .map(|n| retries_line(n, " per member"));
+                (vec![line], peak, Some(group), (spec.and_then(|s| s.active_deadline_seconds), retries))
+            }
+        };
+        let mut line = match timing.0 {
             Some(s) => format!("deadline {}", duration(s)),
             None => "no deadline".to_string(),
         };
-        if let Some(retries) = task.spec.backoff_limit.filter(|r| *r > 0) {
-            timing.push_str(&format!(" · {retries} retr{}", if retries == 1 { "y" } else { "ies" }));
+        if let Some(retries) = timing.1 {
+            line.push_str(&format!(" · {retries}"));
         }
-        lines.push(timing);
+        lines.push(line);
         peaks.push(task_peak);
         graph.nodes.push(Node {
             id: id.clone(),
             kind: NodeKind::Task,
             title: format!("task {}", task.name),
             lines,
-            group: None,
+            group,
             external: false,
             pipeline: Some(index),
         });
@@ -249,7 +248,13 @@ pub fn add(graph: &mut Graph, p: &ir::Pipeline) {
     let weights: Vec<Option<u64>> = p
         .tasks
         .iter()
-        .map(|t| t.spec.active_deadline_seconds.or(p.deadline_seconds).map(|s| u64::try_from(s).unwrap_or(0)))
+        .map(|t| {
+            let own = match &t.work {
+                ir::Work::Job { spec, .. } => spec.active_deadline_seconds,
+                ir::Work::Group(g) => g.roles.iter().filter_map(|r| r.spec.active_deadline_seconds).max(),
+            };
+            own.or(p.deadline_seconds).map(|s| u64::try_from(s).unwrap_or(0))
+        })
         .collect();
     let path = critical_path(&weights, &p.edges);
     let (pods, footprint, exact) = peak(&peaks, &p.edges);
@@ -282,6 +287,73 @@ pub fn add(graph: &mut Graph, p: &ir::Pipeline) {
     lines.push(peak_line);
     let critical = path.tasks.iter().map(|&t| ids[t].clone()).collect();
     graph.pipelines.push(Cluster { name: name.clone(), lines, critical });
+}
+
+/// A Job's pods as the graph counts them: its lines, peak pods and peak requests.
+fn job_lines(name: &str, spec: &ir::JobSpec, pod: &ir::Pod) -> (Vec<String>, i64, Footprint) {
+    let job = batch::Job {
+        metadata: ObjectMeta { name: Some(name.to_string()), ..Default::default() },
+        spec: Some(crate::lower::task_job_spec(spec, pod)),
+        ..Default::default()
+    };
+    let object = K8sObject::Job(Box::new(job));
+    let Some(w) = model::workload(&object) else { return (Vec::new(), 0, Footprint::default()) };
+    let mut lines = vec![w.count_line.clone()];
+    let pods = w.peak_pods.unwrap_or(1);
+    let each = w.template.spec.as_ref().map(Footprint::of_pod).unwrap_or_default();
+    if !each.is_empty() {
+        lines.push(format!("each {}", each.describe()));
+    }
+    (lines, pods, each.times(pods))
+}
+
+/// A fan-out task's roles: a group cluster inside the pipeline's, holding the task's node and
+/// a node per role (which the task creates). Returns the task's line, its peak and the group.
+fn fan_out(
+    graph: &mut Graph,
+    pipeline: usize,
+    id: &str,
+    task: &str,
+    g: &ir::Group,
+) -> (String, (i64, Footprint), usize) {
+    let group = graph.groups.len();
+    let mut total = (0, Footprint::default());
+    for role in &g.roles {
+        let (mut lines, pods, peak) = job_lines(&role.name, &role.spec, &role.pod);
+        if pods > 1 && !peak.is_empty() {
+            lines.push(format!("peak {}", peak.describe()));
+        }
+        if !role.decides {
+            lines.push("stopped when the task succeeds".to_string());
+        }
+        total.0 += pods;
+        total.1.add(&peak);
+        let role_id = format!("{id}/{}", role.name);
+        graph.nodes.push(Node {
+            id: role_id.clone(),
+            kind: NodeKind::Task,
+            title: format!("role {}", role.name),
+            lines,
+            group: Some(group),
+            external: false,
+            pipeline: Some(pipeline),
+        });
+        graph.edges.push(Edge { from: id.to_string(), to: role_id, kind: EdgeKind::Creates, note: String::new() });
+    }
+    graph.groups.push(model::Group {
+        name: task.to_string(),
+        pods: total.0,
+        footprint: total.1.clone(),
+        pipeline: Some(pipeline),
+    });
+    let roles = g.roles.len();
+    let line =
+        format!("fan-out: {roles} role{}, {} pod{}", if roles == 1 { "" } else { "s" }, total.0, plural(total.0));
+    (line, total, group)
+}
+
+fn retries_line(n: i32, what: &str) -> String {
+    format!("{n} retr{}{what}", if n == 1 { "y" } else { "ies" })
 }
 
 fn plural(n: i64) -> &'static str {

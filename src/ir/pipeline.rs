@@ -1,9 +1,15 @@
 //! A checked `pipeline`: its tasks (each a Job), the edges between them, and how a run is
 //! started and bounded. Plain data, so that lowering (and a graph drawing) reads it as it is.
 
-use super::{JobSpec, Meta, Pod};
+use super::{Group, JobSpec, Meta, Pod};
 use crate::kinds::Kind;
 use crate::source::Span;
+
+/// In a task's objects on the Kubernetes target, the run's id: the runner fills it in when it
+/// creates them (`<pipeline>-@RUN@-<task>`).
+pub const RUN_PLACEHOLDER: &str = "@RUN@";
+/// On Argo, what tells runs apart: the Workflow's name, which Argo fills in.
+pub const ARGO_RUN: &str = "{{workflow.name}}";
 
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -41,10 +47,19 @@ pub struct Task {
     /// The task's name (its Job is `<pipeline>-<run id>-<name>`).
     pub name: String,
     pub span: Span,
-    /// The task Job's own `labels` and `annotations` (its name is made per run).
-    pub meta: Meta,
-    pub spec: JobSpec,
-    pub pod: Pod,
+    pub work: Work,
+}
+
+/// What a task runs.
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// One Job (on Argo, one pod), with its own `labels` and `annotations` (its name is made per run).
+    Job { meta: Meta, spec: JobSpec, pod: Pod },
+    /// A fan-out task (`role` blocks): a group made per run, its Service and role Jobs named
+    /// `<pipeline>-<run id>-<task>[-<role>]` (on Argo, pods named after the Workflow). The task
+    /// has succeeded when the roles that decide have ([`super::GroupRole::decides`]); the
+    /// others are stopped then.
+    Group(Group),
 }
 
 impl Pipeline {

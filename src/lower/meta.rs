@@ -15,6 +15,9 @@ pub const NAME_LABEL: &str = "app.kubernetes.io/name";
 pub const GROUP_LABEL: &str = "pipec.dev/group";
 /// The label naming a group member's role.
 pub const ROLE_LABEL: &str = "pipec.dev/role";
+/// A group member's index, in its environment (from the Job's completion index, or on Argo
+/// from the member's parameter).
+pub const INDEX_VAR: &str = "PIPEC_INDEX";
 
 /// An object's metadata: the item's name, labels and annotations, the ownership labels.
 pub(super) fn object_meta(program: &Program, meta: &ir::Meta) -> ObjectMeta {

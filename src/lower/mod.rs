@@ -15,7 +15,7 @@ mod security;
 mod volumes;
 
 pub use crate::kinds::K8sObject;
-pub use meta::{GROUP_LABEL, MANAGED_BY, NAME_LABEL, PROGRAM_LABEL, ROLE_LABEL};
+pub use meta::{GROUP_LABEL, INDEX_VAR, MANAGED_BY, NAME_LABEL, PROGRAM_LABEL, ROLE_LABEL};
 
 use crate::diag::Diagnostic;
 use crate::ir::{self, Program, RawPatch};
@@ -45,10 +45,10 @@ pub fn lower_item(program: &Program, item: &ir::Object, diags: &mut Vec<Diagnost
     }
 }
 
-/// A pipeline task's Job spec, as the runner creates it but without a run's labels: `pipec
-/// graph` counts its pods and their requests.
-pub(crate) fn task_job_spec(task: &ir::Task) -> k8s_openapi::api::batch::v1::JobSpec {
-    kinds::job::job_spec(&task.spec, pod::pod_template(&task.pod, pod::template_labels(&task.pod, None)))
+/// The Job spec of a pipeline task (or of one role of a fan-out task), as the runner creates
+/// it but without a run's labels: `pipec graph` counts its pods and their requests.
+pub(crate) fn task_job_spec(spec: &ir::JobSpec, pod: &ir::Pod) -> k8s_openapi::api::batch::v1::JobSpec {
+    kinds::job::job_spec(spec, pod::pod_template(pod, pod::template_labels(pod, None)))
 }
 
 /// Where the lowering of one item puts its objects.

@@ -275,6 +275,23 @@ impl Key {
             _ => None,
         }
     }
+
+    /// The context of the keys in `body`, written as this key's block. The one block whose
+    /// context depends on what it holds: a pipeline's task with `role` blocks is a fan-out
+    /// group's (`GROUP | TASK`), not a Job's.
+    pub fn inner_of(&self, body: &crate::ast::Block) -> Option<Contexts> {
+        if self.key == TASK_BLOCK.key && self.contexts == TASK_BLOCK.contexts && fans_out(body) {
+            return Some(GROUP | TASK);
+        }
+        self.inner()
+    }
+}
+
+/// Whether a task's block has `role` blocks (a fan-out task).
+pub fn fans_out(body: &crate::ast::Block) -> bool {
+    body.entries
+        .iter()
+        .any(|e| matches!(&e.kind, crate::ast::EntryKind::Labeled { key, .. } if key.text == GROUP_ROLE_BLOCK.key))
 }
 
 /// Every area's rows; a new area is a file and a line here.

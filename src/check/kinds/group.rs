@@ -5,7 +5,7 @@
 //! Indexed Job per role and a headless Service, or to a JobSet
 //! (`--target jobset`). docs/reference/groups.md says what each form guarantees.
 
-use super::group_env;
+use super::group_env::{self, Naming};
 use crate::ast::{self, ExprKind, LabeledValue, WorkloadKind};
 use crate::check::fields::{Fields, Labeled, unknown_key};
 use crate::check::job_spec::{self, JobContext};
@@ -34,10 +34,33 @@ pub(super) struct Role {
     pub pod: Option<ir::Pod>,
 }
 
+/// Where a group is: an item of its own (its objects named after it, `--target jobset`
+/// honoured), or a pipeline's fan-out task (named per run by `naming`; always Indexed Jobs
+/// and a Service, which the runner creates and stops).
+pub(in crate::check) struct Placement {
+    pub naming: Naming,
+    pub jobset: bool,
+    pub task: bool,
+}
+
 pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a ast::Block) -> Option<ir::Object> {
-    let jobset = ck.target == Target::Jobset;
-    let mut f = Fields::from_block(ck, body, schema::GROUP, "a `group`");
-    let meta = ck.meta(&mut f, name, span, if jobset { Kind::JobSet } else { Kind::Service });
+    let f = Fields::from_block(ck, body, schema::GROUP, "a `group`");
+    let at = Placement { naming: Naming::item(name), jobset: ck.target == Target::Jobset, task: false };
+    read(ck, f, name, span, &at).map(ir::Object::Group)
+}
+
+/// A group's keys and roles from `f` (a `group` item's block, or a fan-out task's).
+pub(in crate::check) fn read<'a>(
+    ck: &mut Checker<'a>,
+    mut f: Fields<'a>,
+    name: &str,
+    span: Span,
+    at: &Placement,
+) -> Option<ir::Group> {
+    let jobset = at.jobset;
+    let meta = ck.meta(&mut f, &at.naming.measured, span, if jobset { Kind::JobSet } else { Kind::Service });
+    let meta = meta.map(|m| ir::Meta { name: at.naming.service.clone(), ..m });
+    let raw_ok = !at.task || forbid_in_task(ck, &meta, "the Service");
     let framework = read::choice(ck, &mut f, &schema::FRAMEWORK).map(|(c, _)| c);
     let tf = framework == Some("tensorflow");
     let port = read::int(ck, &mut f, &schema::GROUP_PORT).map(|(p, _)| p as i32).or(tf.then_some(2222));
@@ -52,7 +75,7 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
     let never = JobContext { name, restart_policy: "Never", restart_span: None, with_suspend: false };
     let failure_policy = read::take(ck, &mut f, &schema::GROUP_FAILURE_POLICY)
         .map(|(k, v)| job_spec::failure_policy(ck, k, v, &never, per_index.is_some(), None));
-    let mut ok = !matches!(failure_policy, Some(None));
+    let mut ok = raw_ok && !matches!(failure_policy, Some(None));
 
     let labeled = std::mem::take(&mut f.labeled);
     let mut roles: Vec<Role> = Vec::new();
@@ -64,7 +87,7 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
             ok = false;
             continue;
         }
-        match role(ck, l, name, jobset, tf) {
+        match role(ck, l, at, tf) {
             Some(r) => {
                 if let Some(first) = roles.iter().find(|x| x.name == r.name) {
                     ck.report(
@@ -204,7 +227,9 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
     if decider_role.is_none() {
         success_rule = None;
     }
+    // (A fan-out task's runner stops such roles once the task's deciding roles have succeeded.)
     if !jobset
+        && !at.task
         && let Some(r) = roles.iter().find(|r| r.never_exits)
         && deadline.is_none()
     {
@@ -216,7 +241,7 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
     }
 
     let (Some(meta), true) = (meta, ok) else { return None };
-    group_env::add(ck, name, jobset, port, tf, &mut roles);
+    group_env::add(ck, &at.naming, jobset, port, tf, &mut roles);
     let success = if jobset { jobset_success(&roles, decider_role) } else { None };
     let out_roles: Option<Vec<ir::GroupRole>> = roles
         .into_iter()
@@ -239,11 +264,12 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
                     .map(|(text, ..)| vec![SuccessRule { indexes: Some(text.clone()), count: None }]),
                 ..Default::default()
             };
-            Some(ir::GroupRole { name: r.name, meta: r.meta?, spec, pod: r.pod? })
+            let decides = decider_role.map_or(r.counted, |d| d == i);
+            Some(ir::GroupRole { name: r.name, meta: r.meta?, spec, pod: r.pod?, decides })
         })
         .collect();
     let out_roles = out_roles?;
-    Some(ir::Object::Group(ir::Group {
+    Some(ir::Group {
         meta,
         jobset,
         port,
@@ -251,7 +277,19 @@ pub(super) fn group<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &'a 
         success,
         restarts: restarts.map(|(n, _)| n as i32),
         ttl: if jobset { ttl } else { None },
-    }))
+    })
+}
+
+/// A fan-out task's objects are made per run by the runner (or Argo): a `raw` patch of them
+/// has no object to patch when pipec writes its output.
+fn forbid_in_task(ck: &mut Checker, meta: &Option<ir::Meta>, what: &str) -> bool {
+    let Some(patch) = meta.as_ref().and_then(|m| m.raw.first()) else { return true };
+    ck.report(
+        Diagnostic::error(Code::TaskKey, patch.span, "a task cannot set `raw`")
+            .label("set by the pipeline")
+            .help(format!("{what} of a fan-out task is made per run by the runner: set its keys directly")),
+    );
+    false
 }
 
 /// `success = all`, `success = chief` or `success = "chief"`.
@@ -293,7 +331,8 @@ fn implied_gate(
 }
 
 /// One `role NAME { … }`.
-fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf: bool) -> Option<Role> {
+fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, at: &Placement, tf: bool) -> Option<Role> {
+    let jobset = at.jobset;
     let name = ck.name(l.label)?;
     let span = l.label.span();
     let body = match l.value {
@@ -322,13 +361,13 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
     let mut ok = name_ok;
     // Not keys of a role (their rows leave the context out): the group's, said so.
     for row in [&schema::HOSTNAME, &schema::SUBDOMAIN] {
-        if let Some(at) = f.peek_span(row) {
+        if let Some(written) = f.peek_span(row) {
             f.take_unlisted(row.key);
             ok = false;
             ck.report(
-                Diagnostic::error(Code::GroupEnv, at, format!("a group member's `{}` is the group's to decide", row.key))
+                Diagnostic::error(Code::GroupEnv, written, format!("a group member's `{}` is the group's to decide", row.key))
                     .label("would break the member's DNS name")
-                    .help(format!("remove it: member i of role `{name}` is `<job>-i` in the subdomain `{group}` (the group's headless Service)")),
+                    .help(format!("remove it: member i of role `{name}` is `<job>-i` in the subdomain `{}` (the group's headless Service)", at.naming.shown)),
             );
         }
     }
@@ -350,9 +389,13 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
         None => 1,
     };
     // The last member's hostname is the longest: it must stay a DNS label.
-    let job = format!("{group}-{name}");
+    let job = format!("{}-{name}", at.naming.measured);
     let last = replicas.saturating_sub(1);
     let hostname = if jobset { format!("{job}-0-{last}") } else { format!("{job}-{last}") };
+    let shown = match jobset {
+        true => format!("{}-{name}-0-{last}", at.naming.shown),
+        false => format!("{}-{name}-{last}", at.naming.shown),
+    };
     let fits = hostname.len() <= 63;
     if name_ok && !fits {
         ok = false;
@@ -360,22 +403,28 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
             Diagnostic::error(
                 Code::GroupHostname,
                 span,
-                format!("member {last}'s hostname `{hostname}` is {} characters, more than 63", hostname.len()),
+                format!("member {last}'s hostname `{shown}` is {} characters, more than 63", hostname.len()),
             )
             .label("the role's name is part of every member's hostname")
-            .secondary(ck.current_name_span, "and so is the group's")
+            .secondary(ck.current_name_span, if at.task { "and so is the task's" } else { "and so is the group's" })
             .help(format!(
-                "shorten the group's and the role's names by {} together (a hostname is `{}`)",
+                "shorten the {} names by {} together (a hostname is `{}`)",
+                if at.task { "pipeline's, the task's and the role's" } else { "group's and the role's" },
                 match hostname.len() - 63 {
                     1 => "1 character".to_string(),
                     n => format!("{n} characters"),
                 },
-                if jobset { "<group>-<role>-0-<index>" } else { "<group>-<role>-<index>" }
+                match (jobset, at.task) {
+                    (true, _) => "<group>-<role>-0-<index>",
+                    (false, false) => "<group>-<role>-<index>",
+                    (false, true) => "<pipeline>-<run id>-<task>-<role>-<index>",
+                }
             )),
         );
     }
     let meta = if fits && name_ok {
-        ck.meta(&mut f, &job, span, Kind::Job)
+        let meta = ck.meta(&mut f, &job, span, Kind::Job);
+        meta.map(|m| ir::Meta { name: format!("{}-{name}", at.naming.service), ..m })
     } else {
         for row in [&schema::LABELS, &schema::ANNOTATIONS, &schema::RAW] {
             f.take(row);
@@ -396,6 +445,7 @@ fn role<'a>(ck: &mut Checker<'a>, l: &Labeled<'a>, group: &str, jobset: bool, tf
             .help("write the patch in the group's `raw`, as a path from the JobSet (`spec.replicatedJobs`…)"),
         );
     }
+    ok &= !at.task || forbid_in_task(ck, &meta, "a role's Job");
     let (pod, restart) = super::super::pod::pod(ck, &mut f, WorkloadKind::Group, &name, span);
     if let (Some(pod), Some((k, v))) = (&pod, f.take(&schema::QOS)) {
         qos::assertion(ck, pod, k, v);

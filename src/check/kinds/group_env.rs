@@ -16,7 +16,7 @@ use crate::ir::{EnvValue, EnvVar};
 use crate::lower::{GROUP_LABEL, ROLE_LABEL};
 
 /// The variables every member gets; a program's own `env` may not set them.
-pub(crate) const INDEX_VAR: &str = "PIPEC_INDEX";
+pub(crate) use crate::lower::INDEX_VAR;
 pub(crate) const NAMESPACE_VAR: &str = "PIPEC_NAMESPACE";
 pub(crate) const INDEX_FIELD: &str = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
 
@@ -25,23 +25,55 @@ pub(crate) fn peers_var(role: &str) -> String {
     format!("PIPEC_PEERS_{}", role.to_ascii_uppercase().replace('-', "_"))
 }
 
-/// The DNS name of member `index` of `role`.
-fn host(group: &str, role: &str, index: i64, jobset: bool, namespace: &str) -> String {
-    if jobset {
-        format!("{group}-{role}-0-{index}.{group}.{namespace}.svc")
-    } else {
-        format!("{group}-{role}-{index}.{group}.{namespace}.svc")
+/// The names a group's members are known by. A `group` item names everything after itself; a
+/// pipeline's fan-out task after the run it belongs to (`<pipeline>-<run id>-<task>`, or on
+/// Argo after the Workflow), with a placeholder the runner or Argo fills in.
+#[derive(Clone, Debug)]
+pub(crate) struct Naming {
+    /// `PIPEC_GROUP`: as written (the group's, or the task's, name).
+    pub group: String,
+    /// The headless Service: the members' subdomain and the start of their hostnames
+    /// (`<service>-<role>-<i>`) and of the role Jobs' names (`<service>-<role>`).
+    pub service: String,
+    /// `service` as long as it is once made, in DNS-name characters: what name checks measure.
+    pub measured: String,
+    /// `service` as messages show it (`etl-<run id>-train`).
+    pub shown: String,
+    /// The members' `pipec.dev/group` label (None on Argo, whose own pod labels tell runs apart).
+    pub label: Option<String>,
+}
+
+impl Naming {
+    /// A `group` item's: everything is its name.
+    pub(crate) fn item(name: &str) -> Naming {
+        Naming {
+            group: name.into(),
+            service: name.into(),
+            measured: name.into(),
+            shown: name.into(),
+            label: Some(name.into()),
+        }
     }
 }
 
-pub(super) fn add(ck: &mut Checker, group: &str, jobset: bool, port: Option<i32>, tf: bool, roles: &mut [Role]) {
+/// The DNS name of member `index` of `role`.
+fn host(service: &str, role: &str, index: i64, jobset: bool, namespace: &str) -> String {
+    if jobset {
+        format!("{service}-{role}-0-{index}.{service}.{namespace}.svc")
+    } else {
+        format!("{service}-{role}-{index}.{service}.{namespace}.svc")
+    }
+}
+
+pub(super) fn add(ck: &mut Checker, naming: &Naming, jobset: bool, port: Option<i32>, tf: bool, roles: &mut [Role]) {
+    let (group, service) = (naming.group.as_str(), naming.service.as_str());
     // The program's namespace when it has one; else the pod's own, expanded by the kubelet.
     let namespace = match &ck.program_namespace {
         Some(ns) => ns.clone(),
         None => format!("$({NAMESPACE_VAR})"),
     };
     let address = |role: &str, i: i64| {
-        let h = host(group, role, i, jobset, &namespace);
+        let h = host(service, role, i, jobset, &namespace);
         match port {
             Some(p) => format!("{h}:{p}"),
             None => h,
@@ -70,7 +102,7 @@ pub(super) fn add(ck: &mut Checker, group: &str, jobset: bool, port: Option<i32>
             literal("PIPEC_ROLE", &r.name),
             EnvVar { name: INDEX_VAR.into(), value: EnvValue::Field(INDEX_FIELD.into()) },
             EnvVar { name: NAMESPACE_VAR.into(), value: EnvValue::Field("metadata.namespace".into()) },
-            literal("PIPEC_SERVICE", &format!("{group}.{namespace}.svc")),
+            literal("PIPEC_SERVICE", &format!("{service}.{namespace}.svc")),
         ];
         for (role, list) in &peers {
             env.push(literal(&peers_var(role), &list.join(",")));
@@ -86,13 +118,17 @@ pub(super) fn add(ck: &mut Checker, group: &str, jobset: bool, port: Option<i32>
             ));
         }
         if let Some(meta) = r.meta.as_mut() {
-            meta.labels.insert(GROUP_LABEL.into(), group.into());
+            if let Some(label) = &naming.label {
+                meta.labels.insert(GROUP_LABEL.into(), label.clone());
+            }
             meta.labels.insert(ROLE_LABEL.into(), r.name.clone());
         }
         let Some(pod) = r.pod.as_mut() else { continue };
-        pod.labels.insert(GROUP_LABEL.into(), group.into());
+        if let Some(label) = &naming.label {
+            pod.labels.insert(GROUP_LABEL.into(), label.clone());
+        }
         pod.labels.insert(ROLE_LABEL.into(), r.name.clone());
-        pod.spec.get_or_insert_with(Default::default).subdomain = Some(group.into());
+        pod.spec.get_or_insert_with(Default::default).subdomain = Some(service.into());
         let mut clash = None;
         for c in pod.containers.iter_mut().chain(pod.init_containers.iter_mut()) {
             if let Some(own) = c.env.iter().find(|e| env.iter().any(|g| g.name == e.name)) {

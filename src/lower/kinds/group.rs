@@ -11,12 +11,27 @@ use crate::lower::pod::{pod_template, template_labels};
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
 
 pub(in crate::lower) fn lower(g: &ir::Group, out: &mut Out) {
     if g.jobset {
         return out.own(job_set(g, out));
     }
-    out.own(core::Service {
+    let (service, jobs) = objects(g, out, None);
+    out.own(service);
+    for (job, role) in jobs.into_iter().zip(&g.roles) {
+        out.also_patched(job, &role.meta.raw);
+    }
+}
+
+/// The headless Service and one Indexed Job per role (in the order of `g.roles`); the
+/// members' pods also get `pod_labels` (a pipeline run's).
+pub(in crate::lower) fn objects(
+    g: &ir::Group,
+    out: &Out,
+    pod_labels: Option<&BTreeMap<String, String>>,
+) -> (core::Service, Vec<batch::Job>) {
+    let service = core::Service {
         metadata: out.meta(&g.meta),
         spec: Some(core::ServiceSpec {
             // Headless: `<hostname>.<service>` resolves to one member, and members are
@@ -28,15 +43,17 @@ pub(in crate::lower) fn lower(g: &ir::Group, out: &mut Out) {
             ..Default::default()
         }),
         ..Default::default()
-    });
-    for role in &g.roles {
-        let job = batch::Job {
+    };
+    let jobs = g
+        .roles
+        .iter()
+        .map(|role| batch::Job {
             metadata: out.meta(&role.meta),
-            spec: Some(job_spec(&role.spec, pod_template(&role.pod, template_labels(&role.pod, None)))),
+            spec: Some(job_spec(&role.spec, pod_template(&role.pod, template_labels(&role.pod, pod_labels.cloned())))),
             ..Default::default()
-        };
-        out.also_patched(job, &role.meta.raw);
-    }
+        })
+        .collect();
+    (service, jobs)
 }
 
 fn job_set(g: &ir::Group, out: &Out) -> jobset::JobSet {

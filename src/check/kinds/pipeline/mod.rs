@@ -2,6 +2,7 @@
 //! fields), their `after` edges checked as a graph (`graph.rs`), the run's deadline and
 //! cleanup, and a schedule read with the `cron` item's rules.
 
+mod fan_out;
 mod graph;
 
 use super::super::fields::{Fields, Value};
@@ -94,6 +95,9 @@ pub(super) fn pipeline<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &
             ok = false;
         }
         let (task, after) = match l.value {
+            LabeledValue::Block(b) if schema::fans_out(b) => {
+                fan_out::task(ck, name, scheduled, &task_name, task_span, b)
+            }
             LabeledValue::Block(b) => task(ck, &task_name, task_span, b),
             // The template could not be used (reported): only the name counts.
             LabeledValue::Instance(_) => (None, Vec::new()),
@@ -207,12 +211,16 @@ fn task<'a>(
     if ck.target == Target::Argo && !argo_can_run(ck, &spec, span) {
         return (None, after);
     }
-    let task = meta.zip(pod).map(|(meta, pod)| ir::Task { name: name.to_string(), span, meta, spec, pod });
+    let task = meta.zip(pod).map(|(meta, pod)| ir::Task {
+        name: name.to_string(),
+        span,
+        work: ir::Work::Job { meta, spec, pod },
+    });
     (task, after)
 }
 
 /// `after = [extract, clean]`: task names, as words or strings.
-fn after<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Vec<(String, Span)> {
+pub(super) fn after<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Vec<(String, Span)> {
     let Some((_, v)) = f.take(&schema::AFTER) else { return Vec::new() };
     let Value::Expr(ast::Expr { kind: ExprKind::List(items), .. }) = v else {
         ck.report(

@@ -7,6 +7,7 @@
 use super::{PIPELINE_LABEL, RUN_LABEL, TASK_LABEL};
 use crate::ir;
 use crate::lower::Out;
+use crate::lower::kinds::group;
 use crate::lower::kinds::job::job_spec;
 use crate::lower::pod::{pod_template, template_labels};
 use k8s_openapi::api::batch::v1 as batch;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 /// The runner's script (run with `sh`): docs/pipelines.md explains it line by line.
 pub const RUNNER_SCRIPT: &str = include_str!("runner.sh");
 /// The placeholders the runner replaces in a task Job (with `sed`) before creating it.
-pub const RUN_PLACEHOLDER: &str = "@RUN@";
+pub use crate::ir::RUN_PLACEHOLDER;
 pub const RUNNER_JOB_PLACEHOLDER: &str = "@RUNNER_JOB@";
 pub const RUNNER_UID_PLACEHOLDER: &str = "@RUNNER_UID@";
 /// The runner exits with this when a task failed: its pod failure policy then fails the runner
@@ -63,11 +64,15 @@ pub(super) fn lower(p: &ir::Pipeline, out: &mut Out) {
             out.own(batch::Job { metadata, spec: Some(runner), ..Default::default() })
         }
     }
-    let jobs = [
+    let mut rules = vec![
         super::rule("batch", &["jobs"], &["create", "get", "list", "watch", "delete", "patch"]),
         super::rule("", &["pods", "pods/log"], &["get", "list"]),
     ];
-    super::rbac_objects(p, "runner", jobs.into(), &[], out);
+    if p.tasks.iter().any(|t| matches!(t.work, ir::Work::Group(_))) {
+        // A fan-out task's headless Service, created with its role Jobs.
+        rules.push(super::rule("", &["services"], &["create", "get"]));
+    }
+    super::rbac_objects(p, "runner", rules, &[], out);
     let mut data = BTreeMap::new();
     data.insert("run.sh".to_string(), RUNNER_SCRIPT.to_string());
     data.insert("tasks".to_string(), task_list(p));
@@ -78,19 +83,31 @@ pub(super) fn lower(p: &ir::Pipeline, out: &mut Out) {
     out.also(core::ConfigMap { metadata: out.meta(&meta), data: Some(data), ..Default::default() });
 }
 
-/// `task upstream,upstream` lines (`-` for none), every task after those it waits for.
+/// One line per task, every task after those it waits for: `task after roles decide`, each a
+/// comma list or `-` for none: the tasks it is after; a fan-out task's roles (one Job each,
+/// `<pipeline>-<run>-<task>-<role>`; `-`: one Job, `<pipeline>-<run>-<task>`) and those of
+/// them whose success is the task's (the runner stops the others then).
 pub fn task_list(p: &ir::Pipeline) -> String {
+    let list = |names: Vec<&str>| if names.is_empty() { "-".to_string() } else { names.join(",") };
     let mut text = String::new();
     for t in p.topological_order() {
-        let up: Vec<&str> = p.upstream(t).map(|u| p.tasks[u].name.as_str()).collect();
-        let up = if up.is_empty() { "-".to_string() } else { up.join(",") };
-        text.push_str(&format!("{} {up}\n", p.tasks[t].name));
+        let task = &p.tasks[t];
+        let up = list(p.upstream(t).map(|u| p.tasks[u].name.as_str()).collect());
+        let (roles, decide) = match &task.work {
+            ir::Work::Job { .. } => ("-".to_string(), "-".to_string()),
+            ir::Work::Group(g) => (
+                list(g.roles.iter().map(|r| r.name.as_str()).collect()),
+                list(g.roles.iter().filter(|r| r.decides).map(|r| r.name.as_str()).collect()),
+            ),
+        };
+        text.push_str(&format!("{} {up} {roles} {decide}\n", task.name));
     }
     text
 }
 
-/// A task's Job as the runner creates it, with the run's placeholders. JSON: `kubectl create -f`
-/// reads it, and serde_json writes the typed object's fields in their fixed order.
+/// A task's objects as the runner creates them, with the run's placeholders: its Job, or a
+/// fan-out task's Service and role Jobs (a `List`, which `kubectl create -f` takes apart).
+/// JSON: serde_json writes the typed objects' fields in their fixed order.
 fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
     let task = &p.tasks[index];
     let run_labels: BTreeMap<String, String> = [
@@ -99,11 +116,41 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
         (TASK_LABEL.to_string(), task.name.clone()),
     ]
     .into();
-    let mut metadata = out.meta(&task.meta);
-    metadata.name = Some(format!("{}-{RUN_PLACEHOLDER}-{}", p.meta.name, task.name));
+    let value = match &task.work {
+        ir::Work::Job { meta, spec, pod } => {
+            let mut metadata = out.meta(meta);
+            metadata.name = Some(format!("{}-{RUN_PLACEHOLDER}-{}", p.meta.name, task.name));
+            let job = batch::Job {
+                metadata: of_the_run(metadata, &run_labels),
+                spec: Some(job_spec(spec, pod_template(pod, template_labels(pod, Some(run_labels.clone()))))),
+                ..Default::default()
+            };
+            serde_json::to_value(&job)
+        }
+        ir::Work::Group(g) => {
+            let (mut service, jobs) = group::objects(g, out, Some(&run_labels));
+            service.metadata = of_the_run(service.metadata, &run_labels);
+            let mut items = vec![serde_json::to_value(&service)];
+            for mut job in jobs {
+                job.metadata = of_the_run(job.metadata, &run_labels);
+                items.push(serde_json::to_value(&job));
+            }
+            items
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()
+                .map(|items| serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": items }))
+        }
+    };
+    let mut json = value.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// A task's object belongs to its run, not to the program: without the program's labels, a
+/// prune of the program's objects (which never lists it) leaves it; the runner Job owns it, so
+/// it goes with the run.
+fn of_the_run(mut metadata: ObjectMeta, run_labels: &BTreeMap<String, String>) -> ObjectMeta {
     let labels = metadata.labels.get_or_insert_default();
-    // A task Job is the runner's, not the program's: without the program's labels, a prune of
-    // the program's objects (which never lists it) leaves it; it goes with its runner Job.
     labels.remove(crate::lower::MANAGED_BY.0);
     labels.remove(crate::lower::PROGRAM_LABEL);
     labels.extend(run_labels.clone());
@@ -114,14 +161,7 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
         uid: RUNNER_UID_PLACEHOLDER.into(),
         ..Default::default()
     }]);
-    let job = batch::Job {
-        metadata,
-        spec: Some(job_spec(&task.spec, pod_template(&task.pod, template_labels(&task.pod, Some(run_labels))))),
-        ..Default::default()
-    };
-    let mut json = serde_json::to_string_pretty(&job).unwrap_or_default();
-    json.push('\n');
-    json
+    metadata
 }
 
 fn runner_job(p: &ir::Pipeline, tasks_config: &str, minor: u32) -> batch::JobSpec {

@@ -11,8 +11,13 @@
 # The run's deadline bounds its tasks too: a task Job gets at most what is left of it (its
 # activeDeadlineSeconds is lowered right after it is created), so no task outlives the run.
 #
+# A fan-out task is a headless Service and one Job per role, created together; it has
+# succeeded when the Jobs of its deciding roles are complete, and then the runner deletes the
+# Jobs of its other roles (parameter servers, `until-done` roles), which never end by themselves.
+#
 # Environment: PIPELINE, NAMESPACE, RUNNER_JOB, RUNNER_UID (the runner Job's, from the
-# downward API), PIPELINE_DIR (the ConfigMap: `tasks` and one `<task>.json` each),
+# downward API), PIPELINE_DIR (the ConfigMap: `tasks`, a line `task after roles decide` per
+# task in graph order, and one `<task>.json` each),
 # POLL_SECONDS, RUN_DEADLINE_SECONDS (if the pipeline has a `deadline`). Uses sh, kubectl,
 # sed, grep, cut, tr, date and sleep.
 set -u
@@ -26,34 +31,71 @@ deadline=${RUN_DEADLINE_SECONDS:-}
 
 log() { printf 'pipeline %s, run %s: %s\n' "$PIPELINE" "$run" "$*"; }
 
-# One line per Job of the run: its task, then the types of its true conditions.
+# One line per Job of the run: `task/role` (`task/` for a task of one Job), then the types
+# of its true conditions.
 list_jobs() {
   kubectl get jobs --namespace="$NAMESPACE" --selector="pipec.dev/pipeline=$PIPELINE,pipec.dev/run=$run" \
-    -o jsonpath='{range .items[*]}{.metadata.labels.pipec\.dev/task}{" "}{.status.conditions[?(@.status=="True")].type}{"\n"}{end}'
+    -o jsonpath='{range .items[*]}{.metadata.labels.pipec\.dev/task}{"/"}{.metadata.labels.pipec\.dev/role}{" "}{.status.conditions[?(@.status=="True")].type}{"\n"}{end}'
 }
 
-# The state of task $1 in the listing $jobs: absent, running, succeeded or failed.
-# (`FailureTarget` comes before `Failed` since 1.31; success waits for `Complete`, when the
-# task's pods are gone.)
+# `a,b` or `-` → `a b` or nothing.
+words() { [ "$1" = - ] || printf '%s' "$1" | tr , ' '; }
+
+# The Jobs of task $1 with roles $2: `task/` (one Job), or `task/role` per role.
+jobs_of() {
+  if [ "$2" = - ]; then echo "$1/"; else for r in $(words "$2"); do echo "$1/$r"; done; fi
+}
+
+# The state of task $1 (roles $2, deciding roles $3) in the listing $jobs: absent, running,
+# succeeded or failed. (`FailureTarget` comes before `Failed` since 1.31; success waits for
+# `Complete`, when the Job's pods are gone.) A fan-out task with a Job missing is absent, so
+# that it is created again, which adopts the Jobs that exist and creates the rest.
 state_of() {
-  line=$(printf '%s\n' "$jobs" | grep -m 1 "^$1 ") || { echo absent; return; }
-  case " $line " in
-    *" Complete "*) echo succeeded ;;
-    *" Failed "* | *" FailureTarget "*) echo failed ;;
-    *) echo running ;;
+  mine=$(printf '%s\n' "$jobs" | grep "^$1/") || { echo absent; return; }
+  case " $(printf '%s' "$mine" | tr '\n' ' ') " in
+    *" Failed "* | *" FailureTarget "*) echo failed; return ;;
   esac
+  deciding=$2
+  [ "$3" = - ] || deciding=$3
+  complete=yes
+  for job in $(jobs_of "$1" "$deciding"); do
+    line=$(printf '%s\n' "$mine" | grep -m 1 "^$job ") || { complete=no; continue; }
+    case " $line " in *" Complete "*) ;; *) complete=no ;; esac
+  done
+  [ "$complete" = yes ] && { echo succeeded; return; }
+  for job in $(jobs_of "$1" "$2"); do
+    printf '%s\n' "$mine" | grep -q "^$job " || { echo absent; return; }
+  done
+  echo running
 }
 
-# Lowers task $1's deadline to what is left of the run's.
+# The Job of task $1's role $2 (`-`: the task's one Job).
+job_name() {
+  if [ "$2" = - ]; then echo "$PIPELINE-$run-$1"; else echo "$PIPELINE-$run-$1-$2"; fi
+}
+
+# Lowers the deadline of task $1 (roles $2) to what is left of the run's.
 bound() {
   left=$((ends - $(date -u +%s)))
   [ "$left" -ge 1 ] || left=1
   own=$(sed -n 's/^ *"activeDeadlineSeconds": \([0-9]*\).*/\1/p' "$dir/$1.json" | head -n 1)
   if [ -z "$own" ] || [ "$left" -lt "$own" ]; then
-    kubectl patch job "$PIPELINE-$run-$1" --namespace="$NAMESPACE" --type=merge \
-      -p "{\"spec\":{\"activeDeadlineSeconds\":$left}}" > /dev/null ||
-      log "could not bound $1 by the run's deadline"
+    for role in $(if [ "$2" = - ]; then echo -; else words "$2"; fi); do
+      kubectl patch job "$(job_name "$1" "$role")" --namespace="$NAMESPACE" --type=merge \
+        -p "{\"spec\":{\"activeDeadlineSeconds\":$left}}" > /dev/null ||
+        log "could not bound $1 by the run's deadline"
+    done
   fi
+}
+
+# Once fan-out task $1 (roles $2, deciding $3) has succeeded: deletes the Jobs of its other roles.
+stop_the_rest() {
+  for role in $(words "$2"); do
+    case ",$3," in *",$role,"*) continue ;; esac
+    printf '%s\n' "$jobs" | grep -q "^$1/$role " || continue
+    kubectl delete job "$(job_name "$1" "$role")" --namespace="$NAMESPACE" --ignore-not-found > /dev/null &&
+      log "$1 succeeded: stopped its $role members"
+  done
 }
 
 create() {
@@ -62,7 +104,7 @@ create() {
   case $? in
     0)
       log "started $1"
-      [ -z "$deadline" ] || bound "$1"
+      [ -z "$deadline" ] || bound "$1" "$2"
       ;;
     *)
       case $out in
@@ -87,11 +129,12 @@ while :; do
     continue
   fi
   failed="" running=0 pending=0
-  while read -r task after; do
-    case $(state_of "$task") in
+  while read -r task after roles decide; do
+    case $(state_of "$task" "$roles" "$decide") in
       failed) failed="$failed $task" ;;
       running) running=$((running + 1)) ;;
       absent) pending=$((pending + 1)) ;;
+      succeeded) [ "$decide" = - ] || stop_the_rest "$task" "$roles" "$decide" ;;
     esac
   done < "$dir/tasks"
 
@@ -109,15 +152,16 @@ while :; do
     exit 0
   fi
 
-  while read -r task after; do
-    [ "$(state_of "$task")" = absent ] || continue
+  while read -r task after roles decide; do
+    [ "$(state_of "$task" "$roles" "$decide")" = absent ] || continue
     ready=yes
-    if [ "$after" != - ]; then
-      for up in $(printf '%s' "$after" | sed 's/,/ /g'); do
-        [ "$(state_of "$up")" = succeeded ] || ready=no
-      done
-    fi
-    [ "$ready" = yes ] && create "$task"
+    for up in $(words "$after"); do
+      line=$(grep -m 1 "^$up " "$dir/tasks")
+      # shellcheck disable=SC2086 # the line's words are its fields
+      set -- $line
+      [ "$(state_of "$up" "$3" "$4")" = succeeded ] || ready=no
+    done
+    [ "$ready" = yes ] && create "$task" "$roles"
   done < "$dir/tasks"
   sleep "$poll"
 done
