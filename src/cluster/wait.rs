@@ -9,6 +9,7 @@
 //! followed as the pipeline, task by task ([`pipeline`]).
 
 mod pipeline;
+mod tasks;
 
 use super::connect::Connection;
 use super::plan::{self, Desired};
