@@ -396,11 +396,12 @@ fn kubectl() -> Option<PathBuf> {
 
 /// The real runner.sh (from the applied ConfigMap) run with kubectl as the runner Job's pod would;
 /// its exit code ends the runner Job as the Job controller would (3: FailJob).
-fn real_runner(s: &Setup, stop: &AtomicBool, kubectl: &Path) -> Vec<String> {
+fn real_runner(s: &Setup, stop: &AtomicBool, kubectl: &Path, pipeline: &str) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let (runner, config) = loop {
         assert!(Instant::now() < deadline && !stop.load(Ordering::Relaxed), "pipec never applied the pipeline");
-        if let (Some(r), Some(c)) = (s.job("diamond"), s.server.object("v1", "ConfigMap", "default", "diamond-tasks")) {
+        let config = s.server.object("v1", "ConfigMap", "default", &format!("{pipeline}-tasks"));
+        if let (Some(r), Some(c)) = (s.job(pipeline), config) {
             break (r, c);
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -417,22 +418,34 @@ fn real_runner(s: &Setup, stop: &AtomicBool, kubectl: &Path) -> Vec<String> {
     for v in PROXY_VARS {
         command.env_remove(v);
     }
-    let out = command
+    command
         .env("PATH", path)
         .env("HOME", s.dir.path())
         .env("KUBECONFIG", &s.kubeconfig)
-        .env("PIPELINE", "diamond")
+        .env("PIPELINE", pipeline)
         .env("NAMESPACE", "default")
-        .env("RUNNER_JOB", "diamond")
+        .env("RUNNER_JOB", pipeline)
         .env("RUNNER_UID", runner["metadata"]["uid"].as_str().unwrap())
         .env("PIPELINE_DIR", &dir)
         .env("POLL_SECONDS", "0.1")
         .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    // Once pipec has ended (it timed out: the test fails on its output), the runner is stopped.
+    while child.try_wait().unwrap().is_none() {
+        if stop.load(Ordering::Relaxed) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return vec!["the runner was still going when pipec ended".into()];
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
     let code = out.status.code().unwrap_or(-1);
     assert!(code == 0 || code == 3, "the runner failed by itself ({code}): {}", String::from_utf8_lossy(&out.stderr));
-    assert!(s.server.set_status("batch/v1", "Job", "default", "diamond", runner_status(code == 0, "diamond-runner")));
+    let pod = format!("{pipeline}-runner");
+    assert!(s.server.set_status("batch/v1", "Job", "default", pipeline, runner_status(code == 0, &pod)));
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }
 
@@ -445,7 +458,7 @@ fn the_real_runner_is_followed_too() {
     let s = setup();
     s.server.script("diamond-*-c", Outcome::fail("Error", "out of memory in c\n"));
     let file = s.program("diamond", DIAMOND);
-    let run = s.apply_wait(&file, "60s", |s, stop| real_runner(s, stop, &kubectl));
+    let run = s.apply_wait(&file, "60s", |s, stop| real_runner(s, stop, &kubectl, "diamond"));
     assert_eq!(run.code(), 1, "{}", run.all());
     assert!(run.runner.iter().any(|l| l.ends_with("failed: c; 1 task(s) not started")), "{}", run.all());
     let out = run.stdout();
@@ -454,4 +467,60 @@ fn the_real_runner_is_followed_too() {
     assert!(out.contains("\n                  | out of memory in c\n"), "{}", run.all());
     assert!(out.contains("\n             d  not started: upstream c failed\n"), "{}", run.all());
     assert!(out.contains("\n             a  succeeded: 1/1 succeeded, 0 failed, 0 running\n"), "{}", run.all());
+}
+
+const FAN_OUT: &str = r#"
+pipeline fan {
+  task prep { image = "busybox:1.36" }
+  task fit {
+    after   = [prep]
+    success = worker
+    role worker {
+      replicas = 2
+      image    = "busybox:1.36"
+    }
+    role ps { image = "busybox:1.36" }
+  }
+  task report { image = "busybox:1.36", after = [fit] }
+}
+"#;
+
+/// A fan-out task (a Job per role) is one line; its parameter server, which never ends by
+/// itself, is stopped by the runner once the workers that decide have succeeded.
+#[test]
+fn a_fan_out_task_is_one_line_with_its_roles() {
+    let Some(kubectl) = kubectl() else {
+        eprintln!("skipped: no `kubectl` on PATH (the runner script is run with it)");
+        return;
+    };
+    let s = setup();
+    s.server.script("fan", Outcome::hang());
+    s.server.script("fan-*-fit-ps", Outcome::hang());
+    s.server.script("fan-*-fit-worker", Outcome::succeed().ticks(15));
+    let file = s.program("fan", FAN_OUT);
+    let run = s.apply_wait(&file, "60s", |s, stop| real_runner(s, stop, &kubectl, "fan"));
+    assert_eq!(run.code(), 0, "{}", run.all());
+    assert!(run.runner.iter().any(|l| l.ends_with("fit succeeded: stopped its ps members")), "{}", run.all());
+    let id = s.run_id("fan");
+    let out = run.stdout();
+    let report: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("succeeded  pipeline")).collect();
+    assert_eq!(
+        report,
+        [
+            format!("succeeded  pipeline default/fan (run {id}): 3/3 tasks succeeded"),
+            "             prep    succeeded: 1/1 succeeded, 0 failed, 0 running".into(),
+            "             fit     succeeded: worker 2/2 succeeded, ps stopped; 0 failed, 0 running".into(),
+            "             report  succeeded: 1/1 succeeded, 0 failed, 0 running".into(),
+        ],
+        "{}",
+        run.all()
+    );
+    let err = run.stderr();
+    let running =
+        "wait: pipeline default/fan: fit: running: worker 0/2 succeeded, ps 0/1 succeeded; 0 failed, 3 running";
+    assert!(
+        at(&err, running) < at(&err, "wait: pipeline default/fan: report: running: 0/1 succeeded, 0 failed, 1 running"),
+        "{err}"
+    );
+    assert!(s.job(&format!("fan-{id}-fit-ps")).is_none(), "the runner stopped the parameter server");
 }
