@@ -89,14 +89,18 @@ impl Setup {
         c
     }
 
-    /// `pipec apply --wait` of `file`, while `runner` plays the pipeline's runner.
+    /// `pipec apply --wait` of `file` (after `flags`), while `runner` plays the pipeline's runner.
     fn apply_wait(
         &self,
+        flags: &[&str],
         file: &Path,
         timeout: &str,
         runner: impl FnOnce(&Setup, &AtomicBool) -> Vec<String> + Send,
     ) -> Run {
-        let child = self.command(&["apply", "--wait", "--timeout", timeout, file.to_str().unwrap()]).spawn().unwrap();
+        let mut args = vec!["apply"];
+        args.extend(flags);
+        args.extend(["--wait", "--timeout", timeout, file.to_str().unwrap()]);
+        let child = self.command(&args).spawn().unwrap();
         let stop = AtomicBool::new(false);
         std::thread::scope(|scope| {
             let played = scope.spawn(|| runner(self, &stop));
@@ -226,7 +230,7 @@ fn a_diamond_is_followed_task_by_task_in_graph_order() {
     s.server.script("diamond-*-a", Outcome::succeed().ticks(12));
     s.server.script("diamond-*-b", Outcome::succeed().ticks(30));
     let file = s.program("diamond", DIAMOND);
-    let run = s.apply_wait(&file, "60s", |s, stop| play(s, stop, "diamond"));
+    let run = s.apply_wait(&[], &file, "60s", |s, stop| play(s, stop, "diamond"));
     assert_eq!(run.code(), 0, "{}", run.all());
     assert_eq!(
         run.runner,
@@ -278,7 +282,7 @@ fn a_failed_task_is_named_with_its_pod_and_logs() {
     s.server.script("diamond-*-b", Outcome::fail("Error", "loading shard 7\nValueError: bad row 1234\n"));
     s.server.script("diamond-*-c", Outcome::succeed().ticks(15));
     let file = s.program("diamond", DIAMOND);
-    let run = s.apply_wait(&file, "60s", |s, stop| play(s, stop, "diamond"));
+    let run = s.apply_wait(&[], &file, "60s", |s, stop| play(s, stop, "diamond"));
     assert_eq!(run.code(), 1, "{}", run.all());
     assert_eq!(run.runner, ["started a", "started b", "started c", "exit 3"], "{}", run.all());
     let id = s.run_id("diamond");
@@ -319,7 +323,7 @@ fn a_pipeline_still_running_at_the_timeout_fails_the_wait() {
     let s = setup();
     s.server.script("diamond-*-a", Outcome::hang());
     let file = s.program("diamond", DIAMOND);
-    let run = s.apply_wait(&file, "2s", |s, stop| play(s, stop, "diamond"));
+    let run = s.apply_wait(&[], &file, "2s", |s, stop| play(s, stop, "diamond"));
     assert_eq!(run.code(), 1, "{}", run.all());
     assert_eq!(run.runner, ["started a"], "{}", run.all());
     let id = s.run_id("diamond");
@@ -348,7 +352,7 @@ fn a_runner_that_fails_by_itself_shows_its_own_pod() {
     // The runner's pod runs here (exit 1: not a task's failure) and its Job fails by its backoff limit.
     s.server.script("diamond", Outcome::fail("Error", "error: You must be logged in to the server (Unauthorized)\n"));
     let file = s.program("diamond", DIAMOND);
-    let run = s.apply_wait(&file, "60s", |_, _| Vec::new());
+    let run = s.apply_wait(&[], &file, "60s", |_, _| Vec::new());
     assert_eq!(run.code(), 1, "{}", run.all());
     let out = run.stdout();
     let report: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("failed     pipeline")).collect();
@@ -376,7 +380,7 @@ fn a_scheduled_pipeline_is_not_waited_for() {
     let s = setup();
     let scheduled = DIAMOND.replace("pipeline diamond {", "pipeline diamond {\n  schedule = \"0 2 * * *\"");
     let file = s.program("nightly", &format!("{scheduled}\njob migrate {{\n  image = \"busybox:1.36\"\n}}\n"));
-    let run = s.apply_wait(&file, "30s", |_, _| Vec::new());
+    let run = s.apply_wait(&[], &file, "30s", |_, _| Vec::new());
     assert_eq!(run.code(), 0, "{}", run.all());
     assert!(
         run.stderr().contains(
@@ -458,7 +462,7 @@ fn the_real_runner_is_followed_too() {
     let s = setup();
     s.server.script("diamond-*-c", Outcome::fail("Error", "out of memory in c\n"));
     let file = s.program("diamond", DIAMOND);
-    let run = s.apply_wait(&file, "60s", |s, stop| real_runner(s, stop, &kubectl, "diamond"));
+    let run = s.apply_wait(&[], &file, "60s", |s, stop| real_runner(s, stop, &kubectl, "diamond"));
     assert_eq!(run.code(), 1, "{}", run.all());
     assert!(run.runner.iter().any(|l| l.ends_with("failed: c; 1 task(s) not started")), "{}", run.all());
     let out = run.stdout();
@@ -497,8 +501,9 @@ fn a_fan_out_task_is_one_line_with_its_roles() {
     s.server.script("fan", Outcome::hang());
     s.server.script("fan-*-fit-ps", Outcome::hang());
     s.server.script("fan-*-fit-worker", Outcome::succeed().ticks(15));
+    s.server.script("fan-*-report", Outcome::succeed().ticks(15));
     let file = s.program("fan", FAN_OUT);
-    let run = s.apply_wait(&file, "60s", |s, stop| real_runner(s, stop, &kubectl, "fan"));
+    let run = s.apply_wait(&[], &file, "60s", |s, stop| real_runner(s, stop, &kubectl, "fan"));
     assert_eq!(run.code(), 0, "{}", run.all());
     assert!(run.runner.iter().any(|l| l.ends_with("fit succeeded: stopped its ps members")), "{}", run.all());
     let id = s.run_id("fan");
@@ -523,4 +528,86 @@ fn a_fan_out_task_is_one_line_with_its_roles() {
         "{err}"
     );
     assert!(s.job(&format!("fan-{id}-fit-ps")).is_none(), "the runner stopped the parameter server");
+}
+
+/// Plays Argo's Workflow controller: once the Workflow is there, each status in turn, 600 ms
+/// apart (the first, too: pipec sees the Workflow before Argo did).
+fn play_argo(s: &Setup, stop: &AtomicBool, statuses: &[Value]) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while s.server.object("argoproj.io/v1alpha1", "Workflow", "default", "diamond").is_none() {
+        if stop.load(Ordering::Relaxed) || Instant::now() > deadline {
+            return vec!["no Workflow".into()];
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for status in statuses {
+        std::thread::sleep(Duration::from_millis(600));
+        assert!(s.server.set_status("argoproj.io/v1alpha1", "Workflow", "default", "diamond", status.clone()));
+    }
+    vec![format!("{} statuses", statuses.len())]
+}
+
+fn node(task: &str, phase: &str, message: &str) -> Value {
+    json!({"type": "Pod", "displayName": task, "name": format!("diamond.{task}"), "phase": phase, "message": message})
+}
+
+#[test]
+fn an_argo_workflow_is_followed_by_its_phase_and_pod_nodes() {
+    let s = setup();
+    let file = s.program("diamond", DIAMOND);
+    let running = json!({"phase": "Running", "nodes": {
+        "diamond": {"type": "DAG", "displayName": "diamond", "phase": "Running"},
+        "diamond-1": node("a", "Succeeded", ""), "diamond-2": node("b", "Running", ""),
+    }});
+    let failed = json!({"phase": "Failed", "message": "child 'diamond-2' failed", "nodes": {
+        "diamond": {"type": "DAG", "displayName": "diamond", "phase": "Failed"},
+        "diamond-1": node("a", "Succeeded", ""), "diamond-2": node("b", "Failed", "Error (exit code 1)"),
+        "diamond-3": node("c", "Succeeded", ""),
+    }});
+    let run = s.apply_wait(&["--target", "argo"], &file, "60s", |s, stop| play_argo(s, stop, &[running, failed]));
+    assert_eq!(run.code(), 1, "{}", run.all());
+    assert_eq!(run.runner, ["2 statuses"], "{}", run.all());
+    let err = run.stderr();
+    let events = lines_with(&err, "wait: workflow default/diamond: ");
+    assert_eq!(
+        events,
+        [
+            "wait: workflow default/diamond: Pending: 0/0 pods succeeded, 0 failed, 0 running",
+            "wait: workflow default/diamond: Running: 1/2 pods succeeded, 0 failed, 1 running",
+            "wait: workflow default/diamond: Failed: 2/3 pods succeeded, 1 failed, 0 running",
+        ],
+        "{}",
+        run.all()
+    );
+    let out = run.stdout();
+    let report: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("failed     workflow")).collect();
+    assert_eq!(
+        report,
+        [
+            "failed     workflow default/diamond: Failed: child 'diamond-2' failed",
+            "           node b: Failed: Error (exit code 1)"
+        ],
+        "{}",
+        run.all()
+    );
+}
+
+#[test]
+fn a_succeeded_argo_workflow_ends_the_wait_with_zero() {
+    let s = setup();
+    let file = s.program("diamond", DIAMOND);
+    let nodes: serde_json::Map<String, Value> = ["a", "b", "c", "d"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("diamond-{i}"), node(t, "Succeeded", "")))
+        .collect();
+    let done = json!({"phase": "Succeeded", "nodes": nodes});
+    let run = s.apply_wait(&["--target", "argo"], &file, "60s", |s, stop| play_argo(s, stop, &[done]));
+    assert_eq!(run.code(), 0, "{}", run.all());
+    assert!(
+        run.stdout()
+            .contains("\nsucceeded  workflow default/diamond: Succeeded: 4/4 pods succeeded, 0 failed, 0 running\n"),
+        "{}",
+        run.all()
+    );
 }

@@ -8,6 +8,7 @@
 //! namespace every poll, however many there are. A pipeline's runner Job is
 //! followed as the pipeline, task by task ([`pipeline`]).
 
+mod argo;
 mod pipeline;
 mod tasks;
 
@@ -108,6 +109,7 @@ fn progress(kind: Kind, object: &Value) -> (u64, u64, String, End) {
             };
             (ready.min(desired), desired, line, end)
         }
+        Kind::Workflow => argo::progress(object),
         _ => {
             let desired = int(&status["desiredNumberScheduled"]);
             let (updated, ready, available) =
@@ -134,7 +136,7 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
     let runners: BTreeSet<plan::Key> = pipelines.iter().map(|p| p.d.key()).collect();
     let mut tracked: Vec<Tracked> = desired
         .iter()
-        .filter(|d| matches!(d.kind, Kind::Job | Kind::Deployment | Kind::DaemonSet))
+        .filter(|d| matches!(d.kind, Kind::Job | Kind::Deployment | Kind::DaemonSet | Kind::Workflow))
         .filter(|d| !runners.contains(&d.key()))
         .map(|d| Tracked {
             d,
@@ -148,7 +150,9 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
         })
         .collect();
     if tracked.is_empty() && pipelines.is_empty() {
-        eprintln!("pipec: --wait: nothing to wait for (no Job, Deployment, DaemonSet or unscheduled pipeline)");
+        eprintln!(
+            "pipec: --wait: nothing to wait for (no Job, Deployment, DaemonSet, Workflow or unscheduled pipeline)"
+        );
         return 0;
     }
     let terminal = std::io::stderr().is_terminal();
@@ -249,7 +253,9 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
         }
         // A rollout that is not done after a second: is a pod stuck?
         if polls >= 4 {
-            for t in tracked.iter_mut().filter(|t| t.end == End::Running && t.d.kind != Kind::Job) {
+            for t in
+                tracked.iter_mut().filter(|t| t.end == End::Running && !matches!(t.d.kind, Kind::Job | Kind::Workflow))
+            {
                 if let Some((pod, reason)) = stuck_pod(conn, &retries, t).await {
                     t.end = End::Failed(reason);
                     t.pod = Some(pod);
@@ -368,7 +374,10 @@ async fn report(
                     println!("           {line}");
                     t.pod = Some(pod);
                 }
-                if t.d.kind != Kind::Job
+                for line in if t.d.kind == Kind::Workflow { argo::failed_nodes(&t.object) } else { Vec::new() } {
+                    println!("           {line}");
+                }
+                if !matches!(t.d.kind, Kind::Job | Kind::Workflow)
                     && t.pod.is_none()
                     && let Some((pod, line)) = stuck_pod(conn, retries, t).await
                 {

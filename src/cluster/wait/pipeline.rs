@@ -67,10 +67,11 @@ pub fn find(desired: &[Desired]) -> (Vec<Followed<'_>>, Vec<String>) {
                     bars: Vec::new(),
                 });
             }
-            Kind::CronJob => skipped.push(format!(
-                "pipec: --wait: pipeline {}/{} is scheduled (a CronJob starts its runs): not waited for",
+            Kind::CronJob | Kind::CronWorkflow => skipped.push(format!(
+                "pipec: --wait: pipeline {}/{} is scheduled (a {} starts its runs): not waited for",
                 d.namespace.as_deref().unwrap_or(""),
-                d.name
+                d.name,
+                d.kind.as_str()
             )),
             _ => {}
         }
