@@ -7,7 +7,7 @@ use crate::units::Quantity;
 use std::collections::BTreeMap;
 
 mod pipeline;
-pub use pipeline::{ARGO_RUN, Pipeline, PipelineSchedule, RUN_PLACEHOLDER, Task, Work};
+pub use pipeline::{ARGO_RUN, ARGO_SERVICE_STEP, Pipeline, RUN_PLACEHOLDER, Task, Work};
 
 pub type StringMap = BTreeMap<String, String>;
 
@@ -351,18 +351,26 @@ pub struct SuccessRule {
 #[derive(Debug, Clone)]
 pub struct Cron {
     pub meta: Meta,
-    pub schedule: String,
-    pub time_zone: Option<String>,
-    pub concurrency_policy: Option<&'static str>,
-    pub starting_deadline_seconds: Option<i64>,
-    pub successful_jobs_history_limit: Option<i32>,
-    pub failed_jobs_history_limit: Option<i32>,
+    pub cron: CronSchedule,
     pub suspend: Option<bool>,
     /// Metadata of the Jobs it creates (`job-labels`, `job-annotations`).
     pub job_labels: StringMap,
     pub job_annotations: StringMap,
     pub job: JobSpec,
     pub pod: Pod,
+}
+
+/// `schedule = "0 2 * * *"` and the CronJob keys around it: a `cron`'s, and a scheduled
+/// pipeline's (its CronJob, or on Argo its CronWorkflow).
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    /// `Allow`, `Forbid` or `Replace`.
+    pub concurrency_policy: Option<&'static str>,
+    pub starting_deadline_seconds: Option<i64>,
+    pub successful_jobs_history_limit: Option<i32>,
+    pub failed_jobs_history_limit: Option<i32>,
 }
 
 #[derive(Debug, Clone)]

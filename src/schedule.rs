@@ -36,7 +36,7 @@ pub fn report(programs: &[Program], from: &From, count: usize) -> String {
         for object in &program.objects {
             // A cron, or a scheduled pipeline (each fire time starts one run of its graph).
             let (word, name, text, time_zone, suspended) = match object {
-                Object::Cron(c) => ("cron", &c.meta.name, &c.schedule, &c.time_zone, c.suspend == Some(true)),
+                Object::Cron(c) => ("cron", &c.meta.name, &c.cron.schedule, &c.cron.time_zone, c.suspend == Some(true)),
                 Object::Pipeline(p) => match &p.schedule {
                     Some(s) => ("pipeline", &p.meta.name, &s.schedule, &s.time_zone, false),
                     None => continue,

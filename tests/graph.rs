@@ -53,7 +53,7 @@ fn the_fixture_graph_in_both_formats() {
 /// what starts the tasks differs: the runner Job or CronJob, or the Argo Workflow).
 #[test]
 fn pipelines_in_both_formats_on_both_targets() {
-    for example in ["diamond", "nightly-etl"] {
+    for example in ["diamond", "nightly-etl", "train-pipeline"] {
         let file = format!("examples/{example}.pipe");
         insta::assert_snapshot!(format!("{example}.mmd"), graph(&file, "mermaid"));
         insta::assert_snapshot!(format!("{example}.dot"), graph(&file, "dot"));
@@ -61,6 +61,11 @@ fn pipelines_in_both_formats_on_both_targets() {
         assert_eq!(argo.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&argo.stderr));
         insta::assert_snapshot!(format!("{example}-argo.mmd"), String::from_utf8(argo.stdout).unwrap());
     }
+    // The fan-out task's group is drawn inside its pipeline, in both formats.
+    let dot = graph("examples/train-pipeline.pipe", "dot");
+    let (pipeline, group) = (dot.find("subgraph cluster_pipeline_0").unwrap(), dot.find("subgraph cluster_0").unwrap());
+    let pipeline_end = pipeline + dot[pipeline..].find("\n  }\n").unwrap();
+    assert!(pipeline < group && group < pipeline_end, "the group's cluster is not inside the pipeline's:\n{dot}");
 }
 
 #[test]
@@ -114,4 +119,24 @@ fn a_program_with_errors_draws_nothing() {
     let out = pipec(&["graph", "tests/cases/errors/wrong-types.pipe"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
+}
+
+/// A custom resource's pods are counted as its controller makes them: a JobSet's replicated
+/// Jobs and a SparkApplication's driver and executors give the same peak as the Kubernetes
+/// target's Jobs (the figures in the title), and are drawn (a group's Jobs, the executors).
+#[test]
+fn custom_resources_count_the_pods_their_controllers_make() {
+    for (file, target, drawn) in [
+        ("examples/tf-training.pipe", "jobset", "JobSet mnist · worker"),
+        ("examples/spark-pi.pipe", "spark-operator", "Spark executors of spark-pi"),
+    ] {
+        let out = pipec(&["graph", "-q", "--target", target, "--format", "mermaid", file]);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let on_target = String::from_utf8(out.stdout).unwrap();
+        let kubernetes = graph(file, "mermaid");
+        let title = |g: &str| g.lines().find(|l| l.starts_with("title:")).unwrap_or_default().to_string();
+        assert_eq!(title(&on_target), title(&kubernetes), "{file} on {target}:\n{on_target}");
+        assert!(!title(&on_target).contains(" 0 pods"), "{title:?}", title = title(&on_target));
+        assert!(on_target.contains(drawn), "{file} on {target}:\n{on_target}");
+    }
 }

@@ -43,6 +43,20 @@ pipeline etl {
 }
 "#;
 
+/// A fan-out task between two plain ones: `server` never exits by itself (`until-done`), so
+/// the task has succeeded when every `worker` has, and the runner stops the servers then.
+const FAN_OUT: &str = r#"
+pipeline train {
+  task prep { image = "busybox:1.36" }
+  task fit {
+    after = [prep]
+    role server { replicas = 2, until-done = true, image = "busybox:1.36" }
+    role worker { replicas = 3, image = "busybox:1.36" }
+  }
+  task report { image = "busybox:1.36", after = [fit] }
+}
+"#;
+
 fn kubectl() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|d| d.join("kubectl")).find(|p| p.is_file())
@@ -141,7 +155,16 @@ impl Run {
     }
 
     fn jobs_created(&self) -> usize {
-        self.server.requests().iter().filter(|r| r.starts_with("POST ") && r.contains("/jobs")).count()
+        self.created("/jobs")
+    }
+
+    /// POSTs to a collection: `/jobs`, `/services`.
+    fn created(&self, collection: &str) -> usize {
+        self.server.requests().iter().filter(|r| r.starts_with("POST ") && r.contains(collection)).count()
+    }
+
+    fn service(&self, task: &str) -> Option<Value> {
+        self.server.object("v1", "Service", "default", &self.job_name(task))
     }
 
     fn pods_of(&self, task: &str) -> usize {
@@ -179,7 +202,12 @@ fn watch(run: &Run, mut child: Child, mut seen: impl FnMut(&Run)) -> (i32, Strin
             let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
             return (status.code().unwrap_or(-1), text);
         }
-        assert!(Instant::now() < deadline, "the runner did not finish in 60 s");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+            panic!("the runner did not finish in 60 s:\n{text}");
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -288,4 +316,87 @@ fn no_task_outlives_the_runs_deadline() {
     assert!((3500..=3600).contains(&long), "`long` (2h) gets at most the run's hour: {long}");
     assert_eq!(deadline("short"), Some(600), "a shorter deadline of its own stays");
     assert!(deadline("open").is_some_and(|d| d <= 3600), "a task without a deadline gets the run's rest");
+}
+
+#[test]
+fn a_fan_out_task_starts_its_roles_together_and_stops_the_servers_once_the_workers_succeeded() {
+    let Some(run) = Run::new(
+        FAN_OUT,
+        "train",
+        &[("train-*-fit-server", Outcome::hang()), ("train-*-fit-worker", Outcome::succeed().ticks(6))],
+    ) else {
+        return;
+    };
+    let mut servers_seen = false;
+    let (code, log) = watch(&run, run.start(), |run| {
+        never_early(&[("prep", "fit-server"), ("prep", "fit-worker"), ("fit-worker", "report")])(run);
+        if run.service("fit").is_some() {
+            assert!(condition(&run.job("prep").unwrap(), "Complete"), "the Service came before `prep` succeeded");
+        }
+        servers_seen |= run.job("fit-server").is_some();
+    });
+    assert_eq!(code, 0, "{log}");
+    assert!(servers_seen, "the server role's Job was created:\n{log}");
+    let service = run.service("fit").unwrap_or_else(|| panic!("no headless Service for the run:\n{log}"));
+    assert_eq!(service["spec"]["clusterIP"], "None");
+    assert_eq!(service["metadata"]["ownerReferences"][0]["uid"], run.runner["metadata"]["uid"], "owned by the runner");
+    let selected = &service["spec"]["selector"]["pipec.dev/group"];
+    assert_eq!(selected, &Value::from(run.job_name("fit")), "selects this run's members only");
+    let worker = run.job("fit-worker").unwrap();
+    assert!(condition(&worker, "Complete"), "{worker}");
+    assert_eq!(worker["spec"]["template"]["spec"]["subdomain"], run.job_name("fit").as_str());
+    assert_eq!(worker["spec"]["template"]["metadata"]["labels"]["pipec.dev/run"], run.run_id().as_str());
+    assert_eq!(run.pods_of("fit-worker"), 3, "one pod per worker");
+    assert!(run.job("fit-server").is_none(), "the servers were stopped once the workers succeeded:\n{log}");
+    assert!(log.contains("fit ended: stopped its server members"), "{log}");
+    assert!(condition(&run.job("report").unwrap(), "Complete"), "{log}");
+    assert_eq!((run.jobs_created(), run.created("/services")), (4, 1), "each Job and the Service created once");
+}
+
+#[test]
+fn a_failed_member_fails_its_fan_out_task_and_stops_the_run() {
+    let Some(run) = Run::new(
+        FAN_OUT,
+        "train",
+        &[("train-*-fit-server", Outcome::hang()), ("train-*-fit-worker", Outcome::fail("Error", "diverged"))],
+    ) else {
+        return;
+    };
+    let mut servers_seen = false;
+    let (code, log) = watch(&run, run.start(), |run| servers_seen |= run.job("fit-server").is_some());
+    assert!(servers_seen, "the server role's Job was created:\n{log}");
+    assert_eq!(code, 3, "{log}");
+    assert!(condition(&run.job("fit-worker").unwrap(), "Failed"), "kept for its logs: {log}");
+    // The servers never exit: left alone, they would hold their nodes until the run's TTL.
+    assert!(run.job("fit-server").is_none(), "the servers of a failed task were stopped:\n{log}");
+    assert!(log.contains("fit ended: stopped its server members"), "{log}");
+    assert!(run.job("report").is_none(), "`report` was started after `fit` failed:\n{log}");
+    assert!(log.contains("failed: fit; 1 task(s) not started"), "{log}");
+}
+
+#[test]
+fn a_restarted_runner_adopts_a_fan_out_task_without_creating_it_again() {
+    let Some(run) = Run::new(
+        FAN_OUT,
+        "train",
+        &[("train-*-fit-server", Outcome::hang()), ("train-*-fit-worker", Outcome::succeed().ticks(20))],
+    ) else {
+        return;
+    };
+    let mut first = run.start();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while run.job("fit-worker").is_none() || run.job("fit-server").is_none() {
+        assert!(Instant::now() < deadline, "fit never started");
+        assert!(first.try_wait().unwrap().is_none(), "the first runner ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let worker_uid = run.job("fit-worker").unwrap()["metadata"]["uid"].clone();
+    let (code, log) = watch(&run, run.start(), |_| {});
+    assert_eq!(code, 0, "{log}");
+    assert!(!log.contains("started fit"), "{log}");
+    assert_eq!(run.job("fit-worker").unwrap()["metadata"]["uid"], worker_uid, "adopted, not made again");
+    assert_eq!(run.pods_of("fit-worker"), 3, "each worker ran once");
+    assert_eq!(run.created("/services"), 1, "{log}");
 }

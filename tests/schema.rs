@@ -87,7 +87,8 @@ fn walk_block(seen: &mut Seen, ctx: Contexts, block: &pipec::ast::Block, file: &
             }
             EntryKind::Labeled { key, value, .. } => {
                 if let Some(row) = see(seen, ctx, &key.text, file)
-                    && let (Some(inner), LabeledValue::Block(body)) = (row.inner(), value)
+                    && let LabeledValue::Block(body) = value
+                    && let Some(inner) = row.inner_of(body)
                 {
                     walk_block(seen, inner, body, file);
                 }

@@ -186,6 +186,7 @@ codes! {
     TaskName = "P0605", "task Job name too long with the run id", "Job names are DNS labels (≤ 63 characters): the pipeline, the run id and the task must fit";
     TaskNotOnArgo = "P0607", "task that Argo cannot run as one pod", "An Argo DAG task is one pod retried by retryStrategy: Job completions, indexes and pod failure/success policies have no equivalent";
     TaskKey = "P0606", "Job key the pipeline sets for its tasks", "The runner owns a task Job's name and cleanup (ttlSecondsAfterFinished, ownerReferences)";
+    ArgoTemplateName = "P0608", "two Argo templates with one name", "A Workflow's templates need distinct names, as do the tasks of one DAG; pipec names them after the pipeline, its tasks and their roles";
     // ---- range: import P0700–P0729 (`pipec import`: diagnostics in the YAML read)
     ImportYaml = "P0700", "YAML that does not parse", "The API server (and kubectl) refuse a manifest that is not YAML";
     ImportIndent = "P0701", "YAML key indented under a line that already has a value", "A key indented under `key: value` is not YAML; moved lines change which object a field belongs to";

@@ -130,7 +130,7 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
 
     let workloads: Vec<(Workload, Option<usize>)> = objects
         .iter()
-        .filter_map(workload)
+        .flat_map(workloads)
         .map(|w| {
             let group = group_of(w.template.metadata.as_ref().and_then(|m| m.labels.as_ref()), &mut graph);
             (w, group)
@@ -242,6 +242,7 @@ pub fn build(title: &str, objects: &[K8sObject]) -> Graph {
                 let binding = b.metadata.name.clone().unwrap_or_default();
                 binding_edges(&mut graph, &binding, &b.role_ref, b.subjects.as_deref().unwrap_or_default());
             }
+            K8sObject::SparkApplication(app) => super::spark::application(&mut graph, app),
             _ => {}
         }
     }
@@ -272,23 +273,59 @@ pub(super) fn add_node(graph: &mut Graph, id: String, kind: NodeKind, title: Str
     graph.nodes.last_mut().expect("just pushed")
 }
 
+/// The workloads of an object: one for a built-in workload kind, one per replicated Job of a
+/// JobSet (its Jobs are made by the JobSet controller), none for others.
+pub(super) fn workloads(object: &K8sObject) -> Vec<Workload<'_>> {
+    let K8sObject::JobSet(set) = object else { return workload(object).into_iter().collect() };
+    let name = object.name();
+    set.spec
+        .replicated_jobs
+        .iter()
+        .filter_map(|rj| {
+            let spec = rj.template.spec.as_ref()?;
+            let replicas = i64::from(rj.replicas.unwrap_or(1));
+            let (pods, line) = job_pods(spec);
+            let (pods, line) = match replicas {
+                1 => (pods, line),
+                n => (pods * n, format!("{n} Jobs × {line}")),
+            };
+            Some(Workload {
+                id: format!("jobset/{name}/{}", rj.name),
+                title: format!("JobSet {name} · {}", rj.name),
+                template: &spec.template,
+                peak_pods: Some(pods),
+                count_line: line,
+            })
+        })
+        .collect()
+}
+
+/// A Job's pods at once, and the line that says so.
+fn job_pods(spec: &k8s_openapi::api::batch::v1::JobSpec) -> (i64, String) {
+    let parallelism = i64::from(spec.parallelism.unwrap_or(1));
+    let pods = match spec.completions {
+        Some(c) => parallelism.min(i64::from(c)),
+        None => parallelism,
+    };
+    let mut line = plural(pods, "pod");
+    if let Some(c) = spec.completions.filter(|c| i64::from(*c) != pods) {
+        line.push_str(&format!(" at a time, {c} completions"));
+    }
+    if spec.completion_mode.as_deref() == Some("Indexed") {
+        line.push_str(" (indexed)");
+    }
+    (pods, line)
+}
+
+fn plural(n: i64, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
 pub(super) fn workload(object: &K8sObject) -> Option<Workload<'_>> {
-    let plural = |n: i64, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
     Some(match object {
         K8sObject::Job(j) => {
             let spec = j.spec.as_ref()?;
-            let parallelism = i64::from(spec.parallelism.unwrap_or(1));
-            let pods = match spec.completions {
-                Some(c) => parallelism.min(i64::from(c)),
-                None => parallelism,
-            };
-            let mut line = plural(pods, "pod");
-            if let Some(c) = spec.completions.filter(|c| i64::from(*c) != pods) {
-                line.push_str(&format!(" at a time, {c} completions"));
-            }
-            if spec.completion_mode.as_deref() == Some("Indexed") {
-                line.push_str(" (indexed)");
-            }
+            let (pods, line) = job_pods(spec);
             Workload {
                 id: format!("job/{}", object.name()),
                 title: format!("Job {}", object.name()),

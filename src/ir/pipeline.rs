@@ -1,7 +1,7 @@
 //! A checked `pipeline`: its tasks (each a Job), the edges between them, and how a run is
 //! started and bounded. Plain data, so that lowering (and a graph drawing) reads it as it is.
 
-use super::{Group, JobSpec, Meta, Pod};
+use super::{CronSchedule, Group, JobSpec, Meta, Pod};
 use crate::kinds::Kind;
 use crate::source::Span;
 
@@ -10,6 +10,8 @@ use crate::source::Span;
 pub const RUN_PLACEHOLDER: &str = "@RUN@";
 /// On Argo, what tells runs apart: the Workflow's name, which Argo fills in.
 pub const ARGO_RUN: &str = "{{workflow.name}}";
+/// On Argo, the step of a fan-out task's DAG that creates its headless Service (beside a step per role).
+pub const ARGO_SERVICE_STEP: &str = "service";
 
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -27,19 +29,7 @@ pub struct Pipeline {
     pub ttl_seconds: i32,
     /// The runner's image (Kubernetes target).
     pub runner_image: String,
-    pub schedule: Option<PipelineSchedule>,
-}
-
-/// `schedule = "0 2 * * *"` and the CronJob / CronWorkflow keys around it.
-#[derive(Debug, Clone)]
-pub struct PipelineSchedule {
-    pub schedule: String,
-    pub time_zone: Option<String>,
-    /// `Allow`, `Forbid` or `Replace`.
-    pub concurrency_policy: Option<&'static str>,
-    pub starting_deadline_seconds: Option<i64>,
-    pub successful_jobs_history_limit: Option<i32>,
-    pub failed_jobs_history_limit: Option<i32>,
+    pub schedule: Option<CronSchedule>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,7 +44,7 @@ pub struct Task {
 #[derive(Debug, Clone)]
 pub enum Work {
     /// One Job (on Argo, one pod), with its own `labels` and `annotations` (its name is made per run).
-    Job { meta: Meta, spec: JobSpec, pod: Pod },
+    Job { meta: Meta, spec: JobSpec, pod: Box<Pod> },
     /// A fan-out task (`role` blocks): a group made per run, its Service and role Jobs named
     /// `<pipeline>-<run id>-<task>[-<role>]` (on Argo, pods named after the Workflow). The task
     /// has succeeded when the roles that decide have ([`super::GroupRole::decides`]); the

@@ -105,6 +105,12 @@ fn inner(key: &Key, ctx: Contexts) -> Contexts {
     schema::lookup(&key.text, ctx).and_then(|k| k.inner()).unwrap_or(0)
 }
 
+/// The context of the keys in `body`, the block of `key` written in `ctx` (a task's block
+/// is a Job's or, with `role` blocks, a fan-out group's).
+fn inner_block(key: &Key, ctx: Contexts, body: &Block) -> Contexts {
+    schema::lookup(&key.text, ctx).and_then(|k| k.inner_of(body)).unwrap_or(0)
+}
+
 fn block<'a>(body: &'a Block, ctx: Contexts, offset: usize, at: &mut At<'a>) {
     at.ctx = ctx;
     at.written = body.entries.iter().filter_map(entry_key).map(|k| k.text.as_str()).collect();
@@ -140,7 +146,7 @@ fn entry_at<'a>(entry: &'a Entry, ctx: Contexts, offset: usize, at: &mut At<'a>)
     {
         if inside(body.span, offset) && body.span.start as usize != offset {
             at.value_of = None;
-            block(body, inner(key, ctx), offset, at);
+            block(body, inner_block(key, ctx, body), offset, at);
         }
     } else if let EntryKind::Labeled { value: LabeledValue::Instance(boxed), .. } = &entry.kind
         && let (_, Some(body)) = &**boxed
@@ -221,5 +227,9 @@ mod tests {
         assert_eq!(ctx, schema::SPARK_DRIVER);
         let (written, _, _, ctx) = at("pipeline p {\n  task a {\n    image = \"x\"\n    |\n  }\n}\n");
         assert_eq!((written.as_str(), ctx), ("image", schema::JOB | schema::TASK));
+        let (_, _, _, ctx) = at("pipeline p {\n  task a {\n    role w { image = \"x\" }\n    |\n  }\n}\n");
+        assert_eq!(ctx, schema::GROUP | schema::TASK, "a fan-out task");
+        let (_, _, _, ctx) = at("pipeline p {\n  task a {\n    role w { image = \"x\", | }\n  }\n}\n");
+        assert_eq!(ctx, schema::GROUP_ROLE);
     }
 }

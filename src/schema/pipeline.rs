@@ -5,7 +5,7 @@ use super::*;
 
 keys! {
     TASK_BLOCK = key("task", PIPELINE, Shape::Labeled(JOB | TASK), ("", &[]),
-        "A task: a Job of the graph, `task NAME { … }` or `task NAME = template(…) { … }`.")
+        "A task: a Job of the graph, `task NAME { … }` or `task NAME = template(…) { … }`; with `role` blocks, a fan-out group made per run.")
         .takes("`task NAME { … }` or `task NAME = template(…) { … }`");
     PIPELINE_PARAMS = key("params", PIPELINE, Shape::Special("map of values"), ("", &[]),
         "Names every task (and its template's arguments) can use: `params = { day = \"2024-01-31\" }`.");

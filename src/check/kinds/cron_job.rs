@@ -36,22 +36,54 @@ pub(super) fn cron<'a>(
         };
         ck.report(Diagnostic::error(Code::RemovedApi, api_span, message).label("not served").help(help));
     }
-    let f_had_schedule = f.peek_span(&schema::SCHEDULE).is_some();
-    let schedule = match read::expr(ck, f, &schema::SCHEDULE) {
-        Some(e) => ck.string(e, What::Key(schema::SCHEDULE.key)).and_then(|text| {
-            let parsed = check_schedule(ck, &text, e)?;
-            Some((text, parsed, e.span))
-        }),
-        None if f_had_schedule => None,
-        None => {
-            ck.report(
-                Diagnostic::error(Code::MissingKey, span, "a `cron` needs a `schedule`")
-                    .label("no schedule")
-                    .help("add `schedule = \"0 2 * * *\"` (five fields: minute hour day-of-month month day-of-week)"),
-            );
-            None
-        }
-    };
+    if f.peek_span(&schema::SCHEDULE).is_none() {
+        ck.report(
+            Diagnostic::error(Code::MissingKey, span, "a `cron` needs a `schedule`")
+                .label("no schedule")
+                .help("add `schedule = \"0 2 * * *\"` (five fields: minute hour day-of-month month day-of-week)"),
+        );
+    }
+    let schedule = schedule_keys(ck, f);
+    let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
+    let (job_labels, job_annotations) = job_template_meta(ck, f);
+    let job = job_spec::job_spec(ck, f, job_cx, pod.as_ref());
+    schedule.check_pile_up(ck, job.active_deadline_seconds);
+    Some(ir::Object::Cron(ir::Cron {
+        meta: meta?,
+        cron: schedule.keys?,
+        suspend,
+        job_labels,
+        job_annotations,
+        job,
+        pod: pod?,
+    }))
+}
+
+/// `schedule` and the keys around it, as a `cron` and a scheduled pipeline read them.
+pub(super) struct ScheduleKeys {
+    /// None: the schedule is missing or has errors (reported).
+    pub keys: Option<ir::CronSchedule>,
+    parsed: Option<(Schedule, Span)>,
+    concurrency_span: Option<Span>,
+}
+
+impl ScheduleKeys {
+    /// Whether runs can overlap, with `deadline` the longest a run may take (read later than
+    /// the schedule: a Job's, or a pipeline's whole run).
+    pub(super) fn check_pile_up(&self, ck: &mut Checker, deadline: Option<i64>) {
+        let (Some((parsed, span)), Some(keys)) = (&self.parsed, &self.keys) else { return };
+        runs_may_pile_up(ck, parsed, *span, deadline, keys.concurrency_policy, self.concurrency_span);
+    }
+}
+
+/// Reads `schedule` (if written), `timezone`, `concurrency`, `starting-deadline`,
+/// `keep-succeeded` and `keep-failed`.
+pub(super) fn schedule_keys<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> ScheduleKeys {
+    let schedule = read::expr(ck, f, &schema::SCHEDULE).and_then(|e| {
+        let text = ck.string(e, What::Key(schema::SCHEDULE.key))?;
+        let parsed = check_schedule(ck, &text, e)?;
+        Some((text, parsed, e.span))
+    });
     let time_zone = time_zone(ck, f);
     let concurrency_span = f.peek_span(&schema::CONCURRENCY);
     let concurrency_policy = read::choice(ck, f, &schema::CONCURRENCY).map(|(c, _)| c);
@@ -73,30 +105,25 @@ pub(super) fn cron<'a>(
     }
     let successful_jobs_history_limit = read::int32(ck, f, &schema::KEEP_SUCCEEDED);
     let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
-    let suspend = read::boolean(ck, f, &schema::SUSPEND).map(|(b, _)| b);
-    let (job_labels, job_annotations) = job_template_meta(ck, f);
-    let job = job_spec::job_spec(ck, f, job_cx, pod.as_ref());
-    if let Some((_, parsed, span)) = &schedule {
-        runs_may_pile_up(ck, parsed, *span, &job, concurrency_policy, concurrency_span);
-    }
-    Some(ir::Object::Cron(ir::Cron {
-        meta: meta?,
-        schedule: schedule?.0,
-        time_zone,
-        concurrency_policy,
-        starting_deadline_seconds,
-        successful_jobs_history_limit,
-        failed_jobs_history_limit,
-        suspend,
-        job_labels,
-        job_annotations,
-        job,
-        pod: pod?,
-    }))
+    let (keys, parsed) = match schedule {
+        Some((schedule, parsed, span)) => (
+            Some(ir::CronSchedule {
+                schedule,
+                time_zone,
+                concurrency_policy,
+                starting_deadline_seconds,
+                successful_jobs_history_limit,
+                failed_jobs_history_limit,
+            }),
+            Some((parsed, span)),
+        ),
+        None => (None, None),
+    };
+    ScheduleKeys { keys, parsed, concurrency_span }
 }
 
 /// `timezone`, an IANA name (also a scheduled pipeline's).
-pub(super) fn time_zone<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<String> {
+fn time_zone<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<String> {
     read::string(ck, f, &schema::TIMEZONE).and_then(|(name, span)| match cron::check_time_zone(&name) {
         Ok(_) => Some(name),
         Err(err) => {
@@ -129,7 +156,7 @@ fn job_template_meta<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> (ir::Strin
 }
 
 /// Parses the schedule as Kubernetes does; an error points into the string where it can.
-pub(super) fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedule> {
+fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Option<Schedule> {
     let parsed = match Schedule::parse(text) {
         Ok(s) => s,
         Err(err) => {
@@ -173,16 +200,16 @@ pub(super) fn check_schedule(ck: &mut Checker, text: &str, e: &ast::Expr) -> Opt
 }
 
 /// Runs that may last longer than the gap between them overlap when concurrency is `allow`.
-pub(super) fn runs_may_pile_up(
+fn runs_may_pile_up(
     ck: &mut Checker,
     schedule: &Schedule,
     span: Span,
-    job: &ir::JobSpec,
+    deadline: Option<i64>,
     concurrency: Option<&str>,
     concurrency_span: Option<Span>,
 ) {
     let (Some(interval), None | Some("Allow")) = (schedule.min_interval_seconds(), concurrency) else { return };
-    let longest = job.active_deadline_seconds.map(|s| s as u64);
+    let longest = deadline.map(|s| s as u64);
     if longest.is_none_or(|d| d > interval) {
         let every = crate::units::Duration(interval);
         let how_long = match longest {

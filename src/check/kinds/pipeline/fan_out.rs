@@ -11,7 +11,7 @@ use crate::check::fields::Fields;
 use crate::check::kinds::group::{self, Placement};
 use crate::check::kinds::group_env::Naming;
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{self, ARGO_RUN, RUN_PLACEHOLDER};
+use crate::ir::{self, ARGO_RUN, ARGO_SERVICE_STEP, RUN_PLACEHOLDER};
 use crate::schema;
 use crate::source::Span;
 use crate::target::Target;
@@ -28,6 +28,7 @@ pub(super) fn task<'a>(
     span: Span,
     body: &'a ast::Block,
 ) -> (Option<ir::Task>, Vec<(String, Span)>) {
+    ck.current_name_span = span;
     let mut f = Fields::from_block(ck, body, schema::GROUP | schema::TASK, "a fan-out `task`");
     let after = super::after(ck, &mut f);
     let mut ok = true;
@@ -97,4 +98,51 @@ fn argo_can_run(ck: &mut Checker, g: &ir::Group, span: Span) -> bool {
         .help("let a role decide as a whole (for TensorFlow add `role chief { replicas = 1 … }`), or build this pipeline for the Kubernetes target (`--target kubernetes`)"),
     );
     false
+}
+
+/// On Argo the Workflow's templates are named after the pipeline (the DAG), each task, and a
+/// fan-out task's Service and roles (`<task>-service`, `<task>-<role>`); a fan-out task's DAG
+/// has a task per role beside `service`. Names that meet (a task named after its pipeline,
+/// task `a`'s role `b-c` and task `a-b`'s role `c`) would be refused by Argo.
+pub(super) fn argo_names_are_distinct(ck: &mut Checker, pipeline: &str, span: Span, tasks: &[ir::Task]) -> bool {
+    let mut seen: Vec<(String, String)> = vec![(pipeline.to_string(), format!("pipeline `{pipeline}`'s DAG"))];
+    let mut ok = true;
+    // Whether `name` was still free (else it is reported).
+    let mut claim = |ck: &mut Checker, name: String, what: String, at: Span| {
+        let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) else {
+            seen.push((name, what));
+            return true;
+        };
+        ck.report(
+            Diagnostic::error(
+                Code::ArgoTemplateName,
+                at,
+                format!("{what} and {first} are both templates named `{name}`"),
+            )
+            .label("a second template of this name")
+            .secondary(span, "in this Workflow")
+            .help("rename the task (or the role): Argo refuses a Workflow whose templates share a name"),
+        );
+        false
+    };
+    for task in tasks {
+        ok &= claim(ck, task.name.clone(), format!("task `{}`", task.name), task.span);
+        let ir::Work::Group(g) = &task.work else { continue };
+        let service = format!("{}-{ARGO_SERVICE_STEP}", task.name);
+        ok &= claim(ck, service, format!("task `{}`'s Service", task.name), task.span);
+        for role in &g.roles {
+            let what = format!("role `{}` of task `{}`", role.name, task.name);
+            if role.name == ARGO_SERVICE_STEP {
+                ok = false;
+                ck.report(
+                    Diagnostic::error(Code::ArgoTemplateName, role.meta.span, format!("{what} has the name of the step that makes the task's Service"))
+                        .label("a role named `service`")
+                        .help("rename the role: on Argo the task's DAG has a step `service` that creates its headless Service before the members"),
+                );
+                continue;
+            }
+            ok &= claim(ck, format!("{}-{}", task.name, role.name), what, role.meta.span);
+        }
+    }
+    ok
 }

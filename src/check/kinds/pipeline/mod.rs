@@ -10,7 +10,6 @@ use super::super::job_spec::{self, JobContext};
 use super::super::{Checker, pod, qos, read, security};
 use super::cron_job;
 use crate::ast::{self, ExprKind, LabeledValue, WorkloadKind};
-use crate::check::eval::What;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::kinds::Kind;
@@ -58,7 +57,10 @@ pub(super) fn pipeline<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &
     let ttl_seconds = read::seconds(ck, &mut f, &schema::PIPELINE_TTL)
         .map_or(DEFAULT_TTL_SECONDS, |(s, _)| s.min(i64::from(i32::MAX)) as i32);
     let runner_image = read::string(ck, &mut f, &schema::RUNNER_IMAGE).map(|(s, _)| s);
-    let schedule = if scheduled { schedule(ck, &mut f, deadline_seconds) } else { None };
+    let schedule = scheduled.then(|| cron_job::schedule_keys(ck, &mut f)).and_then(|s| {
+        s.check_pile_up(ck, deadline_seconds);
+        s.keys
+    });
 
     let mut ok = meta.is_some() && (!scheduled || schedule.is_some());
     let mut written = Vec::new();
@@ -127,7 +129,7 @@ pub(super) fn pipeline<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &
     }
     let limits = if argo { Limits::ARGO } else { Limits::KUBERNETES };
     let edges = graph::edges(ck, span, &written, limits)?;
-    if !ok {
+    if !ok || (argo && !fan_out::argo_names_are_distinct(ck, name, span, &tasks)) {
         return None;
     }
     Some(ir::Pipeline {
@@ -139,30 +141,6 @@ pub(super) fn pipeline<'a>(ck: &mut Checker<'a>, name: &str, span: Span, body: &
         ttl_seconds,
         runner_image: runner_image.unwrap_or_else(|| DEFAULT_RUNNER_IMAGE.to_string()),
         schedule,
-    })
-}
-
-/// `schedule`, `timezone`, `concurrency`, … as a `cron` reads them.
-fn schedule<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, deadline: Option<i64>) -> Option<ir::PipelineSchedule> {
-    let e = read::expr(ck, f, &schema::SCHEDULE)?;
-    let text = ck.string(e, What::Key(schema::SCHEDULE.key))?;
-    let parsed = cron_job::check_schedule(ck, &text, e);
-    let time_zone = cron_job::time_zone(ck, f);
-    let concurrency_span = f.peek_span(&schema::CONCURRENCY);
-    let concurrency_policy = read::choice(ck, f, &schema::CONCURRENCY).map(|(c, _)| c);
-    let starting_deadline_seconds = read::seconds(ck, f, &schema::STARTING_DEADLINE).map(|(s, _)| s);
-    let successful_jobs_history_limit = read::int32(ck, f, &schema::KEEP_SUCCEEDED);
-    let failed_jobs_history_limit = read::int32(ck, f, &schema::KEEP_FAILED);
-    let parsed = parsed?;
-    let run = ir::JobSpec { active_deadline_seconds: deadline, ..Default::default() };
-    cron_job::runs_may_pile_up(ck, &parsed, e.span, &run, concurrency_policy, concurrency_span);
-    Some(ir::PipelineSchedule {
-        schedule: text,
-        time_zone,
-        concurrency_policy,
-        starting_deadline_seconds,
-        successful_jobs_history_limit,
-        failed_jobs_history_limit,
     })
 }
 
@@ -214,7 +192,7 @@ fn task<'a>(
     let task = meta.zip(pod).map(|(meta, pod)| ir::Task {
         name: name.to_string(),
         span,
-        work: ir::Work::Job { meta, spec, pod },
+        work: ir::Work::Job { meta, spec, pod: Box::new(pod) },
     });
     (task, after)
 }

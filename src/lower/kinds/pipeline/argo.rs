@@ -6,7 +6,7 @@
 use super::{PIPELINE_LABEL, TASK_LABEL};
 use crate::crd::argo::{self, CronWorkflow, Workflow};
 use crate::ir;
-use crate::ir::ARGO_RUN;
+use crate::ir::{ARGO_RUN, ARGO_SERVICE_STEP};
 use crate::lower::kinds::group;
 use crate::lower::pod::{pod_template, template_labels};
 use crate::lower::{INDEX_VAR, Out};
@@ -41,7 +41,7 @@ pub(super) fn lower(p: &ir::Pipeline, out: &mut Out) {
         .tasks
         .iter()
         .flat_map(|t| match &t.work {
-            ir::Work::Job { pod, .. } => vec![pod],
+            ir::Work::Job { pod, .. } => vec![&**pod],
             ir::Work::Group(g) => g.roles.iter().map(|r| &r.pod).collect(),
         })
         .filter_map(|pod| pod.service_account.as_deref())
@@ -102,15 +102,18 @@ const WORKFLOW_LABEL: &str = "workflows.argoproj.io/workflow";
 /// The roles that do not decide are daemons: Argo ends them when the task's DAG is done.
 fn fan_out(p: &ir::Pipeline, task: &str, g: &ir::Group, out: &Out) -> Vec<argo::Template> {
     let service_template = format!("{task}-service");
-    let mut tasks =
-        vec![argo::DagTask { name: "service".into(), template: service_template.clone(), ..Default::default() }];
+    let mut tasks = vec![argo::DagTask {
+        name: ARGO_SERVICE_STEP.into(),
+        template: service_template.clone(),
+        ..Default::default()
+    }];
     let mut templates = Vec::new();
     for role in &g.roles {
         let name = format!("{task}-{}", role.name);
         tasks.push(argo::DagTask {
             name: role.name.clone(),
             template: name.clone(),
-            depends: Some("service".into()),
+            depends: Some(ARGO_SERVICE_STEP.into()),
             arguments: Some(argo::Parameters {
                 parameters: vec![argo::Parameter { name: INDEX_PARAMETER.into(), value: Some("{{item}}".into()) }],
             }),

@@ -7,6 +7,7 @@
 use super::{PIPELINE_LABEL, RUN_LABEL, TASK_LABEL};
 use crate::ir;
 use crate::lower::Out;
+use crate::lower::kinds::cron_job::cron_job_spec;
 use crate::lower::kinds::group;
 use crate::lower::kinds::job::job_spec;
 use crate::lower::pod::{pod_template, template_labels};
@@ -40,22 +41,16 @@ pub(super) fn lower(p: &ir::Pipeline, out: &mut Out) {
                 metadata.labels.get_or_insert_default().insert(PIPELINE_LABEL.into(), name.clone());
                 metadata
             },
-            spec: batch::CronJobSpec {
-                schedule: s.schedule.clone(),
-                time_zone: s.time_zone.clone(),
-                concurrency_policy: s.concurrency_policy.map(String::from),
-                starting_deadline_seconds: s.starting_deadline_seconds,
-                successful_jobs_history_limit: s.successful_jobs_history_limit,
-                failed_jobs_history_limit: s.failed_jobs_history_limit,
-                job_template: batch::JobTemplateSpec {
+            spec: cron_job_spec(
+                s,
+                batch::JobTemplateSpec {
                     metadata: Some(ObjectMeta {
                         labels: Some([(PIPELINE_LABEL.to_string(), name.clone())].into()),
                         ..Default::default()
                     }),
                     spec: Some(runner),
                 },
-                ..Default::default()
-            },
+            ),
             ..Default::default()
         }),
         None => {
@@ -106,8 +101,9 @@ pub fn task_list(p: &ir::Pipeline) -> String {
 }
 
 /// A task's objects as the runner creates them, with the run's placeholders: its Job, or a
-/// fan-out task's Service and role Jobs (a `List`, which `kubectl create -f` takes apart).
-/// JSON: serde_json writes the typed objects' fields in their fixed order.
+/// fan-out task's Service and role Jobs, one JSON object after the other (a stream, which
+/// `kubectl create -f -` reads object by object; a `List` would need the server's OpenAPI v2
+/// document to be validated). serde_json writes the typed objects' fields in their fixed order.
 fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
     let task = &p.tasks[index];
     let run_labels: BTreeMap<String, String> = [
@@ -116,7 +112,7 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
         (TASK_LABEL.to_string(), task.name.clone()),
     ]
     .into();
-    let value = match &task.work {
+    let documents = match &task.work {
         ir::Work::Job { meta, spec, pod } => {
             let mut metadata = out.meta(meta);
             metadata.name = Some(format!("{}-{RUN_PLACEHOLDER}-{}", p.meta.name, task.name));
@@ -125,25 +121,22 @@ fn task_job_json(p: &ir::Pipeline, index: usize, out: &Out) -> String {
                 spec: Some(job_spec(spec, pod_template(pod, template_labels(pod, Some(run_labels.clone()))))),
                 ..Default::default()
             };
-            serde_json::to_value(&job)
+            vec![serde_json::to_string_pretty(&job)]
         }
         ir::Work::Group(g) => {
             let (mut service, jobs) = group::objects(g, out, Some(&run_labels));
             service.metadata = of_the_run(service.metadata, &run_labels);
-            let mut items = vec![serde_json::to_value(&service)];
+            let mut documents = vec![serde_json::to_string_pretty(&service)];
             for mut job in jobs {
                 job.metadata = of_the_run(job.metadata, &run_labels);
-                items.push(serde_json::to_value(&job));
+                documents.push(serde_json::to_string_pretty(&job));
             }
-            items
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()
-                .map(|items| serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": items }))
+            documents
         }
     };
-    let mut json = value.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default();
-    json.push('\n');
-    json
+    let mut text = documents.into_iter().map(Result::unwrap_or_default).collect::<Vec<_>>().join("\n");
+    text.push('\n');
+    text
 }
 
 /// A task's object belongs to its run, not to the program: without the program's labels, a

@@ -12,8 +12,9 @@
 # activeDeadlineSeconds is lowered right after it is created), so no task outlives the run.
 #
 # A fan-out task is a headless Service and one Job per role, created together; it has
-# succeeded when the Jobs of its deciding roles are complete, and then the runner deletes the
-# Jobs of its other roles (parameter servers, `until-done` roles), which never end by themselves.
+# succeeded when the Jobs of its deciding roles are complete, failed when one of its Jobs has
+# failed; then the runner deletes the Jobs of its roles that still run (parameter servers,
+# `until-done` roles never end by themselves).
 #
 # Environment: PIPELINE, NAMESPACE, RUNNER_JOB, RUNNER_UID (the runner Job's, from the
 # downward API), PIPELINE_DIR (the ConfigMap: `tasks`, a line `task after roles decide` per
@@ -88,13 +89,15 @@ bound() {
   fi
 }
 
-# Once fan-out task $1 (roles $2, deciding $3) has succeeded: deletes the Jobs of its other roles.
-stop_the_rest() {
+# Once fan-out task $1 (roles $2) has ended, succeeded or failed: deletes the Jobs of its roles
+# that still run (those that serve the others never end by themselves); a failed Job is kept
+# for its logs.
+stop_unfinished() {
   for role in $(words "$2"); do
-    case ",$3," in *",$role,"*) continue ;; esac
-    printf '%s\n' "$jobs" | grep -q "^$1/$role " || continue
+    line=$(printf '%s\n' "$jobs" | grep -m 1 "^$1/$role ") || continue
+    case " $line " in *" Complete "* | *" Failed "* | *" FailureTarget "*) continue ;; esac
     kubectl delete job "$(job_name "$1" "$role")" --namespace="$NAMESPACE" --ignore-not-found > /dev/null &&
-      log "$1 succeeded: stopped its $role members"
+      log "$1 ended: stopped its $role members"
   done
 }
 
@@ -131,10 +134,13 @@ while :; do
   failed="" running=0 pending=0
   while read -r task after roles decide; do
     case $(state_of "$task" "$roles" "$decide") in
-      failed) failed="$failed $task" ;;
+      failed)
+        failed="$failed $task"
+        [ "$roles" = - ] || stop_unfinished "$task" "$roles"
+        ;;
       running) running=$((running + 1)) ;;
       absent) pending=$((pending + 1)) ;;
-      succeeded) [ "$decide" = - ] || stop_the_rest "$task" "$roles" "$decide" ;;
+      succeeded) [ "$roles" = - ] || stop_unfinished "$task" "$roles" ;;
     esac
   done < "$dir/tasks"
 
