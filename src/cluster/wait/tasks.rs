@@ -147,8 +147,8 @@ fn from_jobs(task: &Task, jobs: &[&Value]) -> TaskView {
                     let total = j["spec"]["completions"].as_u64().unwrap_or(1);
                     format!("{r} {}/{total} succeeded", int(&j["status"]["succeeded"]))
                 }
-                // The runner deletes the Jobs of the roles that do not decide once the task succeeded.
-                None if state == TaskState::Succeeded && !deciding.contains(&r.as_str()) => format!("{r} stopped"),
+                // Once a fan-out task ended, succeeded or failed, the runner deletes its Jobs that still run.
+                None if matches!(state, TaskState::Succeeded | TaskState::Failed { .. }) => format!("{r} stopped"),
                 None => format!("{r} (no Job)"),
             })
             .collect();
@@ -346,6 +346,13 @@ mod tests {
         assert_eq!(
             lines(&task_views(&tasks, &failed, &End::Running)),
             ["failed: worker: BackoffLimitExceeded: Job has reached the specified backoff limit"]
+        );
+        let failed = task_views(&tasks, &failed[..1], &End::Running);
+        assert_eq!(failed[0].counts, "worker 1/4 succeeded, ps stopped; 0 failed, 0 running");
+        // A role that decides and has no Job yet: not created (the runner makes them together).
+        assert_eq!(
+            task_views(&tasks, &running[1..], &End::Running)[0].counts,
+            "worker (no Job), ps 0/2 succeeded; 0 failed, 2 running"
         );
         // Without `decide`, every role's Job must complete.
         let all = parse_tasks("train - worker,ps -\n");
