@@ -227,7 +227,7 @@ fn at(text: &str, line: &str) -> usize {
 #[test]
 fn a_diamond_is_followed_task_by_task_in_graph_order() {
     let s = setup();
-    s.server.script("diamond-*-a", Outcome::succeed().ticks(12));
+    s.server.script("diamond-*-a", Outcome::succeed().ticks(20));
     s.server.script("diamond-*-b", Outcome::succeed().ticks(30));
     let file = s.program("diamond", DIAMOND);
     let run = s.apply_wait(&[], &file, "60s", |s, stop| play(s, stop, "diamond"));
@@ -269,6 +269,17 @@ fn a_diamond_is_followed_task_by_task_in_graph_order() {
     assert!(at(&err, &format!("wait: pipeline default/diamond: b: {done}")) > b_running, "{err}");
     assert!(err.contains(&format!("wait: pipeline default/diamond: run {id}, 4 tasks\n")), "{err}");
     assert!(err.contains("pipec: waited ") && err.contains(": 1 succeeded, 0 failed\n"), "{err}");
+    // One list of the run's task Jobs per poll, whatever the number of tasks; no Job read alone.
+    let requests = s.server.requests();
+    let lists: Vec<&String> =
+        requests.iter().filter(|r| r.starts_with("GET ") && r.contains(",pipec.dev/run")).collect();
+    let polls = requests
+        .iter()
+        .filter(|r| r.starts_with("GET ") && r.contains("/jobs?labelSelector=pipec.dev/program in ("))
+        .count();
+    assert!(lists.len() >= 4 && lists.len() == polls, "{polls} polls: {requests:?}");
+    assert!(lists.iter().all(|r| *r == lists[0]), "{lists:?}");
+    assert!(!requests.iter().any(|r| r.starts_with("GET ") && r.contains("/jobs/")), "{requests:?}");
     // The task Jobs are the run's, as the runner made them.
     for task in ["a", "b", "c", "d"] {
         let job = s.job(&format!("diamond-{id}-{task}")).expect("the task's Job");
