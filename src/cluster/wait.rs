@@ -6,7 +6,8 @@
 //! logs); then the end state of each, with the reason and the last log lines
 //! of a failed pod. The workloads are read with one list per kind and
 //! namespace every poll, however many there are. A pipeline's runner Job is
-//! followed as the pipeline, task by task ([`pipeline`]).
+//! followed as the pipeline, task by task ([`pipeline`], [`tasks`]); an Argo
+//! Workflow by its phase and pod nodes ([`argo`]).
 
 mod argo;
 mod pipeline;

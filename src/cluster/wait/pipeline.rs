@@ -23,21 +23,15 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Followed<'a> {
     pub d: &'a Desired,
     pub tasks: Vec<Task>,
-    pub run: Option<String>,
-    pub views: Vec<TaskView>,
+    /// The run id, once the runner Job was seen.
+    run: Option<String>,
+    views: Vec<TaskView>,
     /// The line last shown per task.
     shown: Vec<String>,
     pub end: End,
     runner: Value,
     /// The pipeline's bar, then one per task (on a terminal).
     pub bars: Vec<ProgressBar>,
-}
-
-impl Followed<'_> {
-    /// `pipeline qa/nightly`
-    pub fn what(&self) -> String {
-        format!("pipeline {}/{}", self.d.namespace.as_deref().unwrap_or(""), self.d.name)
-    }
 }
 
 /// The unscheduled pipelines among `desired` (a runner Job and its `<p>-tasks` ConfigMap), and
@@ -102,6 +96,11 @@ pub async fn task_jobs(
 }
 
 impl Followed<'_> {
+    /// `pipeline qa/nightly`
+    pub fn what(&self) -> String {
+        format!("pipeline {}/{}", self.d.namespace.as_deref().unwrap_or(""), self.d.name)
+    }
+
     /// A poll: the live runner Job (`None`: gone) and the task Jobs of its namespace.
     pub fn update(&mut self, runner: Option<&Value>, jobs: &[Value], terminal: bool) {
         let Some(runner) = runner else {
