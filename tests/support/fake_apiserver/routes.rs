@@ -58,9 +58,9 @@ pub fn handle(inner: &Arc<Inner>, req: &Request) -> Response {
         ("GET", "/api") => return Response::json(200, &resources::api_versions(&state.address)),
         ("GET", "/apis") => return Response::json(200, &resources::api_group_list(&table)),
         ("GET", "/openapi/v3") => return Response::json(200, &resources::openapi_v3_root(&table)),
-        // kubectl validates a `List` (`kubectl create -f` of several objects, as the pipeline
-        // runner creates a fan-out task) against OpenAPI v2, a protobuf document: an empty one
-        // (zero bytes) leaves the items to the v3 documents.
+        // kubectl validates a `kind: List` document against OpenAPI v2, a protobuf document: an
+        // empty one (zero bytes) leaves its items to the v3 documents. (The pipeline runner
+        // writes a fan-out task's objects as a JSON stream, which needs no v2.)
         ("GET", "/openapi/v2") => {
             return Response::Full {
                 status: 200,
