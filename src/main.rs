@@ -159,7 +159,7 @@ enum Command {
         /// Delete the objects this program applied before and no longer declares (found by its labels).
         #[arg(long)]
         prune: bool,
-        /// Wait for Jobs to finish and Deployments and DaemonSets to roll out; exit 1 if one fails.
+        /// Wait for Jobs to finish, Deployments and DaemonSets to roll out, pipelines (task by task) and Argo Workflows to end; exit 1 if one fails.
         #[arg(long)]
         wait: bool,
         /// How long --wait waits: 10m, 90s, 1h30m.
