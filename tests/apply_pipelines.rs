@@ -596,7 +596,10 @@ fn an_argo_workflow_is_followed_by_its_phase_and_pod_nodes() {
         report,
         [
             "failed     workflow default/diamond: Failed: child 'diamond-2' failed",
-            "           node b: Failed: Error (exit code 1)"
+            "           a  succeeded",
+            "           b  failed: Error (exit code 1)",
+            "           c  succeeded",
+            "           d  not started",
         ],
         "{}",
         run.all()

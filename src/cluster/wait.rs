@@ -375,7 +375,7 @@ async fn report(
                     println!("           {line}");
                     t.pod = Some(pod);
                 }
-                for line in if t.d.kind == Kind::Workflow { argo::failed_nodes(&t.object) } else { Vec::new() } {
+                for line in if t.d.kind == Kind::Workflow { argo::task_lines(&t.object) } else { Vec::new() } {
                     println!("           {line}");
                 }
                 if !matches!(t.d.kind, Kind::Job | Kind::Workflow)

@@ -44,19 +44,61 @@ pub fn progress(object: &Value) -> (u64, u64, String, End) {
     (succeeded, pods.len().max(1) as u64, line, end)
 }
 
-/// `node b: Failed: Error (exit code 1)`, a line per failed pod node.
-pub fn failed_nodes(object: &Value) -> Vec<String> {
-    pods(object)
+/// The tasks of the Workflow's DAG (its entry template's) in graph order, each with its state
+/// from the node Argo made for it: `b  failed: Error (exit code 1)`, `d  not started`.
+pub fn task_lines(object: &Value) -> Vec<String> {
+    let spec = &object["spec"];
+    let entry = spec["entrypoint"].as_str().unwrap_or("");
+    let Some(dag) = spec["templates"]
+        .as_array()
+        .and_then(|ts| ts.iter().find(|t| t["name"] == entry))
+        .and_then(|t| t["dag"]["tasks"].as_array())
+    else {
+        return Vec::new();
+    };
+    let names: Vec<&str> = dag.iter().filter_map(|t| t["name"].as_str()).collect();
+    // `depends: a.Succeeded && b.Succeeded` (as pipec writes it): the tasks named in it.
+    let upstream: Vec<Vec<usize>> = dag
+        .iter()
+        .map(|t| {
+            let depends = t["depends"].as_str().unwrap_or("");
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| depends.split(" && ").any(|d| d.split('.').next() == Some(n)))
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let nodes: Vec<&Value> = object["status"]["nodes"].as_object().into_iter().flat_map(|n| n.values()).collect();
+    order(&upstream)
         .into_iter()
-        .filter(|p| matches!(p.1, "Failed" | "Error"))
-        .map(|(name, phase, message)| {
-            if message.is_empty() {
-                format!("node {name}: {phase}")
-            } else {
-                format!("node {name}: {phase}: {message}")
-            }
+        .map(|i| {
+            let name = names[i];
+            // The task's own node: a Pod, a Retry around its pods, or a fan-out task's DAG.
+            let node =
+                nodes.iter().find(|n| n["displayName"] == name && n["templateName"].as_str().is_none_or(|t| t == name));
+            let state =
+                match node.map(|n| (n["phase"].as_str().unwrap_or("Pending"), n["message"].as_str().unwrap_or(""))) {
+                    None | Some(("Omitted" | "Skipped", _)) => "not started".to_string(),
+                    Some((phase, "")) => phase.to_lowercase(),
+                    Some((phase, message)) => format!("{}: {message}", phase.to_lowercase()),
+                };
+            format!("{name:<width$}  {state}")
         })
         .collect()
+}
+
+/// Kahn's order, the first written first among the ready tasks (tasks on a cycle are left out).
+fn order(upstream: &[Vec<usize>]) -> Vec<usize> {
+    let mut done = vec![false; upstream.len()];
+    let mut order = Vec::with_capacity(upstream.len());
+    while let Some(next) = (0..upstream.len()).find(|&t| !done[t] && upstream[t].iter().all(|&u| done[u])) {
+        done[next] = true;
+        order.push(next);
+    }
+    order
 }
 
 #[cfg(test)]
@@ -89,8 +131,36 @@ mod tests {
             }),
         );
         assert_eq!(progress(&failed).3, End::Failed("Failed: child 'diamond-b' failed".into()));
-        assert_eq!(failed_nodes(&failed), ["node b: Failed: Error (exit code 1)", "node c: Error"]);
         assert_eq!(progress(&wf("Succeeded", json!({}))).3, End::Done);
         assert_eq!(progress(&json!({"status": {"phase": "Error"}})).3, End::Failed("Error".into()));
+    }
+}
+
+#[cfg(test)]
+mod task_tests {
+    use serde_json::json;
+
+    #[test]
+    fn tasks_in_graph_order_with_their_nodes_state() {
+        let dag = json!([
+            {"name": "d", "template": "d", "depends": "b.Succeeded && c.Succeeded"},
+            {"name": "a", "template": "a"},
+            {"name": "b", "template": "b", "depends": "a.Succeeded"},
+            {"name": "c", "template": "c", "depends": "a.Succeeded"},
+        ]);
+        let wf = json!({
+            "spec": {"entrypoint": "p", "templates": [{"name": "p", "dag": {"tasks": dag}}]},
+            "status": {"nodes": {
+                "p-1": {"type": "Pod", "displayName": "a", "templateName": "a", "phase": "Succeeded"},
+                "p-2": {"type": "Retry", "displayName": "b", "templateName": "b", "phase": "Failed", "message": "No more retries left"},
+                "p-3": {"type": "Pod", "displayName": "b(0)", "templateName": "b", "phase": "Failed", "message": "Error (exit code 1)"},
+                "p-4": {"type": "Pod", "displayName": "c", "templateName": "c", "phase": "Running"},
+                "p-5": {"type": "Omitted", "displayName": "d", "templateName": "d", "phase": "Omitted"},
+            }},
+        });
+        assert_eq!(
+            super::task_lines(&wf),
+            ["a  succeeded", "b  failed: No more retries left", "c  running", "d  not started"]
+        );
     }
 }
