@@ -256,7 +256,7 @@ impl Defaults<'_> {
         }
         map.remove(key);
         let shown = match default {
-            Value::String(s) => s.clone(),
+            Value::String(s) if !s.is_empty() => s.clone(),
             v => v.to_string(),
         };
         LeftOut::note(&mut self.out.defaults, format!("`{key}: {shown}`"));
@@ -266,7 +266,12 @@ impl Defaults<'_> {
     /// SetDefaults_Job.
     fn job(&mut self, spec: &mut Map<String, Value>) {
         let one = Value::from(1);
-        if spec.get("completions") == Some(&one) && spec.get("parallelism") == Some(&one) {
+        // An Indexed Job must say its `completions` (pipec and the API server refuse one without).
+        let indexed = spec.get("completionMode").is_some_and(|m| m == "Indexed");
+        if indexed {
+            // `parallelism` alone still defaults to 1.
+            self.drop_eq(spec, "parallelism", &one);
+        } else if spec.get("completions") == Some(&one) && spec.get("parallelism") == Some(&one) {
             // Defaulted together, only when both are absent.
             self.drop_eq(spec, "completions", &one);
             self.drop_eq(spec, "parallelism", &one);
@@ -360,8 +365,9 @@ impl Defaults<'_> {
         }
     }
 
-    /// SetDefaults_Service (its type, ClusterIP, is no key of `service`: objects.rs takes it).
+    /// SetDefaults_Service.
     fn service(&mut self, spec: &mut Map<String, Value>) {
+        self.drop_eq(spec, "type", &Value::from("ClusterIP"));
         self.drop_eq(spec, "sessionAffinity", &Value::from("None"));
         self.drop_eq(spec, "internalTrafficPolicy", &Value::from("Cluster"));
         if let Some(Value::Array(ports)) = spec.get_mut("ports") {
