@@ -346,7 +346,9 @@ fn minus_server_generated(object: &mut Value) {
     let o = object.as_object_mut().unwrap();
     o.remove("status");
     let meta = o.get_mut("metadata").and_then(Value::as_object_mut).unwrap();
-    for f in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "ownerReferences"] {
+    for f in
+        ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "ownerReferences"]
+    {
         meta.remove(f);
     }
     if let Some(Value::Object(a)) = meta.get_mut("annotations") {
@@ -371,7 +373,8 @@ fn minus_server_generated(object: &mut Value) {
             for path in ["/metadata/labels", "/spec/template/metadata/labels"] {
                 let Some(Value::Object(labels)) = object.pointer_mut(path) else { continue };
                 labels.retain(|k, v| {
-                    !(k.ends_with("controller-uid") || (k == "job-name" || k == "batch.kubernetes.io/job-name") && *v == name)
+                    !(k.ends_with("controller-uid")
+                        || (k == "job-name" || k == "batch.kubernetes.io/job-name") && *v == name)
                 });
             }
         }
@@ -390,7 +393,9 @@ fn minus_server_generated(object: &mut Value) {
 
 /// pipec's own labels off a built object (they are not in the input).
 fn minus_pipec_labels(object: &mut Value) {
-    for labels in ["/metadata/labels", "/spec/template/metadata/labels", "/spec/jobTemplate/spec/template/metadata/labels"] {
+    for labels in
+        ["/metadata/labels", "/spec/template/metadata/labels", "/spec/jobTemplate/spec/template/metadata/labels"]
+    {
         if let Some(Value::Object(l)) = object.pointer_mut(labels) {
             l.remove("app.kubernetes.io/managed-by");
             l.remove("pipec.dev/program");
@@ -403,7 +408,10 @@ fn minus_pipec_labels(object: &mut Value) {
 fn empty_maps_out(v: &mut Value) {
     if let Value::Object(m) = v {
         m.values_mut().for_each(empty_maps_out);
-        m.retain(|k, x| !(matches!(k.as_str(), "labels" | "annotations" | "metadata") && x.as_object().is_some_and(|m| m.is_empty())));
+        m.retain(|k, x| {
+            !(matches!(k.as_str(), "labels" | "annotations" | "metadata")
+                && x.as_object().is_some_and(|m| m.is_empty()))
+        });
     } else if let Value::Array(a) = v {
         a.iter_mut().for_each(empty_maps_out);
     }
@@ -420,13 +428,19 @@ fn live_objects_import_without_identity_or_defaults() {
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
         let imported = import(&format!("{stem}.yaml"), &yaml, &stem);
         assert!(!imported.has_errors(), "{stem}: the import failed");
-        insta::assert_snapshot!(format!("{}\n# summary:\n{}\n{}", imported.pipe, imported.summary.join("\n"), imported.left_out.join("\n")));
+        insta::assert_snapshot!(format!(
+            "{}\n# summary:\n{}\n{}",
+            imported.pipe,
+            imported.summary.join("\n"),
+            imported.left_out.join("\n")
+        ));
         for (options, what) in [
             (pipec::import::Options::default(), "without defaults"),
             (pipec::import::Options { keep_defaults: true, ..Default::default() }, "with --keep-defaults"),
         ] {
             let imported = import_with(&format!("{stem}.yaml"), &yaml, &stem, options);
-            let identity = ["controller-uid", "job-name", "clusterIP", "10.96.", "kubernetes.io/revision", "template.generation"];
+            let identity =
+                ["controller-uid", "job-name", "clusterIP", "10.96.", "kubernetes.io/revision", "template.generation"];
             // With the defaults kept, a DaemonSet's `revisionHistoryLimit` (no key) is `raw`.
             let noise: &[&str] = if options.keep_defaults { &[] } else { &["raw", "30s", "cluster-first", "tcp"] };
             for absent in identity.iter().chain(noise) {
@@ -456,7 +470,8 @@ fn live_objects_import_without_identity_or_defaults() {
 #[test]
 fn keep_defaults_keeps_the_servers_defaults() {
     let yaml = std::fs::read_to_string(Path::new(ROOT).join("tests/import/live/job.yaml")).unwrap();
-    let kept = import_with("job.yaml", &yaml, "job", pipec::import::Options { keep_defaults: true, ..Default::default() });
+    let kept =
+        import_with("job.yaml", &yaml, "job", pipec::import::Options { keep_defaults: true, ..Default::default() });
     for expected in ["retries = 6", "completions = 1", "grace-period = 30s", "dns-policy = cluster-first"] {
         assert!(kept.pipe.contains(expected), "no `{expected}` in\n{}", kept.pipe);
     }
@@ -469,4 +484,28 @@ fn keep_defaults_keeps_the_servers_defaults() {
     let queue = yaml.replace("  completions: 1\n", "");
     let imported = import("job.yaml", &queue, "job");
     assert!(imported.pipe.contains("parallelism = 1"), "{}", imported.pipe);
+}
+
+/// The command says what it left out, and `--keep-defaults` keeps the defaults.
+#[test]
+fn the_command_lists_what_it_left_out() {
+    let pipec = env!("CARGO_BIN_EXE_pipec");
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(pipec)
+            .args(["import", "tests/import/live/job.yaml"])
+            .args(extra)
+            .current_dir(ROOT)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (pipe, stderr) = run(&[]);
+    assert!(stderr.contains("pipec: imported 1 object into stdout"), "{stderr}");
+    assert!(stderr.contains("left out, server-generated") && stderr.contains("Job `spec.selector`"), "{stderr}");
+    assert!(stderr.contains("`terminationMessagePath: /dev/termination-log`"), "{stderr}");
+    assert!(!pipe.contains("termination-message-path"), "{pipe}");
+    let (pipe, stderr) = run(&["--keep-defaults"]);
+    assert!(pipe.contains("termination-message-path = \"/dev/termination-log\""), "{pipe}");
+    assert!(!stderr.contains("the API server's defaults"), "{stderr}");
 }

@@ -98,13 +98,11 @@ pub fn identity(kind: Kind, name: &str, object: &mut Map<String, Value>, out: &m
         }
     }
     // A template's `creationTimestamp: null` (ObjectMeta's, written by every Go client).
-    for path in [&["spec", "template", "metadata"][..], &["spec", "jobTemplate", "metadata"], &[
-        "spec",
-        "jobTemplate",
-        "spec",
-        "template",
-        "metadata",
-    ]] {
+    for path in [
+        &["spec", "template", "metadata"][..],
+        &["spec", "jobTemplate", "metadata"],
+        &["spec", "jobTemplate", "spec", "template", "metadata"],
+    ] {
         if let Some(meta) = at(object, path) {
             meta.remove("creationTimestamp");
         }
@@ -446,6 +444,9 @@ mod tests {
         let mut dual = object(json!({"spec": {"clusterIP": "10.0.0.1", "ipFamilies": ["IPv4", "IPv6"],
                                               "ipFamilyPolicy": "PreferDualStack"}}));
         identity(Kind::Service, "s", &mut dual, &mut LeftOut::default());
-        assert_eq!(Value::Object(dual), json!({"spec": {"ipFamilies": ["IPv4", "IPv6"], "ipFamilyPolicy": "PreferDualStack"}}));
+        assert_eq!(
+            Value::Object(dual),
+            json!({"spec": {"ipFamilies": ["IPv4", "IPv6"], "ipFamilyPolicy": "PreferDualStack"}})
+        );
     }
 }
