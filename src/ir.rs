@@ -142,6 +142,34 @@ impl Object {
         }
     }
 
+    /// The pods the object runs, each with the name reports give it: `job/report`, a group's
+    /// roles `group/train/worker`, a pipeline's tasks `pipeline/etl/load` (a fan-out task's
+    /// roles `pipeline/etl/train/worker`).
+    pub fn pods(&self) -> Vec<(String, &Pod)> {
+        let one = |kind: &str, meta: &Meta, pod| vec![(format!("{kind}/{}", meta.name), pod)];
+        match self {
+            Object::Job(j) => one("job", &j.meta, &j.pod),
+            Object::Cron(c) => one("cron", &c.meta, &c.pod),
+            Object::Daemon(d) => one("daemon", &d.meta, &d.pod),
+            Object::Deployment(d) => one("deployment", &d.meta, &d.pod),
+            Object::Spark(s) => one("spark", &s.meta, &s.pod),
+            Object::Group(g) => g.roles.iter().map(|r| (format!("group/{}/{}", g.meta.name, r.name), &r.pod)).collect(),
+            Object::Pipeline(p) => p
+                .tasks
+                .iter()
+                .flat_map(|t| match &t.work {
+                    Work::Job { pod, .. } => vec![(format!("pipeline/{}/{}", p.meta.name, t.name), &**pod)],
+                    Work::Group(g) => g
+                        .roles
+                        .iter()
+                        .map(|r| (format!("pipeline/{}/{}/{}", p.meta.name, t.name, r.name), &r.pod))
+                        .collect(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn meta(&self) -> &Meta {
         match self {
             Object::Config(c) => &c.meta,

@@ -163,7 +163,7 @@ enum Command {
         /// Delete the objects this program applied before and no longer declares (found by its labels).
         #[arg(long)]
         prune: bool,
-        /// Wait for Jobs to finish and Deployments and DaemonSets to roll out; exit 1 if one fails.
+        /// Wait for Jobs to finish, Deployments and DaemonSets to roll out, pipelines (task by task) and Argo Workflows to end; exit 1 if one fails.
         #[arg(long)]
         wait: bool,
         /// How long --wait waits: 10m, 90s, 1h30m.
@@ -735,26 +735,10 @@ impl Printer {
 fn print_qos(c: &Compilation) {
     let mut err = std::io::stderr().lock();
     for program in &c.programs {
-        for object in &program.objects {
-            let (kind, meta, pod) = match object {
-                pipec::ir::Object::Job(j) => ("job", &j.meta, &j.pod),
-                pipec::ir::Object::Cron(cr) => ("cron", &cr.meta, &cr.pod),
-                pipec::ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
-                pipec::ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
-                pipec::ir::Object::Group(g) => {
-                    for r in &g.roles {
-                        let (class, why) = pipec::qos::classify(&r.pod);
-                        let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();
-                        let _ = writeln!(err, "qos: group/{}/{}: {}{why}", g.meta.name, r.name, class.as_str());
-                    }
-                    continue;
-                }
-                pipec::ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
-                _ => continue,
-            };
+        for (name, pod) in program.objects.iter().flat_map(pipec::ir::Object::pods) {
             let (class, why) = pipec::qos::classify(pod);
             let why = why.map(|b| format!(" ({})", b.reason)).unwrap_or_default();
-            let _ = writeln!(err, "qos: {kind}/{}: {}{why}", meta.name, class.as_str());
+            let _ = writeln!(err, "qos: {name}: {}{why}", class.as_str());
         }
     }
 }

@@ -318,31 +318,15 @@ fn restricted(pod: &Pod, out: &mut Vec<Finding>) {
 pub fn report(programs: &[ir::Program]) -> String {
     let mut out = String::new();
     for program in programs {
-        for object in &program.objects {
-            let (kind, meta, pod) = match object {
-                ir::Object::Job(j) => ("job", &j.meta, &j.pod),
-                ir::Object::Cron(c) => ("cron", &c.meta, &c.pod),
-                ir::Object::Daemon(d) => ("daemon", &d.meta, &d.pod),
-                ir::Object::Deployment(d) => ("deployment", &d.meta, &d.pod),
-                // One line per role: `group/train/worker`.
-                ir::Object::Group(g) => {
-                    for r in &g.roles {
-                        out.push_str(&line("group", &format!("{}/{}", g.meta.name, r.name), &r.pod));
-                        out.push('\n');
-                    }
-                    continue;
-                }
-                ir::Object::Spark(s) => ("spark", &s.meta, &s.pod),
-                _ => continue,
-            };
-            out.push_str(&line(kind, &meta.name, pod));
+        for (name, pod) in program.objects.iter().flat_map(ir::Object::pods) {
+            out.push_str(&line(&name, pod));
             out.push('\n');
         }
     }
     out
 }
 
-fn line(kind: &str, name: &str, pod: &Pod) -> String {
+fn line(name: &str, pod: &Pod) -> String {
     let findings = findings(pod);
     let level = level_of(&findings);
     let blocking: Vec<String> = findings
@@ -351,8 +335,8 @@ fn line(kind: &str, name: &str, pod: &Pod) -> String {
         .map(|f| format!("{}: {}", f.rule, f.what))
         .collect();
     match level {
-        Level::Restricted => format!("security: {kind}/{name}: restricted"),
-        _ => format!("security: {kind}/{name}: {} (not {}: {})", level.as_str(), next(level), blocking.join("; ")),
+        Level::Restricted => format!("security: {name}: restricted"),
+        _ => format!("security: {name}: {} (not {}: {})", level.as_str(), next(level), blocking.join("; ")),
     }
 }
 

@@ -228,6 +228,18 @@ fn explain_qos_names_each_workloads_class() {
     assert!(stderr.contains("qos: job/stable-test: BestEffort"), "{stderr}");
 }
 
+/// A pipeline's tasks are workloads too: each task's pod, and each role of a fan-out task.
+#[test]
+fn explain_reports_name_every_pipeline_task_and_role() {
+    let out = pipec(&["check", "--explain-qos", "--explain-security", "examples/train-pipeline.pipe"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for task in ["prepare", "train/chief", "train/ps", "train/worker", "evaluate", "publish"] {
+        assert!(stderr.contains(&format!("qos: pipeline/train-weekly/{task}: Guaranteed")), "{task}: {stderr}");
+        assert!(stderr.contains(&format!("security: pipeline/train-weekly/{task}: restricted")), "{task}: {stderr}");
+    }
+}
+
 #[test]
 fn kube_version_is_checked_and_applied() {
     let out = pipec(&["build", "--kube-version", "1.20", "examples/soak.pipe"]);

@@ -11,7 +11,8 @@
 //!   failure ([`problem`]);
 //! - [`diff`]: server-side dry-run against the live objects, as unified YAML diffs;
 //! - [`prune`]: deleting what a program no longer declares, and `delete`;
-//! - [`wait`]: `--wait` — Jobs to completion, Deployments and DaemonSets rolled out.
+//! - [`wait`]: `--wait` — Jobs to completion, Deployments and DaemonSets rolled out,
+//!   pipelines task by task, Argo Workflows.
 
 mod apply;
 mod connect;

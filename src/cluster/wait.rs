@@ -5,7 +5,13 @@
 //! image). Progress bars on a terminal, a line per change otherwise (CI
 //! logs); then the end state of each, with the reason and the last log lines
 //! of a failed pod. The workloads are read with one list per kind and
-//! namespace every poll, however many there are.
+//! namespace every poll, however many there are. A pipeline's runner Job is
+//! followed as the pipeline, task by task ([`pipeline`], [`tasks`]); an Argo
+//! Workflow by its phase and pod nodes ([`argo`]).
+
+mod argo;
+mod pipeline;
+mod tasks;
 
 use super::connect::Connection;
 use super::plan::{self, Desired};
@@ -104,6 +110,7 @@ fn progress(kind: Kind, object: &Value) -> (u64, u64, String, End) {
             };
             (ready.min(desired), desired, line, end)
         }
+        Kind::Workflow => argo::progress(object),
         _ => {
             let desired = int(&status["desiredNumberScheduled"]);
             let (updated, ready, available) =
@@ -117,10 +124,21 @@ fn progress(kind: Kind, object: &Value) -> (u64, u64, String, End) {
     }
 }
 
+fn bar_style(width: usize) -> ProgressStyle {
+    let template = format!("{{prefix:<{width}.bold}} [{{bar:30}}] {{msg}}");
+    ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> ")
+}
+
 pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> u8 {
+    let (mut pipelines, skipped) = pipeline::find(desired);
+    for line in skipped {
+        eprintln!("{line}");
+    }
+    let runners: BTreeSet<plan::Key> = pipelines.iter().map(|p| p.d.key()).collect();
     let mut tracked: Vec<Tracked> = desired
         .iter()
-        .filter(|d| matches!(d.kind, Kind::Job | Kind::Deployment | Kind::DaemonSet))
+        .filter(|d| matches!(d.kind, Kind::Job | Kind::Deployment | Kind::DaemonSet | Kind::Workflow))
+        .filter(|d| !runners.contains(&d.key()))
         .map(|d| Tracked {
             d,
             line: "waiting".into(),
@@ -132,8 +150,10 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
             pod: None,
         })
         .collect();
-    if tracked.is_empty() {
-        eprintln!("pipec: --wait: nothing to wait for (no Job, Deployment or DaemonSet)");
+    if tracked.is_empty() && pipelines.is_empty() {
+        eprintln!(
+            "pipec: --wait: nothing to wait for (no Job, Deployment, DaemonSet, Workflow or unscheduled pipeline)"
+        );
         return 0;
     }
     let terminal = std::io::stderr().is_terminal();
@@ -143,21 +163,26 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
         ProgressDrawTarget::hidden()
     });
     if terminal {
-        // The names in one column, so the bars line up.
-        let width = tracked.iter().map(|t| t.d.what().len()).max().unwrap_or(0);
-        let template = format!("{{prefix:<{width}.bold}} [{{bar:30}}] {{msg}}");
-        let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
+        // The names in one column, so the bars line up; a pipeline's tasks under it, indented.
+        let names = tracked.iter().map(|t| t.d.what()).chain(pipelines.iter().map(|p| p.what()));
+        let tasks = pipelines.iter().flat_map(|p| p.tasks.iter().map(|t| t.name.len() + 2));
+        let style = bar_style(names.map(|n| n.len()).chain(tasks).max().unwrap_or(0));
         for t in &mut tracked {
-            let bar =
-                bars.add(ProgressBar::new(1).with_style(style.clone().progress_chars("=> ")).with_prefix(t.d.what()));
-            t.bar = Some(bar);
+            t.bar = Some(bars.add(ProgressBar::new(1).with_style(style.clone()).with_prefix(t.d.what())));
+        }
+        for p in &mut pipelines {
+            p.bars.push(bars.add(ProgressBar::new(1).with_style(style.clone()).with_prefix(p.what())));
+            for t in &p.tasks {
+                let prefix = format!("  {}", t.name);
+                p.bars.push(bars.add(ProgressBar::new(1).with_style(style.clone()).with_prefix(prefix)));
+            }
         }
     }
     let retries = Retries::default();
-    let groups: BTreeSet<(Kind, Option<String>)> = tracked.iter().map(|t| (t.d.kind, t.d.namespace.clone())).collect();
-    let programs: BTreeSet<String> = tracked
-        .iter()
-        .filter_map(|t| t.d.value["metadata"]["labels"][crate::lower::PROGRAM_LABEL].as_str().map(str::to_string))
+    let followed = || tracked.iter().map(|t| t.d).chain(pipelines.iter().map(|p| p.d));
+    let groups: BTreeSet<(Kind, Option<String>)> = followed().map(|d| (d.kind, d.namespace.clone())).collect();
+    let programs: BTreeSet<String> = followed()
+        .filter_map(|d| d.value["metadata"]["labels"][crate::lower::PROGRAM_LABEL].as_str().map(str::to_string))
         .collect();
     let selector =
         format!("{} in ({})", crate::lower::PROGRAM_LABEL, programs.into_iter().collect::<Vec<_>>().join(","));
@@ -212,16 +237,33 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
                 bar.set_message(t.line.clone());
             }
         }
+        if pipelines.iter().any(|p| p.end == End::Running) {
+            match pipeline::task_jobs(conn, &retries, &pipelines).await {
+                Ok(jobs) => {
+                    for p in pipelines.iter_mut().filter(|p| p.end == End::Running) {
+                        let ns = p.d.namespace.clone().unwrap_or_default();
+                        p.update(seen.get(&p.d.key()), jobs.get(&ns).map_or(&[], Vec::as_slice), terminal);
+                    }
+                }
+                Err(e) => {
+                    bars.clear().ok();
+                    eprintln!("pipec: --wait: cannot read the pipelines' task Jobs: {}", super::connect::one_line(&e));
+                    return 1;
+                }
+            }
+        }
         // A rollout that is not done after a second: is a pod stuck?
         if polls >= 4 {
-            for t in tracked.iter_mut().filter(|t| t.end == End::Running && t.d.kind != Kind::Job) {
+            for t in
+                tracked.iter_mut().filter(|t| t.end == End::Running && !matches!(t.d.kind, Kind::Job | Kind::Workflow))
+            {
                 if let Some((pod, reason)) = stuck_pod(conn, &retries, t).await {
                     t.end = End::Failed(reason);
                     t.pod = Some(pod);
                 }
             }
         }
-        if tracked.iter().all(|t| t.end != End::Running) {
+        if tracked.iter().all(|t| t.end != End::Running) && pipelines.iter().all(|p| p.end != End::Running) {
             break;
         }
         if Instant::now() >= deadline {
@@ -229,13 +271,11 @@ pub async fn wait(conn: &Connection, desired: &[Desired], timeout: Duration) -> 
         }
         tokio::time::sleep(POLL).await;
     }
-    for t in &tracked {
-        if let Some(bar) = &t.bar {
-            bar.finish_and_clear();
-        }
+    for bar in tracked.iter().filter_map(|t| t.bar.as_ref()).chain(pipelines.iter().flat_map(|p| &p.bars)) {
+        bar.finish_and_clear();
     }
     bars.clear().ok();
-    report(conn, &retries, &mut tracked, timeout, started.elapsed()).await
+    report(conn, &retries, (&mut tracked, &pipelines), timeout, started.elapsed()).await
 }
 
 /// The first pod of a Deployment or DaemonSet stuck in a waiting state that waiting will not fix.
@@ -271,10 +311,9 @@ async fn stuck_pod(conn: &Connection, retries: &Retries, t: &Tracked<'_>) -> Opt
 }
 
 /// The failed pod of a Job that explains it best: the last to fail.
-async fn failed_job_pod(conn: &Connection, retries: &Retries, t: &Tracked<'_>) -> Option<(String, String)> {
-    let ns = t.d.namespace.as_deref()?;
+async fn failed_job_pod(conn: &Connection, retries: &Retries, ns: &str, job: &str) -> Option<(String, String)> {
     let pods: Api<Pod> = Api::namespaced(conn.client.clone(), ns);
-    let params = ListParams::default().labels(&format!("job-name={}", t.d.name));
+    let params = ListParams::default().labels(&format!("job-name={job}"));
     let list = retry(retries, || pods.list(&params)).await.ok()?;
     let pod = list
         .items
@@ -311,7 +350,7 @@ async fn last_log_lines(conn: &Connection, retries: &Retries, ns: &str, pod: &st
 async fn report(
     conn: &Connection,
     retries: &Retries,
-    tracked: &mut [Tracked<'_>],
+    (tracked, pipelines): (&mut [Tracked<'_>], &[pipeline::Followed<'_>]),
     timeout: Duration,
     took: Duration,
 ) -> u8 {
@@ -330,12 +369,16 @@ async fn report(
                 failed += 1;
                 println!("{:<10} {}: {reason}", "failed", t.d.what());
                 if t.d.kind == Kind::Job
-                    && let Some((pod, line)) = failed_job_pod(conn, retries, t).await
+                    && let Some(ns) = t.d.namespace.as_deref()
+                    && let Some((pod, line)) = failed_job_pod(conn, retries, ns, &t.d.name).await
                 {
                     println!("           {line}");
                     t.pod = Some(pod);
                 }
-                if t.d.kind != Kind::Job
+                for line in if t.d.kind == Kind::Workflow { argo::failed_nodes(&t.object) } else { Vec::new() } {
+                    println!("           {line}");
+                }
+                if !matches!(t.d.kind, Kind::Job | Kind::Workflow)
                     && t.pod.is_none()
                     && let Some((pod, line)) = stuck_pod(conn, retries, t).await
                 {
@@ -352,6 +395,15 @@ async fn report(
                     }
                 }
             }
+        }
+    }
+    let still = format!("(still going after {})", human(timeout));
+    for p in pipelines {
+        p.report(conn, retries, &still).await;
+        match p.end {
+            End::Done => ok += 1,
+            End::Running => waiting += 1,
+            End::Failed(_) => failed += 1,
         }
     }
     eprintln!(

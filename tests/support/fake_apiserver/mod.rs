@@ -364,6 +364,22 @@ impl FakeApiServer {
         out
     }
 
+    /// Writes an object's status, as its controller would (a test playing a controller the
+    /// fake does not simulate: a pipeline's runner, Argo's Workflow controller).
+    pub fn set_status(&self, api_version: &str, kind: &str, namespace: &str, name: &str, status: Value) -> bool {
+        let mut state = self.inner.lock();
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let Some(resource) = state.resource_index(group, kind) else { return false };
+        let key = store::Key { resource, namespace: namespace.to_string(), name: name.to_string() };
+        if !state.objects.contains_key(&key) {
+            return false;
+        }
+        state.write_status(&key, status);
+        drop(state);
+        self.inner.changed.notify_all();
+        true
+    }
+
     pub fn stop(mut self) {
         self.shutdown();
     }
