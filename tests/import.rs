@@ -509,3 +509,15 @@ fn the_command_lists_what_it_left_out() {
     assert!(pipe.contains("termination-message-path = \"/dev/termination-log\""), "{pipe}");
     assert!(!stderr.contains("the API server's defaults"), "{stderr}");
 }
+
+/// `kubectl get deploy,svc -o yaml` prints a `kind: List`: its items are imported as documents.
+#[test]
+fn a_kubectl_list_is_its_items() {
+    let yaml = std::fs::read_to_string(Path::new(ROOT).join("tests/import/live/job.yaml")).unwrap();
+    let item: String =
+        yaml.lines().enumerate().map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " })).collect();
+    let list = format!("apiVersion: v1\nitems:\n{item}kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    let imported = import("job.yaml", &list, "job");
+    assert!(!imported.has_errors() && imported.rest.is_empty(), "{}", imported.rest);
+    assert_eq!(imported.pipe, import("job.yaml", &yaml, "job").pipe);
+}

@@ -111,7 +111,7 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
                 }
             }
         };
-        for node in nodes {
+        for node in nodes.into_iter().flat_map(list_items) {
             match diagnose::object(&node, &mut diagnostics) {
                 diagnose::Found::Object { kind, name, namespace, object } => docs.push(Doc {
                     kind,
@@ -143,6 +143,17 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
     }
     let pipe = program_of(docs, program, &mut diagnostics, &mut summary, options.data_files.then_some(&mut data));
     Imported { pipe, rest, diagnostics, summary, files: data, left_out: left_out.lines() }
+}
+
+/// The objects of a document: itself, or the items of a `kind: List` (what `kubectl get
+/// deploy,svc -o yaml` prints), each with its own span.
+fn list_items(node: yaml::Node) -> Vec<yaml::Node> {
+    let is_list = node.get("kind").and_then(yaml::Node::as_str) == Some("List")
+        && node.get("apiVersion").and_then(yaml::Node::as_str) == Some("v1");
+    match node.get("items").map(|items| &items.kind) {
+        Some(yaml::NodeKind::Seq(items)) if is_list => items.clone(),
+        _ => vec![node],
+    }
 }
 
 fn program_of(
