@@ -657,6 +657,17 @@ pub struct RunAs {
     pub non_root: Option<Written<bool>>,
     pub seccomp: Option<Written<Profile>>,
     pub apparmor: Option<Written<Profile>>,
+    /// `selinux { … }`: boxed, as it is rare (an absent block is one null pointer).
+    pub selinux: Option<Box<SeLinux>>,
+}
+
+/// `selinux { user, role, type, level }` (`SELinuxOptions`), each as written.
+#[derive(Debug, Clone, Default)]
+pub struct SeLinux {
+    pub user: Option<Written<String>>,
+    pub role: Option<Written<String>>,
+    pub type_: Option<Written<String>>,
+    pub level: Option<Written<String>>,
 }
 
 /// `security-context { … }` of a container.
@@ -670,6 +681,8 @@ pub struct SecurityContext {
     pub add: Vec<Written<String>>,
     /// `None` when `drop` is not written (so that defaults can fill it).
     pub drop: Option<Written<Vec<String>>>,
+    /// `proc-mount`: `Default` or `Unmasked`.
+    pub proc_mount: Option<Written<&'static str>>,
     /// The `security-context` block.
     pub span: Option<crate::source::Span>,
 }
@@ -682,6 +695,8 @@ pub struct PodSecurity {
     pub fs_group_change_policy: Option<&'static str>,
     pub supplemental_groups: Vec<i64>,
     pub sysctls: Vec<Written<(String, String)>>,
+    /// `selinux-change-policy`: `Recursive` or `MountOption`.
+    pub selinux_change_policy: Option<&'static str>,
 }
 
 /// The pod-spec keys beyond containers and placement (`check/pod_spec.rs`); all

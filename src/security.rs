@@ -3,8 +3,8 @@
 //! pipec can express, and why. `pod-security = …` asserts a level (`check/security.rs`),
 //! `pipec check --explain-security` prints it ([`report`]), as `qos` does for the QoS class.
 //!
-//! Controls pipec cannot write (HostProcess, SELinux options, `/proc` mount type,
-//! ephemeral containers) are unset in every pod it emits, which each level allows.
+//! Controls pipec cannot write (HostProcess, ephemeral containers) are unset in every
+//! pod it emits, which each level allows.
 
 use crate::ir::{self, Container, Pod, Profile, VolumeSource, Written};
 use crate::source::Span;
@@ -94,10 +94,21 @@ pub fn is_safe_sysctl(name: &str, minor: u32) -> bool {
     SAFE_SYSCTLS.iter().any(|(n, since)| *n == name && minor >= *since)
 }
 
-/// Every control the pod breaks, baseline ones first.
+/// The SELinux types baseline allows (besides none), with the version of the
+/// standards that added each.
+const BASELINE_SELINUX_TYPES: &[(&str, u32)] =
+    &[("container_t", 0), ("container_init_t", 0), ("container_kvm_t", 0), ("container_engine_t", 31)];
+
+/// Every control the pod breaks under the latest standards, baseline ones first.
 pub fn findings(pod: &Pod) -> Vec<Finding> {
+    findings_for(pod, u32::MAX)
+}
+
+/// Every control the pod breaks under the standards of Kubernetes 1.`minor`.
+pub fn findings_for(pod: &Pod, minor: u32) -> Vec<Finding> {
     let mut out = Vec::new();
     baseline(pod, &mut out);
+    selinux_and_proc(pod, minor, &mut out);
     // Host ports come from the probes area's `ports` (wired once both areas were merged).
     let names: Vec<&str> = containers(pod).map(|(_, c)| c.name.as_str()).collect();
     let ports = containers(pod).flat_map(|(i, c)| c.ports.iter().filter_map(move |p| Some((i, p.host_port?, p.span))));
@@ -234,6 +245,55 @@ fn baseline(pod: &Pod, out: &mut Vec<Finding>) {
     }
 }
 
+/// Baseline's SELinux control (no user or role; the type one of the container
+/// types) and its `/proc` Mount Type control (the default masks only).
+fn selinux_and_proc(pod: &Pod, minor: u32, out: &mut Vec<Finding>) {
+    let mut check = |s: &ir::SeLinux, whose: &str, container: Option<usize>| {
+        for (w, field) in [(&s.user, "user"), (&s.role, "role")] {
+            if let Some(w) = w.as_ref().filter(|w| !w.value.is_empty()) {
+                out.push(Finding {
+                    breaks: Level::Baseline,
+                    rule: "SELinux",
+                    what: format!("{whose} sets the SELinux {field} `{}`", w.value),
+                    at: at(w, container),
+                });
+            }
+        }
+        if let Some(w) = &s.type_
+            && !w.value.is_empty()
+            && !BASELINE_SELINUX_TYPES.iter().any(|(t, since)| *t == w.value && minor >= *since)
+        {
+            out.push(Finding {
+                breaks: Level::Baseline,
+                rule: "SELinux",
+                what: format!("{whose} sets the SELinux type `{}`", w.value),
+                at: at(w, container),
+            });
+        }
+    };
+    if let Some(s) = pod.security.as_ref().and_then(|p| p.run_as.selinux.as_deref()) {
+        check(s, "the pod", None);
+    }
+    for (i, c) in containers(pod) {
+        let Some(sc) = &c.security else { continue };
+        if let Some(s) = sc.run_as.selinux.as_deref() {
+            check(s, &format!("container `{}`", c.name), Some(i));
+        }
+    }
+    for (i, c) in containers(pod) {
+        if let Some(w) = c.security.as_ref().and_then(|s| s.proc_mount.as_ref())
+            && w.value != "Default"
+        {
+            out.push(Finding {
+                breaks: Level::Baseline,
+                rule: "/proc Mount Type",
+                what: format!("container `{}` mounts `/proc` unmasked", c.name),
+                at: at(w, Some(i)),
+            });
+        }
+    }
+}
+
 fn restricted(pod: &Pod, out: &mut Vec<Finding>) {
     let mut push = |rule, what: String, at| out.push(Finding { breaks: Level::Restricted, rule, what, at });
     let pod_run_as = pod.security.as_ref().map(|p| &p.run_as);
@@ -318,16 +378,17 @@ fn restricted(pod: &Pod, out: &mut Vec<Finding>) {
 pub fn report(programs: &[ir::Program]) -> String {
     let mut out = String::new();
     for program in programs {
+        let minor = program.kube_version.minor;
         for (name, pod) in program.objects.iter().flat_map(ir::Object::pods) {
-            out.push_str(&line(&name, pod));
+            out.push_str(&line(&name, pod, minor));
             out.push('\n');
         }
     }
     out
 }
 
-fn line(name: &str, pod: &Pod) -> String {
-    let findings = findings(pod);
+fn line(name: &str, pod: &Pod, minor: u32) -> String {
+    let findings = findings_for(pod, minor);
     let level = level_of(&findings);
     let blocking: Vec<String> = findings
         .iter()
@@ -475,6 +536,39 @@ mod tests {
             span,
         });
         assert_eq!(rules(&restricted_pod(vec![c])), ["Host Probes / Lifecycle Hooks"]);
+    }
+
+    #[test]
+    fn selinux_and_proc_mount_controls() {
+        let label = |user: &str, type_: &str| {
+            let w = |v: &str| (!v.is_empty()).then(|| Written::default(v.to_string()));
+            Some(Box::new(ir::SeLinux { user: w(user), type_: w(type_), level: w("s0:c1,c2"), role: None }))
+        };
+        let with = |sc: SecurityContext| restricted_pod(vec![container("a", Some(sc))]);
+        // A level and an allowed type (or none) keep the pod restricted.
+        for t in ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"] {
+            let mut sc = hardened();
+            sc.run_as.selinux = label("", t);
+            assert_eq!(level_of(&findings(&with(sc))), Level::Restricted, "type {t:?}");
+        }
+        // container_engine_t came with the standards of 1.31.
+        let mut sc = hardened();
+        sc.run_as.selinux = label("", "container_engine_t");
+        assert_eq!(findings_for(&with(sc.clone()), 30).iter().map(|f| f.rule).collect::<Vec<_>>(), ["SELinux"]);
+        assert!(findings_for(&with(sc), 31).is_empty());
+        // A user, or another type, on the pod or a container breaks baseline.
+        let mut sc = hardened();
+        sc.run_as.selinux = label("system_u", "spc_t");
+        assert_eq!(rules(&with(sc)), ["SELinux", "SELinux"]);
+        let mut pod = restricted_pod(vec![container("a", Some(hardened()))]);
+        pod.security.as_mut().unwrap().run_as.selinux = label("", "unconfined_t");
+        assert_eq!(level_of(&findings(&pod)), Level::Privileged);
+        // `/proc`: Default is allowed, Unmasked breaks baseline.
+        let mut sc = hardened();
+        sc.proc_mount = Some(Written::default("Default"));
+        assert_eq!(level_of(&findings(&with(sc.clone()))), Level::Restricted);
+        sc.proc_mount = Some(Written::default("Unmasked"));
+        assert_eq!(rules(&with(sc)), ["/proc Mount Type"]);
     }
 
     #[test]

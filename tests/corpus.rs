@@ -36,7 +36,7 @@ mod server_defaults;
 
 /// The share of workload objects (Jobs, CronJobs, DaemonSets) of the corpus that pipec builds
 /// equal to the original without `raw`: what is true today, rounded down. Issue 11 asks 0.90.
-const MIN_EQUAL_WITHOUT_RAW: f64 = 0.95;
+const MIN_EQUAL_WITHOUT_RAW: f64 = 0.97;
 
 /// pipec's labels on every object it emits, removed before comparing (normalisation (a)).
 const PIPEC_LABELS: [&str; 2] = ["app.kubernetes.io/managed-by", "pipec.dev/program"];

@@ -56,6 +56,9 @@ pub struct Checker<'a> {
     origin: &'a [Label],
     /// The program's `defaults { … }` (security area).
     defaults: security::Defaults,
+    /// The object being checked has a `raw` patch setting `hostUsers: false` (a user
+    /// namespace, which `proc-mount = unmasked` needs; no key writes it).
+    raw_host_users_off: bool,
     /// The service accounts and roles the program declares (bindings and pods name them).
     declared: kinds::rbac::Declared,
     /// The program's namespace, once read.
@@ -127,6 +130,7 @@ pub fn check(input: Input, options: &CheckOptions, sink: Option<Sink>) -> (ir::P
         current_name_span: Span::new(file, 0, 0),
         origin: &[],
         defaults: security::Defaults::default(),
+        raw_host_users_off: false,
         declared: Default::default(),
         program_namespace: None,
     };
@@ -398,6 +402,7 @@ impl<'a> Checker<'a> {
             current_name_span: self.current_name_span,
             origin: self.origin,
             defaults: self.defaults,
+            raw_host_users_off: false,
             declared: std::mem::take(&mut self.declared),
             program_namespace: self.program_namespace.take(),
         };
@@ -492,6 +497,8 @@ impl<'a> Checker<'a> {
             Some((_, v)) => self.raw_patches(v),
             None => Vec::new(),
         };
+        self.raw_host_users_off =
+            raw.iter().any(|p| p.path.ends_with("spec.hostUsers") && p.value == serde_json::Value::Bool(false));
         name_ok.then(|| ir::Meta { name: name.to_string(), span, labels, annotations, raw })
     }
 

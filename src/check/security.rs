@@ -9,7 +9,7 @@ use super::fields::{Fields, Value};
 use super::read;
 use crate::ast::{self, Block, Key};
 use crate::diag::{Code, Diagnostic, closest};
-use crate::ir::{Container, Pod, PodSecurity, Profile, RunAs, SecurityContext, Written};
+use crate::ir::{Container, Pod, PodSecurity, Profile, RunAs, SeLinux, SecurityContext, Written};
 use crate::schema::{self, Key as Row};
 use crate::security::{self, At, Level};
 use crate::source::Span;
@@ -118,6 +118,7 @@ struct RunAsRows {
     seccomp_profile: &'static Row,
     apparmor: &'static Row,
     apparmor_profile: &'static Row,
+    selinux: &'static Row,
 }
 
 const CONTAINER_ROWS: RunAsRows = RunAsRows {
@@ -128,6 +129,7 @@ const CONTAINER_ROWS: RunAsRows = RunAsRows {
     seccomp_profile: &schema::SECCOMP_PROFILE,
     apparmor: &schema::APPARMOR,
     apparmor_profile: &schema::APPARMOR_PROFILE,
+    selinux: &schema::SELINUX_BLOCK,
 };
 
 const POD_ROWS: RunAsRows = RunAsRows {
@@ -138,6 +140,7 @@ const POD_ROWS: RunAsRows = RunAsRows {
     seccomp_profile: &schema::POD_SECCOMP_PROFILE,
     apparmor: &schema::POD_APPARMOR,
     apparmor_profile: &schema::POD_APPARMOR_PROFILE,
+    selinux: &schema::POD_SELINUX,
 };
 
 fn run_as<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, rows: &RunAsRows) -> RunAs {
@@ -147,7 +150,71 @@ fn run_as<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, rows: &RunAsRows) -> Run
         non_root: written(ck, f, rows.non_root, read::boolean),
         seccomp: profile(ck, f, rows.seccomp, rows.seccomp_profile, "seccomp"),
         apparmor: apparmor(ck, f, rows),
+        selinux: selinux(ck, f, rows.selinux),
     }
+}
+
+/// `selinux { user, role, type, level }`. Kubernetes checks none of the four (the
+/// runtime and the node's policy do): each must be a string, and an empty one is
+/// the same as none — said, so that `type = ""` is not mistaken for a setting.
+fn selinux<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, row: &'static Row) -> Option<Box<SeLinux>> {
+    f.peek_span(row)?;
+    let (_, v) = read::take(ck, f, row)?;
+    let mut b = read::block(ck, row, v, "`selinux`", "selinux { type = \"container_t\", level = \"s0:c123,c456\" }")?;
+    let field = |ck: &mut Checker<'a>, b: &mut Fields<'a>, row: &'static Row| {
+        let w = written(ck, b, row, read::string)?;
+        if let (true, Some(span)) = (w.value.trim().is_empty(), w.span) {
+            ck.report(
+                Diagnostic::warning(Code::EmptySeLinuxField, span, format!("`{}` is empty", row.key))
+                    .label("the same as not writing it")
+                    .help(format!(
+                        "write the SELinux {} to set (`{}`), or remove `{}` to keep the runtime's default",
+                        row.key,
+                        match row.key {
+                            "user" => "system_u",
+                            "role" => "system_r",
+                            "type" => "container_t",
+                            _ => "s0:c123,c456",
+                        },
+                        row.key
+                    )),
+            );
+        }
+        Some(w)
+    };
+    let out = SeLinux {
+        user: field(ck, &mut b, &schema::SELINUX_USER),
+        role: field(ck, &mut b, &schema::SELINUX_ROLE),
+        type_: field(ck, &mut b, &schema::SELINUX_TYPE),
+        level: field(ck, &mut b, &schema::SELINUX_LEVEL),
+    };
+    b.finish(ck);
+    Some(Box::new(out))
+}
+
+/// `proc-mount = unmasked`: the API server rejects it unless the pod has a user
+/// namespace of its own (`hostUsers: false`), which only `raw` writes.
+fn proc_mount<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<Written<&'static str>> {
+    let w = written(ck, f, &schema::PROC_MOUNT, read::choice)?;
+    if w.value == "Unmasked"
+        && !ck.raw_host_users_off
+        && let Some(span) = w.span
+    {
+        ck.report(
+            Diagnostic::error(
+                Code::UnmaskedProcMount,
+                span,
+                "`proc-mount = unmasked` needs a pod with its own user namespace",
+            )
+            .label("the pod shares the node's user namespace")
+            .help(
+                "the API server rejects Unmasked unless the pod sets `hostUsers: false`: add \
+                     `raw { \"spec.template.spec.hostUsers\" = false }` (the nodes must support user namespaces), \
+                     or remove `proc-mount`",
+            ),
+        );
+    }
+    Some(w)
 }
 
 /// `seccomp = localhost` with `seccomp-profile = "…"` (and the same for AppArmor).
@@ -259,6 +326,7 @@ pub(super) fn container<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<
         read_only_root: read::boolean(ck, &mut b, &schema::READ_ONLY_ROOT).map(|(v, _)| v),
         privileged: written(ck, &mut b, &schema::PRIVILEGED, read::boolean),
         allow_privilege_escalation: written(ck, &mut b, &schema::ALLOW_PRIVILEGE_ESCALATION, read::boolean),
+        proc_mount: proc_mount(ck, &mut b),
         span,
         ..SecurityContext::default()
     };
@@ -353,6 +421,7 @@ pub(super) fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: &mut Pod) {
             run_as: run_as(ck, &mut b, &POD_ROWS),
             fs_group: read::int(ck, &mut b, &schema::FS_GROUP).map(|(n, _)| n),
             fs_group_change_policy: read::choice(ck, &mut b, &schema::FS_GROUP_CHANGE_POLICY).map(|(c, _)| c),
+            selinux_change_policy: selinux_change_policy(ck, &mut b),
             ..PodSecurity::default()
         };
         if let Some(e) = read::expr(ck, &mut b, &schema::SUPPLEMENTAL_GROUPS)
@@ -371,6 +440,28 @@ pub(super) fn pod<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>, pod: &mut Pod) {
         fill_restricted(pod, &defaults);
     }
     non_root_with_root_user(ck, pod);
+}
+
+/// `selinux-change-policy`: before 1.37 the API server takes `MountOption` only with
+/// the SELinuxMount feature gate (alpha 1.30, beta but off by default 1.33–1.36).
+fn selinux_change_policy<'a>(ck: &mut Checker<'a>, f: &mut Fields<'a>) -> Option<&'static str> {
+    let (policy, span) = read::choice(ck, f, &schema::SELINUX_CHANGE_POLICY)?;
+    // Before 1.33 the field itself is reported (its gate), not the value.
+    if policy == "MountOption" && (33..37).contains(&ck.kube.minor) {
+        ck.report(
+            Diagnostic::error(
+                Code::FieldTooNew,
+                span,
+                format!("`selinux-change-policy = mount-option` needs Kubernetes 1.37; the target is {}", ck.kube),
+            )
+            .label(format!("MountOption needs the SELinuxMount feature gate, off by default in {}", ck.kube))
+            .help(
+                "the API server rejects MountOption unless SELinuxMount is on (GA in 1.37): write `recursive`, \
+                 target `--kube-version 1.37`, or remove the key (the kubelet then chooses)",
+            ),
+        );
+    }
+    Some(policy)
 }
 
 fn sysctls(ck: &mut Checker, entries: Vec<(&Key, String)>) -> Vec<Written<(String, String)>> {
@@ -510,7 +601,7 @@ pub(super) fn assertion<'a>(ck: &mut Checker<'a>, pod: &Pod, key: &'a ast::Key, 
     let Some(expr) = ck.expr_of(key, value) else { return };
     let Some(wanted) = ck.choice(expr, "`pod-security`", schema::POD_SECURITY_LEVELS) else { return };
     let Some(wanted) = Level::parse(wanted) else { return };
-    let findings = security::findings(pod);
+    let findings = security::findings_for(pod, ck.kube.minor);
     let containers: Vec<&Container> = pod.containers.iter().chain(&pod.init_containers).collect();
     for f in findings.iter().filter(|f| f.breaks <= wanted) {
         let span = match &f.at {
@@ -568,6 +659,10 @@ fn fix(rule: &str, breaks: Level) -> &'static str {
             "write `seccomp = runtime-default` in `pod-security-context`, or `defaults { pod-security = restricted }`"
         }
         ("Sysctls", _) => "set only safe sysctls (see `pipec explain P0433`)",
+        ("SELinux", _) => {
+            "remove the SELinux `user` and `role`, and use the type `container_t`, `container_init_t`, `container_kvm_t` or `container_engine_t` (1.31+), or none"
+        }
+        ("/proc Mount Type", _) => "remove `proc-mount = unmasked` (or write `default`)",
         ("Privilege Escalation", _) => {
             "write `allow-privilege-escalation = false` in the container's `security-context`, or `defaults { pod-security = restricted }`"
         }

@@ -108,6 +108,9 @@ codes! {
     UnsafeSysctl = "P0433", "sysctl outside the kubelet's safe set", "The kubelet rejects pods with unsafe sysctls unless started with --allowed-unsafe-sysctls";
     PodSecurityMismatch = "P0434", "workload does not meet the Pod Security Standards level it asserts", "Pod Security admission rejects pods that break the namespace's enforced level";
     DuplicateDefaults = "P0435", "`defaults` given twice", "";
+    // ---- range: selinux P0436–P0439 (SELinux options, procMount)
+    EmptySeLinuxField = "P0436", "empty `selinux` field", "An empty SELinux user, role, type or level is the same as none: the runtime's default applies";
+    UnmaskedProcMount = "P0437", "`proc-mount = unmasked` in a pod that shares the node's user namespace", "The API server rejects procMount Unmasked unless the pod sets hostUsers: false";
 
     // ---- P0440–P0449: ports, probes, lifecycle, env-from
     PortName = "P0440", "port name Kubernetes does not accept", "Port names are IANA service names: ≤ 15 of lowercase a-z0-9 and `-`, a letter, no `--`, no `-` at either end";

@@ -311,6 +311,14 @@ mod tests {
         assert_eq!(key_for(Kind::ConfigMap, "data"), Some("data"));
         assert_eq!(
             key_for(Kind::DaemonSet, "spec.template.spec.containers[0].securityContext.seLinuxOptions.type"),
+            Some("type")
+        );
+        assert_eq!(
+            key_for(Kind::DaemonSet, "spec.template.spec.securityContext.seLinuxChangePolicy"),
+            Some("selinux-change-policy")
+        );
+        assert_eq!(
+            key_for(Kind::DaemonSet, "spec.template.spec.containers[0].securityContext.windowsOptions.runAsUserName"),
             None
         );
         assert_eq!(key_for(Kind::DaemonSet, "spec.revisionHistoryLimit"), None);

@@ -1,7 +1,7 @@
 //! Lowering for the security area: the container's and the pod's security
 //! contexts, host namespaces and the service account token.
 
-use crate::ir::{self, Profile, RunAs, Written};
+use crate::ir::{self, Profile, RunAs, SeLinux, Written};
 use k8s_openapi::api::core::v1 as core;
 
 fn value<T: Clone>(w: &Option<Written<T>>) -> Option<T> {
@@ -20,9 +20,18 @@ fn apparmor(p: &Option<Written<Profile>>) -> Option<core::AppArmorProfile> {
     })
 }
 
+fn selinux(s: &Option<Box<SeLinux>>) -> Option<core::SELinuxOptions> {
+    s.as_deref().map(|s| core::SELinuxOptions {
+        user: value(&s.user),
+        role: value(&s.role),
+        type_: value(&s.type_),
+        level: value(&s.level),
+    })
+}
+
 pub(super) fn container(c: &ir::Container, out: &mut core::Container) {
     let Some(sc) = &c.security else { return };
-    let RunAs { user, group, non_root, seccomp: sp, apparmor: ap } = &sc.run_as;
+    let RunAs { user, group, non_root, seccomp: sp, apparmor: ap, selinux: se } = &sc.run_as;
     let add: Vec<String> = sc.add.iter().map(|w| w.value.clone()).collect();
     let drop = value(&sc.drop);
     out.security_context = Some(core::SecurityContext {
@@ -36,6 +45,8 @@ pub(super) fn container(c: &ir::Container, out: &mut core::Container) {
             .then(|| core::Capabilities { add: (!add.is_empty()).then_some(add), drop }),
         seccomp_profile: seccomp(sp),
         app_armor_profile: apparmor(ap),
+        se_linux_options: selinux(se),
+        proc_mount: sc.proc_mount.as_ref().map(|w| w.value.to_string()),
         ..Default::default()
     });
 }
@@ -46,7 +57,7 @@ pub(super) fn pod(pod: &ir::Pod, spec: &mut core::PodSpec) {
     spec.host_ipc = value(&pod.host_ipc);
     spec.automount_service_account_token = value(&pod.automount_token);
     let Some(ps) = &pod.security else { return };
-    let RunAs { user, group, non_root, seccomp: sp, apparmor: ap } = &ps.run_as;
+    let RunAs { user, group, non_root, seccomp: sp, apparmor: ap, selinux: se } = &ps.run_as;
     spec.security_context = Some(core::PodSecurityContext {
         run_as_user: value(user),
         run_as_group: value(group),
@@ -59,6 +70,8 @@ pub(super) fn pod(pod: &ir::Pod, spec: &mut core::PodSpec) {
         }),
         seccomp_profile: seccomp(sp),
         app_armor_profile: apparmor(ap),
+        se_linux_options: selinux(se),
+        se_linux_change_policy: ps.selinux_change_policy.map(String::from),
         ..Default::default()
     });
 }

@@ -93,6 +93,8 @@ pub const POD_SECURITY: Contexts = 1 << 17;
 pub const CAPABILITIES: Contexts = 1 << 18;
 /// The top-level `defaults { … }` item.
 pub const DEFAULTS: Contexts = 1 << 19;
+/// `selinux { … }` inside `security-context` or `pod-security-context`.
+pub const SELINUX: Contexts = 1 << 20;
 /// `liveness`, `readiness` and `startup` blocks.
 pub const PROBE: Contexts = 1 << 24;
 /// `post-start` and `pre-stop` blocks.
@@ -381,6 +383,7 @@ pub fn reference_markdown() -> String {
         ("Container security contexts (in `security-context`)", SECURITY),
         ("Capabilities (in `capabilities`)", CAPABILITIES),
         ("Pod security contexts (in `pod-security-context`)", POD_SECURITY),
+        ("SELinux options (in `selinux` of either security context)", SELINUX),
         ("Program defaults (in `defaults`)", DEFAULTS),
         ("DNS config (in `dns-config`)", DNS_CONFIG),
         ("DNS options (items of `options` in `dns-config`)", DNS_OPTION),

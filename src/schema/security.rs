@@ -9,6 +9,8 @@ pub const SECCOMP_PROFILES: Choices =
     &[("runtime-default", "RuntimeDefault"), ("unconfined", "Unconfined"), ("localhost", "Localhost")];
 pub const APPARMOR_PROFILES: Choices = SECCOMP_PROFILES;
 pub const FS_GROUP_CHANGE_POLICIES: Choices = &[("on-root-mismatch", "OnRootMismatch"), ("always", "Always")];
+pub const PROC_MOUNTS: Choices = &[("default", "Default"), ("unmasked", "Unmasked")];
+pub const SELINUX_CHANGE_POLICIES: Choices = &[("recursive", "Recursive"), ("mount-option", "MountOption")];
 /// The Pod Security Standards levels, most open first.
 pub const POD_SECURITY_LEVELS: Choices =
     &[("privileged", "privileged"), ("baseline", "baseline"), ("restricted", "restricted")];
@@ -48,6 +50,21 @@ keys! {
         "The container's AppArmor profile (overrides the pod's). Before 1.30: the pod annotation.").gated(30, 30, 31);
     APPARMOR_PROFILE = key("apparmor-profile", SECURITY, Shape::Str, ("SecurityContext", &["appArmorProfile", "localhostProfile"]),
         "With `apparmor = localhost`: the name of a profile loaded on the node.").gated(30, 30, 31);
+    SELINUX_BLOCK = key("selinux", SECURITY, Shape::Block(SELINUX), ("SecurityContext", &["seLinuxOptions"]),
+        "The container's SELinux label (overrides the pod's); unset, the runtime picks one.")
+        .takes("block with `user` / `role` / `type` / `level`");
+    PROC_MOUNT = key("proc-mount", SECURITY, Shape::Choice(PROC_MOUNTS), ("SecurityContext", &["procMount"]),
+        "`unmasked` mounts `/proc` without the runtime's masked paths (needs `hostUsers: false`). Breaks the baseline level.")
+        .gated(12, 33, 36);
+
+    SELINUX_USER = key("user", SELINUX, Shape::Str, ("SELinuxOptions", &["user"]),
+        "The SELinux user (`system_u`). Breaks the baseline level.");
+    SELINUX_ROLE = key("role", SELINUX, Shape::Str, ("SELinuxOptions", &["role"]),
+        "The SELinux role (`system_r`). Breaks the baseline level.");
+    SELINUX_TYPE = key("type", SELINUX, Shape::Str, ("SELinuxOptions", &["type"]),
+        "The SELinux type (`container_t`); baseline allows `container_t`, `container_init_t`, `container_kvm_t`, `container_engine_t` (1.31+).");
+    SELINUX_LEVEL = key("level", SELINUX, Shape::Str, ("SELinuxOptions", &["level"]),
+        "The MLS/MCS level (`s0:c123,c456`): pods with the same level share files on volumes.");
 
     POD_SECURITY_CONTEXT = key("pod-security-context", WORKLOAD, Shape::Block(POD_SECURITY), ("PodSpec", &["securityContext"]),
         "The pod's security context: what every container inherits, and the pod's own (fs-group, sysctls).");
@@ -75,6 +92,13 @@ keys! {
     POD_APPARMOR_PROFILE = key("apparmor-profile", POD_SECURITY, Shape::Str,
         ("PodSecurityContext", &["appArmorProfile", "localhostProfile"]), "With `apparmor = localhost`: the profile's name.")
         .gated(30, 30, 31);
+    POD_SELINUX = key("selinux", POD_SECURITY, Shape::Block(SELINUX), ("PodSecurityContext", &["seLinuxOptions"]),
+        "The SELinux label of every container that does not set its own; unset, the runtime picks one.")
+        .takes("block with `user` / `role` / `type` / `level`");
+    SELINUX_CHANGE_POLICY = key("selinux-change-policy", POD_SECURITY, Shape::Choice(SELINUX_CHANGE_POLICIES),
+        ("PodSecurityContext", &["seLinuxChangePolicy"]),
+        "How volumes get the pod's SELinux label: `mount-option` (mounted with it; 1.37+ or the SELinuxMount gate) or `recursive` (every file relabelled).")
+        .gated(32, 33, 36);
 
     HOST_NETWORK = key("host-network", WORKLOAD, Shape::Bool, ("PodSpec", &["hostNetwork"]),
         "Use the node's network namespace. Breaks the baseline level.");
