@@ -1,4 +1,4 @@
-//! `pipec import FILE.yaml|DIR… [-o OUT.pipe|DIR]`: the CLI around `pipec::import`
+//! `pipec import FILE.yaml|DIR… [-o OUT.pipe|DIR] [--keep-defaults]`: the CLI around `pipec::import`
 //! (reads the files, prints the diagnostics and the summary, writes the programs).
 
 use crate::{Printer, plural};
@@ -11,7 +11,7 @@ struct Job {
     out: Option<PathBuf>,
 }
 
-pub fn run(files: &[PathBuf], output: Option<&Path>, printer: &Printer) -> u8 {
+pub fn run(files: &[PathBuf], output: Option<&Path>, keep_defaults: bool, printer: &Printer) -> u8 {
     let mut inputs: Vec<(PathBuf, PathBuf)> = Vec::new(); // (file, path relative to its argument)
     for f in files {
         if f.is_dir() {
@@ -40,7 +40,7 @@ pub fn run(files: &[PathBuf], output: Option<&Path>, printer: &Printer) -> u8 {
     };
     let mut code = 0;
     for job in jobs {
-        code = code.max(one(&job, printer));
+        code = code.max(one(&job, keep_defaults, printer));
     }
     code
 }
@@ -57,7 +57,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn one(job: &Job, printer: &Printer) -> u8 {
+fn one(job: &Job, keep_defaults: bool, printer: &Printer) -> u8 {
     let mut sources = SourceMap::new();
     let mut ids = Vec::new();
     for path in &job.inputs {
@@ -77,7 +77,7 @@ fn one(job: &Job, printer: &Printer) -> u8 {
     let named = job.out.as_deref().or(job.inputs.first().map(PathBuf::as_path));
     let program = named.and_then(|p| p.file_stem()).map_or("imported".into(), |s| s.to_string_lossy().into_owned());
     // Into a file, configuration files of ConfigMaps go beside the program.
-    let options = pipec::import::Options { data_files: job.out.is_some() };
+    let options = pipec::import::Options { data_files: job.out.is_some(), keep_defaults };
     let imported = pipec::import::import_with(&sources, &ids, &program, options);
     printer.list(&imported.diagnostics, &sources);
     if imported.has_errors() {
@@ -131,7 +131,7 @@ fn one(job: &Job, printer: &Printer) -> u8 {
         let target = job.out.as_ref().map_or("stdout".to_string(), |p| format!("`{}`", p.display()));
         let objects = imported.summary.iter().filter(|l| !l.contains("kept aside")).count();
         eprintln!("pipec: imported {} into {target}", plural(objects, "object"));
-        for line in &imported.summary {
+        for line in imported.summary.iter().chain(&imported.left_out) {
             eprintln!("  {line}");
         }
     }

@@ -118,6 +118,10 @@ enum Command {
         /// One program into OUT.pipe, or one program per YAML file into DIR.
         #[arg(short, long, value_name = "OUT.pipe|DIR")]
         output: Option<PathBuf>,
+        /// Keep values equal to the API server's defaults (`dnsPolicy: ClusterFirst`, a Job's
+        /// `backoffLimit: 6`…) as keys; without it they are left out (the server sets them again).
+        #[arg(long)]
+        keep_defaults: bool,
     },
     /// Print the page for a diagnostic code: what it means, a wrong example and the fix.
     Explain {
@@ -281,7 +285,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> u8 {
     match &cli.command {
         Command::Explain { code } => explain(code),
-        Command::Import { files, output } => import_cli::run(files, output.as_deref(), &Printer::new(&cli)),
+        Command::Import { files, output, keep_defaults } => {
+            import_cli::run(files, output.as_deref(), *keep_defaults, &Printer::new(&cli))
+        }
         Command::Check { files } => check(&cli, files),
         Command::Build { files, output, check, kustomization } => {
             let dir = output.as_deref().map(|dir| OutDir { dir, check: *check, kustomization: *kustomization });

@@ -31,6 +31,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+#[path = "import/server_defaults.rs"]
+mod server_defaults;
+
 /// The share of workload objects (Jobs, CronJobs, DaemonSets) of the corpus that pipec builds
 /// equal to the original without `raw`: what is true today, rounded down. Issue 11 asks 0.90.
 const MIN_EQUAL_WITHOUT_RAW: f64 = 0.97;
@@ -275,6 +278,9 @@ fn pod_template(object: &mut Value) -> Option<&mut Value> {
 /// Normalisation (b): what the API server fills in when a field is absent (only the fields the
 /// corpus needs, each with Kubernetes' default) and what it drops. Applied to both sides.
 fn apply_defaults(object: &mut Value) {
+    // The rest of what SetDefaults_* fill in (shared with tests/import.rs): `pipec import`
+    // leaves out values equal to them, so an imported program is compared as applied.
+    server_defaults::apply(object);
     everywhere(object);
     if let Some(template) = pod_template(object)
         && let Some(spec) = template.get_mut("spec")

@@ -15,6 +15,7 @@ mod objects;
 pub mod pipe;
 mod pod;
 mod reverse;
+mod server;
 pub mod yaml;
 
 pub use reverse::key_for;
@@ -50,6 +51,9 @@ pub struct Imported {
     /// Files the program reads with `file("…")` (path relative to the program, text), with
     /// [`Options::data_files`].
     pub files: Vec<(String, String)>,
+    /// What was left out as server-generated or as the API server's defaults, one line per
+    /// group, each kind of field named once (for the summary on stderr, after `summary`).
+    pub left_out: Vec<String>,
 }
 
 /// How `import_with` writes the program.
@@ -58,6 +62,9 @@ pub struct Options {
     /// A ConfigMap's multi-line entries (configuration files) as `file("configs/<map>/<key>")`
     /// beside the program, instead of one long string.
     pub data_files: bool,
+    /// Keep the values equal to the API server's defaults (`terminationMessagePath:
+    /// /dev/termination-log`, a Job's `backoffLimit: 6`…) as keys, instead of leaving them out.
+    pub keep_defaults: bool,
 }
 
 impl Imported {
@@ -65,11 +72,6 @@ impl Imported {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
-
-/// Fields the API server sets: never part of what a program says.
-const SERVER_FIELDS: &[&str] =
-    &["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"];
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 struct Doc {
     kind: Kind,
@@ -109,7 +111,7 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
                 }
             }
         };
-        for node in nodes {
+        for node in nodes.into_iter().flat_map(list_items) {
             match diagnose::object(&node, &mut diagnostics) {
                 diagnose::Found::Object { kind, name, namespace, object } => docs.push(Doc {
                     kind,
@@ -129,11 +131,29 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Imported { pipe: String::new(), rest, diagnostics, summary, files: Vec::new() };
+        return Imported { pipe: String::new(), rest, diagnostics, summary, files: Vec::new(), left_out: Vec::new() };
     }
     let mut data = Vec::new();
+    let mut left_out = server::LeftOut::default();
+    for doc in &mut docs {
+        server::identity(doc.kind, &doc.name, &mut doc.object, &mut left_out);
+        if !options.keep_defaults {
+            server::defaults(doc.kind, &mut doc.object, &mut left_out);
+        }
+    }
     let pipe = program_of(docs, program, &mut diagnostics, &mut summary, options.data_files.then_some(&mut data));
-    Imported { pipe, rest, diagnostics, summary, files: data }
+    Imported { pipe, rest, diagnostics, summary, files: data, left_out: left_out.lines() }
+}
+
+/// The objects of a document: itself, or the items of a `kind: List` (what `kubectl get
+/// deploy,svc -o yaml` prints), each with its own span.
+fn list_items(node: yaml::Node) -> Vec<yaml::Node> {
+    let is_list = node.get("kind").and_then(yaml::Node::as_str) == Some("List")
+        && node.get("apiVersion").and_then(yaml::Node::as_str) == Some("v1");
+    match node.get("items").map(|items| &items.kind) {
+        Some(yaml::NodeKind::Seq(items)) if is_list => items.clone(),
+        _ => vec![node],
+    }
 }
 
 fn program_of(
@@ -302,21 +322,14 @@ fn declarations(file: &mut pipe::File, refs: &Refs, defined: &[(Kind, String)]) 
     add("cluster-role", &refs.cluster_roles, &[Kind::ClusterRole]);
 }
 
-/// Takes what an object says of itself out of it (kind, version, name, namespace) and
-/// what the API server set (status, uid, …), leaving its fields.
+/// Takes what an object says of itself out of it (kind, version, name, namespace), leaving
+/// its fields (what the API server set goes in `server::identity`).
 pub(crate) fn strip_identity(object: &mut Map<String, Value>) {
     object.remove("apiVersion");
     object.remove("kind");
-    object.remove("status");
     if let Some(Value::Object(meta)) = object.get_mut("metadata") {
-        for f in ["name", "namespace"].iter().chain(SERVER_FIELDS) {
-            meta.remove(*f);
-        }
-        if let Some(Value::Object(a)) = meta.get_mut("annotations") {
-            a.remove(LAST_APPLIED);
-            if a.is_empty() {
-                meta.remove("annotations");
-            }
+        for f in ["name", "namespace"] {
+            meta.remove(f);
         }
     }
     if object.get("metadata").is_some_and(|m| m.as_object().is_some_and(Map::is_empty)) {
