@@ -200,6 +200,8 @@ codes! {
     ImportInvalid = "P0706", "value of the wrong type for its Kubernetes field", "The API server rejects an object whose field has the wrong type";
     ImportAside = "P0707", "kind pipec has no item for, kept aside", "";
     ImportNamespace = "P0708", "object outside the program's namespace", "";
+    ImportMeaning = "P0709", "operator field imported with another meaning", "";
+    ImportConstruct = "P0710", "custom resource pipec cannot write the same, kept aside", "";
 }
 
 /// `docs/checks.md`: every check with its code and the Kubernetes rule it pre-empts.

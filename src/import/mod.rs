@@ -7,6 +7,7 @@
 //!
 //! A tool above the stages, not on the build path: `build` never calls it.
 
+mod custom;
 mod defaults;
 mod diagnose;
 mod lets;
@@ -16,6 +17,7 @@ pub mod pipe;
 mod pod;
 mod reverse;
 mod server;
+mod tfjob;
 pub mod yaml;
 
 pub use reverse::key_for;
@@ -73,6 +75,12 @@ impl Imported {
     }
 }
 
+/// A document read: an object of a kind pipec emits, or a custom resource already converted.
+enum Input {
+    Doc(Doc),
+    Custom(Box<custom::Custom>),
+}
+
 struct Doc {
     kind: Kind,
     name: String,
@@ -93,6 +101,7 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
     let mut summary = Vec::new();
     let mut rest = String::new();
     let mut docs = Vec::new();
+    let mut left_out = server::LeftOut::default();
     for &file in files {
         let text = &sources.get(file).text;
         let nodes = match yaml::parse(file, text) {
@@ -112,14 +121,26 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
             }
         };
         for node in nodes.into_iter().flat_map(list_items) {
+            if let Some(kind) = custom::recognize(&node) {
+                match custom::convert(kind, &node, &mut diagnostics, &mut left_out) {
+                    Ok(c) => docs.push(Input::Custom(Box::new(c))),
+                    Err(what) => {
+                        rest.push_str("---\n");
+                        rest.push_str(sources.text(node.span).trim_end());
+                        rest.push('\n');
+                        summary.push(format!("{what}: kept aside (pipec cannot write it the same)"));
+                    }
+                }
+                continue;
+            }
             match diagnose::object(&node, &mut diagnostics) {
-                diagnose::Found::Object { kind, name, namespace, object } => docs.push(Doc {
+                diagnose::Found::Object { kind, name, namespace, object } => docs.push(Input::Doc(Doc {
                     kind,
                     name,
                     namespace,
                     object,
                     span: node.get("kind").map_or(node.span, |k| k.span),
-                }),
+                })),
                 diagnose::Found::Aside(what) => {
                     rest.push_str("---\n");
                     rest.push_str(sources.text(node.span).trim_end());
@@ -134,8 +155,10 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
         return Imported { pipe: String::new(), rest, diagnostics, summary, files: Vec::new(), left_out: Vec::new() };
     }
     let mut data = Vec::new();
-    let mut left_out = server::LeftOut::default();
-    for doc in &mut docs {
+    for doc in docs.iter_mut().filter_map(|d| match d {
+        Input::Doc(d) => Some(d),
+        Input::Custom(_) => None,
+    }) {
         server::identity(doc.kind, &doc.name, &mut doc.object, &mut left_out);
         if !options.keep_defaults {
             server::defaults(doc.kind, &mut doc.object, &mut left_out);
@@ -157,23 +180,45 @@ fn list_items(node: yaml::Node) -> Vec<yaml::Node> {
 }
 
 fn program_of(
-    docs: Vec<Doc>,
+    docs: Vec<Input>,
     program: &str,
     diagnostics: &mut Vec<Diagnostic>,
     summary: &mut Vec<String>,
     data_files: Option<&mut Vec<(String, String)>>,
 ) -> String {
-    let namespace = docs.iter().filter(|d| d.kind.namespaced()).find_map(|d| d.namespace.clone()).or_else(|| {
-        let spaces: Vec<&Doc> = docs.iter().filter(|d| d.kind == Kind::Namespace).collect();
-        (spaces.len() == 1).then(|| spaces[0].name.clone())
-    });
+    let builtin = || {
+        docs.iter().filter_map(|d| match d {
+            Input::Doc(d) => Some(d),
+            Input::Custom(_) => None,
+        })
+    };
+    let namespace = builtin()
+        .filter(|d| d.kind.namespaced())
+        .find_map(|d| d.namespace.clone())
+        .or_else(|| {
+            docs.iter().find_map(|d| match d {
+                Input::Custom(c) => c.namespace.clone(),
+                Input::Doc(_) => None,
+            })
+        })
+        .or_else(|| {
+            let spaces: Vec<&Doc> = builtin().filter(|d| d.kind == Kind::Namespace).collect();
+            (spaces.len() == 1).then(|| spaces[0].name.clone())
+        });
     let mut refs = Refs { namespace: namespace.clone(), ..Refs::default() };
     let mut file = pipe::File {
         header: vec![format!("Imported by `pipec import` ({program}): review, then build with `pipec build`.")],
         ..Default::default()
     };
     let mut defined: Vec<(Kind, String)> = Vec::new();
-    for mut doc in docs {
+    for input in docs {
+        let mut doc = match input {
+            Input::Doc(doc) => doc,
+            Input::Custom(c) => {
+                custom_item(*c, &namespace, &mut refs, diagnostics, summary, &mut file);
+                continue;
+            }
+        };
         let original = Value::Object(doc.object.clone());
         let Some(mut converted) = objects::convert(doc.kind, &doc.name, &mut doc.object, &mut refs) else { continue };
         let mut raw = Vec::new();
@@ -258,7 +303,7 @@ fn program_of(
 
 /// The order of an item's entries: the main container first (as the examples write
 /// them), the object's own keys, mounts and volumes, other containers, `raw` last.
-fn rank(e: &Entry) -> u8 {
+pub(super) fn rank(e: &Entry) -> u8 {
     match e {
         Entry::Set(k, _) | Entry::Block(k, _) => match k.as_str() {
             "image" => 0,
@@ -272,6 +317,38 @@ fn rank(e: &Entry) -> u8 {
         Entry::Labeled(..) => 7,
         Entry::Comment(_) => 4,
     }
+}
+
+/// A converted custom resource into the program: its references, its summary line, and a
+/// warning when its namespace is not the program's.
+fn custom_item(
+    c: custom::Custom,
+    namespace: &Option<String>,
+    refs: &mut Refs,
+    diagnostics: &mut Vec<Diagnostic>,
+    summary: &mut Vec<String>,
+    file: &mut pipe::File,
+) {
+    refs.configs.extend(c.refs.configs);
+    refs.secrets.extend(c.refs.secrets);
+    if let Some(tool) = c.refs.managed_by {
+        refs.managed_by.get_or_insert(tool);
+    }
+    if c.namespace != *namespace
+        && let Some(ns) = &c.namespace
+    {
+        diagnostics.push(
+            Diagnostic::warning(Code::ImportNamespace, c.span, format!("{} is in namespace `{ns}`", c.what))
+                .label("another namespace")
+                .help("a program has one namespace: import this object from its own file to keep it apart"),
+        );
+    }
+    let differs = match c.differs.as_slice() {
+        [] => String::new(),
+        fields => format!(" (behaves otherwise than under the operator, P0709: {})", fields.join(", ")),
+    };
+    summary.push(format!("{}: {} {}{differs}", c.what, c.item.keyword, c.item.name));
+    file.items.push(c.item);
 }
 
 /// `data = { "app.yaml": file("configs/app/app.yaml") }` for each entry of several lines.

@@ -126,6 +126,30 @@ pub fn identity(kind: Kind, name: &str, object: &mut Map<String, Value>, out: &m
     }
 }
 
+/// The server-generated identity of a custom resource (a TFJob…): its `status` and the
+/// metadata only the API server writes, and kubectl's last applied configuration.
+pub fn custom_identity(object: &mut Map<String, Value>, out: &mut LeftOut) {
+    let mut note = |what: &str| LeftOut::note(&mut out.identity, what.to_string());
+    if object.remove("status").is_some() {
+        note("`status`");
+    }
+    if let Some(Value::Object(meta)) = object.get_mut("metadata") {
+        for f in SERVER_META {
+            if meta.remove(*f).is_some() {
+                note(&format!("`metadata.{f}`"));
+            }
+        }
+        if let Some(Value::Object(a)) = meta.get_mut("annotations") {
+            if a.remove(LAST_APPLIED).is_some() {
+                note(&format!("`{LAST_APPLIED}` (kubectl's)"));
+            }
+            if a.is_empty() {
+                meta.remove("annotations");
+            }
+        }
+    }
+}
+
 /// A Job's generated selector and the labels that go with it (unless `manualSelector: true`:
 /// then both are the user's).
 fn job_identity(name: &str, object: &mut Map<String, Value>, note: &mut impl FnMut(&str)) {

@@ -1,0 +1,98 @@
+//! Custom resources of operators a team moves off (a Kubeflow TFJob, …) back to the item
+//! that does their work without the operator: each reader (`tfjob.rs`) says, field by
+//! field, where the item's keys mean the same, warns where they do not (P0709: the field,
+//! and what the item does instead), and keeps the whole object aside where the item cannot
+//! write it at all (P0710, naming the construct) — never a silently different workload.
+
+use super::Refs;
+use super::pipe::Item;
+use super::server::LeftOut;
+use super::yaml::Node;
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+
+/// A custom resource converted into an item.
+pub(super) struct Custom {
+    pub item: Item,
+    pub namespace: Option<String>,
+    /// What its pods name (configs, secrets), and another tool's `managed-by`.
+    pub refs: Refs,
+    /// `TFJob/mnist`.
+    pub what: String,
+    /// Where its `kind` is written (for the namespace warning).
+    pub span: Span,
+    /// What behaves otherwise than under the operator (the P0709 warnings), for the summary.
+    pub differs: Vec<String>,
+}
+
+/// A custom resource pipec has a reader for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CustomKind {
+    TfJob,
+}
+
+/// The reader of `node`'s kind, if pipec has one (by `apiVersion` and `kind` together).
+pub(super) fn recognize(node: &Node) -> Option<CustomKind> {
+    let field = |k: &str| node.get(k).and_then(Node::as_str);
+    match (field("apiVersion")?, field("kind")?) {
+        ("kubeflow.org/v1", "TFJob") => Some(CustomKind::TfJob),
+        _ => None,
+    }
+}
+
+/// The item of a custom resource, or `Err(what)` when it is kept aside (the diagnostics say why).
+pub(super) fn convert(
+    kind: CustomKind,
+    node: &Node,
+    diags: &mut Vec<Diagnostic>,
+    left_out: &mut LeftOut,
+) -> Result<Custom, String> {
+    match kind {
+        CustomKind::TfJob => super::tfjob::convert(node, diags, left_out),
+    }
+}
+
+/// Where the field at `path` is written (its key), else its parent's, else the object's `kind`.
+pub(super) fn span_of(node: &Node, path: &[&str]) -> Span {
+    for n in (1..=path.len()).rev() {
+        let (parent, key) = (&path[..n - 1], path[n - 1]);
+        if let Some((k, _)) = node.at(parent).and_then(|p| p.entry(key)) {
+            return k.span;
+        }
+    }
+    node.get("kind").map_or(node.span, |k| k.span)
+}
+
+/// P0710: the object is kept aside because of `construct` (at `path`).
+pub(super) fn construct(node: &Node, path: &[&str], what: &str, construct: &str, help: &str) -> Diagnostic {
+    Diagnostic::warning(Code::ImportConstruct, span_of(node, path), format!("{what} is kept aside: {construct}"))
+        .label("kept aside, unchanged")
+        .help(format!("{help}; the object is written as it is beside the program (`-o`: a `.rest.yaml` file)"))
+}
+
+/// P0709: the field at `path` is imported as `instead`, which does not mean quite the same.
+pub(super) fn meaning(node: &Node, path: &[&str], field: &str, instead: &str, help: &str) -> Diagnostic {
+    Diagnostic::warning(Code::ImportMeaning, span_of(node, path), format!("`{field}`: {instead}"))
+        .label("not the same behaviour")
+        .help(help.to_string())
+}
+
+/// The first field of `input` (not null, not empty) that `back` lacks: what a typed
+/// round trip dropped (an unknown field), as a dotted path below `at`.
+pub(super) fn dropped(input: &serde_json::Value, back: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match (input, back) {
+        (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+            match b.get(k) {
+                Some(w) => dropped(v, w, &path),
+                None if !super::reverse::is_empty(v) && !matches!(v, Value::Array(x) if x.is_empty()) => Some(path),
+                None => None,
+            }
+        }),
+        (Value::Array(a), Value::Array(b)) => {
+            a.iter().zip(b).enumerate().find_map(|(i, (v, w))| dropped(v, w, &format!("{at}[{i}]")))
+        }
+        _ => None,
+    }
+}
