@@ -7,7 +7,7 @@
 use super::Refs;
 use super::pipe::Item;
 use super::server::LeftOut;
-use super::yaml::Node;
+use super::yaml::{Node, NodeKind};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 
@@ -23,12 +23,16 @@ pub(super) struct Custom {
     pub span: Span,
     /// What behaves otherwise than under the operator (the P0709 warnings), for the summary.
     pub differs: Vec<String>,
+    /// The `pipec build` option that gives the custom resource again (`--target argo`).
+    pub build: Option<String>,
 }
 
 /// A custom resource pipec has a reader for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum CustomKind {
     TfJob,
+    Workflow,
+    CronWorkflow,
 }
 
 /// The reader of `node`'s kind, if pipec has one (by `apiVersion` and `kind` together).
@@ -36,6 +40,8 @@ pub(super) fn recognize(node: &Node) -> Option<CustomKind> {
     let field = |k: &str| node.get(k).and_then(Node::as_str);
     match (field("apiVersion")?, field("kind")?) {
         ("kubeflow.org/v1", "TFJob") => Some(CustomKind::TfJob),
+        ("argoproj.io/v1alpha1", "Workflow") => Some(CustomKind::Workflow),
+        ("argoproj.io/v1alpha1", "CronWorkflow") => Some(CustomKind::CronWorkflow),
         _ => None,
     }
 }
@@ -49,18 +55,34 @@ pub(super) fn convert(
 ) -> Result<Custom, String> {
     match kind {
         CustomKind::TfJob => super::tfjob::convert(node, diags, left_out),
+        CustomKind::Workflow => super::argo::convert(false, node, diags, left_out),
+        CustomKind::CronWorkflow => super::argo::convert(true, node, diags, left_out),
     }
 }
 
 /// Where the field at `path` is written (its key), else its parent's, else the object's `kind`.
+/// A segment that is a number is an item of a list (`["spec", "templates", "0", "dag"]`).
 pub(super) fn span_of(node: &Node, path: &[&str]) -> Span {
     for n in (1..=path.len()).rev() {
-        let (parent, key) = (&path[..n - 1], path[n - 1]);
-        if let Some((k, _)) = node.at(parent).and_then(|p| p.entry(key)) {
+        let Some(parent) = walk(node, &path[..n - 1]) else { continue };
+        let key = path[n - 1];
+        if let Some((k, _)) = parent.entry(key) {
             return k.span;
+        }
+        if let (NodeKind::Seq(items), Ok(i)) = (&parent.kind, key.parse::<usize>())
+            && let Some(item) = items.get(i)
+        {
+            return item.span;
         }
     }
     node.get("kind").map_or(node.span, |k| k.span)
+}
+
+fn walk<'n>(node: &'n Node, path: &[&str]) -> Option<&'n Node> {
+    path.iter().try_fold(node, |n, seg| match (&n.kind, seg.parse::<usize>()) {
+        (NodeKind::Seq(items), Ok(i)) => items.get(i),
+        _ => n.get(seg),
+    })
 }
 
 /// P0710: the object is kept aside because of `construct` (at `path`).

@@ -7,6 +7,7 @@
 //!
 //! A tool above the stages, not on the build path: `build` never calls it.
 
+mod argo;
 mod custom;
 mod defaults;
 mod diagnose;
@@ -151,6 +152,7 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
             }
         }
     }
+    pipelines_own(&mut docs, &mut left_out);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Imported { pipe: String::new(), rest, diagnostics, summary, files: Vec::new(), left_out: Vec::new() };
     }
@@ -166,6 +168,33 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
     }
     let pipe = program_of(docs, program, &mut diagnostics, &mut summary, options.data_files.then_some(&mut data));
     Imported { pipe, rest, diagnostics, summary, files: data, left_out: left_out.lines() }
+}
+
+/// The account, Role and RoleBinding pipec makes beside a pipeline's Workflow (`<p>-workflow`,
+/// labelled with the pipeline): left out with the Workflow imported, since the pipeline makes them.
+fn pipelines_own(docs: &mut Vec<Input>, left_out: &mut server::LeftOut) {
+    let pipelines: Vec<String> = docs
+        .iter()
+        .filter_map(|d| match d {
+            Input::Custom(c) if c.item.keyword == "pipeline" => Some(c.item.name.clone()),
+            _ => None,
+        })
+        .collect();
+    docs.retain(|d| {
+        let Input::Doc(doc) = d else { return true };
+        let label = doc.object.get("metadata").and_then(|m| m.get("labels")).and_then(|l| l.get("pipec.dev/pipeline"));
+        let own = matches!(doc.kind, Kind::ServiceAccount | Kind::Role | Kind::RoleBinding)
+            && pipelines.iter().any(|p| doc.name == argo::own_account(p) && label.and_then(Value::as_str) == Some(p));
+        if own {
+            left_out.made.push(format!(
+                "{}/{} (pipeline {})",
+                doc.kind,
+                doc.name,
+                label.and_then(Value::as_str).unwrap_or("")
+            ));
+        }
+        !own
+    });
 }
 
 /// The objects of a document: itself, or the items of a `kind: List` (what `kubectl get
@@ -345,9 +374,23 @@ fn custom_item(
     }
     let differs = match c.differs.as_slice() {
         [] => String::new(),
-        fields => format!(" (behaves otherwise than under the operator, P0709: {})", fields.join(", ")),
+        fields => format!(" (differs from the original, P0709: {})", fields.join(", ")),
     };
-    summary.push(format!("{}: {} {}{differs}", c.what, c.item.keyword, c.item.name));
+    let target = match &c.build {
+        Some(option) => {
+            // The line the round-trip tests read, and the command that gives the same kind again.
+            let line = format!("build: {option}");
+            if !file.header.contains(&line) {
+                file.header.push(line);
+            }
+            format!(
+                "; `pipec build {option}` makes it a {} again, the default target its plain Kubernetes form",
+                c.what.split('/').next().unwrap_or("")
+            )
+        }
+        None => String::new(),
+    };
+    summary.push(format!("{}: {} {}{differs}{target}", c.what, c.item.keyword, c.item.name));
     file.items.push(c.item);
 }
 

@@ -20,6 +20,8 @@ use serde_json::{Map, Value};
 pub struct LeftOut {
     pub identity: Vec<String>,
     pub defaults: Vec<String>,
+    /// Objects a converted custom resource's item makes itself (a pipeline's account).
+    pub made: Vec<String>,
 }
 
 impl LeftOut {
@@ -41,6 +43,12 @@ impl LeftOut {
             out.push(format!(
                 "left out, equal to the API server's defaults (it sets them again; `--keep-defaults` keeps them): {}",
                 self.defaults.join(", ")
+            ));
+        }
+        if !self.made.is_empty() {
+            out.push(format!(
+                "left out, made by the item that replaces their custom resource: {}",
+                self.made.join(", ")
             ));
         }
         out

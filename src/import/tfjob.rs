@@ -45,7 +45,7 @@ pub(super) fn convert(node: &Node, diags: &mut Vec<Diagnostic>, left_out: &mut L
             // The field each warning names: its message starts with it (`runPolicy.backoffLimit: 3`).
             let differs = warnings.iter().filter_map(|d| d.message.split('`').nth(1).map(String::from)).collect();
             diags.extend(warnings);
-            Ok(Custom { item, namespace, refs, what, span: kind_span, differs })
+            Ok(Custom { item, namespace, refs, what, span: kind_span, differs, build: None })
         }
         Err(d) => {
             diags.push(*d);
@@ -367,7 +367,9 @@ fn group(
         body.push(Entry::Set("ttl".into(), Expr::Word(Duration(s).to_string())));
     }
     // What separate Jobs do not do for each other (groups.md, "What the plain-Kubernetes form cannot do").
-    warnings.push(meaning(node, &["spec", "tfReplicaSpecs"], "tfReplicaSpecs", "each role is a Job of its own: one failing does not fail the others", "the operator fails the whole TFJob when a replica fails; the group's other roles run on until their `deadline`. `pipec build --target jobset` makes it one JobSet that fails (or, with `restarts`, recreates) the group together"));
+    if roles.len() > 1 {
+        warnings.push(meaning(node, &["spec", "tfReplicaSpecs"], "tfReplicaSpecs", "each role is a Job of its own: one failing does not fail the others", "the operator fails the whole TFJob when a replica fails; the group's other roles run on until their `deadline`. `pipec build --target jobset` makes it one JobSet that fails (or, with `restarts`, recreates) the group together"));
+    }
     let clean = policy.get("cleanPodPolicy").and_then(Value::as_str).unwrap_or("Running");
     match clean {
         "Running" if has("ps") && deadline.is_none() => warnings.push(meaning(node, &rp("cleanPodPolicy"), &format!("runPolicy.cleanPodPolicy: Running{}", if policy.contains_key("cleanPodPolicy") { "" } else { " (the default)" }), "nothing stops the parameter servers when the training is done", "the operator deletes the running pods at the end; separate Jobs do not stop each other: add a `deadline` to the group, or build with `--target jobset`")),
