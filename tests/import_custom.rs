@@ -53,8 +53,11 @@ fn target_line(pipe: &str) -> Option<&str> {
 
 #[test]
 fn what_pipec_emits_for_a_target_comes_back() {
-    let cases: &[(&str, &str, &str)] =
-        &[("examples/diamond.pipe", "argo", "Workflow"), ("examples/nightly-etl.pipe", "argo", "CronWorkflow")];
+    let cases: &[(&str, &str, &str)] = &[
+        ("examples/diamond.pipe", "argo", "Workflow"),
+        ("examples/nightly-etl.pipe", "argo", "CronWorkflow"),
+        ("examples/spark-pi.pipe", "spark-operator", "SparkApplication"),
+    ];
     let mut failures = Vec::new();
     for (program, target, kind) in cases {
         let text = std::fs::read_to_string(Path::new(ROOT).join(program)).unwrap();
@@ -126,8 +129,8 @@ fn seed_001_tfjob_is_a_group() {
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-/// What a custom resource's item writes otherwise (P0709) or cannot write (P0710, the object
-/// kept aside): the diagnostics in the YAML, the program, the summary.
+/// Custom resources as users write them: what their item writes otherwise (P0709) or cannot
+/// write (P0710, the object kept aside), with the diagnostics in the YAML, the program, the summary.
 #[test]
 fn custom_resources_that_differ_say_so() {
     insta::glob!("import/crd/cases/*.yaml", |path| {
@@ -135,7 +138,6 @@ fn custom_resources_that_differ_say_so() {
         let rel = path.strip_prefix(ROOT).unwrap().to_string_lossy().replace('\\', "/");
         let (imported, sources) = import(&rel, &text, "program");
         assert!(!imported.has_errors(), "{rel}");
-        assert!(!imported.diagnostics.is_empty(), "{rel}: no diagnostic");
         let shown: Vec<String> =
             imported.diagnostics.iter().map(|d| pipec::diag::render::human(d, &sources, false)).collect();
         let aside = !imported.rest.is_empty();

@@ -9,6 +9,7 @@ use super::pipe::Item;
 use super::server::LeftOut;
 use super::yaml::{Node, NodeKind};
 use crate::diag::{Code, Diagnostic};
+use crate::kinds::Kind;
 use crate::source::Span;
 
 /// A custom resource converted into an item.
@@ -27,12 +28,48 @@ pub(super) struct Custom {
     pub build: Option<String>,
 }
 
+/// The objects an item makes beside its own (a pipeline's account, a `spark`'s driver Role),
+/// each with the label that says pipec made it: imported with the item, they are left out.
+pub(super) fn made_beside(item: &Item) -> Vec<(Kind, String, (&'static str, String))> {
+    let name = item.name.clone();
+    match item.keyword.as_str() {
+        "pipeline" => {
+            let account = super::argo::own_account(&name);
+            let label = ("pipec.dev/pipeline", name);
+            [Kind::ServiceAccount, Kind::Role, Kind::RoleBinding]
+                .into_iter()
+                .map(|k| (k, account.clone(), label.clone()))
+                .collect()
+        }
+        "spark" => {
+            let by_pipec = (crate::lower::meta::MANAGED_BY.0, crate::lower::meta::MANAGED_BY.1.to_string());
+            let account = item
+                .body
+                .iter()
+                .flatten()
+                .find_map(|e| match e {
+                    super::pipe::Entry::Set(k, super::pipe::Expr::Str(a)) if k == "service-account" => Some(a.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| name.clone());
+            let driver = super::spark::driver_objects(&name);
+            vec![
+                (Kind::ServiceAccount, account, by_pipec.clone()),
+                (Kind::Role, driver.clone(), by_pipec.clone()),
+                (Kind::RoleBinding, driver, by_pipec),
+            ]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// A custom resource pipec has a reader for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum CustomKind {
     TfJob,
     Workflow,
     CronWorkflow,
+    SparkApplication,
 }
 
 /// The reader of `node`'s kind, if pipec has one (by `apiVersion` and `kind` together).
@@ -42,6 +79,7 @@ pub(super) fn recognize(node: &Node) -> Option<CustomKind> {
         ("kubeflow.org/v1", "TFJob") => Some(CustomKind::TfJob),
         ("argoproj.io/v1alpha1", "Workflow") => Some(CustomKind::Workflow),
         ("argoproj.io/v1alpha1", "CronWorkflow") => Some(CustomKind::CronWorkflow),
+        ("sparkoperator.k8s.io/v1beta2", "SparkApplication") => Some(CustomKind::SparkApplication),
         _ => None,
     }
 }
@@ -57,6 +95,7 @@ pub(super) fn convert(
         CustomKind::TfJob => super::tfjob::convert(node, diags, left_out),
         CustomKind::Workflow => super::argo::convert(false, node, diags, left_out),
         CustomKind::CronWorkflow => super::argo::convert(true, node, diags, left_out),
+        CustomKind::SparkApplication => super::spark::convert(node, diags, left_out),
     }
 }
 

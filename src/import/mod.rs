@@ -18,6 +18,7 @@ pub mod pipe;
 mod pod;
 mod reverse;
 mod server;
+mod spark;
 mod tfjob;
 pub mod yaml;
 
@@ -152,7 +153,7 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
             }
         }
     }
-    pipelines_own(&mut docs, &mut left_out);
+    made_beside(&mut docs, &mut left_out);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Imported { pipe: String::new(), rest, diagnostics, summary, files: Vec::new(), left_out: Vec::new() };
     }
@@ -170,28 +171,28 @@ pub fn import_with(sources: &SourceMap, files: &[FileId], program: &str, options
     Imported { pipe, rest, diagnostics, summary, files: data, left_out: left_out.lines() }
 }
 
-/// The account, Role and RoleBinding pipec makes beside a pipeline's Workflow (`<p>-workflow`,
-/// labelled with the pipeline): left out with the Workflow imported, since the pipeline makes them.
-fn pipelines_own(docs: &mut Vec<Input>, left_out: &mut server::LeftOut) {
-    let pipelines: Vec<String> = docs
+/// The objects pipec makes beside a converted custom resource's item (a pipeline's account,
+/// Role and binding, a `spark`'s driver Role…), when the file has them with pipec's label:
+/// left out, since the item makes them again.
+fn made_beside(docs: &mut Vec<Input>, left_out: &mut server::LeftOut) {
+    let made: Vec<_> = docs
         .iter()
         .filter_map(|d| match d {
-            Input::Custom(c) if c.item.keyword == "pipeline" => Some(c.item.name.clone()),
-            _ => None,
+            Input::Custom(c) => Some(custom::made_beside(&c.item)),
+            Input::Doc(_) => None,
         })
+        .flatten()
         .collect();
     docs.retain(|d| {
         let Input::Doc(doc) = d else { return true };
-        let label = doc.object.get("metadata").and_then(|m| m.get("labels")).and_then(|l| l.get("pipec.dev/pipeline"));
-        let own = matches!(doc.kind, Kind::ServiceAccount | Kind::Role | Kind::RoleBinding)
-            && pipelines.iter().any(|p| doc.name == argo::own_account(p) && label.and_then(Value::as_str) == Some(p));
+        let labels = doc.object.get("metadata").and_then(|m| m.get("labels"));
+        let own = made.iter().any(|(kind, name, (label, value))| {
+            doc.kind == *kind
+                && doc.name == *name
+                && labels.and_then(|l| l.get(*label)).and_then(Value::as_str) == Some(value.as_str())
+        });
         if own {
-            left_out.made.push(format!(
-                "{}/{} (pipeline {})",
-                doc.kind,
-                doc.name,
-                label.and_then(Value::as_str).unwrap_or("")
-            ));
+            left_out.made.push(format!("{}/{}", doc.kind, doc.name));
         }
         !own
     });
