@@ -70,6 +70,7 @@ pub(super) enum CustomKind {
     Workflow,
     CronWorkflow,
     SparkApplication,
+    JobSet,
 }
 
 /// The reader of `node`'s kind, if pipec has one (by `apiVersion` and `kind` together).
@@ -80,6 +81,7 @@ pub(super) fn recognize(node: &Node) -> Option<CustomKind> {
         ("argoproj.io/v1alpha1", "Workflow") => Some(CustomKind::Workflow),
         ("argoproj.io/v1alpha1", "CronWorkflow") => Some(CustomKind::CronWorkflow),
         ("sparkoperator.k8s.io/v1beta2", "SparkApplication") => Some(CustomKind::SparkApplication),
+        ("jobset.x-k8s.io/v1alpha2", "JobSet") => Some(CustomKind::JobSet),
         _ => None,
     }
 }
@@ -96,6 +98,7 @@ pub(super) fn convert(
         CustomKind::Workflow => super::argo::convert(false, node, diags, left_out),
         CustomKind::CronWorkflow => super::argo::convert(true, node, diags, left_out),
         CustomKind::SparkApplication => super::spark::convert(node, diags, left_out),
+        CustomKind::JobSet => super::jobset::convert(node, diags, left_out),
     }
 }
 

@@ -11,6 +11,7 @@ mod argo;
 mod custom;
 mod defaults;
 mod diagnose;
+mod jobset;
 mod lets;
 mod loops;
 mod objects;

@@ -174,13 +174,7 @@ fn context(kind: Kind) -> Contexts {
 /// The Job fields of a `job` or of a `cron`'s job template.
 fn job_spec(spec: &mut Map<String, Value>, ctx: Contexts, body: &mut Vec<Entry>) {
     rows(spec, "JobSpec", ctx, body);
-    if let Some(Value::Object(policy)) = spec.get("podFailurePolicy")
-        && policy.len() == 1
-        && let Some(rules) = policy.get("rules").and_then(Value::as_array).and_then(|r| failure_rules(r))
-    {
-        spec.remove("podFailurePolicy");
-        body.push(Entry::Set("failure-policy".into(), rules));
-    }
+    failure_policy(spec, body);
     if let Some(Value::Object(policy)) = spec.get("successPolicy")
         && policy.len() == 1
         && let Some(rules) = policy.get("rules").and_then(Value::as_array).and_then(|rules| {
@@ -203,6 +197,18 @@ fn job_spec(spec: &mut Map<String, Value>, ctx: Contexts, body: &mut Vec<Entry>)
     {
         spec.remove("successPolicy");
         body.push(Entry::Set("success-policy".into(), Expr::List(rules)));
+    }
+}
+
+/// A Job's `podFailurePolicy` as `failure-policy = [...]`, taken out of `spec` when its rules
+/// are ones the key writes.
+pub(super) fn failure_policy(spec: &mut Map<String, Value>, body: &mut Vec<Entry>) {
+    if let Some(Value::Object(policy)) = spec.get("podFailurePolicy")
+        && policy.len() == 1
+        && let Some(rules) = policy.get("rules").and_then(Value::as_array).and_then(|r| failure_rules(r))
+    {
+        spec.remove("podFailurePolicy");
+        body.push(Entry::Set("failure-policy".into(), rules));
     }
 }
 
