@@ -121,7 +121,7 @@ fn group(
             &["spec"],
             "spec.network",
             "written by the group: DNS hostnames in the subdomain `<group>`, published before the members are ready",
-            "the members find each other while they start (`publishNotReadyAddresses`), as a group's always do",
+            "the members find each other while they start (`publishNotReadyAddresses`), and each gets the group's `PIPEC_*` variables (its role, index and peers), as a group's always do",
         )),
         Some(n) => {
             return Err(aside(
