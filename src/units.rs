@@ -270,10 +270,10 @@ impl fmt::Display for Quantity {
         if n == 0 {
             return f.write_str("0");
         }
-        if self.format == QuantityFormat::BinarySI && n % 1_000_000_000 == 0 && n / 1_000_000_000 >= 1024 {
+        if self.format == QuantityFormat::BinarySI && n.is_multiple_of(1_000_000_000) && n / 1_000_000_000 >= 1024 {
             let mut whole = n / 1_000_000_000;
             let mut power = 0;
-            while power < BINARY.len() && whole % 1024 == 0 {
+            while power < BINARY.len() && whole.is_multiple_of(1024) {
                 whole /= 1024;
                 power += 1;
             }
@@ -283,7 +283,7 @@ impl fmt::Display for Quantity {
         // Decimal: the largest power of 1000 that divides the value exactly.
         let mut mantissa = n;
         let mut exp = -9i32;
-        while exp < 18 && mantissa % 1000 == 0 {
+        while exp < 18 && mantissa.is_multiple_of(1000) {
             mantissa /= 1000;
             exp += 3;
         }

@@ -77,10 +77,11 @@ fn plain_scalar(text: &str) -> Value {
         _ => {}
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.trim_start_matches('+').parse::<i64>() {
-            return Value::from(n);
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = text.trim_start_matches('+').parse::<i64>()
+    {
+        return Value::from(n);
     }
     if let Some(hex) = text.strip_prefix("0x")
         && let Ok(n) = i64::from_str_radix(hex, 16)

@@ -260,20 +260,23 @@ fn rollout(state: &mut State, key: &Key, daemon: bool) {
     let outcome = state.outcome(&key.name);
     let updated = desired.min(i64::from(ticks));
     let ready = if outcome.fail || outcome.hang { 0 } else { updated };
-    if outcome.fail && ticks == 1 && owned_pods(state, key, &object["metadata"]["uid"]).is_empty() {
-        if let Some(pod) = create_pod(state, key, &object) {
-            let pod_object = state.objects.get(&pod).map(|s| s.object.clone()).unwrap_or_default();
-            let waiting = json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}});
-            let last =
-                json!({"terminated": {"exitCode": outcome.exit_code, "reason": outcome.reason, "finishedAt": now()}});
-            let pod_status = json!({
-                "phase": "Running", "startTime": now(),
-                "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
-                "containerStatuses": container_statuses(&pod_object, waiting, false, 3, Some(last)),
-            });
-            state.logs.insert(pod.clone(), outcome.logs.clone());
-            state.write_status(&pod, pod_status);
-        }
+    if outcome.fail
+        && ticks == 1
+        && owned_pods(state, key, &object["metadata"]["uid"]).is_empty()
+        && let Some(pod) = create_pod(state, key, &object)
+    {
+        let pod_object = state.objects.get(&pod).map(|s| s.object.clone()).unwrap_or_default();
+        let waiting =
+            json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}});
+        let last =
+            json!({"terminated": {"exitCode": outcome.exit_code, "reason": outcome.reason, "finishedAt": now()}});
+        let pod_status = json!({
+            "phase": "Running", "startTime": now(),
+            "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+            "containerStatuses": container_statuses(&pod_object, waiting, false, 3, Some(last)),
+        });
+        state.logs.insert(pod.clone(), outcome.logs.clone());
+        state.write_status(&pod, pod_status);
     }
     let mut next = if daemon {
         json!({

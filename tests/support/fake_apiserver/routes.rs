@@ -198,15 +198,17 @@ fn parse_target(state: &State, path: &str) -> Option<Target> {
         })
     };
     let owned = |s: &&str| s.to_string();
-    if rest.len() >= 3 && rest[0] == "namespaces" && rest.len() <= 5 {
-        if let Some(resource) = find(rest[2], Some(true)) {
-            return Some(Target {
-                resource,
-                namespace: Some(rest[1].to_string()),
-                name: rest.get(3).map(owned),
-                sub: rest.get(4).map(owned),
-            });
-        }
+    if rest.len() >= 3
+        && rest[0] == "namespaces"
+        && rest.len() <= 5
+        && let Some(resource) = find(rest[2], Some(true))
+    {
+        return Some(Target {
+            resource,
+            namespace: Some(rest[1].to_string()),
+            name: rest.get(3).map(owned),
+            sub: rest.get(4).map(owned),
+        });
     }
     if rest.is_empty() || rest.len() > 3 {
         return None;
