@@ -157,7 +157,7 @@ fn group(
         let Some(role) = job.remove("name").and_then(|n| n.as_str().map(String::from)) else {
             return Err(aside_at(&[], "a replicated Job has no name", "name it after its role"));
         };
-        if job.remove("replicas").is_some_and(|r| r != Value::from(1)) {
+        if job.remove("replicas").is_some_and(|r| r != 1) {
             return Err(aside_at(
                 &["replicas"],
                 &format!("`{role}` has several copies of its Job"),

@@ -293,14 +293,9 @@ fn spark(node: &Node, name: &str, what: &str, left_out: &mut LeftOut) -> Result<
     body.push(Entry::Set("main-file".into(), Expr::str(&file)));
     match spec.get("arguments") {
         None => {}
-        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
-            if !a.is_empty() {
-                body.push(Entry::Set(
-                    "args".into(),
-                    Expr::List(a.iter().filter_map(Value::as_str).map(Expr::str).collect()),
-                ));
-            }
-        }
+        Some(Value::Array(a)) if a.is_empty() => {}
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => body
+            .push(Entry::Set("args".into(), Expr::List(a.iter().filter_map(Value::as_str).map(Expr::str).collect()))),
         Some(_) => {
             return Err(aside(
                 &["spec", "arguments"],
