@@ -11,7 +11,7 @@ use crate::session::Session;
 const WORKLOADS: &[&str] = &["job", "cron", "daemon", "deployment"];
 
 /// `import` reads no files: a program's `file(…)` is never written by it.
-struct NoFiles;
+pub(super) struct NoFiles;
 
 impl Loader for NoFiles {
     fn load(&self, _: &str, _: &str) -> Result<String, String> {

@@ -28,7 +28,7 @@ const TF_PORT: i64 = 2222;
 type Aside = Box<Diagnostic>;
 
 /// The variables a group gives every member (groups.md, "What each member knows").
-fn group_var(name: &str) -> bool {
+pub(super) fn group_var(name: &str) -> bool {
     matches!(name, "PIPEC_GROUP" | "PIPEC_ROLE" | "PIPEC_INDEX" | "PIPEC_NAMESPACE" | "PIPEC_SERVICE" | "TF_CONFIG")
         || name.starts_with("PIPEC_PEERS_")
 }
