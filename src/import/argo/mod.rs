@@ -10,6 +10,8 @@
 //! loops, `steps`, scripts, artifacts, expressions beyond `{{workflow.parameters.NAME}}` —
 //! keeps the object aside (P0710) naming the construct: never a silently different graph.
 
+mod fan_out;
+
 use super::Refs;
 use super::custom::{Custom, construct, dropped, meaning};
 use super::objects::strip_own_labels;
@@ -323,7 +325,7 @@ fn pipeline(
         let fan = templates[ti].contains_key("dag");
         fan_outs |= fan;
         let entries = if fan {
-            fan_out(&templates, ti, task, name, account, &params, &mut refs)
+            fan_out::fan_out(&templates, ti, task, name, account, &params, &mut refs)
         } else {
             task_pod(templates[ti], task, task, name, account, &params, &mut refs)
         };
@@ -361,7 +363,7 @@ fn pipeline(
     }
     let item = Item { comments: Vec::new(), keyword: "pipeline".into(), name: name.to_string(), body: Some(body) };
     // A fan-out task is recognised in the form pipec gives it: the pipeline must build it again.
-    if fan_outs && !builds_the_same(&item, &namespace, node) {
+    if fan_outs && !fan_out::builds_the_same(&item, &namespace, node) {
         return Err(aside(
             &under(&wf_at, "templates"),
             "a task runs a nested DAG that is not a fan-out task as pipec writes it",
@@ -369,138 +371,6 @@ fn pipeline(
         ));
     }
     Ok((item, namespace, refs))
-}
-
-/// Whether the pipeline, built with `--target argo`, is the object of `node` (its spec).
-fn builds_the_same(item: &Item, namespace: &Option<String>, node: &Node) -> bool {
-    let file = super::pipe::File {
-        namespace: namespace.as_ref().map(|n| Item {
-            comments: Vec::new(),
-            keyword: "namespace".into(),
-            name: n.clone(),
-            body: None,
-        }),
-        items: vec![item.clone()],
-        ..Default::default()
-    };
-    let options = crate::check::CheckOptions { target: crate::target::Target::Argo, ..Default::default() };
-    let mut session = crate::session::Session::new(options, &super::defaults::NoFiles);
-    let id = session.add_file(format!("{}.pipe", item.name), super::pipe::render(&file));
-    let (objects, diags) = session.objects(id);
-    if diags.iter().any(Diagnostic::is_error) {
-        return false;
-    }
-    let kind = node.get("kind").and_then(Node::as_str).unwrap_or("");
-    let input = node.to_json();
-    objects
-        .iter()
-        .filter(|o| o.kind().as_str() == kind)
-        .filter_map(|o| serde_json::to_value(o).ok())
-        .any(|built| built.get("spec") == input.get("spec"))
-}
-
-/// A fan-out task as pipec writes it on Argo (`lower/kinds/pipeline/argo.rs`): a DAG whose first
-/// task creates the members' headless Service, then each role's members (`withSequence`),
-/// each a pod of its member template, the roles that do not decide daemons.
-fn fan_out(
-    templates: &[&Map<String, Value>],
-    ti: usize,
-    task: &str,
-    pipeline: &str,
-    account: Option<&str>,
-    params: &[(String, String)],
-    refs: &mut Refs,
-) -> Result<Vec<Entry>, (String, String)> {
-    let not = |c: &str| ("dag".to_string(), format!("is a nested DAG, not a fan-out task as pipec writes it: {c}"));
-    let dag_tasks = templates[ti]
-        .get("dag")
-        .and_then(|d| d.get("tasks"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| not("no tasks"))?;
-    let find = |n: &str| templates.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(n));
-    let service = format!("{task}-service");
-    let Some((first, members)) = dag_tasks.split_first() else { return Err(not("no tasks")) };
-    if first.get("template").and_then(Value::as_str) != Some(service.as_str()) {
-        return Err(not(&format!("its first task is not `{service}`")));
-    }
-    let manifest = find(&service)
-        .and_then(|t| t.get("resource"))
-        .and_then(|r| r.get("manifest"))
-        .and_then(Value::as_str)
-        .and_then(|m| serde_json::from_str::<Value>(m).ok())
-        .ok_or_else(|| not("no Service manifest"))?;
-    let port = manifest.pointer("/spec/ports/0/port").and_then(Value::as_i64);
-    let mut tf = false;
-    let mut common: Option<(Option<Value>, Option<Value>)> = None;
-    let mut roles = Vec::new();
-    let mut deciding = Vec::new();
-    for m in members {
-        let role = m.get("name").and_then(Value::as_str).ok_or_else(|| not("a member task has no name"))?;
-        let replicas = m
-            .pointer("/withSequence/count")
-            .and_then(Value::as_str)
-            .and_then(|c| c.parse::<i64>().ok())
-            .ok_or_else(|| not("a role without `withSequence`"))?;
-        let tname = format!("{task}-{role}");
-        let mut t = (*find(&tname).ok_or_else(|| not(&format!("no template `{tname}`")))?).clone();
-        t.remove("inputs");
-        t.remove("podSpecPatch");
-        let daemon = t.remove("daemon").is_some_and(|d| d == true);
-        if !daemon {
-            deciding.push(role.to_string());
-        }
-        let here = (t.remove("retryStrategy").and_then(|r| r.get("limit").cloned()), t.remove("activeDeadlineSeconds"));
-        match &common {
-            None => common = Some(here),
-            Some(c) if *c == here => {}
-            Some(_) => return Err(not("its roles retry or end differently")),
-        }
-        if let Some(Value::Object(labels)) = t.get_mut("metadata").and_then(|m| m.get_mut("labels")) {
-            labels.remove("pipec.dev/role");
-        }
-        for list in ["container", "initContainers", "sidecars"] {
-            let cs: Vec<&mut Value> = match t.get_mut(list) {
-                Some(Value::Array(a)) => a.iter_mut().collect(),
-                Some(c @ Value::Object(_)) => vec![c],
-                _ => Vec::new(),
-            };
-            for c in cs {
-                let Some(env) = c.get_mut("env").and_then(Value::as_array_mut) else { continue };
-                tf |= env.iter().any(|v| v.get("name").and_then(Value::as_str) == Some("TF_CONFIG"));
-                env.retain(|v| !super::jobset::group_var(v.get("name").and_then(Value::as_str).unwrap_or("")));
-                if env.is_empty()
-                    && let Some(o) = c.as_object_mut()
-                {
-                    o.remove("env");
-                }
-            }
-        }
-        let mut body = vec![Entry::Set("replicas".into(), Expr::Int(replicas))];
-        body.extend(task_pod(&t, task, role, pipeline, account, params, refs)?);
-        roles.push((role.to_string(), body));
-    }
-    let mut out = Vec::new();
-    if tf {
-        out.push(Entry::Set("framework".into(), Expr::word("tensorflow")));
-    }
-    if let Some(p) = port.filter(|p| !(tf && *p == 2222)) {
-        out.push(Entry::Set("port".into(), Expr::Int(p)));
-    }
-    let implied = tf.then(|| if roles.iter().any(|(r, _)| r == "chief") { "chief" } else { "worker" });
-    match deciding.as_slice() {
-        [one] if implied == Some(one.as_str()) => {}
-        [one] if roles.len() > 1 => out.push(Entry::Set("success".into(), Expr::Word(super::pipe::name(one)))),
-        _ => {}
-    }
-    let (retries, deadline) = common.unwrap_or_default();
-    if let Some(n) = retries.as_ref().and_then(Value::as_i64) {
-        out.push(Entry::Set("retries-per-index".into(), Expr::Int(n)));
-    }
-    if let Some(s) = deadline.as_ref().and_then(Value::as_u64) {
-        out.push(Entry::Set("deadline".into(), Expr::Word(Duration(s).to_string())));
-    }
-    out.extend(roles.into_iter().map(|(r, b)| Entry::Labeled("role".into(), r, b)));
-    Ok(out)
 }
 
 /// The path of a field of the Workflow's spec (`spec.workflowSpec.f` in a CronWorkflow).
@@ -634,7 +504,7 @@ const POD_FIELDS: &[&str] = &[
 ];
 
 /// A container template as a task's entries, or the construct it has that a task has not.
-fn task_pod(
+pub(super) fn task_pod(
     t: &Map<String, Value>,
     task: &str,
     container_name: &str,
