@@ -222,9 +222,7 @@ fn group(
                 }
             }
         }
-        if let Some(p) = tf_port(&template) {
-            ports.push((key.clone(), p));
-        }
+        ports.push((key.clone(), tf_port(&template).unwrap_or(DEFAULT_PORT)));
         let original = Value::Object(template.clone());
         let mut entries = pod(&mut template, schema::GROUP_ROLE, role, &Map::new(), &mut refs);
         entries.sort_by_key(super::rank);
@@ -247,21 +245,18 @@ fn group(
             "a TensorFlow group needs a `worker` or a `chief` role",
         ));
     }
-    match ports.as_slice() {
-        [] => {}
-        [(_, p), rest @ ..] if rest.iter().all(|(_, q)| q == p) => {
-            if *p != DEFAULT_PORT {
-                body.push(Entry::Set("port".into(), Expr::Int(*p)));
-            }
-        }
-        [(first, _), (other, _), ..] => {
+    // Each replica type's port is its own `tfjob-port`, else the operator's 2222: one for the group.
+    if let Some((first, p)) = ports.first() {
+        if let Some((other, _)) = ports.iter().find(|(_, q)| q != p) {
             return Err(aside(
                 &["spec", "tfReplicaSpecs", other],
                 &format!("`{first}` and `{other}` listen on different `tfjob-port`s"),
                 "a group has one `port` for every member: give the replica types the same port",
             ));
         }
-        [_] => unreachable!("one port matches the first arm"),
+        if *p != DEFAULT_PORT {
+            body.push(Entry::Set("port".into(), Expr::Int(*p)));
+        }
     }
 
     let has = |r: &str| roles.iter().any(|(x, _)| x == r);
