@@ -86,6 +86,11 @@ pub(super) fn recognize(node: &Node) -> Option<CustomKind> {
     }
 }
 
+/// The one diagnostic that keeps an object aside.
+pub(super) type Aside = Box<Diagnostic>;
+/// What a reader makes of a custom resource: the item, its namespace, what its pods name.
+pub(super) type Read = (Item, Option<String>, Refs);
+
 /// The item of a custom resource, or `Err(what)` when it is kept aside (the diagnostics say why).
 pub(super) fn convert(
     kind: CustomKind,
@@ -93,12 +98,50 @@ pub(super) fn convert(
     diags: &mut Vec<Diagnostic>,
     left_out: &mut LeftOut,
 ) -> Result<Custom, String> {
-    match kind {
-        CustomKind::TfJob => super::tfjob::convert(node, diags, left_out),
-        CustomKind::Workflow => super::argo::convert(false, node, diags, left_out),
-        CustomKind::CronWorkflow => super::argo::convert(true, node, diags, left_out),
-        CustomKind::SparkApplication => super::spark::convert(node, diags, left_out),
-        CustomKind::JobSet => super::jobset::convert(node, diags, left_out),
+    let named = node.at(&["metadata", "name"]).and_then(Node::as_str);
+    // A Workflow may be named by `generateName` only (what Argo puts before its suffix).
+    let generated = node.at(&["metadata", "generateName"]).and_then(Node::as_str).map(|n| n.trim_end_matches('-'));
+    let (word, name, build) = match kind {
+        CustomKind::TfJob => ("TFJob", named, None),
+        CustomKind::Workflow => ("Workflow", named.or(generated), Some("--target argo")),
+        CustomKind::CronWorkflow => ("CronWorkflow", named.or(generated), Some("--target argo")),
+        CustomKind::SparkApplication => ("SparkApplication", named, Some("--target spark-operator")),
+        CustomKind::JobSet => ("JobSet", named, Some("--target jobset")),
+    };
+    let span = node.get("kind").map_or(node.span, |k| k.span);
+    let Some(name) = name else {
+        let or_generated = if matches!(kind, CustomKind::Workflow | CustomKind::CronWorkflow) {
+            " (or `generateName: …-`)"
+        } else {
+            ""
+        };
+        diags.push(
+            Diagnostic::error(Code::ImportObject, span, format!("this {word} has no `metadata.name`"))
+                .label("no name")
+                .help(format!("give it a name: `metadata: {{ name: … }}`{or_generated}")),
+        );
+        return Err(format!("{word}/?"));
+    };
+    let what = format!("{word}/{name}");
+    let mut warnings = Vec::new();
+    let read = match kind {
+        CustomKind::TfJob => super::tfjob::group(node, name, &what, &mut warnings, left_out),
+        CustomKind::Workflow => super::argo::pipeline(false, node, name, &what, &mut warnings, left_out),
+        CustomKind::CronWorkflow => super::argo::pipeline(true, node, name, &what, &mut warnings, left_out),
+        CustomKind::SparkApplication => super::spark::spark(node, name, &what, left_out),
+        CustomKind::JobSet => super::jobset::group(node, name, &what, &mut warnings, left_out),
+    };
+    match read {
+        Ok((item, namespace, refs)) => {
+            // The field each warning names: its message starts with it (`runPolicy.backoffLimit: 3`).
+            let differs = warnings.iter().filter_map(|d| d.message.split('`').nth(1).map(String::from)).collect();
+            diags.extend(warnings);
+            Ok(Custom { item, namespace, refs, what, span, differs, build: build.map(String::from) })
+        }
+        Err(d) => {
+            diags.push(*d);
+            Err(what)
+        }
     }
 }
 

@@ -8,14 +8,14 @@
 //! `TF_CONFIG` says the group is TensorFlow's. Another shape keeps the JobSet aside (P0710).
 
 use super::Refs;
-use super::custom::{Custom, construct, dropped, meaning};
+use super::custom::{Aside, Read, construct, dropped, meaning};
 use super::objects::strip_own_labels;
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
 use super::reverse::{leftovers, map_at, rows};
 use super::server::{self, LeftOut};
 use super::yaml::Node;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::schema;
 use crate::units::Duration;
 use serde_json::{Map, Value};
@@ -25,37 +25,10 @@ const ROLE_LABEL: &str = "pipec.dev/role";
 /// TensorFlow's port when a group says none.
 const TF_PORT: i64 = 2222;
 
-type Aside = Box<Diagnostic>;
-
 /// The variables a group gives every member (groups.md, "What each member knows").
 pub(super) fn group_var(name: &str) -> bool {
     matches!(name, "PIPEC_GROUP" | "PIPEC_ROLE" | "PIPEC_INDEX" | "PIPEC_NAMESPACE" | "PIPEC_SERVICE" | "TF_CONFIG")
         || name.starts_with("PIPEC_PEERS_")
-}
-
-pub(super) fn convert(node: &Node, diags: &mut Vec<Diagnostic>, left_out: &mut LeftOut) -> Result<Custom, String> {
-    let kind_span = node.get("kind").map_or(node.span, |k| k.span);
-    let Some(name) = node.at(&["metadata", "name"]).and_then(Node::as_str).map(String::from) else {
-        diags.push(
-            Diagnostic::error(Code::ImportObject, kind_span, "this JobSet has no `metadata.name`")
-                .label("no name")
-                .help("give it a name: `metadata: { name: … }`"),
-        );
-        return Err("JobSet/?".into());
-    };
-    let what = format!("JobSet/{name}");
-    let mut warnings = Vec::new();
-    match group(node, &name, &what, &mut warnings, left_out) {
-        Ok((item, namespace, refs)) => {
-            let differs = warnings.iter().filter_map(|d| d.message.split('`').nth(1).map(String::from)).collect();
-            diags.extend(warnings);
-            Ok(Custom { item, namespace, refs, what, span: kind_span, differs, build: Some("--target jobset".into()) })
-        }
-        Err(d) => {
-            diags.push(*d);
-            Err(what)
-        }
-    }
 }
 
 /// What every role's Job says the same (the group's keys), as read from the first.
@@ -66,13 +39,13 @@ struct Common {
     failure: Option<Value>,
 }
 
-fn group(
+pub(super) fn group(
     node: &Node,
     name: &str,
     what: &str,
     warnings: &mut Vec<Diagnostic>,
     left_out: &mut LeftOut,
-) -> Result<(Item, Option<String>, Refs), Aside> {
+) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
     let Value::Object(mut object) = node.to_json() else { return Err(aside(&[], "not a map", "write it as a map")) };
     object.remove("apiVersion");

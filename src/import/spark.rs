@@ -8,14 +8,13 @@
 //! aside (P0710). Built with `--target spark-operator` it is a SparkApplication again.
 
 use super::Refs;
-use super::custom::{Custom, construct, dropped};
+use super::custom::{Aside, Read, construct, dropped};
 use super::objects::strip_own_labels;
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
 use super::reverse::{map_at, rows, string_map};
 use super::server::{self, LeftOut};
 use super::yaml::Node;
-use crate::diag::{Code, Diagnostic};
 use crate::schema;
 use crate::units::Duration;
 use serde_json::{Map, Value};
@@ -25,39 +24,9 @@ const DRIVER_CONTAINER: &str = "spark-kubernetes-driver";
 /// Spark's overhead default: 10% of the heap, at least 384 MiB (as the item's).
 const MIN_OVERHEAD_MIB: i64 = 384;
 
-type Aside = Box<Diagnostic>;
-
 /// The name of the driver's Role and RoleBinding (and Service) pipec makes for a `spark`.
 pub(super) fn driver_objects(name: &str) -> String {
     format!("{name}-driver")
-}
-
-pub(super) fn convert(node: &Node, diags: &mut Vec<Diagnostic>, left_out: &mut LeftOut) -> Result<Custom, String> {
-    let kind_span = node.get("kind").map_or(node.span, |k| k.span);
-    let Some(name) = node.at(&["metadata", "name"]).and_then(Node::as_str).map(String::from) else {
-        diags.push(
-            Diagnostic::error(Code::ImportObject, kind_span, "this SparkApplication has no `metadata.name`")
-                .label("no name")
-                .help("give it a name: `metadata: { name: … }`"),
-        );
-        return Err("SparkApplication/?".into());
-    };
-    let what = format!("SparkApplication/{name}");
-    match spark(node, &name, &what, left_out) {
-        Ok((item, namespace, refs)) => Ok(Custom {
-            item,
-            namespace,
-            refs,
-            what,
-            span: kind_span,
-            differs: Vec::new(),
-            build: Some("--target spark-operator".into()),
-        }),
-        Err(d) => {
-            diags.push(*d);
-            Err(what)
-        }
-    }
 }
 
 /// Spark's size (`1g`, `512m`) as a quantity in MiB.
@@ -77,7 +46,7 @@ fn mib_expr(m: i64) -> Expr {
     if m % 1024 == 0 { Expr::Word(format!("{}Gi", m / 1024)) } else { Expr::Word(format!("{m}Mi")) }
 }
 
-fn spark(node: &Node, name: &str, what: &str, left_out: &mut LeftOut) -> Result<(Item, Option<String>, Refs), Aside> {
+pub(super) fn spark(node: &Node, name: &str, what: &str, left_out: &mut LeftOut) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
     let Value::Object(mut object) = node.to_json() else { return Err(aside(&[], "not a map", "write it as a map")) };
     object.remove("apiVersion");

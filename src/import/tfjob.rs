@@ -10,14 +10,14 @@
 //! replica type, another controller's `managedBy`) keeps the TFJob aside (P0710).
 
 use super::Refs;
-use super::custom::{Custom, construct, dropped, meaning};
+use super::custom::{Aside, Read, construct, dropped, meaning};
 use super::objects::strip_own_labels;
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
 use super::reverse::{leftovers, map_at, rows};
 use super::server::{self, LeftOut};
 use super::yaml::{Node, NodeKind};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::schema;
 use crate::units::Duration;
 use serde_json::{Map, Value};
@@ -27,42 +27,13 @@ const DEFAULT_PORT: i64 = 2222;
 /// The operator's own `runPolicy.managedBy` (the default): any other controller runs the job.
 const OPERATOR: &str = "kubeflow.org/training-operator";
 
-pub(super) fn convert(node: &Node, diags: &mut Vec<Diagnostic>, left_out: &mut LeftOut) -> Result<Custom, String> {
-    let kind_span = node.get("kind").map_or(node.span, |k| k.span);
-    let Some(name) = node.at(&["metadata", "name"]).and_then(Node::as_str).map(String::from) else {
-        diags.push(
-            Diagnostic::error(Code::ImportObject, kind_span, "this TFJob has no `metadata.name`")
-                .label("no name")
-                .help("give it a name: `metadata: { name: … }`"),
-        );
-        return Err("TFJob/?".into());
-    };
-    let what = format!("TFJob/{name}");
-    let mut warnings = Vec::new();
-    let result = group(node, &name, &what, &mut warnings, left_out);
-    match result {
-        Ok((item, namespace, refs)) => {
-            // The field each warning names: its message starts with it (`runPolicy.backoffLimit: 3`).
-            let differs = warnings.iter().filter_map(|d| d.message.split('`').nth(1).map(String::from)).collect();
-            diags.extend(warnings);
-            Ok(Custom { item, namespace, refs, what, span: kind_span, differs, build: None })
-        }
-        Err(d) => {
-            diags.push(*d);
-            Err(what)
-        }
-    }
-}
-
-type Aside = Box<Diagnostic>;
-
-fn group(
+pub(super) fn group(
     node: &Node,
     name: &str,
     what: &str,
     warnings: &mut Vec<Diagnostic>,
     left_out: &mut LeftOut,
-) -> Result<(Item, Option<String>, Refs), Aside> {
+) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
     let Value::Object(mut object) = node.to_json() else {
         return Err(aside(&[], "not a map", "write the TFJob as a map"));

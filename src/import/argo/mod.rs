@@ -13,14 +13,14 @@
 mod fan_out;
 
 use super::Refs;
-use super::custom::{Custom, construct, dropped, meaning};
+use super::custom::{Aside, Read, construct, dropped, meaning};
 use super::objects::strip_own_labels;
 use super::pipe::{Entry, Expr, Item, quote};
 use super::pod::pod;
 use super::reverse::{leftovers, map_at, rows};
 use super::server::{self, LeftOut};
 use super::yaml::Node;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::schema;
 use crate::units::Duration;
 use serde_json::{Map, Value};
@@ -31,54 +31,19 @@ const TASK_LABEL: &str = "pipec.dev/task";
 /// A pipeline's `ttl` when none is written (docs/pipelines.md): pipec always emits one.
 const DEFAULT_TTL: u64 = 86_400;
 
-type Aside = Box<Diagnostic>;
-
 /// The account a pipeline's Workflow runs as (made by pipec beside it, with its Role and binding).
 pub(super) fn own_account(pipeline: &str) -> String {
     format!("{pipeline}-workflow")
 }
 
-pub(super) fn convert(
-    cron: bool,
-    node: &Node,
-    diags: &mut Vec<Diagnostic>,
-    left_out: &mut LeftOut,
-) -> Result<Custom, String> {
-    let kind = if cron { "CronWorkflow" } else { "Workflow" };
-    let kind_span = node.get("kind").map_or(node.span, |k| k.span);
-    let named = node.at(&["metadata", "name"]).and_then(Node::as_str);
-    let generated = node.at(&["metadata", "generateName"]).and_then(Node::as_str);
-    let Some(name) = named.or(generated).map(|n| if named.is_some() { n } else { n.trim_end_matches('-') }) else {
-        diags.push(
-            Diagnostic::error(Code::ImportObject, kind_span, format!("this {kind} has no `metadata.name`"))
-                .label("no name")
-                .help("give it a name: `metadata: { name: … }` (or `generateName: …-`)"),
-        );
-        return Err(format!("{kind}/?"));
-    };
-    let what = format!("{kind}/{name}");
-    let mut warnings = Vec::new();
-    match pipeline(cron, node, name, &what, &mut warnings, left_out) {
-        Ok((item, namespace, refs)) => {
-            let differs = warnings.iter().filter_map(|d| d.message.split('`').nth(1).map(String::from)).collect();
-            diags.extend(warnings);
-            Ok(Custom { item, namespace, refs, what, span: kind_span, differs, build: Some("--target argo".into()) })
-        }
-        Err(d) => {
-            diags.push(*d);
-            Err(what)
-        }
-    }
-}
-
-fn pipeline(
+pub(super) fn pipeline(
     cron: bool,
     node: &Node,
     name: &str,
     what: &str,
     warnings: &mut Vec<Diagnostic>,
     left_out: &mut LeftOut,
-) -> Result<(Item, Option<String>, Refs), Aside> {
+) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
     let aside_at = |path: Vec<String>, c: &str, help: &str| -> Aside {
         aside(&path.iter().map(String::as_str).collect::<Vec<_>>(), c, help)
