@@ -61,6 +61,17 @@ fn int(v: &Value) -> u64 {
     v.as_u64().unwrap_or(0)
 }
 
+/// A Job's end from its conditions: `Complete`, `Failed` (with its reason and message), or neither yet.
+fn job_end(object: &Value) -> End {
+    if condition(object, "Complete").is_some_and(|c| c["status"] == "True") {
+        End::Done
+    } else if let Some(c) = condition(object, "Failed").filter(|c| c["status"] == "True") {
+        End::Failed(format!("{}: {}", c["reason"].as_str().unwrap_or("Failed"), c["message"].as_str().unwrap_or("")))
+    } else {
+        End::Running
+    }
+}
+
 fn condition<'v>(object: &'v Value, kind: &str) -> Option<&'v Value> {
     object["status"]["conditions"].as_array()?.iter().find(|c| c["type"] == kind)
 }
@@ -77,18 +88,7 @@ fn progress(kind: Kind, object: &Value) -> (u64, u64, String, End) {
             let (succeeded, failed, active) =
                 (int(&status["succeeded"]), int(&status["failed"]), int(&status["active"]));
             let line = format!("{succeeded}/{total} succeeded, {failed} failed, {active} running");
-            let end = if condition(object, "Complete").is_some_and(|c| c["status"] == "True") {
-                End::Done
-            } else if let Some(c) = condition(object, "Failed").filter(|c| c["status"] == "True") {
-                End::Failed(format!(
-                    "{}: {}",
-                    c["reason"].as_str().unwrap_or("Failed"),
-                    c["message"].as_str().unwrap_or("")
-                ))
-            } else {
-                End::Running
-            };
-            (succeeded, total, line, end)
+            (succeeded, total, line, job_end(object))
         }
         Kind::Deployment => {
             let desired = object["spec"]["replicas"].as_u64().unwrap_or(1);

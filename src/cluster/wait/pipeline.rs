@@ -7,9 +7,9 @@
 //! with one list per poll (selector `pipec.dev/run`).
 
 use super::tasks::{
-    PIPELINE_LABEL, RUN_LABEL, Task, TaskState, TaskView, is_true, label, parse_tasks, run_id, summary, task_views,
+    PIPELINE_LABEL, RUN_LABEL, Task, TaskState, TaskView, label, parse_tasks, run_id, summary, task_views,
 };
-use super::{End, condition, failed_job_pod, last_log_lines};
+use super::{End, failed_job_pod, job_end, last_log_lines};
 use crate::cluster::connect::Connection;
 use crate::cluster::plan::{self, Desired};
 use crate::cluster::retry::{Retries, retry};
@@ -113,17 +113,7 @@ impl Followed<'_> {
             eprintln!("wait: {}: run {run}, {} tasks", self.what(), self.tasks.len());
         }
         self.run = Some(run.clone());
-        self.end = if is_true(runner, "Complete") {
-            End::Done
-        } else if let Some(c) = condition(runner, "Failed").filter(|c| c["status"] == "True") {
-            End::Failed(format!(
-                "{}: {}",
-                c["reason"].as_str().unwrap_or("Failed"),
-                c["message"].as_str().unwrap_or("")
-            ))
-        } else {
-            End::Running
-        };
+        self.end = job_end(runner);
         let ours: Vec<Value> = jobs
             .iter()
             .filter(|j| label(j, PIPELINE_LABEL) == Some(self.d.name.as_str()) && label(j, RUN_LABEL) == Some(&run))
