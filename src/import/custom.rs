@@ -5,12 +5,16 @@
 //! write it at all (P0710, naming the construct) — never a silently different workload.
 
 use super::Refs;
-use super::pipe::Item;
+use super::objects::strip_own_labels;
+use super::pipe::{Entry, Item};
+use super::reverse::{map_at, rows};
 use super::server::LeftOut;
 use super::yaml::{Node, NodeKind};
 use crate::diag::{Code, Diagnostic};
 use crate::kinds::Kind;
+use crate::schema::Contexts;
 use crate::source::Span;
+use serde_json::{Map, Value};
 
 /// A custom resource converted into an item.
 pub(super) struct Custom {
@@ -84,6 +88,45 @@ pub(super) fn recognize(node: &Node) -> Option<CustomKind> {
         ("jobset.x-k8s.io/v1alpha2", "JobSet") => Some(CustomKind::JobSet),
         _ => None,
     }
+}
+
+/// The top of a custom resource as every reader takes it.
+pub(super) struct Opened {
+    /// The object without `apiVersion`, `kind`, server-generated identity, and its metadata's
+    /// `name`, `namespace` and the fields read into the item's keys.
+    pub object: Map<String, Value>,
+    pub namespace: Option<String>,
+    /// pipec's own labels noted (another tool's `managed-by`).
+    pub refs: Refs,
+}
+
+/// Opens the custom resource `node` (`what`: `TFJob/mnist`): its metadata's item keys
+/// (`labels`, `annotations`) read in context `ctx` into `own`, after `before_rows` had its
+/// say on the metadata (a reader's own labels and fields).
+pub(super) fn open(
+    node: &Node,
+    what: &str,
+    ctx: Contexts,
+    own: &mut Vec<Entry>,
+    left_out: &mut LeftOut,
+    before_rows: impl FnOnce(&mut Map<String, Value>),
+) -> Result<Opened, Aside> {
+    let Value::Object(mut object) = node.to_json() else {
+        return Err(Box::new(construct(node, &[], what, "not a map", "write it as a map")));
+    };
+    object.remove("apiVersion");
+    object.remove("kind");
+    super::server::custom_identity(&mut object, left_out);
+    let mut refs = Refs::default();
+    let mut namespace = None;
+    if let Some(meta) = map_at(&mut object, &["metadata"]) {
+        meta.remove("name");
+        namespace = meta.remove("namespace").and_then(|v| v.as_str().map(String::from));
+        strip_own_labels(meta, &mut refs);
+        before_rows(meta);
+        rows(meta, "ObjectMeta", ctx, own);
+    }
+    Ok(Opened { object, namespace, refs })
 }
 
 /// The one diagnostic that keeps an object aside.

@@ -7,13 +7,12 @@
 //! `TF_CONFIG`, the `pipec.dev/group` and `pipec.dev/role` labels, the subdomain) is taken out;
 //! `TF_CONFIG` says the group is TensorFlow's. Another shape keeps the JobSet aside (P0710).
 
-use super::Refs;
-use super::custom::{Aside, Read, construct, dropped, meaning};
+use super::custom::{Aside, Opened, Read, construct, dropped, meaning, open};
 use super::objects::strip_own_labels;
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
 use super::reverse::{leftovers, map_at, rows};
-use super::server::{self, LeftOut};
+use super::server::LeftOut;
 use super::yaml::Node;
 use crate::diag::Diagnostic;
 use crate::schema;
@@ -47,18 +46,9 @@ pub(super) fn group(
     left_out: &mut LeftOut,
 ) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
-    let Value::Object(mut object) = node.to_json() else { return Err(aside(&[], "not a map", "write it as a map")) };
-    object.remove("apiVersion");
-    object.remove("kind");
-    server::custom_identity(&mut object, left_out);
-    let mut refs = Refs::default();
     let mut own = Vec::new();
-    let mut namespace = None;
+    let Opened { mut object, namespace, mut refs } = open(node, what, schema::GROUP, &mut own, left_out, |_| {})?;
     if let Some(meta) = map_at(&mut object, &["metadata"]) {
-        meta.remove("name");
-        namespace = meta.remove("namespace").and_then(|v| v.as_str().map(String::from));
-        strip_own_labels(meta, &mut refs);
-        rows(meta, "ObjectMeta", schema::GROUP, &mut own);
         if let Some(k) = meta.keys().next() {
             return Err(aside(
                 &["metadata", k],

@@ -7,13 +7,11 @@
 //! executors' own pods, dependencies, dynamic allocation, client mode…) keeps the object
 //! aside (P0710). Built with `--target spark-operator` it is a SparkApplication again.
 
-use super::Refs;
-use super::custom::{Aside, Read, construct, dropped};
-use super::objects::strip_own_labels;
+use super::custom::{Aside, Opened, Read, construct, dropped, open};
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
-use super::reverse::{map_at, rows, string_map};
-use super::server::{self, LeftOut};
+use super::reverse::{map_at, string_map};
+use super::server::LeftOut;
 use super::yaml::Node;
 use crate::schema;
 use crate::units::Duration;
@@ -48,18 +46,9 @@ fn mib_expr(m: i64) -> Expr {
 
 pub(super) fn spark(node: &Node, name: &str, what: &str, left_out: &mut LeftOut) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
-    let Value::Object(mut object) = node.to_json() else { return Err(aside(&[], "not a map", "write it as a map")) };
-    object.remove("apiVersion");
-    object.remove("kind");
-    server::custom_identity(&mut object, left_out);
-    let mut refs = Refs::default();
     let mut own = Vec::new();
-    let mut namespace = None;
+    let Opened { mut object, namespace, mut refs } = open(node, what, schema::SPARK, &mut own, left_out, |_| {})?;
     if let Some(meta) = map_at(&mut object, &["metadata"]) {
-        meta.remove("name");
-        namespace = meta.remove("namespace").and_then(|v| v.as_str().map(String::from));
-        strip_own_labels(meta, &mut refs);
-        rows(meta, "ObjectMeta", schema::SPARK, &mut own);
         if let Some(k) = meta.keys().next() {
             return Err(aside(
                 &["metadata", k],

@@ -9,13 +9,11 @@
 //! naming the field (P0709); what a group cannot write at all (a suspended TFJob, an unknown
 //! replica type, another controller's `managedBy`) keeps the TFJob aside (P0710).
 
-use super::Refs;
-use super::custom::{Aside, Read, construct, dropped, meaning};
-use super::objects::strip_own_labels;
+use super::custom::{Aside, Opened, Read, construct, dropped, meaning, open};
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
-use super::reverse::{leftovers, map_at, rows};
-use super::server::{self, LeftOut};
+use super::reverse::{leftovers, map_at};
+use super::server::LeftOut;
 use super::yaml::{Node, NodeKind};
 use crate::diag::Diagnostic;
 use crate::schema;
@@ -35,22 +33,9 @@ pub(super) fn group(
     left_out: &mut LeftOut,
 ) -> Result<Read, Aside> {
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
-    let Value::Object(mut object) = node.to_json() else {
-        return Err(aside(&[], "not a map", "write the TFJob as a map"));
-    };
-    object.remove("apiVersion");
-    object.remove("kind");
-    server::custom_identity(&mut object, left_out);
-    let mut refs = Refs::default();
     let mut body = vec![Entry::Set("framework".into(), Expr::word("tensorflow"))];
     let mut own = Vec::new();
-    let mut namespace = None;
-    if let Some(meta) = map_at(&mut object, &["metadata"]) {
-        meta.remove("name");
-        namespace = meta.remove("namespace").and_then(|v| v.as_str().map(String::from));
-        strip_own_labels(meta, &mut refs);
-        rows(meta, "ObjectMeta", schema::GROUP, &mut own);
-    }
+    let Opened { mut object, namespace, mut refs } = open(node, what, schema::GROUP, &mut own, left_out, |_| {})?;
     for k in object.keys() {
         if k != "metadata" && k != "spec" {
             return Err(aside(

@@ -13,12 +13,11 @@
 mod fan_out;
 
 use super::Refs;
-use super::custom::{Aside, Read, construct, dropped, meaning};
-use super::objects::strip_own_labels;
+use super::custom::{Aside, Opened, Read, construct, dropped, meaning, open};
 use super::pipe::{Entry, Expr, Item, quote};
 use super::pod::pod;
-use super::reverse::{leftovers, map_at, rows};
-use super::server::{self, LeftOut};
+use super::reverse::{leftovers, rows};
+use super::server::LeftOut;
 use super::yaml::Node;
 use crate::diag::Diagnostic;
 use crate::schema;
@@ -48,20 +47,13 @@ pub(super) fn pipeline(
     let aside_at = |path: Vec<String>, c: &str, help: &str| -> Aside {
         aside(&path.iter().map(String::as_str).collect::<Vec<_>>(), c, help)
     };
-    let Value::Object(mut object) = node.to_json() else { return Err(aside(&[], "not a map", "write it as a map")) };
-    object.remove("apiVersion");
-    object.remove("kind");
-    server::custom_identity(&mut object, left_out);
-    let mut refs = Refs::default();
     let mut body = Vec::new();
-    let mut namespace = None;
-    if let Some(meta) = map_at(&mut object, &["metadata"]) {
-        meta.remove("name");
-        namespace = meta.remove("namespace").and_then(|v| v.as_str().map(String::from));
-        if meta.remove("generateName").is_some() && !meta.contains_key("name") {
+    // Argo uses `generateName` only when there is no name.
+    let named = node.at(&["metadata", "name"]).is_some();
+    let Opened { mut object, namespace, mut refs } = open(node, what, schema::PIPELINE, &mut body, left_out, |meta| {
+        if meta.remove("generateName").is_some() && !named {
             warnings.push(meaning(node, &["metadata", "generateName"], "metadata.generateName", &format!("the pipeline's {} is named `{name}`", if cron { "CronWorkflow" } else { "Workflow" }), "Argo names each created Workflow `<generateName><suffix>`; pipec's has a fixed name: `kubectl create` it again once the last run is deleted, or start runs with `argo submit --from`"));
         }
-        strip_own_labels(meta, &mut refs);
         if let Some(Value::Object(labels)) = meta.get_mut("labels") {
             if labels.get(PIPELINE_LABEL).and_then(Value::as_str) == Some(name) {
                 labels.remove(PIPELINE_LABEL);
@@ -70,8 +62,7 @@ pub(super) fn pipeline(
                 meta.remove("labels");
             }
         }
-        rows(meta, "ObjectMeta", schema::PIPELINE, &mut body);
-    }
+    })?;
     let mut raw = Vec::new();
     let meta = object.get("metadata").cloned().unwrap_or(Value::Null);
     leftovers(&meta, &meta, "metadata", &mut raw);
