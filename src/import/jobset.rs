@@ -48,14 +48,12 @@ pub(super) fn group(
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
     let mut own = Vec::new();
     let Opened { mut object, namespace, mut refs } = open(node, what, schema::GROUP, &mut own, left_out, |_| {})?;
-    if let Some(meta) = map_at(&mut object, &["metadata"]) {
-        if let Some(k) = meta.keys().next() {
-            return Err(aside(
-                &["metadata", k],
-                &format!("`metadata.{k}` has no key of a group"),
-                "a group takes `labels` and `annotations`",
-            ));
-        }
+    if let Some(k) = object.get("metadata").and_then(Value::as_object).and_then(|m| m.keys().next()) {
+        return Err(aside(
+            &["metadata", k],
+            &format!("`metadata.{k}` has no key of a group"),
+            "a group takes `labels` and `annotations`",
+        ));
     }
     if let Some(k) = object.keys().find(|k| *k != "metadata" && *k != "spec") {
         return Err(aside(&[k], &format!("`{k}` is not a field of it"), "check it against the JobSet CRD"));

@@ -10,7 +10,7 @@
 use super::custom::{Aside, Opened, Read, construct, dropped, open};
 use super::pipe::{Entry, Expr, Item};
 use super::pod::pod;
-use super::reverse::{map_at, string_map};
+use super::reverse::string_map;
 use super::server::LeftOut;
 use super::yaml::Node;
 use crate::schema;
@@ -48,14 +48,12 @@ pub(super) fn spark(node: &Node, name: &str, what: &str, left_out: &mut LeftOut)
     let aside = |path: &[&str], c: &str, help: &str| -> Aside { Box::new(construct(node, path, what, c, help)) };
     let mut own = Vec::new();
     let Opened { mut object, namespace, mut refs } = open(node, what, schema::SPARK, &mut own, left_out, |_| {})?;
-    if let Some(meta) = map_at(&mut object, &["metadata"]) {
-        if let Some(k) = meta.keys().next() {
-            return Err(aside(
-                &["metadata", k],
-                &format!("`metadata.{k}` has no key of a `spark`"),
-                "a `spark` item takes `labels` and `annotations`",
-            ));
-        }
+    if let Some(k) = object.get("metadata").and_then(Value::as_object).and_then(|m| m.keys().next()) {
+        return Err(aside(
+            &["metadata", k],
+            &format!("`metadata.{k}` has no key of a `spark`"),
+            "a `spark` item takes `labels` and `annotations`",
+        ));
     }
     if let Some(k) = object.keys().find(|k| *k != "metadata" && *k != "spec") {
         return Err(aside(&[k], &format!("`{k}` is not a field of it"), "check it against the SparkApplication CRD"));
