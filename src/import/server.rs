@@ -76,35 +76,13 @@ const JOB_NAME_LABELS: &[&str] = &["job-name", "batch.kubernetes.io/job-name"];
 /// Takes the server-generated identity out of `object` (named `name`, of `kind`).
 pub fn identity(kind: Kind, name: &str, object: &mut Map<String, Value>, out: &mut LeftOut) {
     let mut note = |what: &str| LeftOut::note(&mut out.identity, what.to_string());
-    if object.remove("status").is_some() {
-        note("`status`");
-    }
-    if let Some(Value::Object(meta)) = object.get_mut("metadata") {
-        for f in SERVER_META {
-            if meta.remove(*f).is_some() {
-                note(&format!("`metadata.{f}`"));
-            }
-        }
-        let controller_annotations: &[&str] = match kind {
-            Kind::Job => &["batch.kubernetes.io/job-tracking", "batch.kubernetes.io/cronjob-scheduled-timestamp"],
-            Kind::Deployment => &["deployment.kubernetes.io/revision"],
-            Kind::DaemonSet => &["deprecated.daemonset.template.generation"],
-            _ => &[],
-        };
-        if let Some(Value::Object(a)) = meta.get_mut("annotations") {
-            if a.remove(LAST_APPLIED).is_some() {
-                note(&format!("`{LAST_APPLIED}` (kubectl's)"));
-            }
-            for k in controller_annotations {
-                if a.remove(*k).is_some() {
-                    note(&format!("`{k}`"));
-                }
-            }
-            if a.is_empty() {
-                meta.remove("annotations");
-            }
-        }
-    }
+    let controller_annotations: &[&str] = match kind {
+        Kind::Job => &["batch.kubernetes.io/job-tracking", "batch.kubernetes.io/cronjob-scheduled-timestamp"],
+        Kind::Deployment => &["deployment.kubernetes.io/revision"],
+        Kind::DaemonSet => &["deprecated.daemonset.template.generation"],
+        _ => &[],
+    };
+    object_identity(object, controller_annotations, &mut note);
     // A template's `creationTimestamp: null` (ObjectMeta's, written by every Go client).
     for path in [
         &["spec", "template", "metadata"][..],
@@ -137,23 +115,32 @@ pub fn identity(kind: Kind, name: &str, object: &mut Map<String, Value>, out: &m
 /// The server-generated identity of a custom resource (a TFJob…): its `status` and the
 /// metadata only the API server writes, and kubectl's last applied configuration.
 pub fn custom_identity(object: &mut Map<String, Value>, out: &mut LeftOut) {
-    let mut note = |what: &str| LeftOut::note(&mut out.identity, what.to_string());
+    object_identity(object, &[], &mut |what| LeftOut::note(&mut out.identity, what.to_string()));
+}
+
+/// What every live object has that the server wrote: `status`, the server's metadata,
+/// kubectl's last applied configuration, and the `controller_annotations` of its controller.
+fn object_identity(object: &mut Map<String, Value>, controller_annotations: &[&str], note: &mut impl FnMut(&str)) {
     if object.remove("status").is_some() {
         note("`status`");
     }
-    if let Some(Value::Object(meta)) = object.get_mut("metadata") {
-        for f in SERVER_META {
-            if meta.remove(*f).is_some() {
-                note(&format!("`metadata.{f}`"));
+    let Some(Value::Object(meta)) = object.get_mut("metadata") else { return };
+    for f in SERVER_META {
+        if meta.remove(*f).is_some() {
+            note(&format!("`metadata.{f}`"));
+        }
+    }
+    if let Some(Value::Object(a)) = meta.get_mut("annotations") {
+        if a.remove(LAST_APPLIED).is_some() {
+            note(&format!("`{LAST_APPLIED}` (kubectl's)"));
+        }
+        for k in controller_annotations {
+            if a.remove(*k).is_some() {
+                note(&format!("`{k}`"));
             }
         }
-        if let Some(Value::Object(a)) = meta.get_mut("annotations") {
-            if a.remove(LAST_APPLIED).is_some() {
-                note(&format!("`{LAST_APPLIED}` (kubectl's)"));
-            }
-            if a.is_empty() {
-                meta.remove("annotations");
-            }
+        if a.is_empty() {
+            meta.remove("annotations");
         }
     }
 }
