@@ -102,7 +102,8 @@ pub(super) struct Opened {
 
 /// Opens the custom resource `node` (`what`: `TFJob/mnist`): its metadata's item keys
 /// (`labels`, `annotations`) read in context `ctx` into `own`, after `before_rows` had its
-/// say on the metadata (a reader's own labels and fields).
+/// say on the metadata (a reader's own labels and fields); a top-level field other than
+/// `metadata` and `spec` keeps it aside.
 pub(super) fn open(
     node: &Node,
     what: &str,
@@ -125,6 +126,11 @@ pub(super) fn open(
         strip_own_labels(meta, &mut refs);
         before_rows(meta);
         rows(meta, "ObjectMeta", ctx, own);
+    }
+    if let Some(k) = object.keys().find(|k| *k != "metadata" && *k != "spec") {
+        let kind = what.split('/').next().unwrap_or(what);
+        let c = format!("`{k}` is not a field of a {kind}");
+        return Err(Box::new(construct(node, &[k], what, &c, &format!("check it against the {kind} CRD"))));
     }
     Ok(Opened { object, namespace, refs })
 }

@@ -55,9 +55,6 @@ pub(super) fn group(
             "a group takes `labels` and `annotations`",
         ));
     }
-    if let Some(k) = object.keys().find(|k| *k != "metadata" && *k != "spec") {
-        return Err(aside(&[k], &format!("`{k}` is not a field of it"), "check it against the JobSet CRD"));
-    }
     let Some(Value::Object(mut spec)) = object.remove("spec") else {
         return Err(aside(&["spec"], "it has no `spec`", "a JobSet is its replicated Jobs"));
     };

@@ -55,9 +55,6 @@ pub(super) fn spark(node: &Node, name: &str, what: &str, left_out: &mut LeftOut)
             "a `spark` item takes `labels` and `annotations`",
         ));
     }
-    if let Some(k) = object.keys().find(|k| *k != "metadata" && *k != "spec") {
-        return Err(aside(&[k], &format!("`{k}` is not a field of it"), "check it against the SparkApplication CRD"));
-    }
     let Some(Value::Object(spec)) = object.remove("spec") else {
         return Err(aside(&["spec"], "it has no `spec`", "a SparkApplication is its spec"));
     };

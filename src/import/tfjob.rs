@@ -36,15 +36,6 @@ pub(super) fn group(
     let mut body = vec![Entry::Set("framework".into(), Expr::word("tensorflow"))];
     let mut own = Vec::new();
     let Opened { mut object, namespace, mut refs } = open(node, what, schema::GROUP, &mut own, left_out, |_| {})?;
-    for k in object.keys() {
-        if k != "metadata" && k != "spec" {
-            return Err(aside(
-                &[k],
-                &format!("`{k}` is not a field of a TFJob"),
-                "remove it, or import the object once the operator's schema has it",
-            ));
-        }
-    }
     let Some(Value::Object(mut spec)) = object.remove("spec") else {
         return Err(aside(&["spec"], "it has no `spec.tfReplicaSpecs`", "a TFJob is its replica specs"));
     };

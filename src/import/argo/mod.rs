@@ -73,9 +73,6 @@ pub(super) fn pipeline(
             "a pipeline's object takes `labels` and `annotations`",
         ));
     }
-    if let Some(k) = object.keys().find(|k| *k != "metadata" && *k != "spec") {
-        return Err(aside(&[k], &format!("`{k}` is not a field of it"), "check it against the Argo CRD"));
-    }
     let Some(Value::Object(mut spec)) = object.remove("spec") else {
         return Err(aside(&["spec"], "it has no `spec`", "a Workflow is its templates"));
     };
